@@ -1,0 +1,135 @@
+"""Command-line interface: argument parsing and wiring only; the work is in the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors exit 3, as FIELDS.md says, not argparse's 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cli.py", description="Extract and verify Chinese government performance reports.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ex = sub.add_parser("extract", help="extract the grounded record of each file")
+    ex.add_argument("files", nargs="+", metavar="FILE")
+    ex.add_argument("--json", action="store_true", help="print JSON (one object; JSON Lines for several files)")
+    ex.add_argument("--with-text", action="store_true", help="include the document text that spans index")
+    ex.add_argument("--no-verify", action="store_true", help="skip the rule checks")
+
+    ve = sub.add_parser("verify", help="check each file's figures against each other")
+    ve.add_argument("files", nargs="+", metavar="FILE")
+    ve.add_argument("--select", type=_codes, default=(), help="only rules whose code starts with one of these (comma-separated)")
+    ve.add_argument("--ignore", type=_codes, default=(), help="skip rules whose code starts with one of these")
+    ve.add_argument("--json", action="store_true", help="print findings as JSON Lines")
+
+    ru = sub.add_parser("rules", help="list the rule catalogue, or print one rule's documentation")
+    ru.add_argument("code", nargs="?")
+    return p
+
+
+def _fail(path: str, exc: Exception) -> None:
+    from .errors import ReadError
+
+    msg = str(exc) if isinstance(exc, ReadError) else f"{path}: internal error: {type(exc).__name__}: {exc}"
+    print(f"error: {msg}", file=sys.stderr)
+
+
+def _run_each(files, fn):
+    """Run fn(path) per file; unreadable files print one line and make the exit code 2."""
+    from .errors import ReadError
+
+    status = EXIT_OK
+    for path in files:
+        try:
+            status = max(status, fn(path))
+        except ReadError as exc:
+            _fail(path, exc)
+            status = EXIT_UNREADABLE
+        except Exception as exc:  # noqa: BLE001 - a bug must still not print a traceback to a user
+            if os.environ.get("EXTRACTOR_DEBUG"):
+                raise
+            _fail(path, exc)
+            status = EXIT_UNREADABLE
+    return status
+
+
+def cmd_extract(args) -> int:
+    from . import extract
+    from .output.json import to_dict, to_json
+    from .output.summary import render_summary
+
+    several = len(args.files) > 1
+
+    def one(path):
+        result = extract(path, verify=not args.no_verify)
+        if args.json:
+            if several:
+                print(json.dumps(to_dict(result, with_text=args.with_text), ensure_ascii=False))
+            else:
+                print(to_json(result, with_text=args.with_text))
+        else:
+            print(render_summary(result))
+        return EXIT_OK
+
+    return _run_each(args.files, one)
+
+
+def cmd_verify(args) -> int:
+    from . import extract
+    from .output.text import render_findings
+
+    def one(path):
+        result = extract(path, select=args.select, ignore=args.ignore)
+        if args.json:
+            for f in result.findings:
+                print(json.dumps({"path": path, **f.model_dump(mode="json")}, ensure_ascii=False))
+        else:
+            print(render_findings(result.findings, result.document, path))
+        return EXIT_FINDINGS if result.errors else EXIT_OK
+
+    return _run_each(args.files, one)
+
+
+def cmd_rules(args) -> int:
+    from .output.text import render_catalogue, render_rule_doc
+    from .rules import catalogue
+
+    if args.code:
+        try:
+            print(render_rule_doc(args.code.upper()))
+        except KeyError:
+            print(f"error: no rule {args.code!r} (see: python cli.py rules)", file=sys.stderr)
+            return EXIT_USAGE
+        return EXIT_OK
+    print(render_catalogue(catalogue()))
+    return EXIT_OK
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules}[args.command]
+    try:
+        return handler(args)
+    except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The Document every reader returns: plain text plus blocks that map back to offsets in it."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A piece of the document text: ``text[start:end]``.
+
+    kind is one of ``title``, ``heading``, ``paragraph``, ``line``, ``cell``, ``page``.
+    Table cells carry their table, row and column index (0-based); every block of a
+    paginated format carries its 1-based page.
+    """
+
+    kind: str
+    start: int
+    end: int
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    """A table as rows of cell blocks (merged cells appear once, in their first position)."""
+
+    rows: list[list[Block]]
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader yields: the text that every span indexes, and its structure.
+
+    Tables are rendered into ``text`` one row per line with cells joined by `` | ``, so
+    the same patterns read a Word table, a PDF table and a pipe table pasted from the web;
+    the cell blocks still say which cell each slice is.
+    """
+
+    text: str
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    pages: int | None = None
+    encoding: str | None = None
+    path: str | None = None
+    sha256: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    _page_starts: list[int] | None = None
+    _page_numbers: list[int] | None = None
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset``, or None for formats without pages."""
+        if self.pages is None:
+            return None
+        if self._page_starts is None:
+            pages = sorted((b.start, b.page) for b in self.blocks if b.kind == "page")
+            self._page_starts = [s for s, _ in pages]
+            self._page_numbers = [p for _, p in pages]
+        i = bisect.bisect_right(self._page_starts, offset) - 1
+        return self._page_numbers[i] if i >= 0 else (self._page_numbers[0] if self._page_numbers else None)
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line number of ``offset`` in ``text``."""
+        return self.text.count("\n", 0, offset) + 1

@@ -1,0 +1,60 @@
+"""Headcount: 编制 (authorised), 实有 (actual), 在职 (in service), 退休 (retired) and breakdowns."""
+
+from __future__ import annotations
+
+import regex
+
+from ..model import Count, Headcount, Part
+from ..normalize import fold_name
+from .common import Context, choose, count_from
+
+FIELDS = ("authorized", "actual", "in_service", "retired")
+# "其中行政编制3人、事业编制2人" or "(3个行政编、1个挂职人员)": the parts after a total
+_PART_AFTER = regex.compile(r"(?P<name>[一-龥]{2,10}?)[ ]?(?P<num>\d+|[一二两三四五六七八九十]{1,3})[ ]?(?P<unit>人|名|个)")
+_PART_BEFORE = regex.compile(r"(?P<num>\d+|[一二两三四五六七八九十]{1,3})[ ]?(?P<unit>个|名|人)(?P<name>[一-龥]{1,10}?)(?:人员)?(?=[、,;)]|$)")
+_BREAKDOWN_WINDOW = 80
+
+
+def extract_headcount(ctx: Context) -> Headcount:
+    hc = Headcount()
+    for name in FIELDS:
+        found = []
+        for pat, m in ctx.matches(f"headcount.{name}"):
+            value = count_from(ctx, m, pat.id)
+            if value is not None:
+                found.append((pat.priority, value))
+                ctx.remember(f"headcount.{name}", value)
+        setattr(hc, name, choose(found))
+    if hc.authorized is not None:
+        hc.authorized_breakdown = _breakdown(ctx, hc.authorized, after_words=("其中",))
+    if hc.in_service is not None:
+        hc.in_service_breakdown = _breakdown(ctx, hc.in_service, after_words=("其中", "("))
+    return hc
+
+
+def _breakdown(ctx: Context, total: Count, after_words) -> list[Part]:
+    """Parts stated right after a total: "其中行政编制3人" / "(3个行政编、1个挂职人员)"."""
+    text = ctx.text
+    end = ctx.folded.to_folded(total.span[1])
+    tail = text[end : end + _BREAKDOWN_WINDOW]
+    tail = tail.split("\n", 1)[0]
+    lead = regex.match(r"[ ]?[,]?[ ]?(?:其中[:]?|\()", tail)
+    if not lead:
+        return []
+    start = end + lead.end()
+    # the breakdown runs to the end of the clause (or the closing bracket)
+    stop_m = regex.compile(r"[);。]|[,](?=[一-龥]*(?:实有|在职|退休|离退休|编制))").search(text, start, end + len(tail))
+    stop = stop_m.start() if stop_m else end + len(tail)
+    parts: list[Part] = []
+    for rx in (_PART_BEFORE, _PART_AFTER):
+        parts = []
+        for m in rx.finditer(text, start, stop):
+            name = m.group("name").strip()
+            if not name or name in ("其中",):
+                continue
+            count = count_from(ctx, m, "headcount.breakdown")
+            if count is not None:
+                parts.append(Part(name=fold_name(name.removeprefix("其中")), count=count))
+        if parts and (rx is _PART_BEFORE or all(not p.name.endswith(("人数",)) for p in parts)):
+            break
+    return parts

@@ -1,0 +1,176 @@
+"""Title, department, fiscal year, report kind and internal divisions."""
+
+from __future__ import annotations
+
+import regex
+
+from ..model import Count, Grounded
+from ..normalize import fold_name
+from .common import Context
+
+DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
+_SENTENCE_END = regex.compile(r"[。;!?]")
+_YEAR_IN_TITLE = regex.compile(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)")
+_CHROME = regex.compile(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
+_FILE_EXT = regex.compile(r"\.(?:pdf|docx?|xlsx?|wps|html?)$", regex.IGNORECASE)
+_CODE_PREFIX = regex.compile(r"^[\dA-Za-z]+[-_ ]")
+
+
+def _lines(text: str, limit: int):
+    pos = 0
+    for n, line in enumerate(text.split("\n")):
+        if n >= limit:
+            return
+        yield pos, line
+        pos += len(line) + 1
+
+
+def extract_title(ctx: Context) -> Grounded | None:
+    words = ctx.patterns.words
+    keywords = words["title"]["keywords"]
+    kinds = [w for ws in words["kind"].values() for w in ws]
+    text = ctx.text
+    lines = [(p, ln) for p, ln in _lines(text, DEFAULT_TITLE_LINES)]
+    for i, (pos, line) in enumerate(lines):
+        stripped = line.strip(" |")
+        if not stripped or len(stripped) > 80 or _CHROME.search(stripped) or _SENTENCE_END.search(stripped):
+            continue
+        squashed = stripped.replace(" ", "")
+        if not any(k in squashed for k in keywords) or not (any(k in squashed for k in kinds) or "绩效" in squashed):
+            continue
+        if squashed.startswith(("目录", "附件", "附表")) or regex.match(r"^[一二三四五六七八九十\d]+[、.]", squashed):
+            continue
+        start = pos + (len(line) - len(line.lstrip(" |")))
+        end = start + len(stripped)
+        # The title may be split over two lines: "…2023年度部门" / "整体支出绩效自评报告"
+        j = i - 1
+        while j >= 0 and not lines[j][1].strip():
+            j -= 1
+        if j >= 0 and i - j <= 3:
+            prev = lines[j][1].strip(" |")
+            if (prev and len(prev) <= 40 and not _SENTENCE_END.search(prev) and not _CHROME.search(prev)
+                    and not any(k in prev for k in keywords) and not regex.search(r"[,:]", prev)
+                    and (regex.search(r"20\d\d\s?年|[局委办院校心会府所站队]$|部门$|单位$", prev))):
+                start = lines[j][0] + (len(lines[j][1]) - len(lines[j][1].lstrip(" |")))
+        ext = _FILE_EXT.search(text, start, end)
+        if ext:
+            end = ext.start()
+        value = "".join(text[start:end].split())
+        return ctx.ground(start, end, value, Grounded, "title.line")
+    return None
+
+
+def _trim_name(name: str, suffixes) -> str | None:
+    name = _CODE_PREFIX.sub("", name.strip(" :|"))
+    best = None
+    for i in range(len(name), 1, -1):
+        if any(name[:i].endswith(s) for s in suffixes):
+            best = name[:i]
+            break
+    return best if best and len(best) >= 3 else None
+
+
+def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
+    words = ctx.patterns.words["department"]
+    suffixes = sorted(words["suffixes"], key=len, reverse=True)
+    text = ctx.text
+    # 1. a label on a form or cover page: 部门(单位)名称 XXX / 实施单位 | XXX
+    from ..patterns import label_alternation
+
+    labels = [w for w in words["labels"] if w != "主管部门"]
+    label_re = regex.compile(label_alternation(labels) + r"[ ]?[:|]?[ ]?(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})")
+    for pref in (label_re, regex.compile(r"主管部门[ ]?[:|]?[ ]?(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})")):
+        for m in pref.finditer(text, 0, min(len(text), 20000)):
+            raw = m.group("name")
+            name = _trim_name(raw, suffixes)
+            if name and not name.endswith(("部门", "单位")):
+                s = m.start("name") + raw.index(name[:2]) if name[:2] in raw else m.start("name")
+                return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.label")
+    # 2. the title: what stands before the year, or between the year and the report type
+    if title is not None:
+        ts, te = title.span
+        folded_start = ctx.folded.to_folded(ts)
+        folded_end = ctx.folded.to_folded(te)
+        seg = text[folded_start:folded_end]
+        y = _YEAR_IN_TITLE.search(seg)
+        kinds = [w for ws in ctx.patterns.words["kind"].values() for w in ws] + ["绩效", "整体支出", "项目支出", "预算", "决算"]
+        candidates = []
+        if y and y.start() > 0:
+            candidates.append((0, y.start()))
+        if y:
+            after = y.end()
+            stop = min([i for k in kinds if (i := seg.find(k, after)) >= 0] or [len(seg)])
+            candidates.append((after, stop))
+        else:
+            stop = min([i for k in kinds if (i := seg.find(k)) >= 0] or [len(seg)])
+            candidates.append((0, stop))
+        for a, b in candidates:
+            raw = seg[a:b]
+            lead = len(raw) - len(raw.lstrip(" \n|"))
+            name = _trim_name(raw.strip(" \n|"), suffixes)
+            if name:
+                s = folded_start + a + lead
+                # the name may contain layout breaks: extend over them
+                e = s
+                count = 0
+                while e < folded_start + b and count < len(name):
+                    if not text[e].isspace():
+                        count += 1
+                    e += 1
+                return ctx.ground(s, e, fold_name(text[s:e]), Grounded, "department.title")
+    return None
+
+
+def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
+    text = ctx.text
+    if title is not None:
+        a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
+        m = _YEAR_IN_TITLE.search(text, a, b)
+        if m:
+            g = "year" if m.group("year") else "year2"
+            return ctx.ground(m.start(g), m.end(g), int(m.group(g)), Count, "year.title")
+    # a form's header: 项目支出绩效自评表 (2022年度); or the first 20XX年度 near the top
+    for pat_id, rx in (("year.form", r"(?:自评表|评价表|决算|报告)[ ]?\((?P<year>20[0-4]\d)年度?\)"),
+                       ("year.opening", r"(?<![\d(])(?P<year>20[0-4]\d)[ ]?年度(?:部门|单位|整体|项目|预算|决算|绩效)")):
+        m = regex.compile(rx).search(text, 0, min(len(text), 6000))
+        if m:
+            return ctx.ground(m.start("year"), m.end("year"), int(m.group("year")), Count, pat_id)
+    return None
+
+
+def extract_kind(ctx: Context, title: Grounded | None) -> Grounded | None:
+    kinds: dict[str, list[str]] = ctx.patterns.words["kind"]
+    text = ctx.text
+    if title is not None:
+        a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
+        seg = text[a:b]
+        squashed = seg.replace(" ", "").replace("\n", "")
+        for kind, ws in kinds.items():
+            for w in ws:
+                if w in squashed:
+                    return ctx.ground(a, b, kind, Grounded, f"kind.title.{kind}")
+    # no title: the document's structure in its opening (a form's name, a table's name)
+    head = text[: min(len(text), 3000)]
+    for kind, rx in (("project", r"项目支出绩效自评表|项目绩效自评表|项目支出绩效评价表"),
+                     ("department_overall", r"部门整体支出绩效(?:自评|评价)(?:报告|表)"),
+                     ("final_accounts", r"收入支出决算总表|部门决算|单位决算")):
+        m = regex.search(rx, head)
+        if m:
+            return ctx.ground(m.start(), m.end(), kind, Grounded, f"kind.structure.{kind}")
+    return None
+
+
+_DIVISIONS = regex.compile(
+    r"(?:内设|下设|设有|设置)(?:机构|科室|股室|处室)?[:]?[ ]?(?P<list>(?:[一-龥]{2,12}[、,和及与]){1,30}[一-龥]{2,12}?)"
+    r"(?:等)?(?P<count>[一二两三四五六七八九十\d]+)?个(?:股室|科室|处室|内设机构|机构|部门)"
+)
+
+
+def extract_divisions(ctx: Context) -> Grounded | None:
+    m = _DIVISIONS.search(ctx.text)
+    if not m:
+        return None
+    items = [fold_name(x) for x in regex.split(r"[、,和及与]", m.group("list")) if x]
+    if not items:
+        return None
+    return ctx.ground(m.start("list"), m.end("list"), items, Grounded, "divisions.list")

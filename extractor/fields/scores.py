@@ -1,0 +1,127 @@
+"""Scores: the indicator tree, total score, full mark, grade and the grade bands stated."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import regex
+
+from ..model import Band, GradeBands, Grounded, Indicator, Number
+from ..patterns import label_alternation
+from .common import Context, choose, compiled, number_from
+
+_GRADE = r"(?P<g>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
+_BAND_RANGE = compiled(
+    r"(?P<a>\d{1,3})[ ]?分?[ ]?(?:\((?:含|包含)[ ]?(?P<inc1>\d{1,3})?分?(?:的)?\))?[ ]?[~\-至到—][ ]?(?P<b>\d{1,3})[ ]?分?"
+    r"(?:\((?:含|包含)[ ]?(?P<inc>\d{1,3})?[ ]?分?(?:的)?\))?[^;。\n]{0,16}?[\"“'‘「]?" + _GRADE + r"[\"”'’」]?"
+)
+_BAND_ABOVE = compiled(
+    r"(?P<a>\d{1,3})[ ]?分?[ ]?(?:\((?:含|包含)?[ ]?\d{0,3}分?\))?(?:及|\(含\))?以上(?:\(含\d{1,3}分?\))?[^;。\n]{0,12}?[\"“'‘「]?" + _GRADE + r"[\"”'’」]?"
+)
+_BAND_BELOW = compiled(
+    r"(?:(?:低于|不足|小于|未达到?|不到)[ ]?(?P<b>\d{1,3})[ ]?分|(?P<b2>\d{1,3})[ ]?分?以下)(?:\(不含\d{0,3}分?\))?[^;。\n]{0,12}?[\"“'‘「]?" + _GRADE + r"[\"”'’」]?"
+)
+_FULL_MARK = compiled(r"(?P<label>百分制)|(?:满分|总分)(?:为|是)?[ ]?(?P<num>\d{2,3})分")
+DEFAULT_BANDS = (("优", Decimal(90), True, None, True), ("良", Decimal(80), True, Decimal(90), False),
+                 ("中", Decimal(60), True, Decimal(80), False), ("差", None, True, Decimal(60), False))
+
+
+def _grade_word(ctx: Context, word: str) -> str | None:
+    return ctx.patterns.words["grade"].get(word)
+
+
+def extract_total_score(ctx: Context) -> Number | None:
+    found = []
+    for pat, m in ctx.matches("total_score"):
+        v = number_from(ctx, m, pat.id)
+        if v is not None and v.value <= 100:
+            found.append((pat.priority, v))
+            ctx.remember("total_score", v)
+    return choose(found)
+
+
+def extract_max_score(ctx: Context) -> Number | None:
+    m = _FULL_MARK.search(ctx.text)
+    if not m:
+        return None
+    if m.group("label"):
+        return ctx.ground(m.start("label"), m.end("label"), Decimal(100), Number, "max_score.percent")
+    return number_from(ctx, m, "max_score.label")
+
+
+def extract_grade(ctx: Context) -> Grounded | None:
+    found = []
+    for pat, m in ctx.matches("grade"):
+        grade = _grade_word(ctx, m.group("grade"))
+        if grade:
+            v = ctx.ground(m.start("grade"), m.end("grade"), grade, Grounded, pat.id)
+            found.append((pat.priority, v))
+            ctx.remember("grade", v)
+    return choose(found)
+
+
+def extract_grade_bands(ctx: Context) -> GradeBands | None:
+    found: list[tuple[int, int, Band]] = []
+    text = ctx.text
+    for m in _BAND_RANGE.finditer(text):
+        a, b = Decimal(m.group("a")), Decimal(m.group("b"))
+        inc = m.group("inc") or m.group("inc1")
+        lo, hi = min(a, b), max(a, b)
+        if inc is not None and Decimal(inc) == hi and Decimal(inc) != lo:
+            band = Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"), min=lo, min_inclusive=False, max=hi, max_inclusive=True)
+        else:
+            band = Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"), min=lo, min_inclusive=True, max=hi,
+                        max_inclusive=hi >= 100)
+        found.append((m.start(), m.end(), band))
+    for m in _BAND_ABOVE.finditer(text):
+        found.append((m.start(), m.end(), Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"),
+                                               min=Decimal(m.group("a")), min_inclusive=True, max=None, max_inclusive=True)))
+    for m in _BAND_BELOW.finditer(text):
+        b = m.group("b") or m.group("b2")
+        found.append((m.start(), m.end(), Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"),
+                                               min=None, min_inclusive=True, max=Decimal(b), max_inclusive=False)))
+    found.sort(key=lambda f: f[0])
+    # a statement of bands: at least three distinct grades close together
+    best: list[tuple[int, int, Band]] = []
+    for i in range(len(found)):
+        group = [found[i]]
+        for f in found[i + 1 :]:
+            if f[0] - group[-1][1] > 60 or f[0] < group[-1][1]:
+                break
+            group.append(f)
+        if len({g[2].grade for g in group}) >= 3 and len(group) > len(best):
+            best = group
+    if not best:
+        return None
+    span = ctx.folded.span(best[0][0], best[-1][1])
+    return GradeBands(source="report", bands=[g[2] for g in best], span=span)
+
+
+def default_bands() -> GradeBands:
+    return GradeBands(source="default", bands=[Band(grade=g, min=lo, min_inclusive=li, max=hi, max_inclusive=hi_inc)
+                                               for g, lo, li, hi, hi_inc in DEFAULT_BANDS])
+
+
+def extract_indicators(ctx: Context) -> list[Indicator]:
+    """Level-1 indicators stated as headings or glued table rows: 产出指标(50分) … 产出指标得分40分."""
+    names = label_alternation(ctx.patterns.words["indicators"]["level1"])
+    head = compiled(
+        r"(?P<name>" + names + r"(?:类)?(?:指标)?)(?:情况)?[ ]?\((?:得分|分值|满分|权重|共)?[ ]?(?P<max>\d{1,3}(?:\.\d{1,2})?)[ ]?分?\)"
+    )
+    text = ctx.text
+    heads = [m for m in head.finditer(text)]
+    out: list[Indicator] = []
+    seen: set[str] = set()
+    for i, m in enumerate(heads):
+        name = "".join(m.group("name").split())
+        if name in seen:
+            continue
+        seen.add(name)
+        mx = number_from(ctx, m, "indicator.heading.max", group="max")
+        nxt = heads[i + 1].start() if i + 1 < len(heads) else min(len(text), m.end() + 400)
+        score = None
+        sm = compiled(r"(?:" + regex.escape(name) + r"|该指标|本指标)[^。\n]{0,8}?(?:总共|共|合计|实际)?得分[为:]?[ ]?(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]?分").search(text, m.end(), nxt)
+        if sm:
+            score = number_from(ctx, sm, "indicator.body.score")
+        out.append(Indicator(name=name, level=1, max=mx, score=score, name_span=ctx.folded.span(*m.span("name"))))
+    return out

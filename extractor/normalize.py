@@ -1,0 +1,138 @@
+"""A folded view of the document text for matching, with a map back to the original offsets.
+
+Patterns run over the folded view (full-width forms, ideographic spaces, Kangxi radicals and
+traditional characters folded; spaces inside numbers dropped); every match is mapped back so
+that a span is always a slice of what the document says (pdfplumber's TextMap idea).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import unicodedata
+
+import regex
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
+        table[cp] = chr(cp - 0xFEE0)
+    for cp in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A, 0x202F, 0x205F):
+        table[cp] = " "
+    # Kangxi radicals and compatibility ideographs look identical to the unified ideographs
+    # that PDFs with broken font maps and some OCR output substitute for them.
+    for lo, hi in ((0x2F00, 0x2FD6), (0x2E80, 0x2EF4), (0xF900, 0xFADA)):
+        for cp in range(lo, hi):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if len(folded) == 1 and folded != chr(cp):
+                table[cp] = folded
+    table.update({ord("〜"): "~", ord("～"): "~", ord("﹝"): "(", ord("﹞"): ")", ord("〔"): "(", ord("〕"): ")",
+                  ord("【"): "[", ord("】"): "]", ord("—"): "-", ord("–"): "-", ord("−"): "-", ord("‰"): "‰",
+                  ord("\r"): "\n", ord("\t"): " "})
+    return table
+
+
+_TABLE = _build_table()
+
+# Whitespace that only layout put there: between a digit and its unit or decimal point, inside a
+# number split by a PDF line break, and zero-width characters. Spaces between two digits stay:
+# in tables glued onto one line they separate cells ("50 8 8").
+_DROP = regex.compile(
+    r"[\u200b\u200c\u200d\u2060\ufeff]+"
+    r"|(?<=\d)[ ]+(?=[年月日人个名家元万亿千分%‰.项次户所位岁])"
+    r"|(?<=\d\.)[ \n]+(?=\d)"
+    r"|(?<=\d)\n(?=[%‰])"
+    r"|(?<=[第约近共计])[ ]+(?=\d)"
+    r"|(?<=\d)[ ]+(?=[,]\d{3}(?!\d))"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+    except ImportError:  # optional: without OpenCC traditional text is matched as it is
+        return None
+    return opencc.OpenCC("t2s").convert
+
+
+class Folded:
+    """``text`` is the folded view; ``span(start, end)`` maps a folded slice to the original."""
+
+    __slots__ = ("original", "text", "_breaks", "_deltas")
+
+    def __init__(self, original: str):
+        self.original = original
+        translated = original.translate(_TABLE)
+        translated = _fold_traditional(translated)
+        # breakpoints: from folded index _breaks[i] on, original = folded + _deltas[i]
+        breaks, deltas, parts = [0], [0], []
+        dropped = last = 0
+        for m in _DROP.finditer(translated):
+            parts.append(translated[last : m.start()])
+            dropped += m.end() - m.start()
+            last = m.end()
+            breaks.append(m.start() - (dropped - (m.end() - m.start())))
+            deltas.append(dropped)
+        parts.append(translated[last:])
+        self.text = "".join(parts)
+        self._breaks = breaks
+        self._deltas = deltas
+
+    def to_original(self, i: int) -> int:
+        """Original offset of folded offset ``i`` (the start of the character there)."""
+        k = bisect.bisect_right(self._breaks, i) - 1
+        return i + self._deltas[k]
+
+    def to_folded(self, original: int) -> int:
+        """The first folded offset whose original offset is at or after ``original``."""
+        # to_original is monotone, so bisect over folded offsets
+        lo, hi = 0, len(self.text)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.to_original(mid) < original:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original half-open span of the folded slice ``text[start:end]``."""
+        if end <= start:
+            s = self.to_original(start)
+            return s, s
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def raw(self, start: int, end: int) -> str:
+        s, e = self.span(start, end)
+        return self.original[s:e]
+
+
+def _fold_traditional(text: str) -> str:
+    convert = _t2s()
+    if convert is None or text.isascii():
+        return text
+    out = convert(text)
+    if len(out) == len(text):
+        return out
+    # A phrase conversion changed the length somewhere: convert line by line and keep only
+    # the lines whose length is unchanged, so the offset map stays one to one.
+    lines = text.split("\n")
+    folded = []
+    for line in lines:
+        conv = convert(line)
+        if len(conv) != len(line):
+            conv = "".join(c if len(c) == 1 else ch for ch, c in zip(line, map(convert, line)))
+        folded.append(conv)
+    return "\n".join(folded)
+
+
+def fold(text: str) -> Folded:
+    return Folded(text)
+
+
+def fold_name(text: str) -> str:
+    """A name as the contract wants it: simplified, full-width folded, no whitespace."""
+    t = _fold_traditional(text.translate(_TABLE))
+    return "".join(t.split())

@@ -1,0 +1,1 @@
+"""Writers: JSON (the FIELDS.md contract), text for the terminal, and others."""

@@ -1,0 +1,57 @@
+"""The one path for the data: file -> Document -> Report -> Findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Document
+from .fields import extract_report
+from .model import Finding, Report, Source
+
+
+@dataclass
+class Extraction:
+    document: Document
+    report: Report
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        d = self.document
+        return Source(path=d.path or "", sha256=d.sha256 or "", format=d.format, pages=d.pages,
+                      chars=len(d.text), encoding=d.encoding)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def read(path: str | Path) -> Document:
+    """Read any supported file into a Document (raises a ReadError subclass on bad input)."""
+    from .readers import read as _read
+
+    return _read(str(path))
+
+
+def extract_document(document: Document, *, verify: bool = True, select=(), ignore=()) -> Extraction:
+    report = extract_report(document)
+    findings: list[Finding] = []
+    if verify:
+        from .rules import run_rules
+
+        findings = run_rules(report, document, select=select, ignore=ignore)
+    return Extraction(document, report, findings)
+
+
+def extract(path: str | Path, *, verify: bool = True, select=(), ignore=()) -> Extraction:
+    """Read, extract and verify one file."""
+    return extract_document(read(path), verify=verify, select=select, ignore=ignore)
+
+
+def extract_text(text: str, *, verify: bool = True, path: str = "<text>") -> Extraction:
+    """Extract from text already in memory (tests, other tools)."""
+    import hashlib
+
+    doc = Document(text=text, format="txt", path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), encoding=None)
+    return extract_document(doc, verify=verify)

@@ -1,0 +1,1 @@
+"""Wording as data: labels, macros, field patterns and vocabulary (TOML), loaded by extractor.patterns."""
