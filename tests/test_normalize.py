@@ -1,0 +1,51 @@
+"""The folded view: what it folds, and that every slice maps back to the original text."""
+
+from __future__ import annotations
+
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractor.normalize import fold, fold_name
+
+
+def test_full_width_and_ideographic_space():
+    f = fold("收入总计１４５．１６　万元")
+    assert f.text == "收入总计145.16万元"
+    m = regex.search(r"\d+\.\d+万元", f.text)
+    assert f.raw(*m.span()) == "１４５．１６　万元"
+
+
+def test_spaces_between_digit_and_unit_dropped_but_cells_kept():
+    f = fold("2023 年 共 3 人，分值 50 8 8")
+    assert "2023年" in f.text and "共3人" in f.text and "50 8 8" in f.text
+
+
+def test_number_split_by_pdf_line_break():
+    f = fold("占比91.\n21%")
+    m = regex.search(r"\d+\.\d+%", f.text)
+    assert m.group() == "91.21%" and f.raw(*m.span()) == "91.\n21%"
+
+
+def test_kangxi_radicals_and_traditional_folded():
+    f = fold("⼀般公共預算財政撥款收⼊")
+    assert f.text == "一般公共预算财政拨款收入"
+    assert fold_name("麗江市古城區 自然資源局") == "丽江市古城区自然资源局"
+
+
+def test_zero_width_dropped_and_mapped():
+    text = "编制\u200b人数3人"
+    f = fold(text)
+    assert f.text == "编制人数3人"
+    assert f.raw(0, 4) == "编制\u200b人数"
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,%万元年人 \n\u3000１２．收入總計\u200b|")), max_size=60))
+def test_every_folded_slice_maps_back(text):
+    f = fold(text)
+    for m in regex.finditer(r"\S+", f.text):
+        s, e = f.span(*m.span())
+        assert 0 <= s <= e <= len(text)
+        assert f.raw(*m.span()) == text[s:e]
+    for i in range(len(f.text) + 1):
+        assert f.to_folded(f.to_original(i)) <= i

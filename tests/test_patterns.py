@@ -1,0 +1,48 @@
+"""The pattern files load, compile, and every pattern passes its own examples."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from extractor.normalize import fold
+from extractor.patterns import PATTERN_DIR, PatternError, load
+
+PATTERNS = load()
+CASES = [(p, ex, True) for ps in PATTERNS.patterns.values() for p in ps for ex in p.match] + [
+    (p, ex, False) for ps in PATTERNS.patterns.values() for p in ps for ex in p.no_match
+]
+
+
+def test_every_field_pattern_has_examples():
+    for ps in PATTERNS.patterns.values():
+        for p in ps:
+            assert p.match, f"{p.id} has no match examples"
+            assert p.no_match, f"{p.id} has no no_match examples"
+
+
+@pytest.mark.parametrize("pattern,example,should", CASES, ids=[f"{p.id}-{'match' if s else 'no'}-{e}" for p, e, s in CASES])
+def test_pattern_examples(pattern, example, should):
+    found = pattern.regex.search(fold(example).text)
+    assert bool(found) == should, f"{pattern.id} on {example!r}: {found}"
+
+
+def test_labels_tolerate_layout_breaks():
+    rx = PATTERNS.for_field("headcount.retired")[0].regex
+    assert rx.search(fold("离 退休人数 94 人").text)
+    assert rx.search(fold("离退\n休人数94人").text)
+
+
+@pytest.mark.parametrize("broken,message", [
+    ('[[pattern]]\nid = "x"\nfield = "f"\nregex = "(unclosed"\n', "bad regex"),
+    ('[[pattern]]\nid = "x"\nfield = "f"\nregex = "{nosuchmacro}"\n', "unknown macro"),
+    ('[[pattern]]\nid = "x"\nregex = "a"\n', "missing key"),
+    ("this is not toml = = =", "fields.toml"),
+])
+def test_loader_fails_loudly(tmp_path, broken, message):
+    for name in ("labels.toml", "macros.toml", "words.toml"):
+        shutil.copy(PATTERN_DIR / name, tmp_path / name)
+    (tmp_path / "fields.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(PatternError, match=message):
+        load.__wrapped__(tmp_path)
