@@ -29,6 +29,12 @@ def extract_headcount(ctx: Context) -> Headcount:
         hc.authorized_breakdown = _breakdown(ctx, hc.authorized, after_words=("其中",))
     if hc.in_service is not None:
         hc.in_service_breakdown = _breakdown(ctx, hc.in_service, after_words=("其中", "("))
+    # a label inside a breakdown ("在职16人(在编人数14人…)") names a part, not a restatement
+    parts = [p.count.span for p in hc.authorized_breakdown + hc.in_service_breakdown]
+    for name in FIELDS:
+        cands = ctx.candidates.get(f"headcount.{name}")
+        if cands:
+            cands[:] = [c for c in cands if not any(s <= c.span[0] and c.span[1] <= e for s, e in parts)]
     return hc
 
 

@@ -125,3 +125,96 @@ def extract_indicators(ctx: Context) -> list[Indicator]:
             score = number_from(ctx, sm, "indicator.body.score")
         out.append(Indicator(name=name, level=1, max=mx, score=score, name_span=ctx.folded.span(*m.span("name"))))
     return out
+
+
+_LEVEL_COLS = (("一级指标",), ("二级指标",), ("三级指标",))
+_MAX_COLS = ("分值", "权重", "满分", "标准分", "指标分值", "分数")
+_SCORE_COLS = ("得分", "自评得分", "评价得分", "实际得分", "考核得分")
+_MAX_IN_NAME = regex.compile(r"\((?P<max>\d{1,3}(?:\.\d{1,2})?)分\)")
+_CELL_NUM = regex.compile(r"^[ ]*(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]*分?[ ]*$")
+
+
+def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """Split a pipe-table row into (cell text, start, end) in folded offsets."""
+    cells, pos = [], 0
+    for part in line.split("|"):
+        cells.append((part, offset + pos, offset + pos + len(part)))
+        pos += len(part) + 1
+    if cells and not cells[-1][0].strip():  # a trailing '|' ends the row
+        cells.pop()
+    return cells
+
+
+def _header_columns(cells) -> dict | None:
+    names = ["".join(c[0].split()) for c in cells]
+    cols: dict = {"levels": []}
+    for level_words in _LEVEL_COLS:
+        idx = next((i for i, n in enumerate(names) if n in level_words), None)
+        if idx is not None:
+            cols["levels"].append(idx)
+    cols["max"] = next((i for i, n in enumerate(names) if n in _MAX_COLS), None)
+    cols["score"] = next((i for i, n in enumerate(names) if n in _SCORE_COLS), None)
+    if not cols["levels"] or (cols["max"] is None and cols["score"] is None):
+        return None
+    return cols
+
+
+def _cell_number(ctx: Context, cell, pattern_id: str) -> Number | None:
+    text, start, _ = cell
+    m = _CELL_NUM.match(text)
+    if not m:
+        return None
+    from ..numbers import parse_arabic
+
+    num = parse_arabic(m.group("num"))
+    if num is None:
+        return None
+    end = m.end("num") + (1 if text[m.end("num") : m.end("num") + 1] == "分" else 0)
+    return ctx.ground(start + m.start("num"), start + end, num.value, Number, pattern_id, decimals=num.decimals)
+
+
+def indicators_from_tables(ctx: Context) -> list[Indicator]:
+    """A 评分表 written as rows (docx/pdf/html tables render as pipe rows): the indicator tree."""
+    text = ctx.text
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((line, pos))
+        pos += len(line) + 1
+    roots: list[Indicator] = []
+    i = 0
+    while i < len(lines):
+        line, off = lines[i]
+        cols = _header_columns(_cells(line, off)) if "|" in line and "指标" in line else None
+        i += 1
+        if cols is None:
+            continue
+        path: list[Indicator | None] = [None] * len(cols["levels"])
+        while i < len(lines) and "|" in lines[i][0]:
+            cells = _cells(*lines[i])
+            i += 1
+            first = "".join(cells[0][0].split()) if cells else ""
+            if first in ("合计", "总计", "总分") or _header_columns(cells):
+                break
+            for depth, col in enumerate(cols["levels"]):
+                if col >= len(cells) or not cells[col][0].strip():
+                    continue
+                name_cell = cells[col]
+                raw_name = name_cell[0].strip()
+                mx_in_name = _MAX_IN_NAME.search(raw_name)
+                name = "".join(_MAX_IN_NAME.sub("", raw_name).split())
+                deeper = any(c < len(cells) and cells[c][0].strip() for c in cols["levels"][depth + 1 :])
+                node = Indicator(name=name, level=depth + 1,
+                                 name_span=ctx.folded.span(name_cell[1], name_cell[2]))
+                if mx_in_name:
+                    node.max = number_from(ctx, mx_in_name, "indicator.table.name_max", group="max")
+                if not deeper:
+                    if cols["max"] is not None and cols["max"] < len(cells) and node.max is None:
+                        node.max = _cell_number(ctx, cells[cols["max"]], "indicator.table.max")
+                    if cols["score"] is not None and cols["score"] < len(cells):
+                        node.score = _cell_number(ctx, cells[cols["score"]], "indicator.table.score")
+                parent = path[depth - 1] if depth else None
+                (parent.children if parent is not None else roots).append(node)
+                path[depth] = node
+                for d in range(depth + 1, len(path)):
+                    path[d] = None
+    return roots
