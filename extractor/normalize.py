@@ -45,6 +45,8 @@ _DROP = regex.compile(
     r"|(?<=\d)\n(?=[%‰])"
     r"|(?<=[第约近共计])[ ]+(?=\d)"
     r"|(?<=\d)[ ]+(?=[,]\d{3}(?!\d))"
+    # pinyin glosses that some mirrors insert after characters: 項(xiàng)目
+    r"|(?<=\p{Han})\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)"
 )
 
 

@@ -106,13 +106,74 @@ def extract_carryover(ctx: Context) -> Carryover:
     return Carryover(start=_pick(ctx, "carryover.start"), end=_pick(ctx, "carryover.end"))
 
 
+_BUDGET_COLUMNS = (("total", "budget_start"), ("adjusted", "budget_adjusted"), ("spent", "budget_spent"),
+                   ("execution_rate", "execution_rate"))
+_CELL_MONEY = regex.compile(r"^[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ ]*(?P<pct>%)?[ ]*$")
+
+
+def _budget_from_form(ctx: Context) -> dict:
+    """A project form's money row: a header naming 年初预算数 | 全年预算数 | 全年执行数 | 执行率 and
+    the 年度资金总额 row under it; the row's figures line up with the header's budget columns."""
+    from ..model import Number
+    from ..numbers import UNIT_FACTORS, parse_arabic
+
+    text = ctx.text
+    labels = {key: regex.compile(ctx.patterns.label(name)) for key, name in _BUDGET_COLUMNS}
+    total_row = regex.compile(r"^" + ctx.patterns.label("budget_total_row") + r"[:]?$")
+    lines = text.split("\n")
+    pos = 0
+    offsets = []
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    for i, line in enumerate(lines):
+        if "|" not in line:
+            continue
+        header = [c.strip() for c in line.split("|")]
+        keys = [next((k for k, rx in labels.items() if rx.fullmatch("".join(cell.split()))), None) for cell in header]
+        if sum(k is not None for k in keys) < 2:
+            continue
+        # the figures line up with the header from its first budget column on (分值 etc. included)
+        first = next(k for k, key in enumerate(keys) if key is not None)
+        cols = keys[first:]
+        for j in range(i + 1, min(i + 4, len(lines))):
+            cells, p = [], offsets[j]
+            for part in lines[j].split("|"):
+                cells.append((part, p))
+                p += len(part) + 1
+            idx = next((k for k, (c, _) in enumerate(cells) if total_row.match("".join(c.split()))), None)
+            if idx is None:
+                continue
+            values = cells[idx + 1 : idx + 1 + len(cols)]
+            unit = ctx.unit_before(offsets[j])
+            out = {}
+            for key, (cell, start) in zip(cols, values):
+                m = _CELL_MONEY.match(cell)
+                if key is None or not m:
+                    continue
+                num = parse_arabic(m.group("num"))
+                s, e = start + m.start("num"), start + m.end("pct" if m.group("pct") else "num")
+                if key == "execution_rate":
+                    if m.group("pct"):
+                        out[key] = ctx.ground(s, e, num.value, Number, "budget.form.rate", decimals=num.decimals)
+                elif unit and not m.group("pct"):
+                    out[key] = ctx.ground(s, e, num.value * UNIT_FACTORS[unit], Money, f"budget.form.{key}",
+                                          decimals=num.decimals, unit=unit)
+            if out:
+                return out
+    return {}
+
+
 def extract_budget(ctx: Context) -> Budget:
     from .common import number_from
 
-    rate = None
-    for pat, m in ctx.matches("budget.execution_rate"):
-        rate = number_from(ctx, m, pat.id, suffix="%")
-        if rate is not None:
-            break
-    return Budget(total=_pick(ctx, "budget.total"), adjusted=_pick(ctx, "budget.adjusted"),
-                  spent=_pick(ctx, "budget.spent"), execution_rate=rate)
+    form = _budget_from_form(ctx)
+    rate = form.get("execution_rate")
+    if rate is None:
+        for pat, m in ctx.matches("budget.execution_rate"):
+            rate = number_from(ctx, m, pat.id, suffix="%")
+            if rate is not None:
+                break
+    return Budget(total=form.get("total") or _pick(ctx, "budget.total"),
+                  adjusted=form.get("adjusted") or _pick(ctx, "budget.adjusted"),
+                  spent=form.get("spent") or _pick(ctx, "budget.spent"), execution_rate=rate)

@@ -14,6 +14,8 @@ _YEAR_IN_TITLE = regex.compile(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20
 _CHROME = regex.compile(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
 _FILE_EXT = regex.compile(r"\.(?:pdf|docx?|xlsx?|wps|html?)$", regex.IGNORECASE)
 _CODE_PREFIX = regex.compile(r"^[\dA-Za-z]+[-_ ]")
+_NUMBERED = regex.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十\d]+[、.]|\(?[一二三四五六七八九十]+\))")
+_GLUED_TITLE = regex.compile(r"^(?P<title>[^。;!?,:]{6,60}?(?:报告|自评表|评价表|决算))(?=[一1][、.]|第一部分|目录|\()")
 
 
 def _lines(text: str, limit: int):
@@ -31,14 +33,20 @@ def extract_title(ctx: Context) -> Grounded | None:
     kinds = [w for ws in words["kind"].values() for w in ws]
     text = ctx.text
     lines = [(p, ln) for p, ln in _lines(text, DEFAULT_TITLE_LINES)]
+    toc = _toc_lines(lines)
     for i, (pos, line) in enumerate(lines):
+        if i in toc:
+            continue
         stripped = line.strip(" |")
+        glued = _GLUED_TITLE.match(stripped) if len(stripped) > 80 else None
+        if glued:  # a title run into the body by a lost line break: "…自评报告一、基本情况…"
+            stripped = glued.group("title")
         if not stripped or len(stripped) > 80 or _CHROME.search(stripped) or _SENTENCE_END.search(stripped):
             continue
         squashed = stripped.replace(" ", "")
         if not any(k in squashed for k in keywords) or not (any(k in squashed for k in kinds) or "绩效" in squashed):
             continue
-        if squashed.startswith(("目录", "附件", "附表")) or regex.match(r"^[一二三四五六七八九十\d]+[、.]", squashed):
+        if squashed.startswith(("目录", "附件", "附表")) or _NUMBERED.match(squashed):
             continue
         start = pos + (len(line) - len(line.lstrip(" |")))
         end = start + len(stripped)
@@ -48,7 +56,7 @@ def extract_title(ctx: Context) -> Grounded | None:
             j -= 1
         if j >= 0 and i - j <= 3:
             prev = lines[j][1].strip(" |")
-            if (prev and len(prev) <= 40 and not _SENTENCE_END.search(prev) and not _CHROME.search(prev)
+            if (prev and len(prev) <= 40 and not _SENTENCE_END.search(prev) and not _NUMBERED.match(prev) and not _CHROME.search(prev)
                     and not any(k in prev for k in keywords) and not regex.search(r"[,:]", prev)
                     and (regex.search(r"20\d\d\s?年|[局委办院校心会府所站队]$|部门$|单位$", prev))):
                 start = lines[j][0] + (len(lines[j][1]) - len(lines[j][1].lstrip(" |")))
@@ -58,6 +66,21 @@ def extract_title(ctx: Context) -> Grounded | None:
         value = "".join(text[start:end].split())
         return ctx.ground(start, end, value, Grounded, "title.line")
     return None
+
+
+def _toc_lines(lines) -> set[int]:
+    """Indices of a table of contents' entries: from a 目录 line until an entry repeats."""
+    start = next((i for i, (_, ln) in enumerate(lines) if "".join(ln.split()) in ("目录", "目次")), None)
+    if start is None:
+        return set()
+    seen: set[str] = set()
+    for i in range(start + 1, len(lines)):
+        key = "".join(lines[i][1].split())
+        if key in seen or len(key) > 80:
+            return set(range(start, i))
+        if key:
+            seen.add(key)
+    return set(range(start, len(lines)))
 
 
 def _trim_name(name: str, suffixes) -> str | None:
@@ -118,6 +141,22 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
                         count += 1
                     e += 1
                 return ctx.ground(s, e, fold_name(text[s:e]), Grounded, "department.title")
+        # 3. a bare unit name on a line of its own next to the title
+        a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
+        before = text.rfind("\n", 0, max(0, a - 1))
+        prev_lines = text[max(0, before - 200) : a].split("\n")[-4:]
+        next_lines = text[b : b + 200].split("\n")[:4]
+        for line, base in [(ln, None) for ln in next_lines + prev_lines[::-1]]:
+            name = line.strip(" |")
+            if 3 <= len(name) <= 30 and _trim_name(name, suffixes) == name and regex.fullmatch(r"[一-龥()]+", name):
+                s = text.find(name, max(0, before - 200), b + 200)
+                if s >= 0:
+                    return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.beside_title")
+    # 4. a paragraph that opens with the unit's name: "XX中心系省人民政府直接管理的…"
+    suffix_alt = "|".join(regex.escape(x) for x in suffixes)
+    m = regex.compile(r"(?:^|\n)[ ]*(?P<name>[一-龥()]{2,28}?(?:" + suffix_alt + r"))(?:系|是|属于|成立于|始建于|位于|隶属于?|坚持|承担|主要职责)").search(text)
+    if m and not m.group("name").startswith(("本", "我", "该", "其")):
+        return ctx.ground(m.start("name"), m.end("name"), fold_name(m.group("name")), Grounded, "department.opening")
     return None
 
 
@@ -131,7 +170,8 @@ def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
             return ctx.ground(m.start(g), m.end(g), int(m.group(g)), Count, "year.title")
     # a form's header: 项目支出绩效自评表 (2022年度); or the first 20XX年度 near the top
     for pat_id, rx in (("year.form", r"(?:自评表|评价表|决算|报告)[ ]?\((?P<year>20[0-4]\d)年度?\)"),
-                       ("year.opening", r"(?<![\d(])(?P<year>20[0-4]\d)[ ]?年度(?:部门|单位|整体|项目|预算|决算|绩效)")):
+                       ("year.self", r"(?:本|我)(?:单位|部门|局|中心|院|校|馆|所|站|委|办)[^,。;\n]{0,12}?(?<!\d)(?P<year>20[0-4]\d)[ ]?年"),
+                       ("year.opening", r"(?<![\d(])(?P<year>20[0-4]\d)[ ]?年度?(?:部门|单位|整体|项目|预算|决算|绩效)")):
         m = regex.compile(rx).search(text, 0, min(len(text), 6000))
         if m:
             return ctx.ground(m.start("year"), m.end("year"), int(m.group("year")), Count, pat_id)
@@ -151,12 +191,16 @@ def extract_kind(ctx: Context, title: Grounded | None) -> Grounded | None:
                     return ctx.ground(a, b, kind, Grounded, f"kind.title.{kind}")
     # no title: the document's structure in its opening (a form's name, a table's name)
     head = text[: min(len(text), 3000)]
+    hits = []
     for kind, rx in (("project", r"项目支出绩效自评表|项目绩效自评表|项目支出绩效评价表"),
                      ("department_overall", r"部门整体支出绩效(?:自评|评价)(?:报告|表)"),
-                     ("final_accounts", r"收入支出决算总表|部门决算|单位决算")):
+                     ("final_accounts", r"收入支出决算总表|部门决算|单位决算|年度决算数")):
         m = regex.search(rx, head)
         if m:
-            return ctx.ground(m.start(), m.end(), kind, Grounded, f"kind.structure.{kind}")
+            hits.append((m.start(), kind, m))
+    if hits:  # the structure named first is the document's; later ones are annexes
+        _, kind, m = min(hits, key=lambda h: h[0])
+        return ctx.ground(m.start(), m.end(), kind, Grounded, f"kind.structure.{kind}")
     return None
 
 
