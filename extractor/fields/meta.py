@@ -38,7 +38,7 @@ def extract_title(ctx: Context) -> Grounded | None:
         if i in toc:
             continue
         stripped = line.strip(" |")
-        glued = _GLUED_TITLE.match(stripped) if len(stripped) > 80 else None
+        glued = _GLUED_TITLE.match(stripped) if len(stripped) > 80 or _SENTENCE_END.search(stripped) else None
         if glued:  # a title run into the body by a lost line break: "…自评报告一、基本情况…"
             stripped = glued.group("title")
         if not stripped or len(stripped) > 80 or _CHROME.search(stripped) or _SENTENCE_END.search(stripped):

@@ -1,0 +1,176 @@
+"""Field extraction on short snippets the team wrote, one per layout and wording (issue 4)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractor import extract_text
+
+
+def report(text: str):
+    return extract_text(text, verify=False).report
+
+
+def grounded(text: str, value):
+    assert value is not None
+    assert text[value.span[0] : value.span[1]] == value.raw
+    return value
+
+
+def test_narrative_money_with_shares():
+    t = "示例县档案馆2021年度部门整体支出绩效自评报告\n2021年本年支出合计200.00万元，其中：基本支出150.00万元，占比75.00%；项目支出50.00万元，占比25.00%。"
+    r = report(t)
+    assert grounded(t, r.expenditure.total).value == Decimal("2000000")
+    basic, project = r.expenditure.by_type
+    assert (basic.name, basic.amount.value, basic.share.value) == ("基本支出", Decimal("1500000"), Decimal("75.00"))
+    assert (project.name, project.amount.value) == ("项目支出", Decimal("500000"))
+
+
+def test_two_figures_in_one_phrase():
+    t = "2020年度收、支总计分别为88.5,90.25万元。"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("885000")
+    assert grounded(t, r.expenditure.total).value == Decimal("902500")
+    assert r.revenue.total.raw == "88.5"
+
+
+def test_wan_without_yuan_and_approx():
+    t = "本年收入合计约120万，主要为财政拨款。"
+    r = report(t)
+    assert r.revenue.total.value == Decimal("1200000") and r.revenue.total.unit == "万" and r.revenue.total.approx
+
+
+def test_unit_stated_once_in_table_header():
+    t = "收入支出决算总表\n单位：万元\n项目 | 金额\n本年收入合计 | 1,234.56\n本年支出合计 | 1,200.00\n"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("12345600") and r.revenue.total.unit == "万元"
+    assert r.expenditure.total.value == Decimal("12000000")
+
+
+def test_one_cell_per_line():
+    t = "金额单位：元\n收入合计\n52,000.50\n支出合计\n51,000\n"
+    r = report(t)
+    assert r.revenue.total.value == Decimal("52000.50") and r.expenditure.total.value == Decimal("51000")
+
+
+def test_no_unit_anywhere_gives_no_money():
+    r = report("本年收入合计 | 1,234.56\n")
+    assert r.revenue.total is None
+
+
+def test_full_width_digits_and_traditional_characters():
+    t = "某鎮衛生院２０２２年度部門整體支出績效自評報告\n編制人數１２人，退休人員３人。"
+    r = report(t)
+    assert r.fiscal_year.value == 2022 and r.kind.value == "department_overall"
+    assert grounded(t, r.headcount.authorized).value == 12 and r.headcount.authorized.raw == "１２人"
+    assert r.headcount.retired.value == 3
+    assert r.department.value == "某镇卫生院"
+
+
+def test_pinyin_glosses_are_not_values():
+    t = "| 2021年度項(xiàng)目支出績(jī)效自評(píng)表 |\n| 實(shí)施單位 | 某縣自然資源局 |\n"
+    r = report(t)
+    assert r.kind.value == "project" and r.fiscal_year.value == 2021
+    assert r.department.value == "某县自然资源局"
+
+
+def test_headcount_wordings_and_chinese_numerals():
+    t = "本局核定编制 4 名，在编人数三人，离 退休人数 5 人。"
+    r = report(t)
+    assert r.headcount.authorized.value == 4
+    assert r.headcount.in_service.value == 3 and r.headcount.in_service.raw == "三人"
+    assert r.headcount.retired.value == 5
+
+
+def test_breakdown_of_in_service_staff():
+    t = "年末实有人数9人，其中在职人员6人（5个事业编、1个借调人员），退休人员3人。"
+    hc = report(t).headcount
+    assert [(p.name, p.count.value) for p in hc.in_service_breakdown] == [("事业编", 5), ("借调", 1)]
+
+
+def test_web_chrome_before_title_and_name_beside_it():
+    t = ("索引号：000/2021-01\n发布机构：某区财政局\n发布日期：2021-05-06\n\n2020年部门整体支出绩效评价报告\n\n"
+         "某区城市管理局\n\n根据要求开展自评。")
+    r = report(t)
+    assert r.title.value == "2020年部门整体支出绩效评价报告"
+    assert r.department.value == "某区城市管理局" and r.fiscal_year.value == 2020
+
+
+def test_table_of_contents_is_not_the_title():
+    t = ("目录\n第一部分 单位概况\n第二部分 2023年度单位决算情况说明\n附表：项目支出绩效自评表\n"
+         "第一部分 单位概况\n某街道社区卫生服务中心属于公益一类事业单位，本单位2023年度共有项目3个。")
+    r = report(t)
+    assert r.kind.value == "final_accounts"
+    assert r.department.value == "某街道社区卫生服务中心"
+    assert r.fiscal_year.value == 2023
+
+
+def test_title_glued_to_body():
+    t = "某市第九中学专项资金绩效自评价报告一、基本情况（一）项目概况本校2022年共有一个项目。"
+    r = report(t)
+    assert r.title.value == "某市第九中学专项资金绩效自评价报告"
+    assert r.department.value == "某市第九中学" and r.kind.value == "project" and r.fiscal_year.value == 2022
+
+
+def test_title_split_over_two_lines():
+    t = "某县统计局2019年度部门\n\n整体支出绩效自评报告\n正文。"
+    r = report(t)
+    assert r.title.value == "某县统计局2019年度部门整体支出绩效自评报告"
+    assert grounded(t, r.title).raw == "某县统计局2019年度部门\n\n整体支出绩效自评报告"
+
+
+def test_heading_max_is_not_the_score():
+    t = "（一）产出指标（得分30分）\n产出指标得分28分。\n（二）效益指标（得分20分）\n效益指标总共得分18.5分。\n经评价，绩效评价得分46.5分，评为“良”。"
+    r = report(t)
+    out = [(i.name, i.max.value, i.score.value) for i in r.indicators]
+    assert out == [("产出指标", Decimal(30), Decimal(28)), ("效益指标", Decimal(20), Decimal("18.5"))]
+    assert r.total_score.value == Decimal("46.5") and r.grade.value == "良"
+
+
+def test_maxima_in_brackets_in_a_glued_table():
+    t = "绩效指标 一级指标 二级指标 产出指标(40分) 数量指标 10 10 效益指标(40分) 社会效益 20 20 满意度指标(20分)"
+    names = {i.name: i.max.value for i in report(t).indicators}
+    assert names == {"产出指标": 40, "效益指标": 40, "满意度指标": 20}
+
+
+def test_score_table_becomes_tree():
+    t = ("一级指标 | 二级指标 | 分值 | 得分\n投入(20分) |  |  | \n | 预算编制 | 10 | 9\n | 资金到位 | 10 | 10\n"
+         "产出 |  | 80 | 70\n | 数量 | 80 | 70\n合计 |  | 100 | 89\n")
+    ind = report(t).indicators
+    assert [(i.name, i.level) for i in ind] == [("投入", 1), ("产出", 1)]
+    assert ind[0].max.value == 20 and ind[0].score is None
+    assert [(c.name, c.max.value, c.score.value) for c in ind[0].children] == [("预算编制", 10, 9), ("资金到位", 10, 10)]
+    assert ind[1].score.value == 70 and ind[1].children[0].level == 2
+
+
+def test_grade_bands_stated_in_the_report():
+    t = "评价结果分为四档：总分90分（含）以上为优，80分（含）至90分为良，60分（含）至80分为中，60分以下为差。"
+    gb = report(t).grade_bands
+    assert gb.source == "report"
+    assert [(b.grade, b.min, b.max) for b in gb.bands] == [
+        ("优", Decimal(90), None), ("良", Decimal(80), Decimal(90)), ("中", Decimal(60), Decimal(80)), ("差", None, Decimal(60))]
+
+
+def test_grade_words_in_a_distribution_are_not_the_grade():
+    t = "抽查的41个项目中，评为优的1个，评为良的3个，评为中的35个，评为差的2个。"
+    assert report(t).grade is None
+
+
+def test_project_form_money_row():
+    t = ("项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+         "年度资金总额 | 12.5 | 13.00 | 12.87 | 10 | 99% | 9.9\n")
+    b = report(t).budget
+    assert (b.total.value, b.adjusted.value, b.spent.value) == (Decimal("125000"), Decimal("130000"), Decimal("128700"))
+    assert b.execution_rate.value == Decimal(99)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("某局2022年度部门整体支出绩效自评报告", "department_overall"),
+    ("某局2022年度项目支出绩效自评报告", "project"),
+    ("某局2022年度部门决算", "final_accounts"),
+    ("某局2022年单位预算", "other"),
+], ids=["overall", "project", "final-accounts", "budget"])
+def test_kind_from_title(text, kind):
+    assert report(text + "\n正文。").kind.value == kind
