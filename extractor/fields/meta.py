@@ -101,12 +101,18 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
     from ..patterns import label_alternation
 
     labels = [w for w in words["labels"] if w != "主管部门"]
-    label_re = regex.compile(label_alternation(labels) + r"[ ]?[:|]?[ ]?(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})")
-    for pref in (label_re, regex.compile(r"主管部门[ ]?[:|]?[ ]?(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})")):
+    # a form's label is followed by a separator (colon, cell border or space), not by running text
+    # (labels that end in 名称 or a colon need none: 部门(单位)名称长沙市…)
+    name = r"(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})"
+    tail = r"(?:[ ]?[:|][ ]?|[ ])" + name
+    named = [w for w in labels if w.endswith(("名称", ":"))]
+    label_re = regex.compile(label_alternation(named) + r"[ ]?[:|]?[ ]?" + name + "|"
+                             + label_alternation([w for w in labels if w not in named]) + tail)
+    for pref in (label_re, regex.compile(r"主管部门" + tail)):
         for m in pref.finditer(text, 0, min(len(text), 20000)):
             raw = m.group("name")
             name = _trim_name(raw, suffixes)
-            if name and not name.endswith(("部门", "单位")):
+            if name and not name.endswith(("部门", "单位")) and not name.startswith(("及", "和", "与", "的", "本", "各")):
                 s = m.start("name") + raw.index(name[:2]) if name[:2] in raw else m.start("name")
                 return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.label")
     # 2. the title: what stands before the year, or between the year and the report type
