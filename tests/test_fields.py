@@ -174,3 +174,10 @@ def test_project_form_money_row():
 ], ids=["overall", "project", "final-accounts", "budget"])
 def test_kind_from_title(text, kind):
     assert report(text + "\n正文。").kind.value == kind
+
+
+def test_full_name_preferred_to_the_titles_short_form():
+    t = "某区委宣传部2023年单位预算\n本单位预算涵盖的单位共1个，即中共某某市某区委宣传部，编制人数9人。"
+    r = report(t)
+    assert r.department.value == "中共某某市某区委宣传部"
+    assert t[r.department.span[0] : r.department.span[1]] == "中共某某市某区委宣传部"

@@ -146,7 +146,7 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
                     if not text[e].isspace():
                         count += 1
                     e += 1
-                return ctx.ground(s, e, fold_name(text[s:e]), Grounded, "department.title")
+                return _fuller_name(ctx, s, e) or ctx.ground(s, e, fold_name(text[s:e]), Grounded, "department.title")
         # 3. a bare unit name on a line of its own next to the title
         a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
         before = text.rfind("\n", 0, max(0, a - 1))
@@ -164,6 +164,27 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
     if m and not m.group("name").startswith(("本", "我", "该", "其")):
         return ctx.ground(m.start("name"), m.end("name"), fold_name(m.group("name")), Grounded, "department.opening")
     return None
+
+
+_ADMIN_PREFIX = r"(?:中共)?(?:[一-龥]{2,7}?(?:省|市|自治区|自治州|地区|县|区|州|盟|旗))+"
+
+
+def _fuller_name(ctx: Context, s: int, e: int) -> Grounded | None:
+    """Titles often shorten the unit's name; prefer its full form stated in the text
+    ("浔阳区委老干部局" -> "中共九江市浔阳区委老干部局")."""
+    short = ctx.text[s:e]
+    if "\n" in short or " " in short:
+        return None
+    m = regex.compile(r"(?<![一-龥])(?P<prefix>" + _ADMIN_PREFIX + r")" + regex.escape(short)).search(ctx.text)
+    if not m:
+        return None
+    # the lookbehind cannot see sentence words glued on: "…共1个,即中共九江市…"
+    start = m.start()
+    while ctx.text[start] in "即为是系及和与的由在" and start < m.start("prefix") + len(m.group("prefix")) - 2:
+        start += 1
+    if m.end() - start - len(short) < 2:
+        return None
+    return ctx.ground(start, m.end(), fold_name(ctx.text[start : m.end()]), Grounded, "department.full_name")
 
 
 def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
