@@ -1,0 +1,119 @@
+"""A batch of auditor's pages: one page per report and an index.html to sort and filter them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import quote
+
+from .html_assets import INDEX_CSS, INDEX_JS, csp
+from .html_parts import KIND_LABELS, esc
+
+# Index columns: (row key, header, sort type).
+COLUMNS = (("department", "单位", "text"), ("year", "年度", "num"), ("kind", "类型", "text"),
+           ("score", "总分", "num"), ("grade", "等级", "text"), ("errors", "错误", "num"),
+           ("warnings", "警告", "num"), ("path", "文件", "text"))
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#%&{}$!\'@`=+\s]+')
+
+
+def page_name(path: str, sha256: str | None) -> str:
+    """A file name for a report's page: its file's stem, made safe, and a short hash (unique)."""
+    stem = _UNSAFE.sub("_", Path(path or "report").stem).strip("._")[:80] or "report"
+    return f"{stem}-{sha256[:10]}.html" if sha256 else f"{stem}.html"
+
+
+def index_row(data: Mapping, href: str | None) -> dict:
+    """The index row of one report: a FIELDS.md dict (as ``to_dict`` gives) and its page."""
+    r = data["report"]
+    val = lambda k: (r.get(k) or {}).get("value")  # noqa: E731
+    sev = [f["severity"] for f in data.get("findings", [])]
+    return {"department": val("department"), "year": val("fiscal_year"), "kind": val("kind"),
+            "score": val("total_score"), "grade": val("grade"), "errors": sev.count("error"),
+            "warnings": sev.count("warning"), "path": data.get("source", {}).get("path"), "href": href}
+
+
+def _options(rows: list[Mapping], key: str, labels: Mapping[str, str] | None = None) -> str:
+    seen = sorted({str(r[key]) for r in rows if r.get(key) not in (None, "")})
+    return "".join(f'<option value="{esc(v)}">{esc((labels or {}).get(v, v))}</option>' for v in seen)
+
+
+def _cell(row: Mapping, key: str, kind: str) -> str:
+    v = row.get(key)
+    shown = "" if v is None else (KIND_LABELS.get(v, v) if key == "kind" else v)
+    sort = "" if v is None else v
+    body = esc(shown)
+    if key == "department" and row.get("href"):
+        body = f'<a href="{esc(row["href"])}">{body or "（未识别单位）"}</a>'
+    cls = ' class="num"' if kind == "num" else ""
+    if key == "errors" and v:
+        cls = ' class="num err"'
+    return f'<td{cls} data-v="{esc(sort)}">{body}</td>'
+
+
+def render_index(rows: Iterable[Mapping], *, title: str = "绩效自评报告核查") -> str:
+    """The batch index: one row per report, sortable by column and filterable in the page.
+
+    A row is a mapping with the keys of ``COLUMNS`` plus ``href`` (its page) and, for a file
+    that could not be read, ``error`` (the one-line message): it stays in the table.
+    """
+    rows = list(rows)
+    body = []
+    for i, row in enumerate(rows):
+        failed = bool(row.get("error"))
+        cells = "".join(_cell(row, k, t) for k, _, t in COLUMNS)
+        if failed:
+            cells = (f'<td data-v="">（无法读取）</td><td colspan="{len(COLUMNS) - 2}" class="err">{esc(row["error"])}'
+                     f'</td>{_cell(row, "path", "text")}')
+        body.append(f'<tr data-i="{i}" data-grade="{esc(row.get("grade") or "")}" '
+                    f'data-kind="{esc(row.get("kind") or "")}"{" class=failed" if failed else ""}>{cells}</tr>')
+    heads = "".join(f'<th data-type="{t}"><button type="button">{esc(h)}</button></th>' for _, h, t in COLUMNS)
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{esc(csp(INDEX_JS, INDEX_CSS))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{esc(title)}</title>
+<style>{INDEX_CSS}</style>
+</head>
+<body>
+<header class="top"><h1>{esc(title)}</h1><div class="src">{len(rows)} 份报告</div></header>
+<div class="tools noprint">
+<label>筛选 <input id="q" type="search" placeholder="单位、文件名…"></label>
+<label>等级 <select id="grade" data-filter="grade"><option value="">全部</option>{_options(rows, "grade")}</select></label>
+<label>类型 <select id="kind" data-filter="kind"><option value="">全部</option>{_options(rows, "kind", KIND_LABELS)}</select></label>
+<span id="count" class="muted"></span>
+</div>
+<table class="idx" id="idx"><thead><tr>{heads}</tr></thead>
+<tbody>{"".join(body)}</tbody></table>
+<script>{INDEX_JS}</script>
+</body>
+</html>
+"""
+
+
+def write_site(items: Iterable[tuple[str, object]], outdir: str | Path) -> Path:
+    """Write a page per report and ``index.html`` into ``outdir``; returns the index's path.
+
+    ``items`` yields ``(path, extraction)``, where extraction is an Extraction, a FIELDS.md
+    dict with its text, or the exception that kept the file from being read: that file gets
+    an error row and the batch goes on.
+    """
+    from .html import as_data, render_report
+
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for path, result in items:
+        if isinstance(result, BaseException):
+            rows.append({"path": path, "error": str(result) or type(result).__name__})
+            continue
+        data = as_data(result)
+        name = page_name(path, data.get("source", {}).get("sha256"))
+        (out / name).write_text(render_report(data), encoding="utf-8")
+        rows.append(index_row(data, quote(name)))
+    index = out / "index.html"
+    index.write_text(render_index(rows), encoding="utf-8")
+    return index
