@@ -64,18 +64,24 @@ class Folded:
 
     __slots__ = ("original", "text", "_breaks", "_deltas")
 
-    def __init__(self, original: str):
+    def __init__(self, original: str, *, reflow: bool = True):
         self.original = original
         translated = original.translate(_TABLE)
         translated = _fold_traditional(translated)
+        drops = [m.span() for m in _DROP.finditer(translated)]
+        if reflow:
+            drops = sorted(drops + [(i, i + 1) for i in soft_line_breaks(translated)])
         # breakpoints: from folded index _breaks[i] on, original = folded + _deltas[i]
         breaks, deltas, parts = [0], [0], []
         dropped = last = 0
-        for m in _DROP.finditer(translated):
-            parts.append(translated[last : m.start()])
-            dropped += m.end() - m.start()
-            last = m.end()
-            breaks.append(m.start() - (dropped - (m.end() - m.start())))
+        for start, end in drops:
+            start = max(start, last)
+            if end <= start:
+                continue
+            parts.append(translated[last:start])
+            dropped += end - start
+            last = end
+            breaks.append(end - dropped)
             deltas.append(dropped)
         parts.append(translated[last:])
         self.text = "".join(parts)
@@ -109,6 +115,34 @@ class Folded:
     def raw(self, start: int, end: int) -> str:
         s, e = self.span(start, end)
         return self.original[s:e]
+
+
+_NO_JOIN_END = tuple("。;:!?：；！？…)")
+_LINE_START_NUMBERED = regex.compile(r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[)、.]|第[一二三四五六七八九十\d]+|[-—]+\d)")
+DEFAULT_REFLOW_MIN = 24
+
+
+def soft_line_breaks(text: str) -> list[int]:
+    """Offsets of line breaks that only wrap a paragraph (PDF text, copied PDF text): the line
+    before is about as long as the page's full lines, ends mid-sentence, and the next line does
+    not start a numbered item. Table rows (with '|') and short lines are never joined."""
+    lines = text.split("\n")
+    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and "|" not in ln)
+    if len(lengths) < 4:
+        return []
+    full = lengths[int(len(lengths) * 0.9)]
+    if full < DEFAULT_REFLOW_MIN:
+        return []
+    out, pos = [], 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)
+        stripped = line.strip()
+        nxt = lines[i + 1]
+        if (stripped and len(stripped) >= full * 0.85 and "|" not in line and "|" not in nxt
+                and not stripped.endswith(_NO_JOIN_END) and nxt.strip() and not _LINE_START_NUMBERED.match(nxt)):
+            out.append(pos)
+        pos += 1
+    return out
 
 
 def _fold_traditional(text: str) -> str:

@@ -181,3 +181,10 @@ def test_full_name_preferred_to_the_titles_short_form():
     r = report(t)
     assert r.department.value == "中共某某市某区委宣传部"
     assert t[r.department.span[0] : r.department.span[1]] == "中共某某市某区委宣传部"
+
+
+def test_title_split_over_three_pdf_lines():
+    t = "某市某区工商业联合会2023年\n度部门\n整体支出绩效自评报告\n根据要求开展自评。"
+    r = report(t)
+    assert r.title.value == "某市某区工商业联合会2023年度部门整体支出绩效自评报告"
+    assert r.department.value == "某市某区工商业联合会" and r.fiscal_year.value == 2023

@@ -49,3 +49,14 @@ def test_every_folded_slice_maps_back(text):
         assert f.raw(*m.span()) == text[s:e]
     for i in range(len(f.text) + 1):
         assert f.to_folded(f.to_original(i)) <= i
+
+
+def test_paragraph_wrapped_by_pdf_lines_is_reflowed_but_tables_and_headings_are_not():
+    body = "这是一段很长的正文内容用来占满整行的宽度以便判断换行是否为软换行其中在职人员4人（3个行政"
+    text = "\n".join([body, "编、1个挂职人员），退休人员3人。", "二、绩效评价工作情况", body[:30] + "。",
+                      "一级指标 | 二级指标 | 分值 | 得分", "产出 | 数量 | 10 | 9"])
+    f = fold(text)
+    assert "3个行政编、1个挂职" in f.text
+    assert "3人。\n二、绩效" in f.text and "得分\n产出" in f.text
+    m = regex.search("行政编", f.text)
+    assert f.raw(*m.span()) == "行政\n编"

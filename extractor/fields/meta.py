@@ -50,16 +50,21 @@ def extract_title(ctx: Context) -> Grounded | None:
             continue
         start = pos + (len(line) - len(line.lstrip(" |")))
         end = start + len(stripped)
-        # The title may be split over two lines: "…2023年度部门" / "整体支出绩效自评报告"
-        j = i - 1
-        while j >= 0 and not lines[j][1].strip():
-            j -= 1
-        if j >= 0 and i - j <= 3:
+        # The title may be split over lines: "…2023年度部门" / "整体支出绩效自评报告" (up to three)
+        j, merged = i - 1, 0
+        while j >= 0 and merged < 2:
+            while j >= 0 and not lines[j][1].strip():
+                j -= 1
+            if j < 0 or i - j > 3 + merged:
+                break
             prev = lines[j][1].strip(" |")
-            if (prev and len(prev) <= 40 and not _SENTENCE_END.search(prev) and not _NUMBERED.match(prev) and not _CHROME.search(prev)
-                    and not any(k in prev for k in keywords) and not regex.search(r"[,:]", prev)
-                    and (regex.search(r"20\d\d\s?年|[局委办院校心会府所站队]$|部门$|单位$", prev))):
-                start = lines[j][0] + (len(lines[j][1]) - len(lines[j][1].lstrip(" |")))
+            if not (prev and len(prev) <= 40 and not _SENTENCE_END.search(prev) and not _NUMBERED.match(prev)
+                    and not _CHROME.search(prev) and not any(k in prev for k in keywords)
+                    and not regex.search(r"[,:]", prev)
+                    and regex.search(r"20\d\d\s?年|年?度?部门$|单位$|[局委办院校心会府所站队]$|^[一-龥]{1,4}$", prev)):
+                break
+            start = lines[j][0] + (len(lines[j][1]) - len(lines[j][1].lstrip(" |")))
+            j, merged = j - 1, merged + 1
         ext = _FILE_EXT.search(text, start, end)
         if ext:
             end = ext.start()
