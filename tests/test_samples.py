@@ -1,0 +1,104 @@
+"""Every bundled sample, in every format, extracts to its reviewed expected record."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractor import extract, to_json
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf", ".html"))
+
+
+def values(node, path="", out=None):
+    """Field path -> value, without spans: what must agree across formats of one report."""
+    out = {} if out is None else out
+    if isinstance(node, dict):
+        if "raw" in node and "span" in node:
+            out[path] = node["value"]
+            return out
+        for k, v in node.items():
+            if k not in ("candidates", "span", "name_span"):
+                values(v, f"{path}.{k}", out)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            values(v, f"{path}[{i}]", out)
+    else:
+        out[path] = node
+    return out
+
+
+def walk_grounded(node):
+    if isinstance(node, dict):
+        if "raw" in node and "span" in node:
+            yield node
+        for v in node.values():
+            yield from walk_grounded(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk_grounded(v)
+
+
+def test_every_format_of_every_sample_is_bundled():
+    stems = {p.name.split(".")[0] for p in FILES}
+    assert len(stems) >= 2
+    for stem in stems:
+        assert {".txt", ".docx", ".pdf"} <= {p.suffix for p in FILES if p.name.startswith(stem + ".")}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_sample_matches_expected(path):
+    expected = json.loads((SAMPLES / "expected" / f"{path.name}.json").read_text(encoding="utf-8"))
+    result = extract(path, verify=False)
+    assert result.source.format == expected["source"]["format"]
+    assert result.report.model_dump(mode="json") == expected["report"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_value_is_grounded(path):
+    result = extract(path, verify=False)
+    text = result.document.text
+    report = json.loads(to_json(result))["report"]
+    grounded = list(walk_grounded(report))
+    assert len(grounded) > 20
+    for g in grounded:
+        s, e = g["span"]
+        assert text[s:e] == g["raw"], g
+        if result.source.pages:
+            assert g["page"] is not None and 1 <= g["page"] <= result.source.pages
+
+
+@pytest.mark.parametrize("stem", sorted({p.name.split(".")[0] for p in FILES}))
+def test_formats_of_one_report_agree(stem):
+    found = {p.suffix: values(extract(p, verify=False).report.model_dump(mode="json"))
+             for p in FILES if p.name.startswith(stem + ".")}
+    reference = found.pop(".txt")
+    for suffix, vals in found.items():
+        assert vals == reference, suffix
+
+
+def test_seed_values_from_fields_md():
+    r = extract(SAMPLES / "yushui-gsl-2023.docx", verify=False).report
+    assert r.department.value == "新余市渝水区工商业联合会" and r.fiscal_year.value == 2023
+    assert r.kind.value == "department_overall" and r.divisions.value == ["办公室", "经济工作办公室"]
+    hc = r.headcount
+    assert (hc.authorized.value, hc.actual.value, hc.in_service.value, hc.retired.value) == (3, 7, 4, 3)
+    assert [(p.name, p.count.value) for p in hc.in_service_breakdown] == [("行政编", 3), ("挂职", 1)]
+    assert r.revenue.total.value == Decimal("1451600") and r.revenue.total.unit == "万元"
+    assert [(i.name, i.amount.value, i.share.value) for i in r.expenditure.by_type] == [
+        ("基本支出", Decimal("1324000"), Decimal("91.21"))]
+    assert len(r.expenditure.by_function) == 3
+    # the heading's （得分10分） is the maximum; the body's 得分7分 is the score
+    first = r.indicators[0]
+    assert (first.max.value, first.score.value) == (10, 7)
+    assert r.total_score.value == 97 and r.max_score.value == 100 and r.grade.value == "优"
+    assert r.grade_bands.source == "report" and [b.grade for b in r.grade_bands.bands] == ["优", "良", "中", "差"]
+
+
+def test_json_is_byte_identical_across_runs():
+    path = SAMPLES / "qinghe-whg-2022.docx"
+    assert to_json(extract(path)) == to_json(extract(path))
