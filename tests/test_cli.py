@@ -1,0 +1,116 @@
+"""The CLI: output shapes, exit codes, and one clear line for every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from extractor.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_TXT = ROOT / "samples" / "yushui-gsl-2023.txt"
+SEED_DOCX = ROOT / "samples" / "yushui-gsl-2023.docx"
+SEED_PDF = ROOT / "samples" / "yushui-gsl-2023.pdf"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_extract_json_one_object(capsys):
+    code, out, _ = run(capsys, "extract", str(SEED_DOCX), "--json", "--with-text")
+    assert code == 0
+    d = json.loads(out)
+    assert d["schema_version"] == 1 and d["source"]["format"] == "docx"
+    assert d["report"]["department"]["value"] == "新余市渝水区工商业联合会"
+    s, e = d["report"]["total_score"]["span"]
+    assert d["text"][s:e] == d["report"]["total_score"]["raw"]
+
+
+def test_extract_several_files_gives_json_lines(capsys):
+    code, out, _ = run(capsys, "extract", str(SEED_TXT), str(SEED_PDF), "--json")
+    lines = out.strip().split("\n")
+    assert code == 0 and len(lines) == 2
+    assert [json.loads(x)["source"]["format"] for x in lines] == ["txt", "pdf"]
+
+
+def test_extract_summary_without_json(capsys):
+    code, out, _ = run(capsys, "extract", str(SEED_TXT))
+    assert code == 0 and "新余市渝水区工商业联合会" in out and "97分" in out
+
+
+def _bad_inputs(tmp: Path) -> dict[str, Path]:
+    empty = tmp / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    nodoc = tmp / "nodoc.docx"
+    with zipfile.ZipFile(nodoc, "w") as z:
+        z.writestr("hello.txt", "not word")
+    truncated_docx = tmp / "truncated.docx"
+    truncated_docx.write_bytes(SEED_DOCX.read_bytes()[:2000])
+    truncated_pdf = tmp / "truncated.pdf"
+    truncated_pdf.write_bytes(SEED_PDF.read_bytes()[:1500])
+    return {"missing": tmp / "nope.docx", "directory": tmp, "empty": empty, "binary": binary,
+            "no-document-xml": nodoc, "truncated-docx": truncated_docx, "truncated-pdf": truncated_pdf}
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "empty", "binary", "no-document-xml", "truncated-docx",
+                                  "truncated-pdf"])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, kind):
+    path = _bad_inputs(tmp_path)[kind]
+    code, out, err = run(capsys, "extract", str(path), "--json")
+    assert code == 2
+    assert out == ""
+    lines = err.strip().split("\n")
+    assert len(lines) == 1 and str(path) in lines[0] and "Traceback" not in err
+
+
+def test_encrypted_pdf(tmp_path, capsys):
+    pypdf = pytest.importorskip("pypdf", reason="pypdf makes the encrypted PDF")
+    writer = pypdf.PdfWriter(clone_from=str(SEED_PDF))
+    writer.encrypt("secret")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    code, _, err = run(capsys, "extract", str(path))
+    assert code == 2 and "encrypt" in err.lower() and len(err.strip().split("\n")) == 1
+
+
+def test_a_bad_file_in_a_batch_does_not_stop_the_others(tmp_path, capsys):
+    code, out, err = run(capsys, "extract", str(tmp_path / "nope.txt"), str(SEED_TXT), "--json")
+    assert code == 2 and json.loads(out.strip())["source"]["format"] == "txt" and "nope.txt" in err
+
+
+def test_bad_usage_exits_3(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["extract"])
+    assert exc.value.code == 3
+    with pytest.raises(SystemExit) as exc:
+        main(["no-such-command"])
+    assert exc.value.code == 3
+
+
+def test_end_to_end_subprocess_with_a_misnamed_file(tmp_path):
+    misnamed = tmp_path / "report.txt"
+    misnamed.write_bytes(SEED_DOCX.read_bytes())  # a .docx under a .txt name: sniffed, not trusted
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(misnamed), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["source"]["format"] == "docx"
+
+
+def test_gb18030_text_is_decoded_and_named(tmp_path, capsys):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(SEED_TXT.read_text(encoding="utf-8").encode("gb18030"))
+    code, out, _ = run(capsys, "extract", str(path), "--json")
+    d = json.loads(out)
+    assert code == 0 and d["source"]["encoding"] == "gb18030"
+    assert d["report"]["total_score"]["value"] == "97"
