@@ -1,0 +1,113 @@
+"""Shared assembly of a Document's text: lines and tables appended with the blocks that index them."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from extractor.document import Block, Document, Table
+
+CELL_SEP = " | "
+LINE_SEP = "\n"
+
+# A table cell as a reader hands it over: (grid column, text), text None for the continuation
+# of a vertically merged cell, which renders as "" so the columns keep their places.
+Cell = tuple[int, "str | None"]
+
+
+def is_wide(ch: str) -> bool:
+    """CJK ideographs, kana, hangul and full-width forms: text that is written without spaces."""
+    return ch > "\u2e7f" and unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def join_fragments(fragments: Iterable[str]) -> str:
+    """Join pieces of one cell (its paragraphs, wrapped lines, nested-table cells) into one line.
+
+    Pieces meet with nothing between two pieces of Chinese and with one space between
+    pieces of Latin text, the way a reader would read the wrapped cell.
+    """
+    out: list[str] = []
+    for fragment in fragments:
+        piece = " ".join(fragment.split("\n")).strip() if "\n" in fragment else fragment.strip()
+        if not piece:
+            continue
+        if out and not (is_wide(out[-1][-1]) or is_wide(piece[0])):
+            out.append(" ")
+        out.append(piece)
+    return "".join(out)
+
+
+class TextBuilder:
+    """Appends lines (one per paragraph or table row) and records a block for each piece."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._starts: list[int] = []
+        self._length = 0
+        self.blocks: list[Block] = []
+        self.tables: list[Table] = []
+
+    @property
+    def mark(self) -> int:
+        """A bookmark to pass to ``span_since`` to get the span of what is added after it."""
+        return len(self._starts)
+
+    def span_since(self, mark: int) -> tuple[int, int]:
+        if mark < len(self._starts):
+            return self._starts[mark], self._length
+        return self._length, self._length
+
+    def _append(self, text: str) -> int:
+        if self._parts:
+            self._parts.append(LINE_SEP)
+            self._length += len(LINE_SEP)
+        start = self._length
+        self._starts.append(start)
+        self._parts.append(text)
+        self._length += len(text)
+        return start
+
+    def line(self, text: str, kind: str = "paragraph", page: int | None = None) -> Block | None:
+        """Add one line of text (it may hold inner newlines); blank text adds nothing."""
+        if not text.strip():
+            return None
+        start = self._append(text)
+        block = Block(kind, start, start + len(text), page=page)
+        self.blocks.append(block)
+        return block
+
+    def table(self, rows: Sequence[Sequence[Cell]], page: int | None = None) -> Table | None:
+        """Add a table, one line per row with cells joined by `` | ``, and a block per cell."""
+        index = len(self.tables)
+        table_rows: list[list[Block]] = []
+        for cells in rows:
+            if not cells or not any(text and text.strip() for _, text in cells):
+                continue
+            r = len(table_rows)
+            texts = [text or "" for _, text in cells]
+            start = self._append(CELL_SEP.join(texts))
+            row_blocks: list[Block] = []
+            offset = start
+            for (col, text), rendered in zip(cells, texts, strict=True):
+                if text is not None:
+                    block = Block("cell", offset, offset + len(rendered), page=page, table=index, row=r, col=col)
+                    row_blocks.append(block)
+                    self.blocks.append(block)
+                offset += len(rendered) + len(CELL_SEP)
+            table_rows.append(row_blocks)
+        if not table_rows:
+            return None
+        table = Table(rows=table_rows, page=page)
+        self.tables.append(table)
+        return table
+
+    def add_block(self, block: Block) -> None:
+        self.blocks.append(block)
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def build(self, fmt: str, **fields) -> Document:
+        # Text order; a page block sorts before the lines it holds.
+        blocks = sorted(self.blocks, key=lambda b: (b.start, -b.end))
+        return Document(text=self.text(), format=fmt, blocks=blocks, tables=self.tables, **fields)

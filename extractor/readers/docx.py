@@ -1,0 +1,309 @@
+"""Word .docx reader: walks word/document.xml in body order into paragraphs and tables.
+
+Reads the XML directly (zipfile + lxml with a parser that resolves no entities and fetches
+nothing), which is several times faster than python-docx and sees content controls, text
+boxes and tracked insertions that python-docx's API skips.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+
+from extractor.document import Document
+from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
+from extractor.readers._build import Cell, TextBuilder, join_fragments
+
+DOCUMENT_PART = "word/document.xml"
+STYLES_PART = "word/styles.xml"
+DEFAULT_MAX_MEMBERS = 10_000
+DEFAULT_MAX_DOCUMENT_XML = 100 * 1024 * 1024
+DEFAULT_MAX_TOTAL = 500 * 1024 * 1024
+# Tables nested deeper than this inside one cell are read as their bare text.
+MAX_NESTED_TABLES = 16
+
+W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+_HEADING_NAME = re.compile(r"(heading|标题)[1-9]")
+
+
+def find_member(names: list[str], wanted: str) -> str | None:
+    """OPC part names are case-insensitive; some writers change the case."""
+    if wanted in names:
+        return wanted
+    lowered = wanted.lower()
+    return next((n for n in names if n.lower() == lowered), None)
+
+
+def _corrupt(name: str, detail: str = "corrupt zip") -> CorruptFile:
+    return CorruptFile(name or None, f"not a valid .docx ({detail})")
+
+
+def _parse_xml(xml: bytes, name: str, part: str):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as err:
+        raise _corrupt(name, f"{part} is not well-formed XML: {str(err).splitlines()[0]}") from None
+    if root is None:
+        raise _corrupt(name, f"{part} is empty")
+    return root
+
+
+def _read_parts(data: bytes, name: str) -> tuple[bytes, bytes | None]:
+    """Check the archive against zip-bomb limits, then inflate document.xml (and styles.xml)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _corrupt(name) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > DEFAULT_MAX_MEMBERS:
+            raise LimitExceeded(name or None, f"zip archive has {len(infos)} members (limit {DEFAULT_MAX_MEMBERS})")
+        total = sum(info.file_size for info in infos)
+        if total > DEFAULT_MAX_TOTAL:
+            raise LimitExceeded(
+                name or None, f"zip archive inflates to {total // 2**20} MB (limit {DEFAULT_MAX_TOTAL // 2**20} MB)"
+            )
+        names = [info.filename for info in infos]
+        document = find_member(names, DOCUMENT_PART)
+        if document is None:
+            raise CorruptFile(name or None, "zip archive without word/document.xml: not a Word document")
+        info = archive.getinfo(document)
+        if info.file_size > DEFAULT_MAX_DOCUMENT_XML:
+            raise LimitExceeded(
+                name or None,
+                f"word/document.xml inflates to {info.file_size // 2**20} MB "
+                f"(limit {DEFAULT_MAX_DOCUMENT_XML // 2**20} MB)",
+            )
+        styles = find_member(names, STYLES_PART)
+        try:
+            # Read at most the limit (+1 to notice a lying header) whatever the header says.
+            with archive.open(info) as f:
+                xml = f.read(DEFAULT_MAX_DOCUMENT_XML + 1)
+            style_xml = None
+            if styles is not None and archive.getinfo(styles).file_size <= DEFAULT_MAX_DOCUMENT_XML:
+                with archive.open(styles) as f:
+                    style_xml = f.read(DEFAULT_MAX_DOCUMENT_XML + 1)
+        except RuntimeError as err:  # zipfile's "password required for extraction"
+            if "encrypted" in str(err) or "password" in str(err):
+                raise EncryptedFile(name or None, "encrypted zip archive") from None
+            raise _corrupt(name) from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+            raise _corrupt(name) from None
+    if len(xml) > DEFAULT_MAX_DOCUMENT_XML:
+        raise LimitExceeded(name or None, "word/document.xml inflates past its declared size")
+    return xml, style_xml
+
+
+class _Walker:
+    """Turns the body of document.xml into lines and tables on a TextBuilder."""
+
+    def __init__(self, ns: str, styles_root) -> None:
+        w = f"{{{ns}}}"
+        self.P, self.TBL, self.TR, self.TC = w + "p", w + "tbl", w + "tr", w + "tc"
+        self.T, self.TAB, self.BR, self.CR = w + "t", w + "tab", w + "br", w + "cr"
+        self.R, self.RPR, self.PPR, self.VANISH = w + "r", w + "rPr", w + "pPr", w + "vanish"
+        self.SDT, self.SDT_CONTENT, self.CUSTOM_XML = w + "sdt", w + "sdtContent", w + "customXml"
+        self.SMART_TAG = w + "smartTag"
+        self.NO_BREAK_HYPHEN, self.PTAB = w + "noBreakHyphen", w + "ptab"
+        self.VAL, self.PSTYLE, self.OUTLINE = w + "val", w + "pStyle", w + "outlineLvl"
+        self.TCPR, self.TRPR, self.GRID_SPAN, self.VMERGE, self.HMERGE = (
+            w + "tcPr", w + "trPr", w + "gridSpan", w + "vMerge", w + "hMerge")
+        self.GRID_BEFORE = w + "gridBefore"
+        # Deleted text, field codes, footnote marks and properties are not what the page shows.
+        self.SKIP = {w + t for t in ("del", "moveFrom", "instrText", "delText", "rPr", "pPr", "tblPr",
+                                     "tblGrid", "trPr", "tcPr", "sectPr", "footnoteReference",
+                                     "endnoteReference", "commentReference", "sdtPr", "sdtEndPr")}
+        self.ALT, self.FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Fallback"
+        self.w = w
+        self.styles = self._read_styles(styles_root)
+        self.builder = TextBuilder()
+
+    def _read_styles(self, root) -> dict[str, tuple[str, str | None, int | None]]:
+        styles: dict[str, tuple[str, str | None, int | None]] = {}
+        if root is None:
+            return styles
+        w = self.w
+        for style in root.iter(w + "style"):
+            sid = style.get(w + "styleId")
+            if not sid:
+                continue
+            name_el, based_el = style.find(w + "name"), style.find(w + "basedOn")
+            outline_el = style.find(f"{w}pPr/{w}outlineLvl")
+            outline = outline_el.get(self.VAL) if outline_el is not None else None
+            styles[sid] = (
+                name_el.get(self.VAL, sid) if name_el is not None else sid,
+                based_el.get(self.VAL) if based_el is not None else None,
+                int(outline) if outline is not None and outline.isdigit() else None,
+            )
+        return styles
+
+    def paragraph_kind(self, p) -> str:
+        ppr = p.find(self.PPR)
+        if ppr is None:
+            return "paragraph"
+        outline = ppr.find(self.OUTLINE)
+        if outline is not None and (outline.get(self.VAL) or "").isdigit() and int(outline.get(self.VAL)) < 9:
+            return "heading"
+        style = ppr.find(self.PSTYLE)
+        sid = style.get(self.VAL) if style is not None else None
+        seen: set[str] = set()
+        while sid and sid not in seen:
+            seen.add(sid)
+            name, based, level = self.styles.get(sid, (sid, None, None))
+            key = name.lower().replace(" ", "")
+            if key in ("title", "标题"):
+                return "title"
+            if _HEADING_NAME.fullmatch(key) or (level is not None and level < 9):
+                return "heading"
+            sid = based
+        return "paragraph"
+
+    # -- text inside a paragraph -------------------------------------------------------------
+
+    def paragraph_text(self, p, depth: int = 0) -> str:
+        out: list[str] = []
+        self._collect(p, out, depth)
+        return "".join(out)
+
+    def _collect(self, el, out: list[str], depth: int) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in self.SKIP:
+                continue
+            if tag == self.T:
+                out.append(child.text or "")
+            elif tag == self.R:
+                rpr = child.find(self.RPR)
+                vanish = rpr.find(self.VANISH) if rpr is not None else None
+                if vanish is None or vanish.get(self.VAL) in ("0", "false", "off"):
+                    self._collect(child, out, depth)
+            elif tag in (self.TAB, self.PTAB):
+                out.append("\t")
+            elif tag in (self.BR, self.CR):
+                out.append("\n")
+            elif tag == self.NO_BREAK_HYPHEN:
+                out.append("-")
+            elif tag == self.P:  # a paragraph of a text box inside this paragraph
+                if out and out[-1] != "\n":
+                    out.append("\n")
+                self._collect(child, out, depth)
+            elif tag == self.TBL:  # a table inside a text box: flattened into the paragraph
+                out.append(" ".join(self.cell_texts_flat(child, depth + 1)))
+            elif tag == self.ALT:
+                # Choice and Fallback hold the same content in two encodings: read one.
+                first = next((c for c in child if c.tag != self.FALLBACK), None)
+                if first is not None:
+                    self._collect(first, out, depth)
+            else:  # runs inside hyperlinks, fields, insertions, content controls, drawings...
+                self._collect(child, out, depth)
+
+    # -- tables ---------------------------------------------------------------------------------
+
+    def _rows(self, tbl):
+        for child in tbl:
+            if child.tag == self.TR:
+                yield child
+            elif child.tag in (self.SDT, self.CUSTOM_XML):
+                yield from self._rows(child.find(self.SDT_CONTENT) if child.tag == self.SDT else child)
+
+    def _cells(self, tr):
+        for child in tr:
+            if child.tag == self.TC:
+                yield child
+            elif child.tag in (self.SDT, self.CUSTOM_XML):
+                inner = child.find(self.SDT_CONTENT) if child.tag == self.SDT else child
+                if inner is not None:
+                    yield from self._cells(inner)
+
+    def cell_text(self, tc, depth: int) -> str:
+        fragments: list[str] = []
+        self._cell_fragments(tc, fragments, depth)
+        return join_fragments(fragments)
+
+    def _cell_fragments(self, container, fragments: list[str], depth: int) -> None:
+        for child in container:
+            if child.tag == self.P:
+                fragments.append(self.paragraph_text(child, depth))
+            elif child.tag == self.TBL:
+                fragments.extend(self.cell_texts_flat(child, depth + 1))
+            elif child.tag in (self.SDT, self.SDT_CONTENT, self.CUSTOM_XML):
+                self._cell_fragments(child, fragments, depth)
+
+    def cell_texts_flat(self, tbl, depth: int) -> list[str]:
+        """A nested table's cells as fragments, read in row order."""
+        if depth > MAX_NESTED_TABLES:
+            return ["".join(t.text or "" for t in tbl.iter(self.T))]
+        return [self.cell_text(tc, depth) for tr in self._rows(tbl) for tc in self._cells(tr)]
+
+    def _int_val(self, parent, tag: str, default: int) -> int:
+        el = parent.find(tag) if parent is not None else None
+        value = el.get(self.VAL) if el is not None else None
+        return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else default
+
+    def table(self, tbl) -> None:
+        rows: list[list[Cell]] = []
+        for tr in self._rows(tbl):
+            col = self._int_val(tr.find(self.TRPR), self.GRID_BEFORE, 0)
+            cells: list[Cell] = []
+            for tc in self._cells(tr):
+                tcpr = tc.find(self.TCPR)
+                span = self._int_val(tcpr, self.GRID_SPAN, 1)
+                vmerge = tcpr.find(self.VMERGE) if tcpr is not None else None
+                hmerge = tcpr.find(self.HMERGE) if tcpr is not None else None
+                if hmerge is not None and hmerge.get(self.VAL) != "restart":
+                    col += span  # legacy horizontal merge: the merged cell appears once
+                    continue
+                if vmerge is not None and vmerge.get(self.VAL) != "restart":
+                    cells.append((col, None))
+                else:
+                    cells.append((col, self.cell_text(tc, 0)))
+                col += span
+            rows.append(cells)
+        self.builder.table(rows)
+
+    # -- body -----------------------------------------------------------------------------------
+
+    def walk(self, container) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == self.P:
+                self.builder.line(self.paragraph_text(child), self.paragraph_kind(child))
+            elif tag == self.TBL:
+                self.table(child)
+            elif tag == self.SDT:
+                content = child.find(self.SDT_CONTENT)
+                if content is not None:
+                    self.walk(content)
+            elif tag == self.CUSTOM_XML:
+                self.walk(child)
+            elif tag == self.ALT:
+                first = next((c for c in child if c.tag != self.FALLBACK), None)
+                if first is not None:
+                    self.walk(first)
+
+
+def read_docx(data: bytes, name: str = "") -> Document:
+    xml, style_xml = _read_parts(data, name)
+    root = _parse_xml(xml, name, DOCUMENT_PART)
+    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else W_MAIN
+    if ns not in (W_MAIN, W_STRICT):
+        raise _corrupt(name, "word/document.xml is not WordprocessingML")
+    styles_root = None
+    if style_xml:
+        try:
+            styles_root = _parse_xml(style_xml, name, STYLES_PART)
+        except CorruptFile:
+            styles_root = None  # broken styles only cost us heading detection
+    walker = _Walker(ns, styles_root)
+    body = root.find(f"{{{ns}}}body")
+    if body is not None:
+        walker.walk(body)
+    return walker.builder.build("docx")
