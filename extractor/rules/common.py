@@ -1,0 +1,136 @@
+"""Helpers the rule modules share: the breakdowns of a record and how figures are shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import regex
+
+from ..document import Document
+from ..model import Grounded, Item, Money, Number, Report
+from ..numbers import UNIT_FACTORS
+from .interval import Interval, of_figure
+
+
+def quantize(value: Decimal, decimals: int) -> Decimal:
+    """``value`` rounded half-up to ``decimals`` places, as reports round."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def show_money(yuan: Decimal, unit: str, decimals: int) -> str:
+    """An amount in yuan shown in a report's unit: ``1461600, 万元, 2`` -> ``146.16万元``."""
+    return f"{quantize(yuan / UNIT_FACTORS.get(unit, Decimal(1)), decimals)}{unit}"
+
+
+def show_like(yuan: Decimal, figures: list[Money]) -> str:
+    """An amount shown in the unit of the first figure, to the finest places among them."""
+    return show_money(yuan, figures[0].unit, max(f.decimals for f in figures))
+
+
+def show_percent(value: Decimal, decimals: int) -> str:
+    return f"{quantize(value, decimals)}%"
+
+
+def show_number(n: Number, suffix: str = "") -> str:
+    """A figure as the report wrote its number (``40``, ``16.5``, ``91.21``)."""
+    return f"{quantize(n.value, n.decimals)}{suffix}"
+
+
+# The label just before a total says whether it holds a carry-over: 收入总计 / 总收入 hold
+# 年初结转和结余 and 支出总计 holds 年末结转和结余; 本年收入, 收入合计, 支出决算总额 hold neither.
+DEFAULT_LABEL_WINDOW = 16
+_HOLDS_CARRY = {"revenue": regex.compile(r"总计|总收入"), "expenditure": regex.compile(r"总计")}
+_NO_CARRY = regex.compile(r"本年|合计|决算总额|支出总额|总支出")
+
+
+def label_before(document: Document | None, g: Grounded, window: int = DEFAULT_LABEL_WINDOW) -> str:
+    """The text of the clause just before a figure (a label never crosses a line or a sentence)."""
+    if document is None:
+        return ""
+    start = g.span[0]
+    return regex.split(r"[。；;\n]", document.text[max(0, start - window) : start])[-1]
+
+
+def holds_carry(document: Document | None, total: Grounded | None, side: str) -> bool | None:
+    """Whether a revenue or expenditure total includes its carry-over, by its label; None: unknown."""
+    if total is None:
+        return None
+    label = label_before(document, total)
+    if _HOLDS_CARRY[side].search(label) and "本年" not in label:
+        return True
+    if _NO_CARRY.search(label):
+        return False
+    return None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Items that divide a total: revenue items, expenditure by type or by function."""
+
+    path: str  # field path of the list, e.g. "expenditure.by_type"
+    what: str  # Chinese name of the breakdown, for messages
+    total_name: str  # Chinese name of the total
+    total_path: str
+    items: list[Item]
+    total: Money | None
+    # A carry-over the total may hold (收入总计 holds 年初结转, 支出总计 holds 年末结转): the
+    # parts and their shares may then be of the total with or without it. None when the
+    # total's label says it holds none.
+    carry: Money | None = None
+
+    def field(self, i: int | None = None, leaf: str | None = None) -> str:
+        path = f"report.{self.path}" + ("" if i is None else f"[{i}]")
+        return path + (f".{leaf}" if leaf else "")
+
+    @property
+    def total_field(self) -> str:
+        return f"report.{self.total_path}"
+
+    def bases(self) -> list[Interval]:
+        """The totals the parts may add up to: the total, and the total less its carry-over."""
+        if self.total is None:
+            return []
+        total = of_figure(self.total)
+        out = [total]
+        if self.carry is not None and not any("结转" in it.name or "结余" in it.name for it in self.items):
+            out.append(total - of_figure(self.carry))
+        return out
+
+
+def breakdowns(report: Report, document: Document | None = None) -> list[Breakdown]:
+    rev, exp, carry = report.revenue, report.expenditure, report.carryover
+    start = None if holds_carry(document, rev.total, "revenue") is False else carry.start
+    end = None if holds_carry(document, exp.total, "expenditure") is False else carry.end
+    return [
+        Breakdown("revenue.items", "收入明细", "收入总计", "revenue.total", rev.items, rev.total, start),
+        Breakdown("expenditure.by_type", "按经济性质分类的支出", "支出总额", "expenditure.total",
+                  exp.by_type, exp.total, end),
+        Breakdown("expenditure.by_function", "按功能分类的支出", "支出总额", "expenditure.total",
+                  exp.by_function, exp.total, end),
+    ]
+
+
+def parts_sum(items: list[Item]) -> Interval:
+    return Interval.total(of_figure(it.amount) for it in items)
+
+
+def point_sum(items: list[Item]) -> Decimal:
+    return sum((it.amount.value for it in items), Decimal(0))
+
+
+def shares_look_complete(items: list[Item]) -> bool:
+    """Every item has a share and the shares can add up to 100%: the list is the whole."""
+    if not items or any(it.share is None for it in items):
+        return False
+    return Interval.total(of_figure(it.share) for it in items).contains(Decimal(100))
+
+
+def looks_complete(items: list[Item]) -> bool:
+    """Whether a breakdown claims to be the whole of its total.
+
+    A lone item after 其中 is often just the largest part ("收入总计…，其中财政拨款收入…"),
+    so one item counts as the whole only when its share says 100%; two or more items are
+    read as the full breakdown.
+    """
+    return len(items) >= 2 or shares_look_complete(items)

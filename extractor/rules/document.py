@@ -1,0 +1,226 @@
+"""Document rules read the text itself: stray years, template placeholders, numbering gaps.
+
+They run over the folded view (full-width forms folded) and map every match back, so the
+spans index the original document text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import regex
+
+from .registry import Context, rule
+
+# ---- years --------------------------------------------------------------------------------
+
+# A year that names what is evaluated: "X年度部门整体支出", "X年度…绩效评价", "X年度…评价指标
+# 体系", "X年度…评分表". Years elsewhere (a notice dated the next year, a comparison with the
+# previous one) are legitimate and never looked at.
+# A date (2024年3月) is not a year that names a period; the phrase ends at the next year.
+_YEAR = regex.compile(
+    r"(?<!\d)(?P<year>20\d{2})[ ]?年(?![ ]?\d{1,2}[ ]?月)度?(?P<tail>(?:(?!20\d{2})[^,，。；;:：!?！？\n]){0,24})"
+)
+_EVALUATIVE = regex.compile(r"部门整体支出|单位整体支出|整体支出绩效|绩效评价|绩效自评|自评报告|评价指标体系|评分表")
+_COMPARISON = regex.compile(r"(?:较|比|与|同比|相比|对比|上年|上一年|去年|往年|历年|截至|截止)[^,，。；;\n]{0,4}$")
+_PLANNING = regex.compile(r"目标|计划|预算编制|预算安排|申报|编制")
+DEFAULT_LOOKBEHIND = 8
+
+
+@rule(code="DOC001", name="year-contradicts-fiscal-year", severity="warning")
+def year_contradicts_fiscal_year(ctx: Context):
+    """A year in an evaluative phrase contradicts the year the report evaluates.
+
+    What it checks
+    Years that name what is being evaluated — ``X年度部门整体支出``, ``X年度…绩效评价``,
+    ``X年度…评价指标体系``, ``X年度…评分表`` — must be ``report.fiscal_year``. Years in other
+    phrases are left alone: a report legitimately names the next year (publication, notices,
+    next year's targets) and earlier years (comparisons with 上年, 较2022年度).
+
+    Why it matters
+    A wrong year in such a phrase is the trace of a template copied from an earlier report: the
+    indicator system or the evaluation it names may be last year's, not this one's.
+
+    Example
+    ``形成《xxx2021年度部门整体支出绩效评价指标体系评分表》`` in a report on 2023.
+    """
+    if ctx.document is None:
+        return
+    folded = ctx.folded
+    hits = [(m, k) for m in _YEAR.finditer(folded.text) if (k := _EVALUATIVE.search(m.group("tail")))]
+    if not hits:
+        return
+    fy = ctx.report.fiscal_year
+    if fy is None:
+        yield ctx.not_checkable("文中年份无法核对：未找到评价年度。",
+                                spans=[folded.span(*hits[0][0].span("year"))])
+        return
+    for m, key in hits:
+        year = int(m.group("year"))
+        if year == fy.value:
+            continue
+        before = folded.text[max(0, m.start() - DEFAULT_LOOKBEHIND) : m.start()]
+        if _COMPARISON.search(before) or (year > fy.value and _PLANNING.search(m.group("tail"))):
+            continue
+        phrase = folded.raw(m.start(), m.start("tail") + key.end()).strip()
+        yield ctx.finding(
+            f"“{phrase}”中的年份{year}与评价年度{fy.value}不符。",
+            fields=["report.fiscal_year"], spans=[folded.span(*m.span("year")), fy.span],
+            expected=str(fy.value), found=str(year))
+
+
+# ---- placeholders -------------------------------------------------------------------------
+
+# Template text left unfilled. Runs of x/X/× stand for a name or a number (xxx单位, 20xx年,
+# ××局); a bracketed field name stands for itself ([单位名称], folded from 【单位名称】).
+# A run of x inside a Latin word (Excel, xlsx) is not a placeholder.
+_PLACEHOLDER = regex.compile(
+    r"20[xX×]{2}(?![A-Za-z])"
+    r"|(?<![A-Za-z])(?:[xX]{2,}|[×✕╳]{2,})(?![A-Za-z])"
+    r"|\[[^\]\n]{0,4}(?:名称|单位|部门|日期|时间|金额|年度)\]"
+    r"|某某"
+)
+
+
+@rule(code="DOC002", name="template-placeholder", severity="warning")
+def template_placeholder(ctx: Context):
+    """Template placeholders are left in the text.
+
+    What it checks
+    The text holds no unfilled template fields: runs of ``xx`` / ``XX`` / ``××`` standing for a
+    name or number (``xxx单位``, ``20xx年``), bracketed field names (``【单位名称】``) and
+    ``某某``. A run of x inside a Latin word (``xlsx``) is not one.
+
+    Why it matters
+    A placeholder shows the report was filled in from a template and not read through; the
+    sentence around it (often a name, a year or an amount) says nothing, and other parts of
+    the template may be stale too.
+
+    Example
+    ``形成《xxx2021年度部门整体支出绩效评价指标体系评分表》`` — ``xxx`` was never replaced
+    by the unit's name.
+    """
+    if ctx.document is None:
+        return
+    folded = ctx.folded
+    for m in _PLACEHOLDER.finditer(folded.text):
+        s, e = folded.span(m.start(), m.end())
+        raw = ctx.document.text[s:e]
+        yield ctx.finding(f"文中留有模板占位符“{raw}”（“{_around(ctx.document.text, s, e)}”）。",
+                          spans=[(s, e)], found=raw)
+
+
+def _around(text: str, s: int, e: int, width: int = 10) -> str:
+    """The placeholder with a few characters either side, within its line."""
+    lo = max(text.rfind("\n", 0, s) + 1, s - width)
+    hi = text.find("\n", e)
+    hi = min(len(text) if hi < 0 else hi, e + width)
+    return text[lo:hi].strip()
+
+
+# ---- section numbering --------------------------------------------------------------------
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+# Markers at the start of a line, outermost first. A marker resets the counts of every
+# level below it, so each list is judged within its parent section.
+_LEVELS = (
+    regex.compile(r"^[ \t]*(?P<m>(?P<n>[一二三四五六七八九十]{1,3})[ ]?[、.])(?!\d)", regex.M),
+    regex.compile(r"^[ \t]*(?P<m>\((?P<n>[一二三四五六七八九十]{1,3})\))", regex.M),
+    regex.compile(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[ ]?(?:、|\.(?!\d)))", regex.M),
+    regex.compile(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))", regex.M),
+    regex.compile(rf"^[ \t]*(?P<m>(?P<n>[{_CIRCLED}]))", regex.M),
+)
+# A jump of more than this many numbers is not a gap in a list but a line that merely
+# starts with a number.
+DEFAULT_MAX_GAP = 3
+
+
+def chinese_numeral(s: str) -> int | None:
+    """一 … 九十九 (section numbers only)."""
+    if s == "十":
+        return 10
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    return _CN_DIGITS.get(s) if len(s) == 1 else None
+
+
+def _number(level: int, s: str) -> int | None:
+    if level in (0, 1):
+        return chinese_numeral(s)
+    if level == 4:
+        return _CIRCLED.index(s) + 1
+    return int(s)
+
+
+def show_marker(level: int, n: int) -> str:
+    if level in (0, 1):
+        cn = "零一二三四五六七八九"
+        word = cn[n] if n < 10 else f"{cn[n // 10] if n >= 20 else ''}十{cn[n % 10] if n % 10 else ''}"
+        return f"{word}、" if level == 0 else f"（{word}）"
+    if level == 4:
+        return _CIRCLED[n - 1]
+    return f"{n}." if level == 2 else f"（{n}）"
+
+
+@dataclass(frozen=True)
+class Marker:
+    level: int
+    n: int
+    start: int  # in the folded text
+    end: int
+
+
+def markers(text: str) -> Iterator[Marker]:
+    """Section markers at line starts, in text order (table rows are skipped)."""
+    found: list[Marker] = []
+    for level, pattern in enumerate(_LEVELS):
+        for m in pattern.finditer(text):
+            line_end = text.find("\n", m.end())
+            if " | " in text[m.start() : line_end if line_end >= 0 else len(text)]:
+                continue
+            n = _number(level, m.group("n"))
+            if n is not None and n > 0:
+                found.append(Marker(level, n, m.start("m"), m.end("m")))
+    yield from sorted(found, key=lambda k: k.start)
+
+
+@rule(code="DOC003", name="numbering-gap", severity="warning")
+def numbering_gap(ctx: Context):
+    """Section numbering skips a number.
+
+    What it checks
+    Each numbering sequence — 一、二、… ; （一）（二）… ; 1. 2. … ; （1）（2）… ; ①②… — is
+    followed within its parent section (a marker of an outer level starts a new list) and
+    must not skip numbers. A list that starts again at 1 is a new list, not a gap.
+
+    Why it matters
+    A skipped number usually means a section or a paragraph was deleted from the template, or
+    a heading lost its number: something the report was meant to say may be missing.
+
+    Example
+    ``四、部门主要工作完成情况 … 六、综合评价及结论`` — there is no 五、; under (四) the
+    items go ``1.``, ``2.``, ``4.``.
+    """
+    if ctx.document is None:
+        return
+    folded = ctx.folded
+    last: dict[int, Marker] = {}
+    for mk in markers(folded.text):
+        prev = last.get(mk.level)
+        for deeper in [lv for lv in last if lv > mk.level]:
+            del last[deeper]
+        last[mk.level] = mk
+        if prev is None or not (prev.n + 1 < mk.n <= prev.n + 1 + DEFAULT_MAX_GAP):
+            continue
+        missing = "".join(f"“{show_marker(mk.level, k)}”" for k in range(prev.n + 1, mk.n))
+        parent = max((lv for lv in last if lv < mk.level), default=None)
+        within = f"“{show_marker(parent, last[parent].n)}”下的" if parent is not None else ""
+        yield ctx.finding(
+            f"{within}编号从“{show_marker(mk.level, prev.n)}”跳到“{show_marker(mk.level, mk.n)}”，缺少{missing}。",
+            spans=[folded.span(prev.start, prev.end), folded.span(mk.start, mk.end)],
+            expected=show_marker(mk.level, prev.n + 1), found=show_marker(mk.level, mk.n))
