@@ -1,0 +1,467 @@
+"""Every rule fires on a case built to break it and stays quiet on one that holds (ruff-style).
+
+Cases change one figure of the clean invented report in ``fixtures/rules/build.py``; the
+document rules read the small texts ``fixtures/rules/DOC00N-{fires,ok}.txt``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extractor.document import Document
+from extractor.model import Band, Count, Finding, GradeBands, Number, Part, Report
+from extractor.rules import catalogue, get_rule, run_rules
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+_spec = importlib.util.spec_from_file_location("rules_fixture_build", FIXTURES / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+Snippet, BASE, base_report, with_value = build.Snippet, build.BASE, build.base_report, build.with_value
+D = Decimal
+
+
+@dataclass
+class Case:
+    code: str
+    expect: str  # "fires" (a finding at the rule's severity), "info" (could not check) or "ok"
+    name: str
+    make: Callable[[], tuple[Report, Document | None]]
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}-{self.expect}-{self.name}"
+
+
+CASES: list[Case] = []
+
+
+def case(code: str, expect: str):
+    def register(fn):
+        CASES.append(Case(code, expect, fn.__name__, fn))
+        return fn
+
+    return register
+
+
+def base(**changes) -> tuple[Report, Document]:
+    """The clean report with ``path=value`` changes (``revenue__items__0__amount=...``)."""
+    g = Snippet(BASE)
+    report = base_report(g)
+    for path, make in changes.items():
+        dotted = ".".join(f"[{p}]" if p.isdigit() else p for p in path.split("__")).replace(".[", "[")
+        report = with_value(report, dotted, make(g) if callable(make) else make)
+    return report, g.document()
+
+
+def moved(ground: Callable, value) -> Callable:
+    """A grounded value as the report wrote it, with its value changed (the span stays)."""
+    return lambda g: ground(g).model_copy(update={"value": value})
+
+
+def doc_case(name: str, year: int = 2023) -> tuple[Report, Document]:
+    g = Snippet((FIXTURES / name).read_text(encoding="utf-8"))
+    return Report(fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year)))), g.document()
+
+
+# ---- sums --------------------------------------------------------------------------------
+
+@case("SUM001", "ok")
+def clean_report():
+    return base()
+
+
+@case("SUM001", "fires")
+def revenue_item_one_wan_too_many():
+    return base(revenue__items__0__amount=moved(lambda g: g.money("300.25万元"), D(3102500)))
+
+
+@case("SUM001", "fires")
+def two_items_fall_short():
+    return base(revenue__items__1__amount=moved(lambda g: g.money("20.25万元"), D(102500)))
+
+
+@case("SUM001", "ok")
+def total_includes_opening_carryover():
+    g = Snippet("收入总计330.50万元，其中财政拨款收入300.25万元、其他收入20.25万元，年初结转和结余10.00万元。")
+    r = Report(revenue={"total": g.money("330.50万元"),
+                        "items": [g.item("财政拨款收入", "300.25万元"), g.item("其他收入", "20.25万元")]},
+               carryover={"start": g.money("10.00万元")})
+    return r, g.document()
+
+
+@case("SUM001", "info")
+def lone_item_is_part_of_total():
+    g = Snippet("收入总计320.50万元，其中财政拨款收入300.25万元。")
+    return Report(revenue={"total": g.money("320.50万元"), "items": [g.item("财政拨款收入", "300.25万元")]}), None
+
+
+@case("SUM002", "fires")
+def project_spending_changed():
+    return base(expenditure__by_type__1__amount=moved(lambda g: g.money("68.20万元"), D(692000)))
+
+
+@case("SUM002", "ok")
+def only_basic_spending_stated():
+    g = Snippet("支出决算总额为145.16万元。其中基本支出132.4万元，占支出决算总额的91.21%。")
+    return Report(expenditure={"total": g.money("145.16万元"),
+                               "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), g.document()
+
+
+@case("SUM003", "fires")
+def function_class_changed():
+    return base(expenditure__by_function__0__amount=moved(lambda g: g.money("280.30万元"), D(2903000)))
+
+
+@case("SUM003", "ok")
+def function_parts_within_rounding():
+    g = Snippet("支出总额145.16万元：一般公共服务106.45万元，社会保障和就业33.54万元，住房保障5.17万元。")
+    return Report(expenditure={"total": g.money("145.16万元"), "by_function": [
+        g.item("一般公共服务", "106.45万元"), g.item("社会保障和就业", "33.54万元"), g.item("住房保障", "5.17万元")]}), None
+
+
+@case("SUM004", "fires")
+def closing_carryover_changed():
+    return base(carryover__end=moved(lambda g: g.money("12.20万元"), D(132000)))
+
+
+@case("SUM004", "ok")
+def totals_labelled_zongji_hold_the_carryovers():
+    g = Snippet("收入总计330.50万元，年初结转和结余10.00万元；支出总计330.50万元，其中年末结转和结余12.20万元。")
+    r = Report(revenue={"total": g.money("330.50万元")}, expenditure={"total": g.money("330.50万元", after="支出总计")},
+               carryover={"start": g.money("10.00万元"), "end": g.money("12.20万元")})
+    return r, g.document()
+
+
+@case("SUM004", "info")
+def closing_carryover_missing():
+    return base(carryover__end=None)
+
+
+# ---- shares ------------------------------------------------------------------------------
+
+@case("SHR001", "fires")
+def basic_share_one_point_off():
+    return base(expenditure__by_type__0__share=moved(lambda g: g.number("78.57%"), D("79.57")))
+
+
+@case("SHR001", "ok")
+def seed_share_at_two_decimals():
+    g = Snippet("支出决算总额为145.16万元。基本支出132.4万元，占91.21%。")
+    return Report(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
+
+
+@case("SHR001", "ok")
+def seed_share_at_one_decimal():
+    g = Snippet("支出决算总额为145.16万元。基本支出132.4万元，占91.2%。")
+    return Report(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.2%")]}), None
+
+
+@case("SHR001", "info")
+def share_without_total():
+    g = Snippet("基本支出132.4万元，占91.21%。")
+    return Report(expenditure={"by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
+
+
+@case("SHR002", "fires")
+def function_shares_make_101():
+    return base(expenditure__by_function__0__share=moved(lambda g: g.number("88.06%"), D("89.06")))
+
+
+@case("SHR002", "ok")
+def shares_of_a_partial_list():
+    g = Snippet("支出总额318.30万元，其中基本支出250.10万元，占78.57%。")
+    return Report(expenditure={"total": g.money("318.30万元"),
+                               "by_type": [g.item("基本支出", "250.10万元", "78.57%")]}), None
+
+
+# ---- headcount ---------------------------------------------------------------------------
+
+@case("HC001", "fires")
+def actual_one_too_many():
+    return base(headcount__actual=moved(lambda g: g.count("18人"), 19))
+
+
+@case("HC001", "ok")
+def actual_means_in_service():
+    return base(headcount__actual=moved(lambda g: g.count("18人"), 13))
+
+
+@case("HC001", "info")
+def in_service_missing():
+    return base(headcount__in_service=None)
+
+
+@case("HC002", "fires")
+def in_service_categories_exceed():
+    return base(headcount__in_service_breakdown__0__count=moved(lambda g: g.count("11人"), 12))
+
+
+@case("HC002", "ok")
+def lone_establishment_category():
+    g = Snippet("编制人数5人，其中行政编制3人。")
+    return Report(headcount={"authorized": g.count("5人"), "authorized_breakdown": [g.part("行政编制", "3人")]}), None
+
+
+@case("HC003", "fires")
+def more_on_establishment_than_posts():
+    return base(headcount__authorized=moved(lambda g: g.count("12人"), 10))
+
+
+@case("HC003", "ok")
+def seconded_staff_are_not_on_the_establishment():
+    g = Snippet("编制人数3人，其中行政编制3人；年末实有人数7人，其中在职人员4人（3个行政编、1个挂职人员），退休人员3人。")
+    return Report(headcount={
+        "authorized": g.count("3人"), "authorized_breakdown": [g.part("行政编制", "3人")],
+        "actual": g.count("7人"), "in_service": g.count("4人"), "retired": g.count("3人", after="退休人员"),
+        # the seed writes the count before the category: 3个行政编、1个挂职人员
+        "in_service_breakdown": [Part(name="行政编", count=g.count("3个")), Part(name="挂职", count=g.count("1个"))]}), None
+
+
+# ---- indicators --------------------------------------------------------------------------
+
+def _score(value: str):
+    return moved(lambda g: g.number("28分", after="产出（30分）"), D(value))
+
+
+@case("IND001", "fires")
+def score_above_max():
+    return base(indicators__2__score=_score("31"))
+
+
+@case("IND001", "ok")
+def full_marks():
+    return base(indicators__2__score=_score("30"))
+
+
+@case("IND002", "fires")
+def child_score_changed():
+    return base(indicators__0__children__0__score=moved(lambda g: g.number("9分", after="目标设定"), D(10)))
+
+
+@case("IND002", "ok")
+def rounded_parent_over_finer_children():
+    g = Snippet("产出（25分）：数量（8.33分）质量（8.33分）时效（8.33分）")
+    kids = [g.indicator(n, "8.33分", None, level=2) for n in ("数量", "质量", "时效")]
+    return Report(indicators=[g.indicator("产出", "25分", None, children=kids)]), None
+
+
+@case("IND002", "info")
+def child_score_missing():
+    return base(indicators__0__children__1__score=None)
+
+
+@case("IND003", "fires")
+def maxima_make_110():
+    return base(indicators__3__max=moved(lambda g: g.number("20分", after="效益"), D(30)))
+
+
+@case("IND003", "fires")
+def full_mark_only_in_the_text():
+    r, doc = base(indicators__3__max=moved(lambda g: g.number("20分", after="效益"), D(30)))
+    return r.model_copy(update={"max_score": None}), doc
+
+
+@case("IND003", "ok")
+def maxima_make_100():
+    return base()
+
+
+@case("IND003", "info")
+def full_mark_unknown():
+    r, _ = base()
+    return r.model_copy(update={"max_score": None}), None
+
+
+@case("IND004", "fires")
+def total_one_point_high():
+    return base(total_score=moved(lambda g: g.number("91.5分"), D("92.5")))
+
+
+@case("IND004", "ok")
+def total_scores_add_up():
+    return base()
+
+
+@case("IND004", "info")
+def total_missing():
+    return base(total_score=None)
+
+
+# ---- grade -------------------------------------------------------------------------------
+
+@case("GRD001", "fires")
+def grade_one_band_high():
+    return base(grade=lambda g: g.word("良", after="80分（含）至90分为"))
+
+
+@case("GRD001", "ok")
+def grade_by_default_bands():
+    r, doc = base()
+    return r.model_copy(update={"grade_bands": None}), doc
+
+
+@case("GRD001", "fires")
+def score_in_a_gap_between_bands():
+    r, doc = base(total_score=moved(lambda g: g.number("91.5分"), D("89.5")))
+    bands = [Band(grade="优", min=D(90), max=None), Band(grade="良", min=D(80), max=D(89), max_inclusive=True)]
+    return r.model_copy(update={"grade_bands": GradeBands(source="report", bands=bands)}), doc
+
+
+@case("GRD002", "fires")
+def bands_overlap_at_90():
+    r, doc = base()
+    bands = [Band(grade="优", min=D(90), max=None), Band(grade="良", min=D(80), max=D(90), max_inclusive=True)]
+    return r.model_copy(update={"grade_bands": GradeBands(source="report", bands=bands, span=r.grade_bands.span)}), doc
+
+
+@case("GRD002", "ok")
+def bands_meet_exactly():
+    return base()
+
+
+# ---- restated figures --------------------------------------------------------------------
+
+def _restated(extra: str, key: str, make) -> tuple[Report, Document]:
+    g = Snippet(BASE + extra)
+    r = base_report(g)
+    chosen = {"revenue.total": r.revenue.total, "total_score": r.total_score, "grade": r.grade}[key]
+    return r.model_copy(update={"candidates": {key: [chosen, make(g)]}}), g.document()
+
+
+@case("RST001", "fires")
+def table_total_differs_from_text():
+    return _restated("收入总计 | 321.50\n", "revenue.total",
+                     lambda g: g.money("321.50", after="收入总计 | ", unit="万元"))
+
+
+@case("RST001", "ok")
+def same_total_in_yuan():
+    return _restated("收入总计3205000元\n", "revenue.total", lambda g: g.money("3205000元"))
+
+
+@case("RST001", "ok")
+def score_restated_rounded():
+    return _restated("综合得分92分\n", "total_score", lambda g: g.number("92分", after="综合得分"))
+
+
+@case("RST001", "fires")
+def grade_restated_differently():
+    return _restated("评价等级：良好\n", "grade", lambda g: g.word("良好"))
+
+
+# ---- budget ------------------------------------------------------------------------------
+
+@case("BUD001", "fires")
+def execution_rate_one_point_off():
+    return base(budget__execution_rate=moved(lambda g: g.number("96.45%"), D("97.45")))
+
+
+@case("BUD001", "ok")
+def execution_rate_holds():
+    return base()
+
+
+@case("BUD001", "info")
+def execution_rate_without_spending():
+    return base(budget__spent=None)
+
+
+# ---- document ----------------------------------------------------------------------------
+
+for _code in ("DOC001", "DOC002", "DOC003"):
+    for _expect in ("fires", "ok"):
+        CASES.append(Case(_code, _expect, "fixture", lambda c=_code, e=_expect: doc_case(f"{c}-{e}.txt")))
+
+
+@case("DOC001", "info")
+def evaluative_year_without_fiscal_year():
+    r, doc = doc_case("DOC001-fires.txt")
+    return r.model_copy(update={"fiscal_year": None}), doc
+
+
+# ---- the tests ---------------------------------------------------------------------------
+
+def _findings(c: Case) -> list[Finding]:
+    report, document = c.make()
+    return [f for f in run_rules(report, document, select=[c.code]) if f.rule == c.code]
+
+
+@pytest.mark.parametrize("c", CASES, ids=lambda c: c.id)
+def test_case(c: Case):
+    findings = _findings(c)
+    severity = get_rule(c.code).severity
+    if c.expect == "fires":
+        assert any(f.severity in (severity, "error", "warning") and f.severity != "info" for f in findings), findings
+        for f in findings:
+            assert f.spans, f"{f.rule} finding without a span: {f.message}"
+    elif c.expect == "info":
+        assert findings and all(f.severity == "info" for f in findings), findings
+    else:
+        assert [f for f in findings if f.severity != "info"] == [], findings
+
+
+def test_every_rule_has_a_firing_and_a_quiet_case():
+    covered = {(c.code, c.expect) for c in CASES}
+    for info in catalogue():
+        assert (info.code, "fires") in covered, info.code
+        assert (info.code, "ok") in covered, info.code
+
+
+def test_clean_report_gives_no_findings():
+    report, document = base()
+    assert run_rules(report, document) == []
+
+
+def test_clean_report_without_document_gives_no_findings():
+    report, _ = base()
+    assert run_rules(report) == []
+
+
+def test_seed_like_over_establishment_message_has_the_ratio():
+    report, document = more_on_establishment_than_posts()
+    (f,) = run_rules(report, document, select=["HC003"])
+    assert "110%" in f.message and f.found == "11" and f.expected == "<=10"
+
+
+def test_number_fields_name_the_changed_field():
+    (f,) = run_rules(*revenue_item_one_wan_too_many(), select=["SUM001"])
+    assert "report.revenue.items" in f.fields and "report.revenue.total" in f.fields
+    assert (f.expected, f.found) == ("320.50万元", "330.50万元")
+
+
+def test_document_rules_point_at_the_text():
+    report, document = doc_case("DOC003-fires.txt")
+    findings = run_rules(report, document, select=["DOC003"])
+    quoted = [[document.text[s:e] for s, e in f.spans] for f in findings]
+    assert quoted == [["2.", "4."], ["二、", "四、"]]
+    assert "缺少“3.”" in findings[0].message and "缺少“三、”" in findings[1].message
+
+
+def test_placeholders_found_in_full_width_and_brackets():
+    report, document = doc_case("DOC002-fires.txt")
+    raws = [f.found for f in run_rules(report, document, select=["DOC002"])]
+    assert raws == ["xx", "20XX", "【单位名称】", "××"]
+
+
+def test_year_rule_quotes_the_phrase():
+    report, document = doc_case("DOC001-fires.txt")
+    (f,) = run_rules(report, document, select=["DOC001"])
+    assert "2022年度部门整体支出" in f.message and (f.expected, f.found) == ("2023", "2022")
+
+
+def test_restated_figure_names_both_places():
+    report, document = table_total_differs_from_text()
+    (f,) = run_rules(report, document, select=["RST001"])
+    assert [document.text[s:e] for s, e in f.spans] == ["320.50万元", "321.50"]
+    assert f.fields == ["report.revenue.total"]
+
+
+def test_max_score_as_number_model():
+    # the full mark may come as a plain Number (百分制) with no decimals
+    assert isinstance(base()[0].max_score, Number)
