@@ -188,3 +188,20 @@ def test_title_split_over_three_pdf_lines():
     r = report(t)
     assert r.title.value == "某市某区工商业联合会2023年度部门整体支出绩效自评报告"
     assert r.department.value == "某市某区工商业联合会" and r.fiscal_year.value == 2023
+
+
+def test_counts_inside_brackets_belong_to_a_sub_unit():
+    t = "全局现有人员300人，包括机关100人（在职人员80人、退休人员20人），下属站200人（在职人员150人、退休人员50人）。"
+    hc = report(t).headcount
+    assert hc.actual.value == 300 and hc.retired is None and hc.in_service is None
+
+
+def test_breakdown_cut_short_is_not_a_breakdown():
+    t = "总编制为120个，其中行政编10个、全额事业编40个、差额"
+    hc = report(t).headcount
+    assert hc.authorized.value == 120 and hc.authorized_breakdown == []
+
+
+def test_category_subtotals_are_not_the_revenue_total():
+    t = "收入经费总合计：50.00万元。\n1、预算内经费拨款收入合计：49.50万元，其中运行经费拨款（补助）收入：49.50万元。\n2、非税收入合计：0元。"
+    assert report(t).revenue.total is None

@@ -21,7 +21,9 @@ def extract_headcount(ctx: Context) -> Headcount:
         found = []
         for pat, m in ctx.matches(f"headcount.{name}"):
             value = count_from(ctx, m, pat.id)
-            if value is not None:
+            # a figure inside brackets counts part of something ("局本级187人(在职139人、退休8人)"),
+            # not the unit as a whole
+            if value is not None and not _inside_brackets(ctx.text, m.start()):
                 found.append((pat.priority, value))
                 ctx.remember(f"headcount.{name}", value)
         setattr(hc, name, choose(found))
@@ -38,6 +40,12 @@ def extract_headcount(ctx: Context) -> Headcount:
     return hc
 
 
+def _inside_brackets(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    head = text[line_start:pos]
+    return head.count("(") > head.count(")")
+
+
 def _breakdown(ctx: Context, total: Count, after_words) -> list[Part]:
     """Parts stated right after a total: "其中行政编制3人" / "(3个行政编、1个挂职人员)"."""
     text = ctx.text
@@ -52,9 +60,11 @@ def _breakdown(ctx: Context, total: Count, after_words) -> list[Part]:
     stop_m = regex.compile(r"[);。]|[,](?=[一-龥]*(?:实有|在职|退休|离退休|编制))").search(text, start, end + len(tail))
     stop = stop_m.start() if stop_m else end + len(tail)
     parts: list[Part] = []
+    last = start
     for rx in (_PART_BEFORE, _PART_AFTER):
         parts = []
         for m in rx.finditer(text, start, stop):
+            last = m.end()
             name = m.group("name").strip()
             if not name or name in ("其中",):
                 continue
@@ -63,4 +73,9 @@ def _breakdown(ctx: Context, total: Count, after_words) -> list[Part]:
                 parts.append(Part(name=fold_name(name.removeprefix("其中")), count=count))
         if parts and (rx is _PART_BEFORE or all(not p.name.endswith(("人数",)) for p in parts)):
             break
+    if parts:
+        # an item left without a figure ("…、差额" where the text is cut) makes the list incomplete
+        rest = regex.sub(r"人员|人|等|[、,; ]", "", text[last:stop])
+        if regex.search(r"[一-龥]", rest):
+            return []
     return parts
