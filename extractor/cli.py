@@ -60,6 +60,8 @@ def _run_each(files, fn):
         except ReadError as exc:
             _fail(path, exc)
             status = EXIT_UNREADABLE
+        except BrokenPipeError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a bug must still not print a traceback to a user
             if os.environ.get("EXTRACTOR_DEBUG"):
                 raise
@@ -126,6 +128,7 @@ def main(argv=None) -> int:
     try:
         return handler(args)
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
