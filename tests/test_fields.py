@@ -205,3 +205,9 @@ def test_breakdown_cut_short_is_not_a_breakdown():
 def test_category_subtotals_are_not_the_revenue_total():
     t = "收入经费总合计：50.00万元。\n1、预算内经费拨款收入合计：49.50万元，其中运行经费拨款（补助）收入：49.50万元。\n2、非税收入合计：0元。"
     assert report(t).revenue.total is None
+
+
+def test_name_ends_where_the_first_fiscal_term_begins():
+    # no year in the title: jieba with the project's fiscal-term dictionary finds the boundary
+    t = "某县第二人民医院财政专项资金使用绩效自评报告\n正文。"
+    assert report(t).department.value == "某县第二人民医院"

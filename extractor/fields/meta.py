@@ -136,7 +136,12 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
             stop = min([i for k in kinds if (i := seg.find(k, after)) >= 0] or [len(seg)])
             candidates.append((after, stop))
         else:
-            stop = min([i for k in kinds if (i := seg.find(k)) >= 0] or [len(seg)])
+            # no year to split on: the name ends where the first fiscal term begins
+            from ..segment import first_fiscal_term
+
+            stop = first_fiscal_term(seg)
+            if stop is None:
+                stop = min([i for k in kinds if (i := seg.find(k)) >= 0] or [len(seg)])
             candidates.append((0, stop))
         for a, b in candidates:
             raw = seg[a:b]
