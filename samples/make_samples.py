@@ -6,6 +6,7 @@ and LibreOffice (``soffice``, with fonts-noto-cjk) on PATH. The outputs are comm
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -320,7 +321,24 @@ def convert_to_pdf(docx_path: Path) -> None:
         ]
         print("+", " ".join(command))
         subprocess.run(command, check=True, timeout=180, capture_output=True)
-        shutil.copyfile(Path(tmp) / (docx_path.stem + ".pdf"), docx_path.with_suffix(".pdf"))
+        pdf = (Path(tmp) / (docx_path.stem + ".pdf")).read_bytes()
+    docx_path.with_suffix(".pdf").write_bytes(make_pdf_reproducible(pdf))
+
+
+def make_pdf_reproducible(pdf: bytes) -> bytes:
+    """Fix what LibreOffice varies from run to run (creation date, file identifier, document
+    checksum) without changing any length, so the cross-reference offsets stay valid."""
+    pdf = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20240101000000", pdf, count=1)
+    varying = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]|/DocChecksum /([0-9A-Fa-f]+)")
+    matches = list(varying.finditer(pdf))
+    digest = hashlib.md5(varying.sub(b"", pdf)).hexdigest().upper().encode()
+    out = bytearray(pdf)
+    for match in matches:
+        for group in (1, 2, 3):
+            if match.group(group):
+                start, end = match.span(group)
+                out[start:end] = (digest * 2)[: end - start]
+    return bytes(out)
 
 
 def main() -> None:
