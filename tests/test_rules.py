@@ -65,8 +65,10 @@ def moved(ground: Callable, value) -> Callable:
 
 
 def doc_case(name: str, year: int = 2023) -> tuple[Report, Document]:
+    """A fixture text as a self-evaluation of ``year`` (the year as its title writes it)."""
     g = Snippet((FIXTURES / name).read_text(encoding="utf-8"))
-    return Report(fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year)))), g.document()
+    return Report(fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year))),
+                  kind=g.word("部门整体支出").model_copy(update={"value": "department_overall"})), g.document()
 
 
 # ---- sums --------------------------------------------------------------------------------
@@ -374,7 +376,7 @@ def execution_rate_without_spending():
 
 # ---- document ----------------------------------------------------------------------------
 
-for _code in ("DOC001", "DOC002", "DOC003"):
+for _code in ("DOC001", "DOC002", "DOC003", "DOC004"):
     for _expect in ("fires", "ok"):
         CASES.append(Case(_code, _expect, "fixture", lambda c=_code, e=_expect: doc_case(f"{c}-{e}.txt")))
 
@@ -383,6 +385,12 @@ for _code in ("DOC001", "DOC002", "DOC003"):
 def evaluative_year_without_fiscal_year():
     r, doc = doc_case("DOC001-fires.txt")
     return r.model_copy(update={"fiscal_year": None}), doc
+
+
+@case("DOC004", "ok")
+def budget_disclosure_published_in_advance():
+    r, doc = doc_case("DOC004-fires.txt")
+    return r.model_copy(update={"kind": r.kind.model_copy(update={"value": "other"})}), doc
 
 
 # ---- the tests ---------------------------------------------------------------------------

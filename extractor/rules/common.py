@@ -38,10 +38,11 @@ def show_number(n: Number, suffix: str = "") -> str:
 
 
 # The label just before a total says whether it holds a carry-over: 收入总计 / 总收入 hold
-# 年初结转和结余 and 支出总计 holds 年末结转和结余; 本年收入, 收入合计, 支出决算总额 hold neither.
+# 年初结转和结余 and 支出总计 holds 年末结转和结余; 本年收入(合计) and 支出决算总额 hold
+# neither. 收入合计 is either (a budget statement's 收入合计 holds 上年结转): unknown.
 DEFAULT_LABEL_WINDOW = 16
 _HOLDS_CARRY = {"revenue": regex.compile(r"总计|总收入"), "expenditure": regex.compile(r"总计")}
-_NO_CARRY = regex.compile(r"本年|合计|决算总额|支出总额|总支出")
+_NO_CARRY = {"revenue": regex.compile(r"本年"), "expenditure": regex.compile(r"本年|决算")}
 
 
 def label_before(document: Document | None, g: Grounded, window: int = DEFAULT_LABEL_WINDOW) -> str:
@@ -59,7 +60,7 @@ def holds_carry(document: Document | None, total: Grounded | None, side: str) ->
     label = label_before(document, total)
     if _HOLDS_CARRY[side].search(label) and "本年" not in label:
         return True
-    if _NO_CARRY.search(label):
+    if _NO_CARRY[side].search(label):
         return False
     return None
 

@@ -25,7 +25,21 @@ _YEAR = regex.compile(
 _EVALUATIVE = regex.compile(r"部门整体支出|单位整体支出|整体支出绩效|绩效评价|绩效自评|自评报告|评价指标体系|评分表")
 _COMPARISON = regex.compile(r"(?:较|比|与|同比|相比|对比|上年|上一年|去年|往年|历年|截至|截止)[^,，。；;\n]{0,4}$")
 _PLANNING = regex.compile(r"目标|计划|预算编制|预算安排|申报|编制")
+# The evaluation is carried out in the following year, so a notice or the work itself is
+# named by that year: 关于开展2024年…绩效自评工作的通知 in a report on 2023.
+_LAUNCH_BEFORE = regex.compile(r"(?:开展|关于|组织|启动|做好)[ ]?$")
+_WORK = regex.compile(r"工作|通知")
 DEFAULT_LOOKBEHIND = 8
+
+
+def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
+    """A comparison with an earlier year, or the next year's work, notice or targets."""
+    if _COMPARISON.search(before):
+        return True
+    if year > fiscal_year:
+        return bool(_PLANNING.search(tail) or (year == fiscal_year + 1 and (
+            _LAUNCH_BEFORE.search(before) or _WORK.search(tail))))
+    return False
 
 
 @rule(code="DOC001", name="year-contradicts-fiscal-year", severity="warning")
@@ -35,8 +49,9 @@ def year_contradicts_fiscal_year(ctx: Context):
     What it checks
     Years that name what is being evaluated — ``X年度部门整体支出``, ``X年度…绩效评价``,
     ``X年度…评价指标体系``, ``X年度…评分表`` — must be ``report.fiscal_year``. Years in other
-    phrases are left alone: a report legitimately names the next year (publication, notices,
-    next year's targets) and earlier years (comparisons with 上年, 较2022年度).
+    phrases are left alone, and so are legitimate mentions in them: the next year as the year
+    the evaluation work is done (``关于开展2024年…绩效自评工作的通知`` in a report on 2023) or
+    of next year's targets, and earlier years in comparisons (上年, 较2022年度).
 
     Why it matters
     A wrong year in such a phrase is the trace of a template copied from an earlier report: the
@@ -61,13 +76,59 @@ def year_contradicts_fiscal_year(ctx: Context):
         if year == fy.value:
             continue
         before = folded.text[max(0, m.start() - DEFAULT_LOOKBEHIND) : m.start()]
-        if _COMPARISON.search(before) or (year > fy.value and _PLANNING.search(m.group("tail"))):
+        if _legitimate(year, fy.value, before, m.group("tail")):
             continue
         phrase = folded.raw(m.start(), m.start("tail") + key.end()).strip()
         yield ctx.finding(
             f"“{phrase}”中的年份{year}与评价年度{fy.value}不符。",
             fields=["report.fiscal_year"], spans=[folded.span(*m.span("year")), fy.span],
             expected=str(fy.value), found=str(year))
+
+
+# ---- publication date ---------------------------------------------------------------------
+
+_PUBLISHED = regex.compile(
+    r"(?P<label>公开时间|公开日期|发布时间|发布日期|报告日期|填报日期|成文日期)[ ]?[:]?[ ]?"
+    r"(?P<date>(?P<year>20\d{2})[ ]?(?:年|-|/|\.)[ ]?(?P<month>\d{1,2})(?:[ ]?(?:月|-|/|\.)[ ]?\d{1,2}日?)?)"
+)
+# Reports on a year that is over: a budget disclosure is rightly published before its year.
+RETROSPECTIVE_KINDS = ("department_overall", "project", "final_accounts")
+
+
+@rule(code="DOC004", name="published-before-year-end", severity="warning")
+def published_before_year_end(ctx: Context):
+    """A report on a year is dated before that year ended.
+
+    What it checks
+    A publication or report date (公开时间, 发布日期, 报告日期, 填报日期 …) in a report that looks
+    back on a year — a self-evaluation or final accounts, by ``report.kind`` — must fall after
+    ``report.fiscal_year``. Budget disclosures (kind ``other``) are published before their year
+    and are not checked.
+
+    Why it matters
+    Final accounts and self-evaluations can only be written once the year is over; a date
+    inside the year means either the date or the year of the report is wrong, and the
+    auditor cannot tell which period the figures cover.
+
+    Example
+    ``2021年度…部门决算 公开时间:2021年9月19日``.
+    """
+    kind = ctx.report.kind
+    if ctx.document is None or kind is None or kind.value not in RETROSPECTIVE_KINDS:
+        return
+    fy = ctx.report.fiscal_year
+    folded = ctx.folded
+    for m in _PUBLISHED.finditer(folded.text):
+        if fy is None:
+            yield ctx.not_checkable("发布日期无法核对：未找到评价年度。", spans=[folded.span(*m.span("date"))])
+            return
+        if int(m.group("year")) > fy.value:
+            continue
+        date = folded.raw(*m.span("date"))
+        yield ctx.finding(
+            f"{m.group('label')}{date}早于评价年度{fy.value}年结束。",
+            fields=["report.fiscal_year"], spans=[folded.span(*m.span("date")), fy.span],
+            expected=f">{fy.value}", found=date)
 
 
 # ---- placeholders -------------------------------------------------------------------------
