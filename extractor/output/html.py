@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from .html_assets import REPORT_CSS, REPORT_JS, csp
 from .html_parts import (
@@ -21,9 +22,10 @@ from .html_parts import (
     render_key_figures,
     render_legend,
 )
-from .html_site import index_row, page_name, render_index, write_site
+from .html_site import Site, index_row, items_from_db, items_from_files, page_name, render_index, write_site
 
-__all__ = ["highlight", "index_row", "page_name", "render_index", "render_report", "write_site"]
+__all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files", "page_name", "render_index",
+           "render_report", "write_report", "write_site"]
 
 # Attributes a split span carries on its first piece only: an id must be unique, and one tab
 # stop per value is enough.
@@ -202,3 +204,11 @@ def render_report(extraction, *, title: str | None = None) -> str:
 </body>
 </html>
 """
+
+
+def write_report(extraction, path: str | Path) -> Path:
+    """Write ``render_report(extraction)`` to ``path`` (its folder is made if missing)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_report(extraction), encoding="utf-8")
+    return out

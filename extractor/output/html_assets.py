@@ -74,6 +74,7 @@ table.kv td.num, table.tree td.num { text-align: right; white-space: nowrap; }
 table.tree { border-collapse: collapse; width: 100%; }
 table.tree th, table.tree td { border-bottom: 1px solid var(--line); padding: .1rem .3rem; }
 table.tree th { text-align: left; font-weight: normal; color: var(--muted); }
+table.tree th.num { text-align: right; }
 table.tree tr.total td { font-weight: bold; }
 .lvl-2 { padding-left: 1.2rem !important; } .lvl-3 { padding-left: 2.4rem !important; }
 .lvl-4 { padding-left: 3.6rem !important; }
@@ -118,8 +119,8 @@ mark:target { scroll-margin: 30vh; }
 #tip > div + div { border-top: 1px solid #57606a; margin-top: .25rem; padding-top: .25rem; }
 @media print {
   main { display: block; }
-  aside { position: static; max-height: none; overflow: visible; border: 0; padding: 0; }
-  article { padding: 0; }
+  aside { position: static; max-height: none; overflow: visible; border: 0; padding: 0; max-width: 34rem; }
+  article { padding: 0; break-before: page; }
   .doc { max-width: none; font-size: 10.5pt; }
   li.finding { break-inside: avoid; }
   mark, a.val, .legend span { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -131,8 +132,10 @@ mark:target { scroll-margin: 30vh; }
 INDEX_CSS = BASE_CSS + """
 .tools { padding: .6rem 1.2rem; display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; }
 .tools input, .tools select { font: inherit; padding: .15rem .35rem; }
-table.idx { border-collapse: collapse; margin: 0 1.2rem 2rem; min-width: 60rem; }
-table.idx th, table.idx td { border-bottom: 1px solid var(--line); padding: .25rem .6rem; text-align: left; }
+table.idx { border-collapse: collapse; margin: 0 1.2rem 2rem; }
+table.idx th, table.idx td { border-bottom: 1px solid var(--line); padding: .25rem .6rem; text-align: left;
+  white-space: nowrap; }
+table.idx td.wrap { white-space: normal; overflow-wrap: anywhere; max-width: 28rem; }
 table.idx td.num { text-align: right; }
 table.idx th button { all: unset; cursor: pointer; font-weight: bold; }
 table.idx th button:focus-visible { outline: 2px solid #0969da; }
@@ -140,7 +143,7 @@ table.idx th[aria-sort=ascending] button::after { content: " ▲"; }
 table.idx th[aria-sort=descending] button::after { content: " ▼"; }
 table.idx td.err { color: var(--err); }
 table.idx tr.failed td { color: var(--err); }
-@media print { table.idx { min-width: 0; width: 100%; } th button::after { content: "" !important; } }
+@media print { table.idx { width: 100%; margin: 0; } th button::after { content: "" !important; } }
 """
 
 REPORT_JS = r"""
@@ -232,6 +235,7 @@ INDEX_JS = r"""
   var q = document.getElementById("q"), count = document.getElementById("count");
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-filter]"));
   function cellValue(row, col, type) {
+    if (!row.cells[col]) return null;
     var v = row.cells[col].getAttribute("data-v");
     if (type === "num") return v === null || v === "" ? null : parseFloat(v);
     return v === null ? row.cells[col].textContent : v;

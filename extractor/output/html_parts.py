@@ -179,7 +179,7 @@ def render_key_figures(report: dict, ids: dict[str, int]) -> str:
     total = (f'<tr class="total"><td>{esc(LABELS["total_score"])}</td>'
              f'<td class="num">{_link(r.get("max_score"), "report.max_score", ids)}</td>'
              f'<td class="num">{_link(r.get("total_score"), "report.total_score", ids)}</td></tr>')
-    indicators = ('<h3>绩效指标</h3><table class="tree"><thead><tr><th>指标</th><th>分值</th><th>得分</th></tr>'
+    indicators = ('<h3>绩效指标</h3><table class="tree"><thead><tr><th>指标</th><th class="num">分值</th><th class="num">得分</th></tr>'
                   f'</thead><tbody>{"".join(tree)}{total}</tbody></table>')
     return (f'<table class="kv">{meta}{people}{money}</table>'
             + _items(r, "revenue.items", ids, "收入构成")

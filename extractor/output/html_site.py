@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -45,7 +46,7 @@ def _cell(row: Mapping, key: str, kind: str) -> str:
     body = esc(shown)
     if key == "department" and row.get("href"):
         body = f'<a href="{esc(row["href"])}">{body or "（未识别单位）"}</a>'
-    cls = ' class="num"' if kind == "num" else ""
+    cls = ' class="num"' if kind == "num" else (' class="wrap"' if key in ("department", "path") else "")
     if key == "errors" and v:
         cls = ' class="num err"'
     return f'<td{cls} data-v="{esc(sort)}">{body}</td>'
@@ -62,9 +63,9 @@ def render_index(rows: Iterable[Mapping], *, title: str = "绩效自评报告核
     for i, row in enumerate(rows):
         failed = bool(row.get("error"))
         cells = "".join(_cell(row, k, t) for k, _, t in COLUMNS)
-        if failed:
-            cells = (f'<td data-v="">（无法读取）</td><td colspan="{len(COLUMNS) - 2}" class="err">{esc(row["error"])}'
-                     f'</td>{_cell(row, "path", "text")}')
+        if failed:  # every column kept, so sorting and filtering treat it like any row
+            cells = f'<td class="err wrap" data-v="">无法读取：{esc(row["error"])}</td>' + "".join(
+                _cell(row, k, t) for k, _, t in COLUMNS[1:])
         body.append(f'<tr data-i="{i}" data-grade="{esc(row.get("grade") or "")}" '
                     f'data-kind="{esc(row.get("kind") or "")}"{" class=failed" if failed else ""}>{cells}</tr>')
     heads = "".join(f'<th data-type="{t}"><button type="button">{esc(h)}</button></th>' for _, h, t in COLUMNS)
@@ -94,8 +95,60 @@ def render_index(rows: Iterable[Mapping], *, title: str = "绩效自评报告核
 """
 
 
-def write_site(items: Iterable[tuple[str, object]], outdir: str | Path) -> Path:
-    """Write a page per report and ``index.html`` into ``outdir``; returns the index's path.
+@dataclass
+class Site:
+    """What ``write_site`` wrote: the index and its rows (failed files have an ``error``)."""
+
+    index: Path
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[dict]:
+        return [r for r in self.rows if r.get("error")]
+
+
+def items_from_files(paths: Iterable[str | Path], **options) -> Iterator[tuple[str, object]]:
+    """``(path, Extraction)`` per file, or ``(path, exception)`` for a file that cannot be read."""
+    from .. import extract
+
+    for path in paths:
+        try:
+            yield str(path), extract(path, **options)
+        except Exception as exc:  # noqa: BLE001 - one bad file is an error row, not the end of the batch
+            yield str(path), exc
+
+
+def items_from_db(db: str | Path, **options) -> Iterator[tuple[str, object]]:
+    """The reports listed in a SQLite store, re-extracted from their files.
+
+    Stopgap until the store (extractor/store.py) can give back each report's record and text:
+    it reads the ``path`` column of the store's ``reports`` view and extracts those files again.
+    The database is read here, at the call, so a bad store fails before any page is written.
+    """
+    import sqlite3
+
+    from ..errors import NotFound, ReadError
+
+    if not Path(db).is_file():
+        raise NotFound(str(db), "no such database")
+    try:
+        con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            cur = con.execute("SELECT * FROM reports")
+            columns = [c[0] for c in cur.description]
+            rows = cur.fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise ReadError(str(db), f"not a report store ({exc})") from exc
+    key = next((c for c in ("path", "source_path", "file") if c in columns), None)
+    if key is None:
+        raise ReadError(str(db), f"the reports view has no path column ({', '.join(columns)})")
+    return items_from_files(dict.fromkeys(row[columns.index(key)] for row in rows), **options)
+
+
+def write_site(items: Iterable[tuple[str, object]], outdir: str | Path) -> Site:
+    """Write a page per report and ``index.html`` into ``outdir``.
 
     ``items`` yields ``(path, extraction)``, where extraction is an Extraction, a FIELDS.md
     dict with its text, or the exception that kept the file from being read: that file gets
@@ -108,7 +161,10 @@ def write_site(items: Iterable[tuple[str, object]], outdir: str | Path) -> Path:
     rows = []
     for path, result in items:
         if isinstance(result, BaseException):
-            rows.append({"path": path, "error": str(result) or type(result).__name__})
+            from ..errors import ReadError
+
+            why = str(result) if isinstance(result, ReadError) else f"{path}: {type(result).__name__}: {result}"
+            rows.append({"path": path, "error": why})
             continue
         data = as_data(result)
         name = page_name(path, data.get("source", {}).get("sha256"))
@@ -116,4 +172,4 @@ def write_site(items: Iterable[tuple[str, object]], outdir: str | Path) -> Path:
         rows.append(index_row(data, quote(name)))
     index = out / "index.html"
     index.write_text(render_index(rows), encoding="utf-8")
-    return index
+    return Site(index, rows)
