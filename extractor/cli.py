@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ru = sub.add_parser("rules", help="list the rule catalogue, or print one rule's documentation")
     ru.add_argument("code", nargs="?")
+
+    rp = sub.add_parser("report", help="write the auditor's HTML page; for several files or --db, pages and an index")
+    rp.add_argument("files", nargs="*", metavar="FILE")
+    rp.add_argument("--db", help="render every report listed in this SQLite store")
+    rp.add_argument("-o", "--output", required=True, help="the page (one FILE) or a directory (several, or --db)")
     return p
 
 
@@ -122,9 +127,30 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    from . import extract
+    from .errors import ReadError
+    from .output import html
+
+    if bool(args.files) == bool(args.db):
+        build_parser().error("report needs FILE(s) or --db, not both")
+    if args.db or len(args.files) > 1 or args.output.endswith(("/", os.sep)) or os.path.isdir(args.output):
+        try:
+            items = html.items_from_db(args.db) if args.db else html.items_from_files(args.files)
+        except ReadError as exc:
+            _fail(args.db, exc)
+            return EXIT_UNREADABLE
+        site = html.write_site(items, args.output)
+        for row in site.failed:
+            print(f"error: {row['error']}", file=sys.stderr)
+        print(site.index)
+        return EXIT_UNREADABLE if site.failed else EXIT_OK
+    return _run_each(args.files, lambda path: print(html.write_report(extract(path), args.output)) or EXIT_OK)
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules}[args.command]
+    handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
