@@ -176,12 +176,36 @@ def _table_rows(table) -> list[list[Cell]]:
     return rows
 
 
-def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundTable], float]:
+@dataclass
+class _Frame:
+    """What it takes to move a pdfium point (PDF user space) into pdfplumber's page space."""
+
+    rotation: int
+    mediabox: tuple[float, float, float, float]  # the raw MediaBox, as pdfminer uses it
+    height: float  # pdfplumber's page height
+    origin: tuple[float, float]  # pdfplumber's mediabox x0 and top
+
+    def to_plumber(self, x: float, y: float) -> tuple[float, float]:
+        x0, y0, x1, y1 = self.mediabox
+        # pdfminer's device space (pdfinterp.PDFPageInterpreter.process_page) ...
+        if self.rotation == 90:
+            dx, dy = y - y0, x1 - x
+        elif self.rotation == 180:
+            dx, dy = x1 - x, y1 - y
+        elif self.rotation == 270:
+            dx, dy = y1 - y, x - x0
+        else:
+            dx, dy = x - x0, y - y0
+        # ... then pdfplumber's top-down coordinates (page.py, Page.process_object).
+        return dx + self.origin[0], self.height - dy + self.origin[1]
+
+
+def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundTable], _Frame | None]:
     try:
         page = plumber.pages[index]
     except Exception as err:  # pdfminer may fail on a page pdfium could read
         warnings.append(f"page {index + 1}: table detection failed ({type(err).__name__})")
-        return [], 0.0
+        return [], None
     try:
         found = []
         for table in page.dedupe_chars().find_tables():
@@ -189,19 +213,24 @@ def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundT
             # One row or one column is a box around text, not a table.
             if len(rows) >= 2 and max((len(r) for r in rows), default=0) >= 2:
                 found.append(_FoundTable(table.bbox, rows))
-        return found, float(page.height)
+        mediabox = tuple(float(v) for v in page.page_obj.mediabox)
+        frame = _Frame(page.rotation, mediabox, float(page.height), (float(page.mediabox[0]), float(page.mediabox[1])))
+        return found, frame
     except Exception as err:
         warnings.append(f"page {index + 1}: table detection failed ({type(err).__name__})")
-        return [], 0.0
+        return [], None
     finally:
         page.close()
 
 
-def _line_table(line: _Line, textpage, height: float, tables: list[_FoundTable]) -> int | None:
-    """The table whose box holds this line, if any (pdfium boxes are bottom-up, pdfplumber's top-down)."""
-    left, b1, _, t1 = textpage.get_charbox(line.indices[0])
-    _, b2, right, t2 = textpage.get_charbox(line.indices[-1])
-    middle = height - (max(t1, t2) + min(b1, b2)) / 2
+def _line_table(line: _Line, textpage, frame: _Frame, tables: list[_FoundTable]) -> int | None:
+    """The table whose box holds this line, if any."""
+    corners = []
+    for index in (line.indices[0], line.indices[-1]):
+        left, bottom, right, top = textpage.get_charbox(index)
+        corners += [frame.to_plumber(left, bottom), frame.to_plumber(right, top)]
+    xs, tops = [c[0] for c in corners], [c[1] for c in corners]
+    left, right, middle = min(xs), max(xs), (min(tops) + max(tops)) / 2
     for k, table in enumerate(tables):
         x0, top, x1, bottom = table.bbox
         if (x0 - TABLE_SLACK <= left and right <= x1 + TABLE_SLACK
@@ -246,15 +275,15 @@ def read_pdf(data: bytes, name: str = "") -> Document:
                 textpage = page.get_textpage()
                 lines = _page_lines(textpage, pdfium_c)
                 tables: list[_FoundTable] = []
-                height = 0.0
+                frame = None
                 if _has_ruling(page, pdfium_c):
                     if plumber is None:
                         import pdfplumber
 
                         plumber = pdfplumber.open(io.BytesIO(data))
-                    tables, height = _find_tables(plumber, index, warnings)
+                    tables, frame = _find_tables(plumber, index, warnings)
                 mark = builder.mark
-                _emit_page(builder, lines, tables, textpage, height, number, page.get_rotation() == 0)
+                _emit_page(builder, lines, tables, textpage, frame, number)
                 if not any(ln.text.strip() for ln in lines):
                     empty.append(number)
             finally:
@@ -276,12 +305,12 @@ def read_pdf(data: bytes, name: str = "") -> Document:
 
 
 def _emit_page(builder: TextBuilder, lines: list[_Line], tables: list[_FoundTable], textpage,
-               height: float, number: int, upright: bool) -> None:
-    """Lines in order; a table's rows replace the lines inside its box (appended after the
-    page's text when the page is rotated and positions cannot be compared)."""
+               frame: _Frame | None, number: int) -> None:
+    """Lines in order; a table's rows replace the lines inside its box (a table that holds
+    no line is appended after the page's text)."""
     placed: set[int] = set()
     for ln in lines:
-        k = _line_table(ln, textpage, height, tables) if tables and upright else None
+        k = _line_table(ln, textpage, frame, tables) if tables and frame is not None else None
         if k is None:
             builder.line(ln.text, "line", page=number)
         elif k not in placed:
