@@ -204,10 +204,15 @@ def in_service_categories_exceed():
     return base(headcount__in_service_breakdown__0__count=moved(lambda g: g.count("11人"), 12))
 
 
-@case("HC002", "ok")
+@case("HC002", "info")
 def lone_establishment_category():
     g = Snippet("编制人数5人，其中行政编制3人。")
     return Report(headcount={"authorized": g.count("5人"), "authorized_breakdown": [g.part("行政编制", "3人")]}), None
+
+
+@case("HC002", "ok")
+def breakdowns_add_up():
+    return base()
 
 
 @case("HC003", "fires")

@@ -75,10 +75,10 @@ class Breakdown:
     total_path: str
     items: list[Item]
     total: Money | None
-    # A carry-over the total may hold (收入总计 holds 年初结转, 支出总计 holds 年末结转): the
-    # parts and their shares may then be of the total with or without it. None when the
-    # total's label says it holds none.
+    # The carry-over the total may hold (收入总计 holds 年初结转, 支出总计 holds 年末结转), and
+    # whether its label says it does (True), says it does not (False) or does not say (None).
     carry: Money | None = None
+    holds_carry: bool | None = None
 
     def field(self, i: int | None = None, leaf: str | None = None) -> str:
         path = f"report.{self.path}" + ("" if i is None else f"[{i}]")
@@ -88,27 +88,36 @@ class Breakdown:
     def total_field(self) -> str:
         return f"report.{self.total_path}"
 
-    def bases(self) -> list[Interval]:
-        """The totals the parts may add up to: the total, and the total less its carry-over."""
+    def bases(self, *, strict: bool = True) -> list[Interval]:
+        """The totals the parts may add up to.
+
+        The total itself, or the total less its carry-over when it holds one: by its label
+        when ``strict`` (a 收入总计 holds 年初结转, so its items plus the carry-over make it),
+        either way when the label does not say or when ``strict`` is off (a share may be of
+        the whole 收入总计 or of the year's revenue within it).
+        """
         if self.total is None:
             return []
         total = of_figure(self.total)
-        out = [total]
-        if self.carry is not None and not any("结转" in it.name or "结余" in it.name for it in self.items):
-            out.append(total - of_figure(self.carry))
-        return out
+        if self.carry is None or any("结转" in it.name or "结余" in it.name for it in self.items):
+            return [total]
+        without = total - of_figure(self.carry)
+        if not strict or self.holds_carry is None:
+            return [total, without]
+        return [without] if self.holds_carry else [total]
 
 
 def breakdowns(report: Report, document: Document | None = None) -> list[Breakdown]:
     rev, exp, carry = report.revenue, report.expenditure, report.carryover
-    start = None if holds_carry(document, rev.total, "revenue") is False else carry.start
-    end = None if holds_carry(document, exp.total, "expenditure") is False else carry.end
+    rev_holds = holds_carry(document, rev.total, "revenue")
+    exp_holds = holds_carry(document, exp.total, "expenditure")
     return [
-        Breakdown("revenue.items", "收入明细", "收入总计", "revenue.total", rev.items, rev.total, start),
+        Breakdown("revenue.items", "收入明细", "收入总计", "revenue.total", rev.items, rev.total,
+                  carry.start, rev_holds),
         Breakdown("expenditure.by_type", "按经济性质分类的支出", "支出总额", "expenditure.total",
-                  exp.by_type, exp.total, end),
+                  exp.by_type, exp.total, carry.end, exp_holds),
         Breakdown("expenditure.by_function", "按功能分类的支出", "支出总额", "expenditure.total",
-                  exp.by_function, exp.total, end),
+                  exp.by_function, exp.total, carry.end, exp_holds),
     ]
 
 

@@ -74,11 +74,13 @@ def _check_breakdown(ctx: Context, total: Count | None, parts: list[Part], path:
     found = sum(p.count.value for p in parts)
     if found == total.value:
         return
+    names = "、".join(f"{p.name}{p.count.value}人" for p in parts)
     # A lone category after 其中 may name just one kind (编制5人，其中行政编制3人): short of
     # the total it is not a contradiction; two or more categories are read as the whole.
     if found < total.value and len(parts) == 1:
+        yield ctx.not_checkable(f"{what}{total.value}人只列出{names}，看来是部分列举，未核对分项之和。",
+                                fields=fields, spans=[total.span, *spans])
         return
-    names = "、".join(f"{p.name}{p.count.value}人" for p in parts)
     yield ctx.finding(
         f"{what}{total.value}人，但分项（{names}）合计{found}人。",
         fields=fields, spans=[total.span, *spans], expected=str(total.value), found=str(found))
@@ -92,7 +94,7 @@ def headcount_breakdown_sum(ctx: Context):
     The categories of ``authorized_breakdown`` (行政编制, 事业编制 …) add up to ``authorized``,
     and those of ``in_service_breakdown`` (行政编, 事业编, 挂职 …) to ``in_service``. A breakdown
     that exceeds its total is always an error; one that falls short is an error when it has
-    two or more categories (a single category after 其中 may name only one kind).
+    two or more categories (a single category after 其中 may name only one kind: ``info``).
 
     Why it matters
     The breakdown is what says how many of the staff are on the establishment; if it does not

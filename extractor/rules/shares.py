@@ -36,7 +36,7 @@ def share_matches_amount(ctx: Context):
                 f"{bd.what}写了占比，但未找到{bd.total_name}，无法核对占比。",
                 fields=[bd.field()], spans=[it.share.span for _, it in stated])
             continue
-        bases = bd.bases()
+        bases = bd.bases(strict=False)
         for i, it in stated:
             part = of_figure(it.amount)
             computed = [share_of(part, b) for b in bases]
@@ -79,7 +79,7 @@ def shares_sum_to_100(ctx: Context):
         if shares.contains(HUNDRED):
             continue
         parts = parts_sum(bd.items)
-        complete = any(parts.meets(b) for b in bd.bases())
+        complete = any(parts.meets(b) for b in bd.bases(strict=False))
         if shares.lo <= HUNDRED and not complete:
             continue
         decimals = max(it.share.decimals for it in bd.items)
