@@ -524,3 +524,19 @@ def test_samples_blocks_are_in_bounds(name):
 @pytest.mark.skipif(not (SHARED / "seed").is_dir(), reason="../shared/seed is not beside the project")
 def test_committed_seed_copy_matches_shared():
     assert (SAMPLES / f"{SEED}.txt").read_bytes() == (SHARED / "seed" / f"{SEED}.txt").read_bytes()
+
+
+def test_html_title_above_the_container_and_mislabeled_charset(tmp_path):
+    page = (
+        '<html><head><meta charset="gbk"><title>报告_某某县人民政府</title></head><body>'
+        '<div class="top"><h1 class="logo">某某县人民政府</h1></div>'
+        '<table class="wrap"><tr><td class="left"><a href="#">通知公告</a></td><td class="right">'
+        '<div class="xl_title"><h2>某某局2021年度部门整体支出绩效自评报告</h2></div>'
+        '<div class="xl_info">发布时间：2022-06-01</div>'
+        '<div id="zoom"><p>&nbsp;&nbsp;一、部门基本情况</p><p>　　编制人数\n12人，实有人数11人。</p></div>'
+        '</td></tr></table><div class="footer">版权所有</div></body></html>'
+    )
+    doc = read(write(tmp_path, "page.html", page.encode("utf-8")))  # says gbk, is UTF-8
+    assert doc.encoding == "utf-8"
+    assert doc.text == "某某局2021年度部门整体支出绩效自评报告\n一、部门基本情况\n　　编制人数 12人，实有人数11人。"
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "paragraph"]

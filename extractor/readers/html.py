@@ -38,6 +38,8 @@ TIGHTEN_SHARE = 0.9
 # A table cell longer than this is page layout (an article inside a layout table), not data.
 LAYOUT_CELL_CHARS = 500
 MAX_CANDIDATES = 2000
+# Bounds on the length of a page's article title found outside the article container.
+MIN_TITLE_CHARS, MAX_TITLE_CHARS = 4, 200
 # A form this short is a search box; ASP.NET pages wrap the whole page in a form.
 SHORT_FORM_CHARS = 100
 
@@ -191,7 +193,8 @@ class _Renderer:
 
     def flush(self) -> None:
         if self.fragments:
-            text = _collapse("".join(self.fragments)).strip(" \t\n\r\f")
+            # &nbsp; at a line's edges only defeats HTML's white-space collapsing (indentation).
+            text = _collapse("".join(self.fragments)).strip(" \t\n\r\f\xa0")
             self.builder.line(text, self.kind)
             self.fragments = []
         self.kind = "paragraph"
@@ -311,6 +314,20 @@ def _skip_taken(taken: dict[tuple[int, int], bool], r: int, col: int, cells: lis
     return col
 
 
+def _title_before(body, container) -> str | None:
+    """The text of the heading or title-classed element closest before the container."""
+    order = {node.mem_id: i for i, node in enumerate(body.traverse())}
+    limit = order.get(container.mem_id, 0)
+    best, best_at = None, -1
+    for node in body.css("h1, h2, h3, [class*=title], [id*=title]"):
+        at = order.get(node.mem_id, -1)
+        if best_at < at < limit and not _contains(node, container):
+            text = _collapse(_visible_text(node)).strip(" \t\n\r\f")
+            if MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS and "\n" not in text:
+                best, best_at = text, at
+    return best
+
+
 def read_html(data: bytes, name: str = "") -> Document:
     try:
         markup, codec, warnings = decode_html(data)
@@ -330,11 +347,14 @@ def read_html(data: bytes, name: str = "") -> Document:
     if container is None:
         container = body
         _drop_chrome(body)
-    h1 = body.css_first("h1")
-    if h1 is not None and not _contains(container, h1):
-        # The title sits above the article's container, among the page's chrome: keep it.
-        builder.line(_collapse(_visible_text(h1)).strip(), "heading")
-    elif h1 is None and title:
+    if container.mem_id != body.mem_id and container.css_first("h1, h2, h3") is None:
+        # The article's title usually sits above its container, among the page's chrome.
+        heading = _title_before(body, container)
+        if heading is not None:
+            builder.line(heading, "heading")
+        elif title:
+            builder.line(title, "title")
+    elif body.css_first("h1") is None and title:
         builder.line(title, "title")
     _Renderer(builder).render(container)
     return builder.build("html", encoding=codec, warnings=warnings)
