@@ -209,3 +209,10 @@ def test_cli_report_usage_errors_exit_3(argv):
     with pytest.raises(SystemExit) as exc:
         main(argv)
     assert exc.value.code == 3
+
+
+def test_pdf_page_breaks_are_shown_without_changing_the_text():
+    from extractor import extract
+
+    page = render_report(extract("samples/qinghe-whg-2022.pdf"))
+    assert '<mark class="pg" data-page="2"></mark>' in page

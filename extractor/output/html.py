@@ -68,13 +68,14 @@ def highlight(text: str, spans: Iterable[Sequence], *, tag: str = "mark") -> str
     out: list[str] = []
     stack: list[tuple] = []
     opened: set[int] = set()
+    active: list[tuple] = []
+    nxt = 0
     for j, p in enumerate(points):
-        active = []
-        for s in order:
-            if s[0] > p:
-                break
-            if s[1] > p:
-                active.append(s)
+        # Spans starting here start after every open one, so appending keeps ``active`` in order.
+        active = [s for s in active if s[1] > p]
+        while nxt < len(order) and order[nxt][0] == p:
+            active.append(order[nxt])
+            nxt += 1
         keep = 0  # the open marks that stay open are the common prefix of old and new
         while keep < min(len(stack), len(active)) and stack[keep] is active[keep]:
             keep += 1
@@ -100,7 +101,11 @@ def as_data(extraction) -> dict:
         return dict(extraction)
     from .json import to_dict
 
-    return to_dict(extraction, with_text=True)
+    data = to_dict(extraction, with_text=True)
+    # Where each page starts, so the page can show page breaks (not part of the JSON contract).
+    data["page_starts"] = sorted({(b.start, b.page) for b in extraction.document.blocks
+                                  if b.kind == "page" and b.page is not None})
+    return data
 
 
 def _tip(values: list[Value], text: str) -> str:
@@ -159,6 +164,8 @@ def render_report(extraction, *, title: str | None = None) -> str:
     source = data.get("source", {})
     values = collect_values(report)
     marks, ids, first = _marks(text, values, findings)
+    breaks = [(start, start, {"class": "pg", "data-page": str(page)})
+              for start, page in data.get("page_starts", ()) if start > 0]
     heading = title or (report.get("title") or {}).get("value") or source.get("path") or "报告"
     counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
     badges = " ".join(f'<span class="badge {s}">{label} {counts[s]}</span>'
@@ -196,7 +203,7 @@ def render_report(extraction, *, title: str | None = None) -> str:
 </aside>
 <article>
 <h2 class="noprint muted">原文</h2>
-<div class="doc" lang="zh-CN">{highlight(text, marks)}</div>
+<div class="doc" lang="zh-CN">{highlight(text, marks + breaks)}</div>
 </article>
 </main>
 <div id="tip" role="tooltip" hidden></div>

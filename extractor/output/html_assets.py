@@ -108,6 +108,10 @@ mark.fs.fs-error { text-decoration-color: var(--err); }
 mark.fs.fs-warning { text-decoration-color: var(--warn); }
 mark:empty { display: inline-block; width: 2px; height: 1.1em; vertical-align: text-bottom;
   background: var(--err); }
+mark.pg { display: block; width: auto; height: auto; background: none; margin: .6rem 0;
+  border-top: 1px dashed var(--line); text-align: center; }
+mark.pg::before { content: "第 " attr(data-page) " 页"; color: var(--muted); font-size: .75rem;
+  font-family: %(fonts)s; }
 mark.hit { outline: 2px solid var(--err); background: #ffd8d3; scroll-margin: 30vh; }
 mark.flash { animation: flash 1.4s ease-out 1; }
 @keyframes flash { from { box-shadow: 0 0 0 4px #0969da; } to { box-shadow: 0 0 0 0 transparent; } }
@@ -127,7 +131,7 @@ mark:target { scroll-margin: 30vh; }
   mark.hit { outline: none; }
   #tip { display: none; }
 }
-""".replace("%(serif)s", _SERIF)
+""".replace("%(serif)s", _SERIF).replace("%(fonts)s", _FONTS)
 
 INDEX_CSS = BASE_CSS + """
 .tools { padding: .6rem 1.2rem; display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; }
