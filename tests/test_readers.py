@@ -540,3 +540,36 @@ def test_html_title_above_the_container_and_mislabeled_charset(tmp_path):
     assert doc.encoding == "utf-8"
     assert doc.text == "某某局2021年度部门整体支出绩效自评报告\n一、部门基本情况\n　　编制人数 12人，实有人数11人。"
     assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "paragraph"]
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def test_docx_reads_what_the_page_shows(tmp_path):
+    body = (
+        "<w:p><w:r><w:t>收入</w:t></w:r><w:del><w:r><w:delText>作废</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>总计</w:t></w:r></w:ins><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>"
+        "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>"
+        "<w:r><w:t>145.16</w:t><w:tab/><w:t>万元</w:t><w:br/><w:t>次行</w:t></w:r></w:p>"
+        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:t>文本框</w:t></mc:Choice>"
+        "<mc:Fallback><w:t>文本框</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+        "<w:sdt><w:sdtContent><w:p><w:pPr><w:pStyle w:val=\"1\"/></w:pPr><w:r><w:t>一、概况</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    styles = (
+        f'<w:styles {W_NS}><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style>'
+        "</w:styles>"
+    )
+    document = f'<w:document {W_NS} {MC_NS}><w:body>{body}</w:body></w:document>'
+    data = zip_bytes({"word/document.xml": document.encode(), "word/styles.xml": styles.encode()})
+    doc = read(write(tmp_path, "x.docx", data))
+    assert doc.text == "收入总计145.16\t万元\n次行\n文本框\n一、概况"
+    assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph", "heading"]
+
+
+def test_pdf_with_unmapped_glyph_codes_needs_ocr(tmp_path):
+    # What a CJK font without a ToUnicode map yields: its raw codes, read as Latin-1 letters.
+    stream = b"BT /F1 12 Tf 100 700 Td (\xb8\xc3\xd6\xb7\xbd\xf0\xb6\xee\xce\xaa\xc8\xcb\xc3\xf1) Tj ET"
+    with pytest.raises(NoTextLayer):
+        read(write(tmp_path, "unmapped.pdf", make_pdf(stream)))

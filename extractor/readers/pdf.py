@@ -26,6 +26,7 @@ MAX_GARBAGE_SHARE = 0.5
 GARBAGE_SAMPLE = 50_000
 # pdfium error codes (fpdfview.h) for FPDF_LoadDocument.
 _ERR_FILE, _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 2, 3, 4, 5
+_LATIN1_OK = set("·×÷°±§²³µ¼½¾")
 _NOT_TEXT = {"\ufffe", "\ufeff", "\x02", "\x00"}
 
 
@@ -244,7 +245,13 @@ def _garbage_share(builder_text: str) -> float:
     visible = [ch for ch in sample if not ch.isspace()]
     if not visible:
         return 1.0
-    bad = sum(1 for ch in visible if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn"))
+    # Fonts without a Unicode map come out as control, private-use or Latin-1 accented
+    # characters (the raw glyph codes); a Chinese report has almost none of those.
+    bad = sum(
+        1 for ch in visible
+        if ch == "\ufffd" or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK)
+        or unicodedata.category(ch) in ("Cc", "Co", "Cn")
+    )
     bad += sample.count("(cid:") * len("(cid:00)")
     return bad / len(visible)
 
