@@ -56,7 +56,7 @@ def check_blocks(doc) -> None:
 CELL_TEXT_OK = re.compile(r"^[^\n|]*$")
 
 
-def make_pdf(content: bytes) -> bytes:
+def make_pdf(content: bytes, encoding: bytes = b"") -> bytes:
     """A one-page PDF drawing ``content`` with Helvetica as F1."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -64,7 +64,7 @@ def make_pdf(content: bytes) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica %s>>" % encoding,
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -572,4 +572,4 @@ def test_pdf_with_unmapped_glyph_codes_needs_ocr(tmp_path):
     # What a CJK font without a ToUnicode map yields: its raw codes, read as Latin-1 letters.
     stream = b"BT /F1 12 Tf 100 700 Td (\xb8\xc3\xd6\xb7\xbd\xf0\xb6\xee\xce\xaa\xc8\xcb\xc3\xf1) Tj ET"
     with pytest.raises(NoTextLayer):
-        read(write(tmp_path, "unmapped.pdf", make_pdf(stream)))
+        read(write(tmp_path, "unmapped.pdf", make_pdf(stream, b"/Encoding /WinAnsiEncoding ")))
