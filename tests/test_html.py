@@ -178,8 +178,6 @@ def test_page_name_is_a_safe_file_name(path, sha, expected):
 
 
 def test_cli_report_one_file_batch_and_db(tmp_path, capsys):
-    import sqlite3
-
     from extractor.cli import main
 
     seed = "samples/yushui-gsl-2023.txt"
@@ -190,15 +188,33 @@ def test_cli_report_one_file_batch_and_db(tmp_path, capsys):
     assert "missing.pdf" in capsys.readouterr().err  # one line, and the batch still wrote its index
     assert "missing.pdf" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
-    db = tmp_path / "reports.sqlite"  # the store's reports view lists the files to render
-    with sqlite3.connect(db) as con:
-        con.execute("CREATE TABLE t (path TEXT)")
-        con.execute("CREATE VIEW reports AS SELECT path FROM t")
-        con.execute("INSERT INTO t VALUES (?)", (seed,))
-    con.close()
-    assert main(["report", "--db", str(db), "-o", str(tmp_path / "db")]) == 0
+    db = _store(tmp_path / "reports.sqlite", seed)
+    assert main(["report", "--db", str(db), "-o", str(tmp_path / "db")]) == 2  # the stored unreadable file
+    index = (tmp_path / "db" / "index.html").read_text(encoding="utf-8")
+    assert "新余市渝水区工商业联合会" in index and "scan.pdf: encrypted" in index
     assert len(list((tmp_path / "db").glob("*.html"))) == 2
     assert main(["report", "--db", str(tmp_path / "none.sqlite"), "-o", str(tmp_path / "x")]) == 2
+    (tmp_path / "junk.sqlite").write_bytes(b"not a database at all, not even close" * 40)
+    assert main(["report", "--db", str(tmp_path / "junk.sqlite"), "-o", str(tmp_path / "x")]) == 2
+
+
+def _store(db, path):
+    """A store holding one report (written with the store's own functions) and one unreadable file."""
+    from extractor import extract, to_json
+    from extractor.store import connect, flatten_findings, flatten_values, write_document
+
+    ex = extract(path)
+    record = to_json(ex)
+    report, findings = ex.report.model_dump(mode="json"), [f.model_dump(mode="json") for f in ex.findings]
+    conn = connect(db)
+    common = {"tool_version": "test", "patterns_version": "test"}
+    write_document(conn, {"sha256": ex.source.sha256, "format": "txt", "status": "ok", "record": record,
+                          "text": ex.document.text, "values": flatten_values(report),
+                          "findings": flatten_findings(findings)}, [path], **common)
+    write_document(conn, {"sha256": "unreadable:x", "status": "error", "error_code": "encrypted",
+                          "error": "scan.pdf: encrypted"}, ["scan.pdf"], **common)
+    conn.close()
+    return db
 
 
 @pytest.mark.parametrize("argv", [["report", "-o", "x.html"], ["report", "a.txt", "--db", "r.sqlite", "-o", "x"],

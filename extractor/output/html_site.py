@@ -118,33 +118,51 @@ def items_from_files(paths: Iterable[str | Path], **options) -> Iterator[tuple[s
             yield str(path), exc
 
 
-def items_from_db(db: str | Path, **options) -> Iterator[tuple[str, object]]:
-    """The reports listed in a SQLite store, re-extracted from their files.
+# One row per stored document, readable or not, with the record and text a page is made from
+# (the store's tables: documents, paths, texts; see extractor/store.py).
+_DB_QUERY = """
+SELECT (SELECT min(p.path) FROM paths p WHERE p.sha256 = d.sha256) AS path, d.sha256, d.status, d.error,
+       d.record, t.text
+FROM documents d LEFT JOIN texts t ON t.sha256 = d.sha256
+ORDER BY path, d.sha256
+"""
 
-    Stopgap until the store (extractor/store.py) can give back each report's record and text:
-    it reads the ``path`` column of the store's ``reports`` view and extracts those files again.
-    The database is read here, at the call, so a bad store fails before any page is written.
+
+def items_from_db(db: str | Path, **options) -> Iterator[tuple[str, object]]:
+    """Every document of a SQLite store as ``(path, record dict with its text)``, no re-extraction.
+
+    A document the store could not read comes back as ``(path, ReadError)``, to be an error row;
+    one stored without its text is extracted again from its file when that is still there.
+    The query runs here, at the call, so a bad store fails before any page is written.
     """
+    import json
     import sqlite3
 
     from ..errors import NotFound, ReadError
 
     if not Path(db).is_file():
         raise NotFound(str(db), "no such database")
-    try:
+    try:  # read-only: rendering never changes the store
         con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+        cur = con.execute(_DB_QUERY)
+    except sqlite3.Error as exc:
+        raise ReadError(str(db), f"not a report store ({exc})") from None
+
+    def rows():
         try:
-            cur = con.execute("SELECT * FROM reports")
-            columns = [c[0] for c in cur.description]
-            rows = cur.fetchall()
+            for path, sha, status, error, record, text in cur:
+                path = path or f"sha256:{sha}"
+                if status != "ok" or not record:
+                    why = error or "not read"
+                    yield path, ReadError(None, why if why.startswith(path) else f"{path}: {why}")
+                elif text is None:
+                    yield from items_from_files([path], **options)
+                else:
+                    yield path, {**json.loads(record), "text": text}
         finally:
             con.close()
-    except sqlite3.Error as exc:
-        raise ReadError(str(db), f"not a report store ({exc})") from exc
-    key = next((c for c in ("path", "source_path", "file") if c in columns), None)
-    if key is None:
-        raise ReadError(str(db), f"the reports view has no path column ({', '.join(columns)})")
-    return items_from_files(dict.fromkeys(row[columns.index(key)] for row in rows), **options)
+
+    return rows()
 
 
 def write_site(items: Iterable[tuple[str, object]], outdir: str | Path) -> Site:
