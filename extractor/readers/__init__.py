@@ -13,7 +13,6 @@ import os
 import re
 import stat
 import zipfile
-from pathlib import Path
 
 from extractor.document import Document
 from extractor.errors import (
@@ -230,4 +229,4 @@ def read(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise NotAFile(name, "is a directory") from None
     except OSError as err:
         raise ReadError(name, f"cannot read: {err.strerror or err}") from None
-    return read_bytes(data, name=name, path=str(Path(name)), max_bytes=max_bytes)
+    return read_bytes(data, name=name, path=name, max_bytes=max_bytes)

@@ -27,7 +27,9 @@ GARBAGE_SAMPLE = 50_000
 # pdfium error codes (fpdfview.h) for FPDF_LoadDocument.
 _ERR_FILE, _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 2, 3, 4, 5
 _LATIN1_OK = set("·×÷°±§²³µ¼½¾")
-_NOT_TEXT = {"\ufffe", "\ufeff", "\x02", "\x00"}
+_NOT_TEXT = {"\ufffe", "\ufeff", "\x00"}
+# pdfium marks a hyphen that ends a line as STX; the page shows a hyphen.
+_LINE_END_HYPHEN = "\x02"
 
 
 @dataclass
@@ -87,6 +89,8 @@ def _page_lines(textpage, pdfium_c) -> list[_Line]:
             continue
         if ch in _NOT_TEXT:
             continue
+        if ch == _LINE_END_HYPHEN:
+            ch = "-"
         if ch == " ":
             prev = line.chars[-1] if line.chars else ""
             nxt = raw[i + 1] if i + 1 < count else ""
