@@ -102,10 +102,19 @@ def _read_parts(data: bytes, name: str) -> tuple[bytes, bytes | None]:
     return xml, style_xml
 
 
+def _kind_of_style_name(name: str) -> str | None:
+    key = name.lower().replace(" ", "")
+    if key in ("title", "标题"):
+        return "title"
+    if _HEADING_NAME.fullmatch(key):
+        return "heading"
+    return None
+
+
 class _Walker:
     """Turns the body of document.xml into lines and tables on a TextBuilder."""
 
-    def __init__(self, ns: str, styles_root) -> None:
+    def __init__(self, ns: str, style_xml: bytes | None = None, name: str = "") -> None:
         w = f"{{{ns}}}"
         self.P, self.TBL, self.TR, self.TC = w + "p", w + "tbl", w + "tr", w + "tc"
         self.T, self.TAB, self.BR, self.CR = w + "t", w + "tab", w + "br", w + "cr"
@@ -123,8 +132,23 @@ class _Walker:
                                      "endnoteReference", "commentReference", "sdtPr", "sdtEndPr")}
         self.ALT, self.FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Fallback"
         self.w = w
-        self.styles = self._read_styles(styles_root)
+        self._style_xml, self._name = style_xml, name
+        self._styles: dict[str, tuple[str, str | None, int | None]] | None = None
         self.builder = TextBuilder()
+
+    @property
+    def styles(self) -> dict[str, tuple[str, str | None, int | None]]:
+        """Style id -> (name, based-on id, outline level), parsed on first need: styles.xml is
+        often ten times the size of the text, and most headings are found by their id alone."""
+        if self._styles is None:
+            root = None
+            if self._style_xml:
+                try:
+                    root = _parse_xml(self._style_xml, self._name, STYLES_PART)
+                except CorruptFile:
+                    root = None  # broken styles only cost us heading detection
+            self._styles = self._read_styles(root)
+        return self._styles
 
     def _read_styles(self, root) -> dict[str, tuple[str, str | None, int | None]]:
         styles: dict[str, tuple[str, str | None, int | None]] = {}
@@ -154,14 +178,18 @@ class _Walker:
             return "heading"
         style = ppr.find(self.PSTYLE)
         sid = style.get(self.VAL) if style is not None else None
+        if sid:
+            direct = _kind_of_style_name(sid)  # "Title", "Heading1": no need for styles.xml
+            if direct:
+                return direct
         seen: set[str] = set()
         while sid and sid not in seen:
             seen.add(sid)
             name, based, level = self.styles.get(sid, (sid, None, None))
-            key = name.lower().replace(" ", "")
-            if key in ("title", "标题"):
-                return "title"
-            if _HEADING_NAME.fullmatch(key) or (level is not None and level < 9):
+            kind = _kind_of_style_name(name)
+            if kind:
+                return kind
+            if level is not None and level < 9:
                 return "heading"
             sid = based
         return "paragraph"
@@ -296,13 +324,7 @@ def read_docx(data: bytes, name: str = "") -> Document:
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else W_MAIN
     if ns not in (W_MAIN, W_STRICT):
         raise _corrupt(name, "word/document.xml is not WordprocessingML")
-    styles_root = None
-    if style_xml:
-        try:
-            styles_root = _parse_xml(style_xml, name, STYLES_PART)
-        except CorruptFile:
-            styles_root = None  # broken styles only cost us heading detection
-    walker = _Walker(ns, styles_root)
+    walker = _Walker(ns, style_xml, name)
     body = root.find(f"{{{ns}}}body")
     if body is not None:
         walker.walk(body)
