@@ -79,6 +79,8 @@ class Breakdown:
     # whether its label says it does (True), says it does not (False) or does not say (None).
     carry: Money | None = None
     holds_carry: bool | None = None
+    carry_path: str = ""
+    carry_name: str = ""
 
     def field(self, i: int | None = None, leaf: str | None = None) -> str:
         path = f"report.{self.path}" + ("" if i is None else f"[{i}]")
@@ -99,12 +101,18 @@ class Breakdown:
         if self.total is None:
             return []
         total = of_figure(self.total)
-        if self.carry is None or any("结转" in it.name or "结余" in it.name for it in self.items):
+        if not self.carry_counts(strict=strict):
             return [total]
         without = total - of_figure(self.carry)
         if not strict or self.holds_carry is None:
             return [total, without]
-        return [without] if self.holds_carry else [total]
+        return [without]
+
+    def carry_counts(self, *, strict: bool = True) -> bool:
+        """Whether the carry-over may be part of the total besides the items."""
+        if self.carry is None or any("结转" in it.name or "结余" in it.name for it in self.items):
+            return False
+        return not strict or self.holds_carry is not False
 
 
 def breakdowns(report: Report, document: Document | None = None) -> list[Breakdown]:
@@ -113,11 +121,11 @@ def breakdowns(report: Report, document: Document | None = None) -> list[Breakdo
     exp_holds = holds_carry(document, exp.total, "expenditure")
     return [
         Breakdown("revenue.items", "收入明细", "收入总计", "revenue.total", rev.items, rev.total,
-                  carry.start, rev_holds),
+                  carry.start, rev_holds, "carryover.start", "年初结转和结余"),
         Breakdown("expenditure.by_type", "按经济性质分类的支出", "支出总额", "expenditure.total",
-                  exp.by_type, exp.total, carry.end, exp_holds),
+                  exp.by_type, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余"),
         Breakdown("expenditure.by_function", "按功能分类的支出", "支出总额", "expenditure.total",
-                  exp.by_function, exp.total, carry.end, exp_holds),
+                  exp.by_function, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余"),
     ]
 
 

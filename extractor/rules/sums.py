@@ -22,14 +22,23 @@ def check_parts_sum(ctx: Context, bd: Breakdown):
     bases = bd.bases()
     if any(parts.meets(b) for b in bases):
         return
-    found = show_like(point_sum(bd.items), [bd.total, *amounts])
-    expected = show_like(bd.total.value, [bd.total, *amounts])
+    figures = [bd.total, *amounts]
+    found = show_like(point_sum(bd.items), figures)
+    expected = show_like(bd.total.value, figures)
     fields, all_spans = [bd.field(), bd.total_field], [bd.total.span, *spans]
+    said = f"{bd.what}各项之和为{found}"
+    if bd.carry_counts():
+        fields.append(f"report.{bd.carry_path}")
+        all_spans.append(bd.carry.span)
+        if bd.holds_carry:  # the label says the total holds the carry-over: only that form counts
+            with_carry = show_like(point_sum(bd.items) + bd.carry.value, [*figures, bd.carry])
+            said = f"{bd.what}各项之和{found}加{bd.carry_name}{show_like(bd.carry.value, [bd.carry])}为{with_carry}"
+            found = with_carry
     # Parts can never exceed their total; falling short is a contradiction only when the
     # list claims to be the whole breakdown.
     if parts.lo > max(b.hi for b in bases) or looks_complete(bd.items):
         yield ctx.finding(
-            f"{bd.what}各项之和为{found}，与{bd.total_name}{expected}不符。",
+            f"{said}，与{bd.total_name}{expected}不符。",
             fields=fields, spans=all_spans, expected=expected, found=found)
     else:
         yield ctx.not_checkable(
