@@ -8,6 +8,7 @@ import os
 import sys
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE = 0, 1, 2, 3
+DEFAULT_INGEST_TIMEOUT = 120.0  # seconds; the library's own default, extractor.ingest.DEFAULT_TIMEOUT
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,6 +45,26 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("files", nargs="*", metavar="FILE")
     rp.add_argument("--db", help="render every report listed in this SQLite store")
     rp.add_argument("-o", "--output", required=True, help="the page (one FILE) or a directory (several, or --db)")
+
+    ig = sub.add_parser("ingest", help="extract every report under folders into a SQLite store (parallel, resumable)")
+    ig.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively)")
+    ig.add_argument("--db", required=True, help="the SQLite store (created if missing)")
+    ig.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    ig.add_argument("--timeout", type=float, default=DEFAULT_INGEST_TIMEOUT, help="seconds per file before its worker is replaced")
+    ig.add_argument("--force", action="store_true", help="extract again files already stored with these versions")
+    ig.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    ig.add_argument("--engine", choices=("process", "dask"), default="process")
+    ig.add_argument("--scheduler", help="Dask scheduler address, for --engine dask")
+
+    eo = sub.add_parser("export", help="write the store's reports as CSV, JSON Lines (full records) or Parquet")
+    eo.add_argument("--db", required=True)
+    eo.add_argument("--format", required=True, choices=("csv", "jsonl", "parquet"))
+    eo.add_argument("-o", "--output", required=True, help="the file to write (- for stdout, except parquet)")
+
+    au = sub.add_parser("audit", help="checks across the reports of a store (carry-over chain, headcount, reuse)")
+    au.add_argument("--db", required=True)
+    au.add_argument("--select", type=_codes, default=(), help="only checks whose code starts with one of these")
+    au.add_argument("--json", action="store_true", help="print findings as JSON Lines")
     return p
 
 
@@ -99,6 +120,13 @@ def cmd_extract(args) -> int:
 def cmd_verify(args) -> int:
     from . import extract
     from .output.text import render_findings
+    from .rules import selected_rules
+
+    try:  # an unknown code prefix is a usage error, found before any file is read
+        selected_rules(args.select, args.ignore)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
 
     def one(path):
         result = extract(path, select=args.select, ignore=args.ignore)
@@ -148,9 +176,64 @@ def cmd_report(args) -> int:
     return _run_each(args.files, lambda path: print(html.write_report(extract(path), args.output)) or EXIT_OK)
 
 
+def _store_error(exc: Exception) -> int:
+    print(f"error: {exc}", file=sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+    from .pool import PoolError
+    from .store import StoreError
+
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        return _store_error(FileNotFoundError(f"{missing[0]}: no such file or directory"))
+    if args.engine == "dask" and not args.scheduler:
+        build_parser().error("--engine dask needs --scheduler ADDRESS")
+    try:
+        summary = ingest(args.paths, args.db, workers=args.workers, timeout=args.timeout, force=args.force,
+                         quiet=args.quiet, engine=args.engine, scheduler=args.scheduler)
+    except (StoreError, PoolError, OSError) as exc:
+        return _store_error(exc)
+    if not args.quiet:
+        print(summary.render(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    from .store import StoreError
+
+    try:
+        export(args.db, args.format, args.output)
+    except BrokenPipeError:
+        raise
+    except (StoreError, ValueError, OSError) as exc:
+        return _store_error(exc)
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from .audit import audit, render
+    from .store import StoreError
+
+    try:
+        findings = audit(args.db, select=args.select)
+    except StoreError as exc:
+        return _store_error(exc)
+    if args.json:
+        for f in findings:
+            print(json.dumps(f.as_dict(), ensure_ascii=False))
+    else:
+        print(render(findings))
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report}[args.command]
+    handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
+               "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback

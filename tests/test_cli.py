@@ -114,3 +114,8 @@ def test_gb18030_text_is_decoded_and_named(tmp_path, capsys):
     d = json.loads(out)
     assert code == 0 and d["source"]["encoding"] == "gb18030"
     assert d["report"]["total_score"]["value"] == "97"
+
+
+def test_unknown_rule_prefix_is_a_usage_error(capsys):
+    code, out, err = run(capsys, "verify", str(SEED_TXT), "--select", "ZZZ")
+    assert code == 3 and out == "" and "ZZZ" in err
