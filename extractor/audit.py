@@ -1,0 +1,260 @@
+"""Checks across the reports of a store: what no single report can show, as findings naming both reports.
+
+Each check has a stable code (``XR…``), a severity and a docstring saying what it checks
+and why an auditor cares, like the per-report rules in ``extractor/rules/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import store
+
+DEFAULT_HEADCOUNT_JUMP = Decimal("0.5")  # a change of more than half the earlier headcount …
+DEFAULT_HEADCOUNT_MIN_CHANGE = 3  # … and of at least this many people (3 → 5 is noise, not a jump)
+DEFAULT_REUSE_SHARE = Decimal("0.8")  # share of the shorter report's sentences found in the other
+DEFAULT_MIN_SENTENCE = 12  # characters; shorter sentences (headings, 单位：万元) say nothing of reuse
+# A sentence found in more reports than this is template wording, not evidence of copying.
+DEFAULT_MAX_SENTENCE_REPORTS = 20
+HEADCOUNT_FIELDS = {"headcount_authorized": "编制人数", "headcount_actual": "实有人数",
+                    "headcount_in_service": "在职人员"}
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class AuditFinding:
+    """A finding about two (or more) reports; ``reports`` name them by sha256, path, department and year."""
+
+    rule: str
+    severity: str
+    message: str
+    reports: list[dict] = field(default_factory=list)
+    expected: str | None = None
+    found: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "reports": self.reports,
+                "expected": self.expected, "found": self.found}
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    severity: str
+    title: str
+    fn: Callable
+    doc: str
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(code: str, severity: str, title: str):
+    """Register a cross-report check where it is defined."""
+
+    def register(fn):
+        CHECKS[code] = Check(code, severity, title, fn, (fn.__doc__ or "").strip())
+        return fn
+
+    return register
+
+
+@dataclass
+class _Report:
+    sha256: str
+    path: str
+    department: str
+    year: int
+    figures: dict = field(default_factory=dict)
+
+    def ref(self) -> dict:
+        return {"sha256": self.sha256, "path": self.path, "department": self.department, "fiscal_year": self.year}
+
+
+def _load_reports(conn) -> list[_Report]:
+    columns = ["sha256", "path", "department", "fiscal_year", *HEADCOUNT_FIELDS]
+    reports = []
+    for row in conn.execute(f"SELECT {', '.join(columns)} FROM reports "  # noqa: S608 - fixed column names
+                            "WHERE department IS NOT NULL AND fiscal_year IS NOT NULL ORDER BY path, sha256"):
+        item = dict(zip(columns, row, strict=True))
+        reports.append(_Report(item["sha256"], item["path"], _SPACE.sub("", str(item["department"])),
+                               int(item["fiscal_year"]), {k: item[k] for k in HEADCOUNT_FIELDS}))
+    return reports
+
+
+def _money(conn, sha: str, name: str):
+    """The Money interval and raw text of a stored figure, or None."""
+    from .numbers import UNIT_FACTORS, half_unit
+    from .rules.interval import INFINITY, Interval
+
+    row = conn.execute("SELECT value, raw, unit, decimals, approx FROM field_values WHERE sha256 = ? AND field = ?",
+                       (sha, name)).fetchone()
+    if row is None or row[0] is None:
+        return None
+    value, raw, unit, decimals, approx = row
+    if approx:
+        return Interval(Decimal(0), INFINITY), raw
+    return Interval.around(Decimal(str(value)), half_unit(decimals or 0, UNIT_FACTORS.get(unit, Decimal(1)))), raw
+
+
+def _consecutive(reports: list[_Report]):
+    """Pairs (earlier, later) of reports of the same department in consecutive years."""
+    by_key: dict[tuple[str, int], list[_Report]] = defaultdict(list)
+    for r in reports:
+        by_key[(r.department, r.year)].append(r)
+    for (dept, year), earlier in sorted(by_key.items()):
+        for later in by_key.get((dept, year + 1), []):
+            for e in earlier:
+                yield e, later
+
+
+@check("XR001", "error", "carry-over chain")
+def check_carryover_chain(conn, reports, options) -> list[AuditFinding]:
+    """年末结转和结余 of year N−1 must equal 年初结转和结余 of year N for the same department.
+
+    Why it matters: the balance carried out of one year is the balance carried into the next;
+    when the two reports disagree beyond the rounding each wrote, money appeared or vanished
+    between them, or one of the reports is wrong.
+    """
+    out, seen = [], set()
+    for a, b in _consecutive(reports):
+        end, start = _money(conn, a.sha256, "report.carryover.end"), _money(conn, b.sha256, "report.carryover.start")
+        if end is None or start is None or end[0].meets(start[0]):
+            continue
+        key = (a.department, a.year, end[1], start[1])
+        if key in seen:  # the same report in several formats: one finding is enough
+            continue
+        seen.add(key)
+        out.append(AuditFinding(
+            "XR001", "error",
+            f"{a.department}{a.year}年末结转和结余{end[1]}与{b.year}年初结转和结余{start[1]}不一致。",
+            [a.ref(), b.ref()], expected=end[1], found=start[1]))
+    return out
+
+
+@check("XR002", "warning", "headcount jump")
+def check_headcount_jump(conn, reports, options) -> list[AuditFinding]:
+    """A headcount (编制, 实有, 在职) that changes by more than half from one year to the next.
+
+    Why it matters: establishments and staff change slowly; a jump is a merger or a
+    restructuring the report should explain, or a figure typed wrong in one of the years.
+    """
+    jump, least = options.get("headcount_jump", DEFAULT_HEADCOUNT_JUMP), options.get(
+        "headcount_min_change", DEFAULT_HEADCOUNT_MIN_CHANGE)
+    out, seen = [], set()
+    for a, b in _consecutive(reports):
+        for name, label in HEADCOUNT_FIELDS.items():
+            before, after = a.figures.get(name), b.figures.get(name)
+            if before is None or after is None:
+                continue
+            change = abs(int(after) - int(before))
+            if change < least or Decimal(change) <= jump * max(int(before), 1):
+                continue
+            key = (a.department, a.year, name, before, after)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(AuditFinding(
+                "XR002", "warning",
+                f"{a.department}{label}由{a.year}年的{before}人变为{b.year}年的{after}人，变动超过{jump * 100:.0f}%。",
+                [a.ref(), b.ref()], expected=str(before), found=str(after)))
+    return out
+
+
+def sentences(text: str, min_chars: int = DEFAULT_MIN_SENTENCE) -> set[str]:
+    """The document's sentences, split at sentence ends only after every space and line break is
+    dropped: a PDF breaks lines mid-sentence, and a copy must not hide behind its layout."""
+    return {part for part in _SENTENCE_END.split(_SPACE.sub("", text)) if len(part) >= min_chars}
+
+
+@check("XR003", "warning", "text reused, year unchanged")
+def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
+    """Two different files whose text is mostly the same sentences and that state the same year.
+
+    Why it matters: a report copied from an earlier one with the year left unchanged claims a
+    year it does not describe (and the year it should describe has no report); or the same
+    report was filed twice, and a count of reports counts it twice.
+    """
+    share = options.get("reuse_share", DEFAULT_REUSE_SHARE)
+    by_sha = {r.sha256: r for r in reports}
+    sets: dict[str, set[str]] = {}
+    for sha, text in conn.execute("SELECT sha256, text FROM texts"):
+        if sha in by_sha:
+            sets[sha] = sentences(text)
+    index: dict[str, list[str]] = defaultdict(list)
+    for sha, items in sets.items():
+        for s in items:
+            index[s].append(sha)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for holders in index.values():
+        if 1 < len(holders) <= DEFAULT_MAX_SENTENCE_REPORTS:
+            holders = sorted(holders)
+            for i, x in enumerate(holders):
+                for y in holders[i + 1:]:
+                    shared[(x, y)] += 1
+    # Copies form groups (a report filed as .docx, .pdf and .txt): one finding per group.
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    lowest: dict[str, Decimal] = {}
+    for (x, y), n in sorted(shared.items()):
+        smaller = min(len(sets[x]), len(sets[y]))
+        if by_sha[x].year != by_sha[y].year or not smaller or Decimal(n) < share * smaller:
+            continue
+        rx, ry = root(x), root(y)
+        pct = Decimal(100 * n) / smaller
+        merged = min(pct, lowest.get(rx, pct), lowest.get(ry, pct))
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+        lowest[min(rx, ry)] = merged
+    groups: dict[str, list[_Report]] = defaultdict(list)
+    for sha in parent.keys() | set(lowest):
+        groups[root(sha)].append(by_sha[sha])
+    out = []
+    for key, members in groups.items():
+        members = sorted(members, key=lambda r: (r.path, r.sha256))
+        pct = f"{lowest[key]:.0f}%"
+        out.append(AuditFinding(
+            "XR003", "warning",
+            f"{len(members)}份文件的正文至少{pct}的句子相同且年度同为{members[0].year}年："
+            "同一报告重复入库，或沿用旧报告而未改年度。",
+            [r.ref() for r in members], expected=None, found=pct))
+    return out
+
+
+def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> list[AuditFinding]:
+    """Run every cross-report check (or those whose code starts with one of ``select``) on store ``db``."""
+    conn = store.connect(db, create=False)
+    try:
+        reports = _load_reports(conn)
+        findings = []
+        for code, item in sorted(CHECKS.items()):
+            if select and not code.startswith(tuple(select)):
+                continue
+            findings.extend(item.fn(conn, reports, options))
+    finally:
+        conn.close()
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda f: (order[f.severity], f.rule, [r["path"] or "" for r in f.reports]))
+
+
+def render(findings: list[AuditFinding]) -> str:
+    """Findings as text: one line each, then the reports it names."""
+    if not findings:
+        return "no cross-report findings"
+    lines = []
+    for f in findings:
+        lines.append(f"{f.rule} {f.severity}: {f.message}")
+        for r in f.reports:
+            lines.append(f"    {r['fiscal_year']} {r['path']} ({r['sha256'][:12]})")
+    return "\n".join(lines)

@@ -1,0 +1,241 @@
+"""A process pool that outlives its tasks: a task that hangs, crashes its worker or eats memory
+costs one error result, the worker is killed and replaced, and the batch goes on.
+
+``concurrent.futures.ProcessPoolExecutor`` cannot do this (one dead worker breaks the whole
+pool, a running task cannot be stopped), so each worker here is a plain process with its own
+pipe, running one task at a time, that the parent may SIGKILL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+# Workers are forked from a clean server process (not from the parent, which may have a
+# progress-bar thread running) that has imported these modules once, so a replacement
+# worker starts in milliseconds with the extractor already loaded.
+START_METHOD = "forkserver"
+PRELOAD = ["extractor.ingest"]
+# How long a new worker may take to start before the pool gives up (seconds).
+START_TIMEOUT = 60.0
+READY = ("ready",)
+
+
+class PoolError(RuntimeError):
+    """The workers cannot run at all (they die while starting): no task can succeed, so stop."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The result of one task: ``value`` when ``ok``, else an error ``code`` and one-line ``error``."""
+
+    task: tuple
+    ok: bool
+    value: object = None
+    code: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies, so a kill -9 of the run leaves no orphans."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: an idle worker still exits on EOF from its pipe
+        pass
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    """Cap the worker's address space, so a runaway parser gets MemoryError rather than the machine."""
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _worker(conn, fn: Callable, memory_mb: int | None) -> None:
+    _die_with_parent()
+    _limit_memory(memory_mb)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    conn.send(READY)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if task is None:
+            return
+        try:
+            reply = ("ok", fn(*task))
+        except MemoryError:
+            reply = ("error", "limit-exceeded", "out of memory")
+        except Exception as exc:  # noqa: BLE001 - the parent records it; the worker lives on
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            reply = ("error", "internal", f"{type(exc).__name__}: {first}".rstrip(": "))
+        try:
+            conn.send(reply)
+        except (EOFError, OSError, BrokenPipeError):
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that does not pickle
+            conn.send(("error", "internal", f"result could not be sent: {type(exc).__name__}"))
+
+
+@dataclass(slots=True)
+class _Slot:
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    task: tuple | None = None
+    started: float = 0.0
+
+
+class WorkerPool:
+    """``workers`` processes running ``fn(*task)``; ``map_unordered`` yields an Outcome per task.
+
+    ``timeout`` (seconds) bounds each task; ``memory_mb`` caps each worker's address space.
+    Use as a context manager, so that the workers are stopped however the caller leaves.
+    """
+
+    def __init__(self, fn: Callable, workers: int, *, timeout: float | None = None, memory_mb: int | None = None):
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.fn, self.size, self.timeout, self.memory_mb = fn, workers, timeout, memory_mb
+        self.ctx = multiprocessing.get_context(START_METHOD)
+        if START_METHOD == "forkserver":
+            self.ctx.set_forkserver_preload(PRELOAD)
+        self.slots: list[_Slot] = []
+        self.replaced = 0
+
+    def __enter__(self) -> WorkerPool:
+        try:
+            self.slots = [self._start() for _ in range(self.size)]
+            for slot in self.slots:
+                self._await_ready(slot)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        process = self.ctx.Process(target=_worker, args=(child, self.fn, self.memory_mb), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def _await_ready(self, slot: _Slot) -> None:
+        # A worker that dies before it is ready (a broken install, an unguarded __main__ that
+        # multiprocessing re-imports) would otherwise turn every file into a "crashed" row.
+        try:
+            if slot.conn.poll(START_TIMEOUT) and slot.conn.recv() == READY:
+                return
+        except (EOFError, OSError):
+            pass
+        slot.process.join(1)
+        raise PoolError(f"a worker process failed to start (exit code {slot.process.exitcode})")
+
+    def _replace(self, slot: _Slot) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(slot.process.pid, signal.SIGKILL)
+        slot.process.join(5)
+        slot.conn.close()
+        fresh = self._start()
+        slot.process, slot.conn, slot.task = fresh.process, fresh.conn, None
+        self._await_ready(slot)
+        self.replaced += 1
+
+    def close(self) -> None:
+        for slot in self.slots:
+            with contextlib.suppress(OSError, BrokenPipeError):
+                if slot.task is None:
+                    slot.conn.send(None)
+        deadline = time.monotonic() + 2
+        for slot in self.slots:
+            if slot.task is not None:  # still busy: nothing to wait for
+                slot.process.kill()
+            slot.process.join(max(0.0, deadline - time.monotonic()))
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join(1)
+            slot.conn.close()
+        self.slots = []
+
+    def map_unordered(self, tasks: Iterable[tuple]) -> Iterator[Outcome]:
+        """Run every task; tasks are pulled from the iterable only as workers fall idle."""
+        source = iter(tasks)
+        exhausted = False
+        while True:
+            for slot in self.slots:
+                if slot.task is None and not exhausted:
+                    try:
+                        task = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    slot.task, slot.started = task, time.monotonic()
+                    try:
+                        slot.conn.send(task)
+                    except (OSError, BrokenPipeError):  # died while idle: a fresh one takes the task
+                        self._replace(slot)
+                        slot.task, slot.started = task, time.monotonic()
+                        slot.conn.send(task)
+            busy = [s for s in self.slots if s.task is not None]
+            if not busy:
+                if exhausted:
+                    return
+                continue
+            wait_for = None
+            if self.timeout is not None:
+                wait_for = max(0.0, min(s.started for s in busy) + self.timeout - time.monotonic())
+            wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=wait_for)
+            for slot in busy:
+                outcome = self._collect(slot)
+                if outcome is not None:
+                    yield outcome
+
+    def _collect(self, slot: _Slot) -> Outcome | None:
+        task, elapsed = slot.task, time.monotonic() - slot.started
+        try:
+            ready = slot.conn.poll()
+        except (OSError, EOFError):
+            ready = False
+        if ready:
+            try:
+                reply = slot.conn.recv()
+            except (EOFError, OSError):
+                reply = None
+            if reply is not None:
+                slot.task = None
+                if reply[0] == "ok":
+                    return Outcome(task, True, reply[1], seconds=elapsed)
+                return Outcome(task, False, code=reply[1], error=reply[2], seconds=elapsed)
+        if not slot.process.is_alive() or ready:
+            code = slot.process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            self._replace(slot)
+            return Outcome(task, False, code="crashed", error=f"worker died ({how})", seconds=elapsed)
+        if self.timeout is not None and elapsed >= self.timeout:
+            self._replace(slot)
+            return Outcome(task, False, code="timeout", error=f"no result after {self.timeout:g} s (worker replaced)",
+                           seconds=elapsed)
+        return None
