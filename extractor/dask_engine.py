@@ -91,7 +91,7 @@ class DaskRunner:
                     exhausted = True
                     break
                 # pure=False: the same path hashed twice must still be run, not served from cache.
-                future = self.client.submit(self.fn, *task, pure=False, key=f"ingest-{run_id}-{task[-1]}")
+                future = self.client.submit(self.fn, *task, pure=False, key=f"ingest-{run_id}-{task[1]}")
                 running[future] = (task, time.monotonic())
             if not running:
                 return

@@ -27,9 +27,15 @@ DEFAULT_MAX_MEMORY_MB = 4096  # address space of one worker; a parser past it ge
 # spreadsheets) and plain text under other names (code, CSV, JSON) is not a document.
 DOCUMENT_EXTENSIONS = frozenset({".txt", ".text", ".doc", ".docx", ".pdf", ".htm", ".html", ".xhtml", ".mht",
                                  ".rtf", ".wps", ""})
-# A test-only hook: "hang:NAME,eat:NAME,crash:NAME" makes process_file misbehave on files
-# whose name is NAME. Read only when set, so it costs nothing in normal runs.
+# A test-only hook: "hang:NAME,eat:NAME,crash:NAME,slow:NAME" makes process_file misbehave on
+# files named NAME ("*": every file). ingest() reads it once and passes it with each task,
+# since workers forked from a long-lived server would not see a later change to the parent's
+# environment. Unset (always, outside tests), it costs nothing.
 TEST_HOOK_ENV = "EXTRACTOR_INGEST_TEST_HOOK"
+SLOW_HOOK_SECONDS = 0.05
+# Imported once by the server the workers are forked from, so that no worker pays for them.
+WORKER_PRELOAD = ("extractor.ingest", "extractor.pipeline", "extractor.rules", "extractor.readers",
+                  "extractor.output.json")
 
 
 def versions() -> tuple[str, str]:
@@ -43,24 +49,24 @@ def versions() -> tuple[str, str]:
 # --- the per-file function (runs in a worker process or on a Dask worker) -----------------------
 
 
-def _test_hook(path: str) -> None:
-    spec = os.environ.get(TEST_HOOK_ENV)
-    if not spec:
-        return
+def _test_hook(path: str, spec: str) -> None:
     for item in spec.split(","):
         action, _, name = item.partition(":")
-        if name and os.path.basename(path) == name:
-            if action == "hang":
-                time.sleep(3600)
-            elif action == "eat":
-                hoard = []
-                while True:
-                    hoard.append(bytearray(64 * 1024 * 1024))
-            elif action == "crash":
-                os._exit(70)
+        if name not in ("*", os.path.basename(path)):
+            continue
+        if action == "hang":
+            time.sleep(3600)
+        elif action == "slow":
+            time.sleep(SLOW_HOOK_SECONDS)
+        elif action == "eat":
+            hoard = []
+            while True:
+                hoard.append(bytearray(64 * 1024 * 1024))
+        elif action == "crash":
+            os._exit(70)
 
 
-def process_file(path: str, sha256: str | None = None) -> dict:
+def process_file(path: str, sha256: str | None = None, test_hook: str | None = None) -> dict:
     """Read, extract and verify one file; the result is what ``store.write_document`` writes.
 
     ``sha256`` is the hash the parent computed: if the bytes read here differ, the file
@@ -71,7 +77,8 @@ def process_file(path: str, sha256: str | None = None) -> dict:
     from .pipeline import extract_document
     from .readers import read_bytes
 
-    _test_hook(path)
+    if test_hook:
+        _test_hook(path, test_hook)
     started = time.perf_counter()
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -185,6 +192,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     pending: dict[str, list[str]] = {}  # sha256 -> paths waiting for that document's result
     done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
     bar = _Progress(len(files), enabled=(not quiet) if progress is None else progress)
+    hook = os.environ.get(TEST_HOOK_ENV)
 
     def write(result: dict, paths_: list[str]) -> None:
         store.write_document(conn, result, paths_, tool_version=tool_version, patterns_version=patterns_version)
@@ -242,12 +250,12 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                 continue
             summary.files += 1
             pending[sha] = [path]
-            yield path, sha
+            yield (path, sha, hook) if hook else (path, sha)
 
     try:
         with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler) as runner:
             for outcome in runner.map_unordered(tasks()):
-                path, sha = outcome.task
+                path, sha = outcome.task[:2]
                 if outcome.ok:
                     result = outcome.value
                 else:
@@ -286,7 +294,8 @@ def _engine(name: str, workers: int | None, timeout: float | None, max_memory_mb
     if name == "process":
         from .pool import WorkerPool
 
-        return WorkerPool(process_file, workers or default_workers(), timeout=timeout, memory_mb=max_memory_mb)
+        return WorkerPool(process_file, workers or default_workers(), timeout=timeout, memory_mb=max_memory_mb,
+                          preload=WORKER_PRELOAD)
     if name == "dask":
         if scheduler is None:
             raise ValueError("the dask engine needs a scheduler address (--scheduler)")

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 # Workers are forked from a clean server process (not from the parent, which may have a
-# progress-bar thread running) that has imported these modules once, so a replacement
-# worker starts in milliseconds with the extractor already loaded.
+# progress-bar thread running) that has imported the caller's ``preload`` modules once, so a
+# replacement worker starts in milliseconds with the work's code already loaded.
 START_METHOD = "forkserver"
-PRELOAD = ["extractor.ingest"]
 # How long a new worker may take to start before the pool gives up (seconds).
 START_TIMEOUT = 60.0
 READY = ("ready",)
@@ -109,17 +108,19 @@ class _Slot:
 class WorkerPool:
     """``workers`` processes running ``fn(*task)``; ``map_unordered`` yields an Outcome per task.
 
-    ``timeout`` (seconds) bounds each task; ``memory_mb`` caps each worker's address space.
+    ``timeout`` (seconds) bounds each task; ``memory_mb`` caps each worker's address space;
+    ``preload`` names modules the workers should have imported before their first task.
     Use as a context manager, so that the workers are stopped however the caller leaves.
     """
 
-    def __init__(self, fn: Callable, workers: int, *, timeout: float | None = None, memory_mb: int | None = None):
+    def __init__(self, fn: Callable, workers: int, *, timeout: float | None = None, memory_mb: int | None = None,
+                 preload: Iterable[str] = ()):
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.fn, self.size, self.timeout, self.memory_mb = fn, workers, timeout, memory_mb
         self.ctx = multiprocessing.get_context(START_METHOD)
         if START_METHOD == "forkserver":
-            self.ctx.set_forkserver_preload(PRELOAD)
+            self.ctx.set_forkserver_preload(list(preload))
         self.slots: list[_Slot] = []
         self.replaced = 0
 
