@@ -191,11 +191,13 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     summary = Summary()
     pending: dict[str, list[str]] = {}  # sha256 -> paths waiting for that document's result
     done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
+    replacing: set[str] = set()  # already in the store: its old rows must go
     bar = _Progress(len(files), enabled=(not quiet) if progress is None else progress)
     hook = os.environ.get(TEST_HOOK_ENV)
 
     def write(result: dict, paths_: list[str]) -> None:
-        store.write_document(conn, result, paths_, tool_version=tool_version, patterns_version=patterns_version)
+        store.write_document(conn, result, paths_, tool_version=tool_version, patterns_version=patterns_version,
+                             replace=result["sha256"] in replacing)
         done.add(result["sha256"])
         if result["status"] == "ok":
             summary.ok += 1
@@ -233,7 +235,10 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                 summary.skipped += 1
                 pending[sha].append(path)
                 continue
-            if store.versions_of(conn, sha) == (tool_version, patterns_version) and (not force or sha in done):
+            stored = store.versions_of(conn, sha)
+            if stored is not None:
+                replacing.add(sha)
+            if stored == (tool_version, patterns_version) and (not force or sha in done):
                 summary.files += 1
                 summary.skipped += 1
                 store.add_path(conn, sha, path)

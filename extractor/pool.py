@@ -13,14 +13,18 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 # Workers are forked from a clean server process (not from the parent, which may have a
 # progress-bar thread running) that has imported the caller's ``preload`` modules once, so a
 # replacement worker starts in milliseconds with the work's code already loaded.
 START_METHOD = "forkserver"
+# Tasks sent ahead to each worker: the next one is waiting in its pipe when it finishes, so it
+# never idles while the parent is busy writing the last result.
+QUEUE_PER_WORKER = 2
 # How long a new worker may take to start before the pool gives up (seconds).
 START_TIMEOUT = 60.0
 READY = ("ready",)
@@ -101,7 +105,9 @@ def _worker(conn, fn: Callable, memory_mb: int | None) -> None:
 class _Slot:
     process: multiprocessing.process.BaseProcess
     conn: object
-    task: tuple | None = None
+    # Sent and not answered, in order; the worker runs the first, which started at ``started``
+    # (when the answer before it arrived: a worker runs its tasks one after the other).
+    tasks: deque = field(default_factory=deque)
     started: float = 0.0
 
 
@@ -122,6 +128,7 @@ class WorkerPool:
         if START_METHOD == "forkserver":
             self.ctx.set_forkserver_preload(list(preload))
         self.slots: list[_Slot] = []
+        self.retry: deque = deque()  # tasks taken back from a replaced worker, run first
         self.replaced = 0
 
     def __enter__(self) -> WorkerPool:
@@ -156,23 +163,25 @@ class WorkerPool:
         raise PoolError(f"a worker process failed to start (exit code {slot.process.exitcode})")
 
     def _replace(self, slot: _Slot) -> None:
+        """Kill the worker and start another; its queued tasks, never started, go back to ``self.retry``."""
         with contextlib.suppress(OSError):
             os.kill(slot.process.pid, signal.SIGKILL)
         slot.process.join(5)
         slot.conn.close()
+        self.retry.extend(slot.tasks)
         fresh = self._start()
-        slot.process, slot.conn, slot.task = fresh.process, fresh.conn, None
+        slot.process, slot.conn, slot.tasks = fresh.process, fresh.conn, deque()
         self._await_ready(slot)
         self.replaced += 1
 
     def close(self) -> None:
         for slot in self.slots:
             with contextlib.suppress(OSError, BrokenPipeError):
-                if slot.task is None:
+                if not slot.tasks:
                     slot.conn.send(None)
         deadline = time.monotonic() + 2
         for slot in self.slots:
-            if slot.task is not None:  # still busy: nothing to wait for
+            if slot.tasks:  # still busy: nothing to wait for
                 slot.process.kill()
             slot.process.join(max(0.0, deadline - time.monotonic()))
             if slot.process.is_alive():
@@ -182,27 +191,27 @@ class WorkerPool:
         self.slots = []
 
     def map_unordered(self, tasks: Iterable[tuple]) -> Iterator[Outcome]:
-        """Run every task; tasks are pulled from the iterable only as workers fall idle."""
+        """Run every task; tasks are pulled from the iterable only as workers have room for them."""
         source = iter(tasks)
         exhausted = False
         while True:
             for slot in self.slots:
-                if slot.task is None and not exhausted:
-                    try:
-                        task = next(source)
-                    except StopIteration:
-                        exhausted = True
+                while len(slot.tasks) < QUEUE_PER_WORKER:
+                    if self.retry:
+                        task = self.retry.popleft()
+                    elif exhausted:
                         break
-                    slot.task, slot.started = task, time.monotonic()
-                    try:
-                        slot.conn.send(task)
-                    except (OSError, BrokenPipeError):  # died while idle: a fresh one takes the task
-                        self._replace(slot)
-                        slot.task, slot.started = task, time.monotonic()
-                        slot.conn.send(task)
-            busy = [s for s in self.slots if s.task is not None]
+                    else:
+                        try:
+                            task = next(source)
+                        except StopIteration:
+                            exhausted = True
+                            break
+                    if not self._send(slot, task):
+                        self.retry.appendleft(task)
+            busy = [s for s in self.slots if s.tasks]
             if not busy:
-                if exhausted:
+                if exhausted and not self.retry:
                     return
                 continue
             wait_for = None
@@ -210,33 +219,54 @@ class WorkerPool:
                 wait_for = max(0.0, min(s.started for s in busy) + self.timeout - time.monotonic())
             wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=wait_for)
             for slot in busy:
-                outcome = self._collect(slot)
-                if outcome is not None:
-                    yield outcome
+                yield from self._collect(slot)
 
-    def _collect(self, slot: _Slot) -> Outcome | None:
-        task, elapsed = slot.task, time.monotonic() - slot.started
+    def _send(self, slot: _Slot, task: tuple) -> bool:
+        """Queue ``task`` on the worker; False if the worker was found dead (and replaced)."""
         try:
-            ready = slot.conn.poll()
-        except (OSError, EOFError):
-            ready = False
-        if ready:
+            slot.conn.send(task)
+        except (OSError, BrokenPipeError):
+            self._replace(slot)
+            return False
+        if not slot.tasks:
+            slot.started = time.monotonic()
+        slot.tasks.append(task)
+        return True
+
+    def _collect(self, slot: _Slot) -> Iterator[Outcome]:
+        """Outcomes the worker has ready; a dead or overdue worker fails its current task and is replaced."""
+        while slot.tasks:
+            task = slot.tasks[0]
+            now = time.monotonic()
+            elapsed = now - slot.started
             try:
-                reply = slot.conn.recv()
-            except (EOFError, OSError):
-                reply = None
+                ready = slot.conn.poll()
+            except (OSError, EOFError):
+                ready = False
+            reply = None
+            if ready:
+                try:
+                    reply = slot.conn.recv()
+                except (EOFError, OSError):
+                    reply = None
             if reply is not None:
-                slot.task = None
+                slot.tasks.popleft()
+                slot.started = now
                 if reply[0] == "ok":
-                    return Outcome(task, True, reply[1], seconds=elapsed)
-                return Outcome(task, False, code=reply[1], error=reply[2], seconds=elapsed)
-        if not slot.process.is_alive() or ready:
-            code = slot.process.exitcode
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            self._replace(slot)
-            return Outcome(task, False, code="crashed", error=f"worker died ({how})", seconds=elapsed)
-        if self.timeout is not None and elapsed >= self.timeout:
-            self._replace(slot)
-            return Outcome(task, False, code="timeout", error=f"no result after {self.timeout:g} s (worker replaced)",
-                           seconds=elapsed)
-        return None
+                    yield Outcome(task, True, reply[1], seconds=elapsed)
+                else:
+                    yield Outcome(task, False, code=reply[1], error=reply[2], seconds=elapsed)
+                continue
+            if ready or not slot.process.is_alive():
+                slot.process.join(1)
+                code = slot.process.exitcode
+                how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                slot.tasks.popleft()
+                self._replace(slot)
+                yield Outcome(task, False, code="crashed", error=f"worker died ({how})", seconds=elapsed)
+            elif self.timeout is not None and elapsed >= self.timeout:
+                slot.tasks.popleft()
+                self._replace(slot)
+                yield Outcome(task, False, code="timeout", error=f"no result after {self.timeout:g} s (worker replaced)",
+                              seconds=elapsed)
+            return

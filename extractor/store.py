@@ -61,7 +61,9 @@ CREATE TABLE field_values (
     approx     INTEGER,        -- money: 1 for 余 / 约 / 多 / 近 amounts
     PRIMARY KEY (sha256, field)
 ) WITHOUT ROWID;
-CREATE INDEX field_values_field ON field_values (field);
+-- No index on field alone: with one, each document's ~50 values land on ~50 different index
+-- pages and a commit writes them all (2-3x the cost of the rest of the write). After a bulk
+-- load, an analyst who filters on field can add one: CREATE INDEX field_values_field ON field_values (field);
 
 CREATE TABLE findings (
     sha256   TEXT NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
@@ -231,15 +233,16 @@ def add_path(conn: sqlite3.Connection, sha256: str, path: str) -> None:
 
 
 def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable[str], *,
-                   tool_version: str, patterns_version: str) -> None:
+                   tool_version: str, patterns_version: str, replace: bool = True) -> None:
     """Write one document — its row, values, findings, text and every path — in one transaction.
 
     ``result`` is what ``extractor.ingest.process_file`` returns. A document already in the
     store (``--force``, or new tool or pattern versions) has its rows replaced; its paths stay.
+    ``replace=False`` says the caller knows it is not there yet, which saves the deletes.
     """
     sha = result["sha256"]
     with transaction(conn):
-        for table in ("field_values", "findings", "texts"):
+        for table in ("field_values", "findings", "texts") if replace else ():
             conn.execute(f"DELETE FROM {table} WHERE sha256 = ?", (sha,))  # noqa: S608 - fixed names
         conn.execute(
             """INSERT INTO documents (sha256, format, size, status, error_code, error, tool_version,
