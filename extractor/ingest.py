@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
+import stat
 import sys
 import time
 from collections import Counter
@@ -82,11 +84,12 @@ def process_file(path: str, sha256: str | None = None, test_hook: str | None = N
     started = time.perf_counter()
     data = Path(path).read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    result: dict = {"sha256": sha256 or digest, "path": path, "size": len(data)}
+    shown = store.display_path(path)
+    result: dict = {"sha256": sha256 or digest, "path": shown, "size": len(data)}
     if sha256 and digest != sha256:
         return {**result, "status": "error", "error_code": "changed", "error": "file changed while being ingested"}
     try:
-        extraction = extract_document(read_bytes(data, name=path, path=path))
+        extraction = extract_document(read_bytes(data, name=shown, path=shown))
     except ReadError as exc:
         return {**result, "status": "error", "error_code": exc.code, "error": exc.reason,
                 "seconds": time.perf_counter() - started}
@@ -220,12 +223,17 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
         # Runs in the parent between results: whatever needs no worker is settled here.
         for path, named in files:
             try:
-                size = os.path.getsize(path)
+                info = os.stat(path)
+                if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+                    settle(path, _error_result("unreadable:" + _path_hash(path), None, "not-a-file",
+                                               "not a regular file") if named else None)
+                    continue
+                size = info.st_size
                 data = None if size > DEFAULT_MAX_BYTES else Path(path).read_bytes()
                 sha = _hash_file(path) if data is None else hashlib.sha256(data).hexdigest()
             except OSError as exc:
                 # No bytes, no content hash: the row is keyed by the path instead.
-                sha = "unreadable:" + hashlib.sha256(os.fsencode(path)).hexdigest()
+                sha = "unreadable:" + _path_hash(path)
                 size, data = None, b""
                 failure: dict | None = _error_result(sha, None, "unreadable", f"cannot read: {exc.strerror or exc}")
             else:
@@ -267,6 +275,8 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                     result = _error_result(sha, _size(path), outcome.code or "internal", outcome.error or "failed")
                     result["seconds"] = outcome.seconds
                 write(result, pending.pop(sha))
+    except sqlite3.Error as exc:  # e.g. the disk is full, or another writer holds the lock too long
+        raise store.StoreError(f"{db}: {exc}") from exc
     finally:
         conn.close()
     summary.elapsed = time.monotonic() - started
@@ -285,6 +295,10 @@ def _size(path: str) -> int | None:
         return os.path.getsize(path)
     except OSError:
         return None
+
+
+def _path_hash(path: str) -> str:
+    return hashlib.sha256(os.fsencode(path)).hexdigest()
 
 
 def _hash_file(path: str) -> str:

@@ -221,6 +221,24 @@ def transaction(conn: sqlite3.Connection):
     conn.execute("COMMIT")
 
 
+def display_path(path: str) -> str:
+    """``path`` as text SQLite and JSON can hold.
+
+    A name that is not UTF-8 (GBK names from an unpacked Chinese archive) comes from the OS
+    with surrogate escapes, which cannot be stored; it is decoded as GB18030 when that reads,
+    else with backslash escapes.
+    """
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "surrogateescape")
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "backslashreplace")
+
+
 def versions_of(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | None:
     """(tool_version, patterns_version) a document was ingested with, or None if it is not there."""
     row = conn.execute("SELECT tool_version, patterns_version FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
@@ -229,7 +247,8 @@ def versions_of(conn: sqlite3.Connection, sha256: str) -> tuple[str, str] | None
 
 def add_path(conn: sqlite3.Connection, sha256: str, path: str) -> None:
     """Record that a document already in the store was seen at ``path`` too."""
-    conn.execute("INSERT OR IGNORE INTO paths (sha256, path, seen_at) VALUES (?, ?, ?)", (sha256, path, now()))
+    conn.execute("INSERT OR IGNORE INTO paths (sha256, path, seen_at) VALUES (?, ?, ?)",
+                 (sha256, display_path(path), now()))
 
 
 def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable[str], *,
@@ -276,7 +295,7 @@ def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable[str],
             conn.execute("INSERT INTO texts (sha256, text) VALUES (?, ?)", (sha, result["text"]))
         seen = now()
         conn.executemany("INSERT OR IGNORE INTO paths (sha256, path, seen_at) VALUES (?, ?, ?)",
-                         ((sha, p, seen) for p in paths))
+                         ((sha, display_path(p), seen) for p in paths))
 
 
 def flatten_values(report: dict) -> list[tuple]:

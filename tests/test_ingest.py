@@ -123,6 +123,21 @@ def test_new_patterns_version_reextracts(tmp_path, monkeypatch):
     assert counts(db)["documents"] == 1
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_and_a_non_utf8_name_neither_block_nor_break(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")  # reading it would block forever
+    raw = os.fsencode(folder) + b"/" + "清河.txt".encode("gb18030")  # as an unpacked Chinese zip leaves it
+    shutil.copy(SAMPLES / "qinghe-whg-2022.txt", raw)
+    db = tmp_path / "r.sqlite"
+    summary = ingest([folder, folder / "pipe.txt"], db, workers=1, quiet=True)
+    assert (summary.ok, summary.errors, summary.ignored) == (1, 1, 1)  # walked FIFO ignored, named FIFO an error
+    paths = {Path(p).name: code for p, code in rows(
+        db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256)")}
+    assert paths == {"清河.txt": None, "pipe.txt": "not-a-file"}
+
+
 def _many(folder: Path, n: int) -> None:
     text = (SAMPLES / "qinghe-whg-2022.txt").read_text(encoding="utf-8")
     folder.mkdir()
