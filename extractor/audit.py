@@ -234,6 +234,9 @@ def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
 
 def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> list[AuditFinding]:
     """Run every cross-report check (or those whose code starts with one of ``select``) on store ``db``."""
+    unknown = [c for c in select if not any(code.startswith(c) for code in CHECKS)]
+    if unknown:
+        raise ValueError(f"no cross-report check matches {unknown[0]!r} (checks: {', '.join(sorted(CHECKS))})")
     conn = store.connect(db, create=False)
     try:
         reports = _load_reports(conn)

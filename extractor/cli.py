@@ -220,6 +220,9 @@ def cmd_audit(args) -> int:
 
     try:
         findings = audit(args.db, select=args.select)
+    except ValueError as exc:  # an unknown --select prefix
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except StoreError as exc:
         return _store_error(exc)
     if args.json:

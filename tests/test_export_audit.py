@@ -133,6 +133,7 @@ def test_cli_audit_exit_codes_and_json(db, capsys, tmp_path):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines and {f["rule"] for f in lines} == {"XR002"}
     assert main(["audit", "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert main(["audit", "--db", str(db), "--select", "SUM"]) == 3  # not a cross-report check
 
 
 def test_checks_are_documented():
