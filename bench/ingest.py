@@ -1,7 +1,7 @@
 """Ingestion throughput: build an archive of variants of the samples in every format, ingest it
 with one worker and with all cores, and print docs/s for each and their ratio.
 
-    .venv/bin/python bench/ingest.py [--docs 1000] [--keep DIR]
+    .venv/bin/python bench/ingest.py [--docs 1000] [--repeat 3] [--keep DIR]
 
 Variants are written by this script (invented names, years and figures; no real report): txt
 and html get a new department, year and headcount; docx gets the same inside word/document.xml
@@ -99,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="build the archive here and keep it")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per configuration; the best counts")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     folder = args.keep or scratch / "archive"
@@ -111,14 +112,19 @@ def main() -> None:
         warm.mkdir()
         shutil.copy(next(folder.rglob("*.txt")), warm)
         run(warm, cores, scratch)
-        results = {}
-        for workers in dict.fromkeys((1, cores)):
-            rate, summary = run(folder, workers, scratch)
-            results[workers] = rate
-            print(f"workers {workers}: {summary.ok} ok, {summary.errors} errors in {summary.elapsed:.1f} s "
-                  f"= {rate:.1f} docs/s")
-            if summary.errors:
-                print(f"  errors: {dict(summary.error_kinds)}")
+        results: dict[int, float] = {}
+        # Runs alternate (1, all, 1, all …) so that load from other processes on the machine
+        # falls on both; each configuration reports its best run, as timeit does.
+        for attempt in range(1, args.repeat + 1):
+            for workers in dict.fromkeys((1, cores)):
+                rate, summary = run(folder, workers, scratch)
+                results[workers] = max(rate, results.get(workers, 0.0))
+                print(f"run {attempt}, workers {workers}: {summary.ok} ok, {summary.errors} errors "
+                      f"in {summary.elapsed:.1f} s = {rate:.1f} docs/s")
+                if summary.errors:
+                    print(f"  errors: {dict(summary.error_kinds)}")
+        for workers, rate in results.items():
+            print(f"best, workers {workers}: {rate:.1f} docs/s ({args.docs / rate:.1f} s for {args.docs} documents)")
         if cores > 1:
             print(f"speed-up with {cores} workers: {results[cores] / results[1]:.2f}x")
     finally:

@@ -140,6 +140,7 @@ def find_files(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str] = (
     ``named`` is True for a file given directly: it is taken for a document whatever its name.
     """
     excluded = {os.path.realpath(p) for p in exclude}
+    excluded_names = {os.path.basename(p) for p in excluded}  # realpath costs syscalls: only for these
     for top in paths:
         top = os.fspath(top)
         if not os.path.isdir(top):
@@ -149,29 +150,32 @@ def find_files(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str] = (
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 full = os.path.join(root, name)
-                if not name.startswith(".") and os.path.realpath(full) not in excluded:
-                    yield full, False
+                if name.startswith(".") or (name in excluded_names and os.path.realpath(full) in excluded):
+                    continue
+                yield full, False
 
 
 def _error_result(sha: str, size: int | None, code: str, reason: str, fmt: str | None = None) -> dict:
     return {"sha256": sha, "size": size, "format": fmt, "status": "error", "error_code": code, "error": reason}
 
 
-def _classify(path: str, named: bool, data: bytes, sha: str) -> tuple[str, dict | None]:
-    """("task", None) to extract, ("error", result) to record as unreadable, ("ignore", None)."""
-    from .errors import EmptyFile, ReadError
+def _is_document(path: str, named: bool, data: bytes) -> bool:
+    """Whether a file goes to a worker (False: not a document, ignored).
+
+    A file named as a document goes unsniffed: its reader sniffs it in the worker, and an empty
+    or corrupt one comes back as an error row, so the parent (the one process that does not
+    run in parallel) parses nothing. Under any other name, only what sniffs as a binary
+    document format (a .pdf saved as .bin) is one.
+    """
+    from .errors import ReadError
     from .readers import sniff
 
-    document_like = named or os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
+    if named or os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS:
+        return True
     try:
-        if not data:
-            raise EmptyFile(path, "empty file")
-        fmt = sniff(data, path)
-    except ReadError as exc:
-        return ("error", _error_result(sha, len(data), exc.code, exc.reason)) if document_like else ("ignore", None)
-    if fmt == "txt" and not document_like:
-        return "ignore", None
-    return "task", None
+        return bool(data) and sniff(data, path) != "txt"
+    except ReadError:
+        return False
 
 
 def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers: int | None = None,
@@ -257,9 +261,8 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
             if failure is not None:
                 settle(path, failure)
                 continue
-            verdict, failure = _classify(path, named, data, sha)
-            if verdict != "task":
-                settle(path, failure)
+            if not _is_document(path, named, data):
+                settle(path, None)
                 continue
             summary.files += 1
             pending[sha] = [path]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import selectors
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 
 # Workers are forked from a clean server process (not from the parent, which may have a
 # progress-bar thread running) that has imported the caller's ``preload`` modules once, so a
@@ -130,12 +130,16 @@ class WorkerPool:
         self.slots: list[_Slot] = []
         self.retry: deque = deque()  # tasks taken back from a replaced worker, run first
         self.replaced = 0
+        # One selector for the whole run (multiprocessing.connection.wait builds one per call):
+        # each worker's pipe says "a result", its sentinel says "the process ended".
+        self.selector = selectors.DefaultSelector()
 
     def __enter__(self) -> WorkerPool:
         try:
             self.slots = [self._start() for _ in range(self.size)]
             for slot in self.slots:
                 self._await_ready(slot)
+                self._watch(slot)
         except BaseException:
             self.close()
             raise
@@ -151,6 +155,15 @@ class WorkerPool:
         child.close()
         return _Slot(process, parent)
 
+    def _watch(self, slot: _Slot) -> None:
+        self.selector.register(slot.conn, selectors.EVENT_READ, (slot, "result"))
+        self.selector.register(slot.process.sentinel, selectors.EVENT_READ, (slot, "ended"))
+
+    def _unwatch(self, slot: _Slot) -> None:
+        for obj in (slot.conn, slot.process.sentinel):
+            with contextlib.suppress(KeyError, ValueError):
+                self.selector.unregister(obj)
+
     def _await_ready(self, slot: _Slot) -> None:
         # A worker that dies before it is ready (a broken install, an unguarded __main__ that
         # multiprocessing re-imports) would otherwise turn every file into a "crashed" row.
@@ -164,6 +177,7 @@ class WorkerPool:
 
     def _replace(self, slot: _Slot) -> None:
         """Kill the worker and start another; its queued tasks, never started, go back to ``self.retry``."""
+        self._unwatch(slot)
         with contextlib.suppress(OSError):
             os.kill(slot.process.pid, signal.SIGKILL)
         slot.process.join(5)
@@ -172,6 +186,7 @@ class WorkerPool:
         fresh = self._start()
         slot.process, slot.conn, slot.tasks = fresh.process, fresh.conn, deque()
         self._await_ready(slot)
+        self._watch(slot)
         self.replaced += 1
 
     def close(self) -> None:
@@ -181,6 +196,7 @@ class WorkerPool:
                     slot.conn.send(None)
         deadline = time.monotonic() + 2
         for slot in self.slots:
+            self._unwatch(slot)
             if slot.tasks:  # still busy: nothing to wait for
                 slot.process.kill()
             slot.process.join(max(0.0, deadline - time.monotonic()))
@@ -189,6 +205,7 @@ class WorkerPool:
                 slot.process.join(1)
             slot.conn.close()
         self.slots = []
+        self.selector.close()
 
     def map_unordered(self, tasks: Iterable[tuple]) -> Iterator[Outcome]:
         """Run every task; tasks are pulled from the iterable only as workers have room for them."""
@@ -217,9 +234,10 @@ class WorkerPool:
             wait_for = None
             if self.timeout is not None:
                 wait_for = max(0.0, min(s.started for s in busy) + self.timeout - time.monotonic())
-            wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=wait_for)
-            for slot in busy:
-                yield from self._collect(slot)
+            events = {(id(key.data[0]), key.data[1]) for key, _ in self.selector.select(wait_for)}
+            for slot in self.slots:
+                if (id(slot), "result") in events or (id(slot), "ended") in events or slot.tasks:
+                    yield from self._collect(slot, (id(slot), "result") in events, (id(slot), "ended") in events)
 
     def _send(self, slot: _Slot, task: tuple) -> bool:
         """Queue ``task`` on the worker; False if the worker was found dead (and replaced)."""
@@ -233,40 +251,36 @@ class WorkerPool:
         slot.tasks.append(task)
         return True
 
-    def _collect(self, slot: _Slot) -> Iterator[Outcome]:
-        """Outcomes the worker has ready; a dead or overdue worker fails its current task and is replaced."""
-        while slot.tasks:
-            task = slot.tasks[0]
-            now = time.monotonic()
-            elapsed = now - slot.started
+    def _collect(self, slot: _Slot, readable: bool, ended: bool) -> Iterator[Outcome]:
+        """The worker's next result; or, if it died or ran past the time limit, a failure and a new worker."""
+        if not slot.tasks:
+            if ended:  # died while idle (killed from outside): replace it before it is sent work
+                self._replace(slot)
+            return
+        task, now = slot.tasks[0], time.monotonic()
+        elapsed = now - slot.started
+        if readable:  # a result comes before the death of the process that sent it
             try:
-                ready = slot.conn.poll()
-            except (OSError, EOFError):
-                ready = False
-            reply = None
-            if ready:
-                try:
-                    reply = slot.conn.recv()
-                except (EOFError, OSError):
-                    reply = None
+                reply = slot.conn.recv()
+            except (EOFError, OSError):
+                reply, ended = None, True
             if reply is not None:
                 slot.tasks.popleft()
-                slot.started = now
+                slot.started = now  # a worker runs its tasks one after the other
                 if reply[0] == "ok":
                     yield Outcome(task, True, reply[1], seconds=elapsed)
                 else:
                     yield Outcome(task, False, code=reply[1], error=reply[2], seconds=elapsed)
-                continue
-            if ready or not slot.process.is_alive():
-                slot.process.join(1)
-                code = slot.process.exitcode
-                how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                slot.tasks.popleft()
-                self._replace(slot)
-                yield Outcome(task, False, code="crashed", error=f"worker died ({how})", seconds=elapsed)
-            elif self.timeout is not None and elapsed >= self.timeout:
-                slot.tasks.popleft()
-                self._replace(slot)
-                yield Outcome(task, False, code="timeout", error=f"no result after {self.timeout:g} s (worker replaced)",
-                              seconds=elapsed)
-            return
+                return
+        if ended:
+            slot.process.join(1)
+            code = slot.process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            slot.tasks.popleft()
+            self._replace(slot)
+            yield Outcome(task, False, code="crashed", error=f"worker died ({how})", seconds=elapsed)
+        elif self.timeout is not None and elapsed >= self.timeout:
+            slot.tasks.popleft()
+            self._replace(slot)
+            yield Outcome(task, False, code="timeout", error=f"no result after {self.timeout:g} s (worker replaced)",
+                          seconds=elapsed)
