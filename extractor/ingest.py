@@ -159,22 +159,21 @@ def _error_result(sha: str, size: int | None, code: str, reason: str, fmt: str |
     return {"sha256": sha, "size": size, "format": fmt, "status": "error", "error_code": code, "error": reason}
 
 
-def _is_document(path: str, named: bool, data: bytes) -> bool:
-    """Whether a file goes to a worker (False: not a document, ignored).
-
-    A file named as a document goes unsniffed: its reader sniffs it in the worker, and an empty
-    or corrupt one comes back as an error row, so the parent (the one process that does not
-    run in parallel) parses nothing. Under any other name, only what sniffs as a binary
-    document format (a .pdf saved as .bin) is one.
+def _looks_like_document(path: str) -> bool:
+    """For a file whose name does not say document: does it sniff as one (a .pdf saved as .bin,
+    a web page saved as .jsp)? Reads the first block only, or the whole file for a zip, whose
+    directory is at its end; plain text under such a name (code, CSV, logs) is not a document.
     """
     from .errors import ReadError
-    from .readers import sniff
+    from .readers import DEFAULT_MAX_BYTES, SNIFF_BYTES, sniff
 
-    if named or os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS:
-        return True
     try:
+        with open(path, "rb") as fh:
+            data = fh.read(SNIFF_BYTES)
+            if data.startswith(b"PK"):
+                data += fh.read(DEFAULT_MAX_BYTES)
         return bool(data) and sniff(data, path) != "txt"
-    except ReadError:
+    except (OSError, ReadError):
         return False
 
 
@@ -226,22 +225,27 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     def tasks() -> Iterator[tuple[str, str]]:
         # Runs in the parent between results: whatever needs no worker is settled here.
         for path, named in files:
+            document_name = named or os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
+            failure: dict | None = None
             try:
                 info = os.stat(path)
                 if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
                     settle(path, _error_result("unreadable:" + _path_hash(path), None, "not-a-file",
                                                "not a regular file") if named else None)
                     continue
-                size = info.st_size
-                data = None if size > DEFAULT_MAX_BYTES else Path(path).read_bytes()
-                sha = _hash_file(path) if data is None else hashlib.sha256(data).hexdigest()
+                if not document_name and not _looks_like_document(path):
+                    settle(path, None)  # images, archives, code: not hashed, not stored
+                    continue
+                if info.st_size > DEFAULT_MAX_BYTES:
+                    sha = _hash_file(path)
+                    failure = _error_result(sha, info.st_size, "limit-exceeded",
+                                            f"file is {info.st_size} bytes (limit {DEFAULT_MAX_BYTES})")
+                else:
+                    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             except OSError as exc:
                 # No bytes, no content hash: the row is keyed by the path instead.
                 sha = "unreadable:" + _path_hash(path)
-                size, data = None, b""
-                failure: dict | None = _error_result(sha, None, "unreadable", f"cannot read: {exc.strerror or exc}")
-            else:
-                failure = None
+                failure = _error_result(sha, None, "unreadable", f"cannot read: {exc.strerror or exc}")
             if sha in pending:  # the same bytes at another path, already on their way
                 summary.files += 1
                 summary.skipped += 1
@@ -256,14 +260,10 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                 store.add_path(conn, sha, path)
                 bar.advance(1, errors=summary.errors)
                 continue
-            if failure is None and data is None:
-                failure = _error_result(sha, size, "limit-exceeded", f"file is {size} bytes (limit {DEFAULT_MAX_BYTES})")
             if failure is not None:
                 settle(path, failure)
                 continue
-            if not _is_document(path, named, data):
-                settle(path, None)
-                continue
+            # The worker reads the file itself and checks the hash: the bytes do not cross the pipe.
             summary.files += 1
             pending[sha] = [path]
             yield (path, sha, hook) if hook else (path, sha)

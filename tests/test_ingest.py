@@ -54,6 +54,7 @@ def archive(tmp_path: Path) -> Path:
     (root / "empty.txt").write_bytes(b"")
     (root / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     (root / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "yushui-gsl-2023.pdf", root / "scan0001.bin")  # a PDF under a name that hides it
     (root / ".hidden" / "secret.txt").write_text("not walked", encoding="utf-8")
     text = (SAMPLES / "qinghe-whg-2022.txt").read_text(encoding="utf-8")
     for n, name in enumerate(("hang.txt", "crash.txt", "eat.txt"), start=1):
@@ -66,8 +67,9 @@ def test_ingest_folder_rows_errors_and_isolation(archive, tmp_path, monkeypatch)
     db = tmp_path / "reports.sqlite"
     summary = ingest([archive], db, workers=2, timeout=3, max_memory_mb=1024, quiet=True)
 
-    # 7 good + the duplicate (skipped) + corrupt + empty + hang + crash + eat; png, csv and .hidden ignored
-    assert (summary.files, summary.ok, summary.skipped, summary.errors, summary.ignored) == (13, 7, 1, 5, 2)
+    # 7 good + the duplicate (skipped) + corrupt + empty + hang + crash + eat; png, csv and .hidden ignored;
+    # the PDF named .bin is a copy of the Yushui PDF's bytes, so a skip too.
+    assert (summary.files, summary.ok, summary.skipped, summary.errors, summary.ignored) == (14, 7, 2, 5, 2)
     assert summary.error_kinds == {"corrupt": 1, "empty": 1, "timeout": 1, "crashed": 1, "limit-exceeded": 1}
     errors = dict(rows(db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256) "
                            "WHERE d.status = 'error'"))
@@ -75,6 +77,8 @@ def test_ingest_folder_rows_errors_and_isolation(archive, tmp_path, monkeypatch)
         "corrupt.docx": "corrupt", "empty.txt": "empty", "hang.txt": "timeout", "crash.txt": "crashed",
         "eat.txt": "limit-exceeded"}
     # Same bytes at two paths: one document, both paths.
+    assert rows(db, "SELECT d.format FROM documents d JOIN paths p USING (sha256) WHERE p.path LIKE '%.bin'") == [
+        ("pdf",)]
     (sha,) = rows(db, "SELECT sha256 FROM paths WHERE path LIKE '%same-bytes.txt'")[0]
     assert sorted(Path(p).name for (p,) in rows(db, "SELECT path FROM paths WHERE sha256 = ?", sha)) == [
         "qinghe-whg-2022.txt", "same-bytes.txt"]
@@ -136,6 +140,18 @@ def test_a_fifo_and_a_non_utf8_name_neither_block_nor_break(tmp_path):
     paths = {Path(p).name: code for p, code in rows(
         db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256)")}
     assert paths == {"清河.txt": None, "pipe.txt": "not-a-file"}
+
+
+def test_size_limit_is_an_error_for_documents_and_no_concern_for_other_files(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "qinghe-whg-2022.txt", folder / "big.txt")
+    (folder / "video.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
+    monkeypatch.setattr("extractor.readers.DEFAULT_MAX_BYTES", 1000)
+    db = tmp_path / "r.sqlite"
+    summary = ingest([folder], db, workers=1, quiet=True)
+    assert (summary.errors, summary.ignored) == (1, 1)
+    assert rows(db, "SELECT error_code FROM documents") == [("limit-exceeded",)]
 
 
 def _many(folder: Path, n: int) -> None:
