@@ -202,8 +202,11 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     hook = os.environ.get(TEST_HOOK_ENV)
 
     def write(result: dict, paths_: list[str]) -> None:
-        store.write_document(conn, result, paths_, tool_version=tool_version, patterns_version=patterns_version,
-                             replace=result["sha256"] in replacing)
+        versions_ = {"tool_version": tool_version, "patterns_version": patterns_version}
+        try:
+            store.write_document(conn, result, paths_, replace=result["sha256"] in replacing, **versions_)
+        except sqlite3.IntegrityError:  # another run stored it meanwhile: replace its rows instead
+            store.write_document(conn, result, paths_, replace=True, **versions_)
         done.add(result["sha256"])
         if result["status"] == "ok":
             summary.ok += 1
