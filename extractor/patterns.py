@@ -42,12 +42,24 @@ class Patterns:
     patterns: dict[str, tuple[Pattern, ...]]  # field -> patterns, best first
     words: dict[str, dict]  # other vocabulary (grade words, kind keywords, suffixes …)
     version: str
+    _word_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def for_field(self, name: str) -> tuple[Pattern, ...]:
         return self.patterns.get(name, ())
 
     def label(self, name: str) -> str:
         return self.label_regex[name]
+
+    def compiled_words(self, section: str, key: str = "words") -> regex.Pattern:
+        """An alternation of a words.toml list (``[section] key = [...]``), compiled once."""
+        cache = self._word_cache
+        if (section, key) not in cache:
+            try:
+                words = self.words[section][key]
+            except KeyError as exc:
+                raise PatternError(f"words.toml: missing [{section}] {key}") from exc
+            cache[(section, key)] = regex.compile(label_alternation(words))
+        return cache[(section, key)]
 
 
 def label_alternation(words) -> str:

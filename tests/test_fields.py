@@ -211,3 +211,27 @@ def test_name_ends_where_the_first_fiscal_term_begins():
     # no year in the title: jieba with the project's fiscal-term dictionary finds the boundary
     t = "某县第二人民医院财政专项资金使用绩效自评报告\n正文。"
     assert report(t).department.value == "某县第二人民医院"
+
+
+def test_disagreeing_candidates_leave_the_field_empty_and_say_why():
+    t = "某局2022年度部门整体支出绩效自评报告\n一、2022年度收入总计120.50万元。\n三、经核对，收入总计121.50万元。"
+    result = extract_text(t)
+    assert result.report.revenue.total is None
+    assert [c.raw for c in result.report.candidates["revenue.total"]] == ["120.50万元", "121.50万元"]
+    rules = {f.rule: f for f in result.findings}
+    assert rules["RST002"].severity == "info" and rules["RST001"].severity == "error"
+
+
+def test_candidates_that_agree_within_rounding_keep_the_first():
+    t = "收入总计120.5万元。\n收入总计1205000元。"
+    r = report(t)
+    assert r.revenue.total.raw == "120.5万元"
+
+
+def test_a_subsets_figures_are_not_the_units():
+    t = ("2025年收入合计800.00万元，其中：本年收入600.00万元，上年结转收入200.00万元。\n"
+         "2025年一般公共预算财政拨款收入合计500.00万元，其中：本年收入480.00万元，上年结转收入20.00万元。\n"
+         "一般公共预算财政拨款支出500.00万元。其中：基本支出450.00万元。")
+    r = report(t)
+    assert r.carryover.start.value == Decimal("2000000") and "carryover.start" not in r.candidates
+    assert r.expenditure.by_type == []

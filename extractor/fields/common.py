@@ -10,7 +10,7 @@ import regex
 from ..document import Document
 from ..model import Count, Grounded, Money, Number
 from ..normalize import Folded, fold
-from ..numbers import UNIT_FACTORS, parse_arabic, parse_number
+from ..numbers import UNIT_FACTORS, half_unit, parse_arabic, parse_number
 from ..patterns import Patterns, compiled, load
 
 # A unit stated once for a whole table: 单位：万元, 金额单位:元, (万元)
@@ -117,11 +117,31 @@ def number_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "num
     return ctx.ground(s, e, num.value, Number, pattern_id, decimals=num.decimals)
 
 
+def _agrees(a: Grounded, b: Grounded) -> bool:
+    """Two candidates state the same figure, within the rounding each was written with."""
+    if isinstance(a, Number) and isinstance(b, Number):
+        def tol(g: Number) -> Decimal:
+            factor = UNIT_FACTORS.get(g.unit, Decimal(1)) if isinstance(g, Money) else Decimal(1)
+            return half_unit(g.decimals, factor)
+
+        return abs(a.value - b.value) <= tol(a) + tol(b)
+    return a.value == b.value
+
+
 def choose(values: list[tuple[int, Grounded]]) -> Grounded | None:
-    """The best candidate: lowest pattern priority, then earliest in the text."""
+    """The best candidate: lowest pattern priority, then earliest in the text.
+
+    When the best-priority candidates disagree beyond rounding, nothing decides between them:
+    the field stays empty (wrong values are worse than missing ones); every candidate is kept
+    in ``report.candidates`` so the verifier names both places.
+    """
     if not values:
         return None
-    return min(values, key=lambda pv: (pv[0], pv[1].span[0]))[1]
+    best = min(p for p, _ in values)
+    top = sorted((v for p, v in values if p == best), key=lambda v: v.span[0])
+    if any(not _agrees(top[0], v) for v in top[1:]):
+        return None
+    return top[0]
 
 
 def same_value(a: Decimal, b: Decimal, tol: Decimal) -> bool:

@@ -15,11 +15,23 @@ _TYPE_MARK = regex.compile(r"按(?:支出)?(?:项目类别|经济性质|性质|�
 DEFAULT_LIST_WINDOW = 600
 
 
+def _scoped(ctx: Context, pos: int) -> bool:
+    """A figure in a sentence whose head names a subset of the unit's money
+    ("一般公共预算财政拨款收入合计…，其中：…上年结转收入127.50万元") is that subset's, not the unit's."""
+    text = ctx.text
+    start = max(text.rfind(c, 0, pos) for c in "。;\n") + 1
+    if text.startswith("其中", start) and start > 0:  # "…支出5605.66万元。其中：基本支出…"
+        start = max(text.rfind(c, 0, start - 1) for c in "。;\n") + 1
+    head_end = text.find("其中", start, pos)
+    head = text[start : head_end if head_end >= 0 else pos]
+    return bool(ctx.patterns.compiled_words("scope").search(head))
+
+
 def _pick(ctx: Context, field_name: str, path: str | None = None) -> Money | None:
     found = []
     for pat, m in ctx.matches(field_name):
         v = money_from(ctx, m, pat.id)
-        if v is not None:
+        if v is not None and not _scoped(ctx, m.start()):
             found.append((pat.priority, v))
             ctx.remember(path or field_name, v)
     return choose(found)
@@ -66,7 +78,7 @@ def extract_expenditure(ctx: Context) -> Expenditure:
         found = []
         for pat, m in ctx.matches(f"expenditure.by_type.{type_name}"):
             v = money_from(ctx, m, pat.id)
-            if v is not None:
+            if v is not None and not _scoped(ctx, m.start()):
                 found.append((pat.priority, v, share_from(ctx, m, pat.id + ".share"), m.span("label")))
                 ctx.remember(f"expenditure.by_type.{type_name}", v)
         if found:

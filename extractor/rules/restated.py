@@ -109,3 +109,33 @@ def restated_figure_differs(ctx: Context):
             yield ctx.finding(
                 f"{name}在两处写法不一致：一处为{show(ref)}，另一处为{show(c)}。",
                 fields=[field], spans=[ref.span, c.span], expected=show(ref), found=show(c))
+
+
+@rule(code="RST002", name="field-left-empty-by-disagreement", severity="info")
+def field_left_empty_by_disagreement(ctx: Context):
+    """A field the extractor left empty because its candidates disagree is reported.
+
+    What it checks
+    When the best candidates for a field disagree beyond rounding and nothing in the text
+    decides between them, the extractor keeps neither (a wrong value is worse than a missing
+    one). This rule says which field was left empty and quotes every candidate.
+
+    Why it matters
+    An empty field otherwise looks like a figure the report never stated; the auditor must
+    know that it was stated, twice, differently (RST001 gives the contradiction itself).
+
+    Example
+    ``收入总计145.16万元`` in one paragraph and ``收入总计146.16万元`` in another, both written
+    the same way: ``revenue.total`` is null and this finding quotes both.
+    """
+    for key, cands in sorted(ctx.report.candidates.items()):
+        field, chosen = resolve(ctx.report, key)
+        if chosen is not None or len(cands) < 2:
+            continue
+        points = key in POINT_FIELDS
+        if all(agree(cands[0], c, points) for c in cands[1:]):
+            continue
+        name = FIELD_NAMES.get(key, key)
+        shown = "、".join(show(c) for c in cands)
+        yield ctx.finding(f"{name}有{len(cands)}处取值不一致（{shown}），无从判断，未取值。",
+                          fields=[field], spans=[c.span for c in cands], found=shown)
