@@ -235,3 +235,15 @@ def test_a_subsets_figures_are_not_the_units():
     r = report(t)
     assert r.carryover.start.value == Decimal("2000000") and "carryover.start" not in r.candidates
     assert r.expenditure.by_type == []
+
+
+def test_score_table_glued_by_ocr():
+    t = ("部门整体支出绩效评价指标表一级指标分值二级指标分值三级指标分值评价标准得分"
+         "决策20目标设定10绩效目标合理性5符合要求得5分。资金投入10万元的按标准计。过程30资金管理15")
+    ind = report(t).indicators
+    assert [(i.name, i.max.value) for i in ind] == [("决策", 20), ("过程", 30)]
+    assert all(i.score is None for i in ind)
+
+
+def test_glued_names_outside_a_score_table_are_not_indicators():
+    assert report("本年度决策20项，过程30次。").indicators == []

@@ -10,7 +10,7 @@ from .finance import extract_budget, extract_carryover, extract_expenditure, ext
 from .headcount import extract_headcount
 from .meta import extract_department, extract_divisions, extract_kind, extract_title, extract_year
 from .scores import (default_bands, extract_grade, extract_grade_bands, extract_indicators, extract_max_score,
-                     extract_total_score, indicators_from_tables)
+                     extract_total_score, indicators_from_glued_table, indicators_from_tables)
 
 
 def extract_report(document: Document, patterns: Patterns | None = None) -> Report:
@@ -27,7 +27,7 @@ def extract_report(document: Document, patterns: Patterns | None = None) -> Repo
         carryover=extract_carryover(ctx),
         expenditure=extract_expenditure(ctx),
         budget=extract_budget(ctx),
-        indicators=indicators_from_tables(ctx) or extract_indicators(ctx),
+        indicators=indicators_from_tables(ctx) or extract_indicators(ctx) or indicators_from_glued_table(ctx),
         total_score=extract_total_score(ctx),
         max_score=extract_max_score(ctx),
         grade=extract_grade(ctx),

@@ -127,6 +127,31 @@ def extract_indicators(ctx: Context) -> list[Indicator]:
     return out
 
 
+_GLUED_HEADER = compiled(r"级指标[^\n]{0,30}?分值")
+DEFAULT_GLUED_WINDOW = 8000
+
+
+def indicators_from_glued_table(ctx: Context) -> list[Indicator]:
+    """A score table whose cells were glued together: after a header naming 一级指标 … 分值, a
+    core level-1 name directly followed by its points and the next cell ("投入13预算配置13")."""
+    header = _GLUED_HEADER.search(ctx.text)
+    if not header:
+        return []
+    names = label_alternation(ctx.patterns.words["indicators"]["core"])
+    cell = compiled(r"(?P<name>" + names + r")(?:指标)?(?P<max>\d{1,2}(?:\.\d)?)(?![\d.%])"
+                    r"(?=[一-龥])(?![万元个人次台件项名天年月日元分])")
+    out: list[Indicator] = []
+    seen: set[str] = set()
+    for m in cell.finditer(ctx.text, header.end(), header.end() + DEFAULT_GLUED_WINDOW):
+        name = m.group("name")
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append(Indicator(name=name, level=1, max=number_from(ctx, m, "indicator.glued.max", group="max"),
+                             name_span=ctx.folded.span(*m.span("name"))))
+    return out
+
+
 _LEVEL_COLS = (("一级指标",), ("二级指标",), ("三级指标",))
 _MAX_COLS = ("分值", "权重", "满分", "标准分", "指标分值", "分数")
 _SCORE_COLS = ("得分", "自评得分", "评价得分", "实际得分", "考核得分")
