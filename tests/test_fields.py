@@ -247,3 +247,13 @@ def test_score_table_glued_by_ocr():
 
 def test_glued_names_outside_a_score_table_are_not_indicators():
     assert report("本年度决策20项，过程30次。").indicators == []
+
+
+@pytest.mark.parametrize("text,department,year", [
+    ("关于某县财政局2022年度部门整体支出绩效自评的报告\n正文", "某县财政局", 2022),
+    ("某县审计局部门整体支出绩效自评报告\n（2021年度）\n正文", "某县审计局", 2021),
+    ("2022年度某县教育局部门整体支出绩效评价报告\n正文", "某县教育局", 2022),
+], ids=["guanyu-prefix", "year-on-next-line", "year-first"])
+def test_title_wordings(text, department, year):
+    r = report(text)
+    assert grounded(text, r.department).value == department and r.fiscal_year.value == year

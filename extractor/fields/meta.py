@@ -88,8 +88,11 @@ def _toc_lines(lines) -> set[int]:
     return set(range(start, len(lines)))
 
 
+_LEADING_WORDS = regex.compile(r"^(?:关于|对|由|根据|按照)")
+
+
 def _trim_name(name: str, suffixes) -> str | None:
-    name = _CODE_PREFIX.sub("", name.strip(" :|"))
+    name = _LEADING_WORDS.sub("", _CODE_PREFIX.sub("", name.strip(" :|")))
     best = None
     for i in range(len(name), 1, -1):
         if any(name[:i].endswith(s) for s in suffixes):
@@ -146,7 +149,10 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
         for a, b in candidates:
             raw = seg[a:b]
             lead = len(raw) - len(raw.lstrip(" \n|"))
-            name = _trim_name(raw.strip(" \n|"), suffixes)
+            word = _LEADING_WORDS.match(raw[lead:])
+            if word:  # "关于某局…的报告": the name starts after the preposition
+                lead += word.end()
+            name = _trim_name(raw[lead:].strip(" \n|"), suffixes)
             if name:
                 s = folded_start + a + lead
                 # the name may contain layout breaks: extend over them
@@ -206,7 +212,7 @@ def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
             g = "year" if m.group("year") else "year2"
             return ctx.ground(m.start(g), m.end(g), int(m.group(g)), Count, "year.title")
     # a form's header: 项目支出绩效自评表 (2022年度); or the first 20XX年度 near the top
-    for pat_id, rx in (("year.form", r"(?:自评表|评价表|决算|报告)[ ]?\((?P<year>20[0-4]\d)年度?\)"),
+    for pat_id, rx in (("year.form", r"(?:自评表|评价表|决算|报告)[ \n]{0,3}\((?P<year>20[0-4]\d)年度?\)"),
                        ("year.self", r"(?:本|我)(?:单位|部门|局|中心|院|校|馆|所|站|委|办)[^,。;\n]{0,12}?(?<!\d)(?P<year>20[0-4]\d)[ ]?年"),
                        ("year.opening", r"(?<![\d(])(?P<year>20[0-4]\d)[ ]?年度?(?:部门|单位|整体|项目|预算|决算|绩效)")):
         m = regex.compile(rx).search(text, 0, min(len(text), 6000))
