@@ -257,3 +257,10 @@ def test_glued_names_outside_a_score_table_are_not_indicators():
 def test_title_wordings(text, department, year):
     r = report(text)
     assert grounded(text, r.department).value == department and r.fiscal_year.value == year
+
+
+def test_prior_year_figures_are_not_candidates():
+    t = "2022年收入总计500.00万元，比上年收入总计400.00万元增长25%。在职人员20人，比去年在职人员18人增加2人。"
+    r = report(t)
+    assert r.revenue.total.value == Decimal("5000000") and r.headcount.in_service.value == 20
+    assert r.candidates == {}
