@@ -264,3 +264,13 @@ def test_prior_year_figures_are_not_candidates():
     r = report(t)
     assert r.revenue.total.value == Decimal("5000000") and r.headcount.in_service.value == 20
     assert r.candidates == {}
+
+
+def test_headcount_form_with_label_cells_and_a_header_row():
+    t = "单位基本信息\n编制人数 | 15 | 实有人数 | 21\n自评得分 | 92.5 |\n"
+    r = report(t)
+    assert (r.headcount.authorized.value, r.headcount.actual.value) == (15, 21)
+    assert grounded(t, r.total_score).value == Decimal("92.5")
+    t2 = "人员情况\n编制数 | 实有人数 | 在职人员 | 退休人员\n15 | 21 | 16 | 5\n"
+    hc = report(t2).headcount
+    assert [grounded(t2, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [15, 21, 16, 5]

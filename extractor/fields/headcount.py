@@ -27,6 +27,10 @@ def extract_headcount(ctx: Context) -> Headcount:
                 found.append((pat.priority, value))
                 ctx.remember(f"headcount.{name}", value)
         setattr(hc, name, choose(found))
+    if any(getattr(hc, name) is None for name in FIELDS):
+        for name, value in _from_header_row(ctx).items():
+            if getattr(hc, name) is None:
+                setattr(hc, name, ctx.remember(f"headcount.{name}", value))
     if hc.authorized is not None:
         hc.authorized_breakdown = _breakdown(ctx, hc.authorized, after_words=("其中",))
     if hc.in_service is not None:
@@ -38,6 +42,43 @@ def extract_headcount(ctx: Context) -> Headcount:
         if cands:
             cands[:] = [c for c in cands if not any(s <= c.span[0] and c.span[1] <= e for s, e in parts)]
     return hc
+
+
+_COUNT_CELL = regex.compile(r"^[ ]*(?P<num>\d{1,6})[ ]*(?:人|名)?[ ]*$")
+
+
+def _from_header_row(ctx: Context) -> dict[str, Count]:
+    """A form whose header row names the counts and whose next row holds them:
+    编制人数 | 实有人数 | 在职人员 | 退休人员 / 15 | 21 | 16 | 5."""
+    labels = {name: regex.compile(ctx.patterns.label(name) + r"(?:人数|数)?(?:\((?:人|名)\))?") for name in FIELDS}
+    lines = ctx.text.split("\n")
+    pos = 0
+    offsets = []
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    for i, line in enumerate(lines[:-1]):
+        if "|" not in line:
+            continue
+        header = ["".join(c.split()) for c in line.split("|")]
+        cols = {name: k for k, cell in enumerate(header) for name, rx in labels.items() if cell and rx.fullmatch(cell)}
+        if len(cols) < 2:
+            continue
+        cells, p = [], offsets[i + 1]
+        for part in lines[i + 1].split("|"):
+            cells.append((part, p))
+            p += len(part) + 1
+        out = {}
+        for name, k in cols.items():
+            if k < len(cells):
+                m = _COUNT_CELL.match(cells[k][0])
+                if m:
+                    start = cells[k][1]
+                    out[name] = ctx.ground(start + m.start("num"), start + m.end("num"), int(m.group("num")), Count,
+                                           "headcount.header_row")
+        if out:
+            return out
+    return {}
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
