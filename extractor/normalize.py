@@ -159,7 +159,7 @@ def _fold_traditional(text: str) -> str:
     for line in lines:
         conv = convert(line)
         if len(conv) != len(line):
-            conv = "".join(c if len(c) == 1 else ch for ch, c in zip(line, map(convert, line)))
+            conv = "".join(c if len(c) == 1 else ch for ch, c in zip(line, map(convert, line), strict=True))
         folded.append(conv)
     return "\n".join(folded)
 

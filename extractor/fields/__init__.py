@@ -9,8 +9,16 @@ from .common import Context
 from .finance import extract_budget, extract_carryover, extract_expenditure, extract_revenue
 from .headcount import extract_headcount
 from .meta import extract_department, extract_divisions, extract_kind, extract_title, extract_year
-from .scores import (default_bands, extract_grade, extract_grade_bands, extract_indicators, extract_max_score,
-                     extract_total_score, indicators_from_glued_table, indicators_from_tables)
+from .scores import (
+    default_bands,
+    extract_grade,
+    extract_grade_bands,
+    extract_indicators,
+    extract_max_score,
+    extract_total_score,
+    indicators_from_glued_table,
+    indicators_from_tables,
+)
 
 
 def extract_report(document: Document, patterns: Patterns | None = None) -> Report:

@@ -64,6 +64,24 @@ class Context:
         return value
 
 
+def lines_with_offsets(text: str) -> list[tuple[str, int]]:
+    """Every line of ``text`` with the offset where it starts."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((line, pos))
+        pos += len(line) + 1
+    return out
+
+
+def split_cells(line: str, offset: int) -> list[tuple[str, int, int]]:
+    """A pipe-table row as (cell text, start, end), offsets in the same text as ``offset``."""
+    cells, pos = [], 0
+    for part in line.split("|"):
+        cells.append((part, offset + pos, offset + pos + len(part)))
+        pos += len(part) + 1
+    return cells
+
+
 def money_from(ctx: Context, m: regex.Match, pattern_id: str, num_group: str = "num") -> Money | None:
     """A Money from a match with groups num / unit / approx_*; None when no unit can be known."""
     num = parse_arabic(m.group(num_group))

@@ -6,7 +6,7 @@ import regex
 
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
 from ..normalize import fold_name
-from .common import Context, choose, compiled, money_from, share_from
+from .common import Context, choose, compiled, lines_with_offsets, money_from, share_from, split_cells
 
 # a list of "name figure (share)" after a total: 其中：A收入1万元、B收入2万元；…
 _ITEM = "(?:^|(?<=[,、;:|\n]))[ ]?(?:其中[:]?)?(?:[一二三四五六七八九十\\d]+[、.])?[ ]?(?P<name>[一-龥()“”\"]{2,30}?)[ ]?(?:为|是|:)?[ ]?{money}{share_tail}"
@@ -132,13 +132,8 @@ def _budget_from_form(ctx: Context) -> dict:
     text = ctx.text
     labels = {key: regex.compile(ctx.patterns.label(name)) for key, name in _BUDGET_COLUMNS}
     total_row = regex.compile(r"^" + ctx.patterns.label("budget_total_row") + r"[:]?$")
-    lines = text.split("\n")
-    pos = 0
-    offsets = []
-    for ln in lines:
-        offsets.append(pos)
-        pos += len(ln) + 1
-    for i, line in enumerate(lines):
+    rows = lines_with_offsets(text)
+    for i, (line, _) in enumerate(rows):
         if "|" not in line:
             continue
         header = [c.strip() for c in line.split("|")]
@@ -148,18 +143,15 @@ def _budget_from_form(ctx: Context) -> dict:
         # the figures line up with the header from its first budget column on (分值 etc. included)
         first = next(k for k, key in enumerate(keys) if key is not None)
         cols = keys[first:]
-        for j in range(i + 1, min(i + 4, len(lines))):
-            cells, p = [], offsets[j]
-            for part in lines[j].split("|"):
-                cells.append((part, p))
-                p += len(part) + 1
+        for j in range(i + 1, min(i + 4, len(rows))):
+            cells = [(c, start) for c, start, _ in split_cells(*rows[j])]
             idx = next((k for k, (c, _) in enumerate(cells) if total_row.match("".join(c.split()))), None)
             if idx is None:
                 continue
             values = cells[idx + 1 : idx + 1 + len(cols)]
-            unit = ctx.unit_before(offsets[j])
+            unit = ctx.unit_before(rows[j][1])
             out = {}
-            for key, (cell, start) in zip(cols, values):
+            for key, (cell, start) in zip(cols, values, strict=False):  # a short row leaves columns empty
                 m = _CELL_MONEY.match(cell)
                 if key is None or not m:
                     continue

@@ -6,7 +6,7 @@ import regex
 
 from ..model import Count, Headcount, Part
 from ..normalize import fold_name
-from .common import Context, choose, count_from
+from .common import Context, choose, count_from, lines_with_offsets, split_cells
 
 FIELDS = ("authorized", "actual", "in_service", "retired")
 # "其中行政编制3人、事业编制2人" or "(3个行政编、1个挂职人员)": the parts after a total
@@ -51,23 +51,15 @@ def _from_header_row(ctx: Context) -> dict[str, Count]:
     """A form whose header row names the counts and whose next row holds them:
     编制人数 | 实有人数 | 在职人员 | 退休人员 / 15 | 21 | 16 | 5."""
     labels = {name: regex.compile(ctx.patterns.label(name) + r"(?:人数|数)?(?:\((?:人|名)\))?") for name in FIELDS}
-    lines = ctx.text.split("\n")
-    pos = 0
-    offsets = []
-    for ln in lines:
-        offsets.append(pos)
-        pos += len(ln) + 1
-    for i, line in enumerate(lines[:-1]):
+    rows = lines_with_offsets(ctx.text)
+    for i, (line, _) in enumerate(rows[:-1]):
         if "|" not in line:
             continue
         header = ["".join(c.split()) for c in line.split("|")]
         cols = {name: k for k, cell in enumerate(header) for name, rx in labels.items() if cell and rx.fullmatch(cell)}
         if len(cols) < 2:
             continue
-        cells, p = [], offsets[i + 1]
-        for part in lines[i + 1].split("|"):
-            cells.append((part, p))
-            p += len(part) + 1
+        cells = [(c, start) for c, start, _ in split_cells(*rows[i + 1])]
         out = {}
         for name, k in cols.items():
             if k < len(cells):

@@ -168,7 +168,7 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
         before = text.rfind("\n", 0, max(0, a - 1))
         prev_lines = text[max(0, before - 200) : a].split("\n")[-4:]
         next_lines = text[b : b + 200].split("\n")[:4]
-        for line, base in [(ln, None) for ln in next_lines + prev_lines[::-1]]:
+        for line in next_lines + prev_lines[::-1]:
             name = line.strip(" |")
             if 3 <= len(name) <= 30 and _trim_name(name, suffixes) == name and regex.fullmatch(r"[一-龥()]+", name):
                 s = text.find(name, max(0, before - 200), b + 200)

@@ -8,7 +8,7 @@ import regex
 
 from ..model import Band, GradeBands, Grounded, Indicator, Number
 from ..patterns import label_alternation
-from .common import Context, choose, compiled, number_from
+from .common import Context, choose, compiled, lines_with_offsets, number_from, split_cells
 
 _GRADE = r"(?P<g>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
 _BAND_RANGE = compiled(
@@ -160,11 +160,7 @@ _CELL_NUM = regex.compile(r"^[ ]*(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]*分?[ ]*$")
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
-    """Split a pipe-table row into (cell text, start, end) in folded offsets."""
-    cells, pos = [], 0
-    for part in line.split("|"):
-        cells.append((part, offset + pos, offset + pos + len(part)))
-        pos += len(part) + 1
+    cells = split_cells(line, offset)
     if cells and not cells[-1][0].strip():  # a trailing '|' ends the row
         cells.pop()
     return cells
@@ -201,10 +197,7 @@ def _cell_number(ctx: Context, cell, pattern_id: str) -> Number | None:
 def indicators_from_tables(ctx: Context) -> list[Indicator]:
     """A 评分表 written as rows (docx/pdf/html tables render as pipe rows): the indicator tree."""
     text = ctx.text
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((line, pos))
-        pos += len(line) + 1
+    lines = lines_with_offsets(text)
     roots: list[Indicator] = []
     i = 0
     while i < len(lines):
