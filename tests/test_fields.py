@@ -274,3 +274,11 @@ def test_headcount_form_with_label_cells_and_a_header_row():
     t2 = "人员情况\n编制数 | 实有人数 | 在职人员 | 退休人员\n15 | 21 | 16 | 5\n"
     hc = report(t2).headcount
     assert [grounded(t2, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [15, 21, 16, 5]
+
+
+def test_a_list_cut_off_by_the_end_of_an_excerpt_is_not_a_breakdown():
+    t = "2022年支出合计300.00万元，其中：教育支出200.00万元，社会保障和就业支出50.00万元，卫生健康"
+    r = report(t)
+    assert r.expenditure.total.value == Decimal("3000000") and r.expenditure.by_function == []
+    done = report(t.replace("卫生健康", "卫生健康支出50.00万元。"))
+    assert len(done.expenditure.by_function) == 3

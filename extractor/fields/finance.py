@@ -44,8 +44,9 @@ def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) 
     head = regex.match(r"[ ]?[,;:]?[ ]?(?:其中|包括|主要包括|分别为)[:]?", text[start : start + 12])
     if not head:
         return []
-    stop = text.find("。", start, start + window)
-    stop = stop if stop >= 0 else min(len(text), start + window)
+    stop = _list_end(text, start, window)
+    if stop is None:
+        return []
     rx = compiled(_ITEM)
     out = []
     for m in rx.finditer(text, start, stop):
@@ -57,6 +58,19 @@ def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) 
         s, e = ctx.folded.span(*m.span("name"))
         out.append((name, money, share_from(ctx, m, "list.share"), (s, e)))
     return out
+
+
+def _list_end(text: str, start: int, window: int) -> int | None:
+    """Where a list that starts at ``start`` ends: its sentence's full stop, or the window's end.
+    None when the document itself ends inside the list (an excerpt cut mid-list): its items
+    would look like a complete breakdown that does not add up."""
+    stop = text.find("。", start, start + window)
+    if stop >= 0:
+        return stop
+    end = min(len(text), start + window)
+    if end == len(text) and "\n" not in text[start:end].rstrip():
+        return None
+    return end
 
 
 def _is_carryover(name: str) -> bool:
@@ -96,8 +110,9 @@ def _functions(ctx: Context, total: Money | None) -> list[Item]:
         starts.append(ctx.folded.to_folded(total.span[1]))
     rx = compiled(_ITEM)
     for start in starts:
-        stop = text.find("。", start, start + DEFAULT_LIST_WINDOW)
-        stop = stop if stop >= 0 else min(len(text), start + DEFAULT_LIST_WINDOW)
+        stop = _list_end(text, start, DEFAULT_LIST_WINDOW)
+        if stop is None:
+            continue
         items = []
         for m in rx.finditer(text, start, stop):
             name = fold_name(m.group("name"))
