@@ -282,3 +282,13 @@ def test_a_list_cut_off_by_the_end_of_an_excerpt_is_not_a_breakdown():
     assert r.expenditure.total.value == Decimal("3000000") and r.expenditure.by_function == []
     done = report(t.replace("卫生健康", "卫生健康支出50.00万元。"))
     assert len(done.expenditure.by_function) == 3
+
+
+@pytest.mark.parametrize("text", [
+    "《某县林业局2021年度项目支出绩效自评报告.docx》为会员上传的共享文档，可在线查看。\n一、基本情况",
+    "附件1：某县林业局2021年度项目支出绩效自评报告\n正文",
+], ids=["quoted-on-sharing-site", "annex-label"])
+def test_title_behind_a_quote_or_an_annex_label(text):
+    r = report(text)
+    assert grounded(text, r.title).value == "某县林业局2021年度项目支出绩效自评报告"
+    assert r.department.value == "某县林业局" and r.kind.value == "project" and r.fiscal_year.value == 2021

@@ -38,6 +38,9 @@ def extract_title(ctx: Context) -> Grounded | None:
         if i in toc:
             continue
         stripped = line.strip(" |")
+        annex = _ANNEX.match(stripped)
+        lead_cut = annex.end() if annex and annex.end() < len(stripped) else 0
+        stripped = stripped[lead_cut:]  # "附件1：某局…自评报告": the annex label is not the title
         glued = _GLUED_TITLE.match(stripped) if len(stripped) > 80 or _SENTENCE_END.search(stripped) else None
         if glued:  # a title run into the body by a lost line break: "…自评报告一、基本情况…"
             stripped = glued.group("title")
@@ -48,7 +51,7 @@ def extract_title(ctx: Context) -> Grounded | None:
             continue
         if squashed.startswith(("目录", "附件", "附表")) or _NUMBERED.match(squashed):
             continue
-        start = pos + (len(line) - len(line.lstrip(" |")))
+        start = pos + (len(line) - len(line.lstrip(" |"))) + lead_cut
         end = start + len(stripped)
         # The title may be split over lines: "…2023年度部门" / "整体支出绩效自评报告" (up to three)
         j, merged = i - 1, 0
@@ -70,6 +73,14 @@ def extract_title(ctx: Context) -> Grounded | None:
             end = ext.start()
         value = "".join(text[start:end].split())
         return ctx.ground(start, end, value, Grounded, "title.line")
+    # a document-sharing page names the report only in 《…》: "《某局…自评报告.docx》为会员上传…"
+    for pos, line in lines:
+        for m in _QUOTED_TITLE.finditer(line):
+            inner = m.group("t")
+            if any(k in inner for k in keywords) and (any(k in inner for k in kinds) or "绩效" in inner):
+                ext = _FILE_EXT.search(inner)
+                s, e = pos + m.start("t"), pos + m.start("t") + (ext.start() if ext else len(inner))
+                return ctx.ground(s, e, "".join(text[s:e].split()), Grounded, "title.quoted")
     return None
 
 
@@ -88,6 +99,8 @@ def _toc_lines(lines) -> set[int]:
     return set(range(start, len(lines)))
 
 
+_ANNEX = regex.compile(r"^(?:附件|附表)[ ]?[\d一二三四五六七八九十]*[ ]?[:、.]?[ ]?")
+_QUOTED_TITLE = regex.compile(r"《(?P<t>[^》\n]{6,80})》")
 _LEADING_WORDS = regex.compile(r"^(?:关于|对|由|根据|按照)")
 
 
