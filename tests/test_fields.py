@@ -171,7 +171,10 @@ def test_project_form_money_row():
     ("某局2022年度项目支出绩效自评报告", "project"),
     ("某局2022年度部门决算", "final_accounts"),
     ("某局2022年单位预算", "other"),
-], ids=["overall", "project", "final-accounts", "budget"])
+    ("某县2022年度农村公路养护补助资金绩效自评报告", "project"),
+    ("某局2022年度工作经费绩效评价报告", "project"),
+    ("某局2022年度部门绩效自评报告", "department_overall"),
+], ids=["overall", "project", "final-accounts", "budget", "fund", "expenses", "department-short"])
 def test_kind_from_title(text, kind):
     assert report(text + "\n正文。").kind.value == kind
 
