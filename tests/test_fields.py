@@ -295,3 +295,8 @@ def test_title_behind_a_quote_or_an_annex_label(text):
     r = report(text)
     assert grounded(text, r.title).value == "某县林业局2021年度项目支出绩效自评报告"
     assert r.department.value == "某县林业局" and r.kind.value == "project" and r.fiscal_year.value == 2021
+
+
+def test_a_generic_body_opening_a_paragraph_is_not_the_unit():
+    assert report("区委区政府坚持以人民为中心。\n全县上下承担了任务。").department is None
+    assert report("某县第一中学属于公办学校。").department.value == "某县第一中学"

@@ -190,7 +190,9 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
     # 4. a paragraph that opens with the unit's name: "XX中心系省人民政府直接管理的…"
     suffix_alt = "|".join(regex.escape(x) for x in suffixes)
     m = regex.compile(r"(?:^|\n)[ ]*(?P<name>[一-龥()]{2,28}?(?:" + suffix_alt + r"))(?:系|是|属于|成立于|始建于|位于|隶属于?|坚持|承担|主要职责)").search(text)
-    if m and not m.group("name").startswith(("本", "我", "该", "其")):
+    # a unit's own name is specific ("仁寿县慈航镇小学校"), not a generic body ("区委区政府")
+    if (m and len(m.group("name")) >= 5 and not m.group("name").startswith(("本", "我", "该", "其"))
+            and not regex.match(r"(?:[省市县区]委|党委|[省市县区](?:人民)?政府)", m.group("name"))):
         return ctx.ground(m.start("name"), m.end("name"), fold_name(m.group("name")), Grounded, "department.opening")
     return None
 
