@@ -11,7 +11,6 @@ from .common import Context, choose, compiled, lines_with_offsets, money_from, s
 # a list of "name figure (share)" after a total: 其中：A收入1万元、B收入2万元；…
 _ITEM = "(?:^|(?<=[,、;:|\n]))[ ]?(?:其中[:]?)?(?:[一二三四五六七八九十\\d]+[、.])?[ ]?(?P<name>[一-龥()“”\"]{2,30}?)[ ]?(?:为|是|:)?[ ]?{money}{share_tail}"
 _FUNCTION_MARK = regex.compile(r"按(?:支出)?功能(?:分类|科目)?(?:划分)?[:]?|功能分类[:]?")
-_TYPE_MARK = regex.compile(r"按(?:支出)?(?:项目类别|经济性质|性质|类型)?(?:划分)?[:]")
 DEFAULT_LIST_WINDOW = 600
 
 
@@ -37,7 +36,7 @@ def _pick(ctx: Context, field_name: str, path: str | None = None) -> Money | Non
     return choose(found)
 
 
-def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -> list[tuple[str, Money, object, tuple[int, int]]]:
+def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -> list[Item]:
     """The "其中" list that follows a total, up to the end of its sentence."""
     text = ctx.text
     start = ctx.folded.to_folded(value.span[1])
@@ -55,8 +54,8 @@ def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) 
             continue
         name = fold_name(m.group("name")).strip("“”\"")
         name = regex.sub(r"^(?:其中|包括|主要包括|分别为)", "", name)
-        s, e = ctx.folded.span(*m.span("name"))
-        out.append((name, money, share_from(ctx, m, "list.share"), (s, e)))
+        out.append(Item(name=name, amount=money, share=share_from(ctx, m, "list.share"),
+                        name_span=ctx.folded.span(*m.span("name"))))
     return out
 
 
@@ -80,24 +79,24 @@ def _is_carryover(name: str) -> bool:
 def extract_revenue(ctx: Context) -> Revenue:
     rev = Revenue(total=_pick(ctx, "revenue.total"))
     if rev.total is not None:
-        for name, money, share, span in _items_after(ctx, rev.total):
-            if not _is_carryover(name) and name not in ("本年收入",):
-                rev.items.append(Item(name=name, amount=money, share=share, name_span=span))
+        rev.items = [i for i in _items_after(ctx, rev.total) if not _is_carryover(i.name) and i.name != "本年收入"]
     return rev
 
 
 def extract_expenditure(ctx: Context) -> Expenditure:
     exp = Expenditure(total=_pick(ctx, "expenditure.total"))
     for type_name in ("基本支出", "项目支出"):
-        found = []
+        found, items = [], {}
         for pat, m in ctx.matches(f"expenditure.by_type.{type_name}"):
             v = money_from(ctx, m, pat.id)
             if v is not None and not _scoped(ctx, m.start()):
-                found.append((pat.priority, v, share_from(ctx, m, pat.id + ".share"), m.span("label")))
+                found.append((pat.priority, v))
+                items[v.span] = Item(name=type_name, amount=v, share=share_from(ctx, m, pat.id + ".share"),
+                                     name_span=ctx.folded.span(*m.span("label")))
                 ctx.remember(f"expenditure.by_type.{type_name}", v)
-        if found:
-            _, money, share, lspan = min(found, key=lambda f: (f[0], f[1].span[0]))
-            exp.by_type.append(Item(name=type_name, amount=money, share=share, name_span=ctx.folded.span(*lspan)))
+        chosen = choose(found)
+        if chosen is not None:
+            exp.by_type.append(items[chosen.span])
     exp.by_function = _functions(ctx, exp.total)
     return exp
 
@@ -105,7 +104,8 @@ def extract_expenditure(ctx: Context) -> Expenditure:
 def _functions(ctx: Context, total: Money | None) -> list[Item]:
     classes = ctx.patterns.words["functions"]["classes"]
     text = ctx.text
-    starts = [m.end() for m in _FUNCTION_MARK.finditer(text)]
+    marked = [m.end() for m in _FUNCTION_MARK.finditer(text)]
+    starts = list(marked)
     if total is not None:
         starts.append(ctx.folded.to_folded(total.span[1]))
     rx = compiled(_ITEM)
@@ -124,7 +124,7 @@ def _functions(ctx: Context, total: Money | None) -> list[Item]:
                 continue
             items.append(Item(name=name, amount=money, share=share_from(ctx, m, "function.share"),
                               name_span=ctx.folded.span(*m.span("name"))))
-        if len(items) >= 2 or (items and start in [m.end() for m in _FUNCTION_MARK.finditer(text)]):
+        if len(items) >= 2 or (items and start in marked):
             return items
     return []
 
