@@ -10,18 +10,6 @@ from ..model import Band, GradeBands, Grounded, Indicator, Number
 from ..patterns import label_alternation
 from .common import Context, choose, compiled, lines_with_offsets, number_from, split_cells
 
-_GRADE = r"(?P<g>优秀|良好|中等|不合格|合格|较差|优|良|中|差)"
-_BAND_RANGE = compiled(
-    r"(?P<a>\d{1,3})[ ]?分?[ ]?(?:\((?:含|包含)[ ]?(?P<inc1>\d{1,3})?分?(?:的)?\))?[ ]?[~\-至到—][ ]?(?P<b>\d{1,3})[ ]?分?"
-    r"(?:\((?:含|包含)[ ]?(?P<inc>\d{1,3})?[ ]?分?(?:的)?\))?[^;。\n]{0,16}?[\"“'‘「]?" + _GRADE + r"[\"”'’」]?"
-)
-_BAND_ABOVE = compiled(
-    r"(?P<a>\d{1,3})[ ]?分?[ ]?(?:\((?:含|包含)?[ ]?\d{0,3}分?\))?(?:及|\(含\))?以上(?:\(含\d{1,3}分?\))?[^;。\n]{0,12}?[\"“'‘「]?" + _GRADE + r"[\"”'’」]?"
-)
-_BAND_BELOW = compiled(
-    r"(?:(?:低于|不足|小于|未达到?|不到)[ ]?(?P<b>\d{1,3})[ ]?分|(?P<b2>\d{1,3})[ ]?分?以下)(?:\(不含\d{0,3}分?\))?[^;。\n]{0,12}?[\"“'‘「]?" + _GRADE + r"[\"”'’」]?"
-)
-_FULL_MARK = compiled(r"(?P<label>百分制)|(?:满分|总分)(?:为|是)?[ ]?(?P<num>\d{2,3})分")
 DEFAULT_BANDS = (("优", Decimal(90), True, None, True), ("良", Decimal(80), True, Decimal(90), False),
                  ("中", Decimal(60), True, Decimal(80), False), ("差", None, True, Decimal(60), False))
 
@@ -41,7 +29,7 @@ def extract_total_score(ctx: Context) -> Number | None:
 
 
 def extract_max_score(ctx: Context) -> Number | None:
-    m = _FULL_MARK.search(ctx.text)
+    m = next((m for _, m in ctx.matches("max_score")), None)
     if not m:
         return None
     if m.group("label"):
@@ -62,8 +50,7 @@ def extract_grade(ctx: Context) -> Grounded | None:
 
 def extract_grade_bands(ctx: Context) -> GradeBands | None:
     found: list[tuple[int, int, Band]] = []
-    text = ctx.text
-    for m in _BAND_RANGE.finditer(text):
+    for _, m in ctx.matches("grade_bands.range"):
         a, b = Decimal(m.group("a")), Decimal(m.group("b"))
         inc = m.group("inc") or m.group("inc1")
         lo, hi = min(a, b), max(a, b)
@@ -73,10 +60,10 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
             band = Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"), min=lo, min_inclusive=True, max=hi,
                         max_inclusive=hi >= 100)
         found.append((m.start(), m.end(), band))
-    for m in _BAND_ABOVE.finditer(text):
+    for _, m in ctx.matches("grade_bands.above"):
         found.append((m.start(), m.end(), Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"),
                                                min=Decimal(m.group("a")), min_inclusive=True, max=None, max_inclusive=True)))
-    for m in _BAND_BELOW.finditer(text):
+    for _, m in ctx.matches("grade_bands.below"):
         b = m.group("b") or m.group("b2")
         found.append((m.start(), m.end(), Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"),
                                                min=None, min_inclusive=True, max=Decimal(b), max_inclusive=False)))
