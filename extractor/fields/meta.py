@@ -6,9 +6,12 @@ import regex
 
 from ..model import Count, Grounded
 from ..normalize import fold_name
-from .common import Context
+from ..patterns import label_alternation
+from .common import Context, compiled
 
 DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
+DEFAULT_YEAR_WINDOW = 6000  # without a title, a year is looked for in the opening only
+DEFAULT_STRUCTURE_WINDOW = 3000
 _SENTENCE_END = regex.compile(r"[。;!?]")
 _YEAR_IN_TITLE = regex.compile(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)")
 _CHROME = regex.compile(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
@@ -119,17 +122,15 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
     suffixes = sorted(words["suffixes"], key=len, reverse=True)
     text = ctx.text
     # 1. a label on a form or cover page: 部门(单位)名称 XXX / 实施单位 | XXX
-    from ..patterns import label_alternation
-
     labels = [w for w in words["labels"] if w != "主管部门"]
     # a form's label is followed by a separator (colon, cell border or space), not by running text
     # (labels that end in 名称 or a colon need none: 部门(单位)名称长沙市…)
     name = r"(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})"
     tail = r"(?:[ ]?[:|][ ]?|[ ])" + name
     named = [w for w in labels if w.endswith(("名称", ":"))]
-    label_re = regex.compile(label_alternation(named) + r"[ ]?[:|]?[ ]?" + name + "|"
-                             + label_alternation([w for w in labels if w not in named]) + tail)
-    for pref in (label_re, regex.compile(r"主管部门" + tail)):
+    label_re = compiled(label_alternation(named) + r"[ ]?[:|]?[ ]?" + name + "|"
+                        + label_alternation([w for w in labels if w not in named]) + tail)
+    for pref in (label_re, compiled(r"主管部门" + tail)):
         for m in pref.finditer(text, 0, min(len(text), 20000)):
             raw = m.group("name")
             name = _trim_name(raw, suffixes)
@@ -189,7 +190,8 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
                     return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.beside_title")
     # 4. a paragraph that opens with the unit's name: "XX中心系省人民政府直接管理的…"
     suffix_alt = "|".join(regex.escape(x) for x in suffixes)
-    m = regex.compile(r"(?:^|\n)[ ]*(?P<name>[一-龥()]{2,28}?(?:" + suffix_alt + r"))(?:系|是|属于|成立于|始建于|位于|隶属于?|坚持|承担|主要职责)").search(text)
+    m = compiled(r"(?:^|\n)[ ]*(?P<name>[一-龥()]{2,28}?(?:" + suffix_alt + r"))"
+                 + label_alternation(words["predicates"])).search(text)
     # a unit's own name is specific ("仁寿县慈航镇小学校"), not a generic body ("区委区政府")
     if (m and len(m.group("name")) >= 5 and not m.group("name").startswith(("本", "我", "该", "其"))
             and not regex.match(r"(?:[省市县区]委|党委|[省市县区](?:人民)?政府)", m.group("name"))):
@@ -226,13 +228,11 @@ def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
         if m:
             g = "year" if m.group("year") else "year2"
             return ctx.ground(m.start(g), m.end(g), int(m.group(g)), Count, "year.title")
-    # a form's header: 项目支出绩效自评表 (2022年度); or the first 20XX年度 near the top
-    for pat_id, rx in (("year.form", r"(?:自评表|评价表|决算|报告)[ \n]{0,3}\((?P<year>20[0-4]\d)年度?\)"),
-                       ("year.self", r"(?:本|我)(?:单位|部门|局|中心|院|校|馆|所|站|委|办)[^,。;\n]{0,12}?(?<!\d)(?P<year>20[0-4]\d)[ ]?年"),
-                       ("year.opening", r"(?<![\d(])(?P<year>20[0-4]\d)[ ]?年度?(?:部门|单位|整体|项目|预算|决算|绩效)")):
-        m = regex.compile(rx).search(text, 0, min(len(text), 6000))
+    # a form's header (项目支出绩效自评表 (2022年度)), the unit's own year, the first 20XX年度 near the top
+    for pat in ctx.patterns.for_field("fiscal_year.fallback"):
+        m = pat.regex.search(text, 0, min(len(text), DEFAULT_YEAR_WINDOW))
         if m:
-            return ctx.ground(m.start("year"), m.end("year"), int(m.group("year")), Count, pat_id)
+            return ctx.ground(m.start("year"), m.end("year"), int(m.group("year")), Count, pat.id)
     return None
 
 
@@ -248,28 +248,19 @@ def extract_kind(ctx: Context, title: Grounded | None) -> Grounded | None:
                 if w in squashed:
                     return ctx.ground(a, b, kind, Grounded, f"kind.title.{kind}")
     # no title: the document's structure in its opening (a form's name, a table's name)
-    head = text[: min(len(text), 3000)]
     hits = []
-    for kind, rx in (("project", r"项目支出绩效自评表|项目绩效自评表|项目支出绩效评价表"),
-                     ("department_overall", r"部门整体支出绩效(?:自评|评价)(?:报告|表)"),
-                     ("final_accounts", r"收入支出决算总表|部门决算|单位决算|年度决算数")):
-        m = regex.search(rx, head)
+    for pat in ctx.patterns.for_field("kind.structure"):
+        m = pat.regex.search(text, 0, min(len(text), DEFAULT_STRUCTURE_WINDOW))
         if m:
-            hits.append((m.start(), kind, m))
+            hits.append((m.start(), pat.options["kind"], m, pat.id))
     if hits:  # the structure named first is the document's; later ones are annexes
-        _, kind, m = min(hits, key=lambda h: h[0])
-        return ctx.ground(m.start(), m.end(), kind, Grounded, f"kind.structure.{kind}")
+        _, kind, m, pid = min(hits, key=lambda h: h[0])
+        return ctx.ground(m.start(), m.end(), kind, Grounded, pid)
     return None
 
 
-_DIVISIONS = regex.compile(
-    r"(?:内设|下设|设有|设置)(?:机构|科室|股室|处室)?[:]?[ ]?(?P<list>(?:[一-龥]{2,12}[、,和及与]){1,30}[一-龥]{2,12}?)"
-    r"(?:等)?(?P<count>[一二两三四五六七八九十\d]+)?个(?:股室|科室|处室|部室|内设机构|机构|部门|职能部门)"
-)
-
-
 def extract_divisions(ctx: Context) -> Grounded | None:
-    m = _DIVISIONS.search(ctx.text)
+    m = next((m for _, m in ctx.matches("divisions")), None)
     if not m:
         return None
     items = [fold_name(x) for x in regex.split(r"[、,和及与]", m.group("list")) if x]
