@@ -1,0 +1,297 @@
+"""Speed against the cost of reading the file: warm extract + verify per sample, cold CLI start,
+and peak memory of a worker and of a 300-page PDF (issue 7).
+
+    .venv/bin/python bench/run.py [--min-time 1.0] [--cold 10] [--pages 300]
+
+Warm numbers come from one process after a warm-up: for each bundled sample, the median of
+(a) the raw read floor for its format (txt/html: read + decode; docx: zipfile + lxml over
+word/document.xml; pdf: pypdfium2 text of every page) and (b) ``extractor.extract(path)``
+(read, extract, verify), run alternately so that load from elsewhere falls on both. Cold
+numbers are medians of fresh subprocesses, run round-robin. Peak memory is the worker's
+VmHWM (Linux), read inside the measured process, so the parent's memory never counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FORMATS = ("txt", "docx", "pdf", "html")
+COLD_TXT = "samples/yushui-gsl-2023.txt"
+# Targets from issue 7 (ratios count; the machine is noisy).
+WARM_TARGET = {"txt": 5.0, "docx": 5.0, "pdf": 2.0}
+COLD_TARGET = 2.0
+WORKER_RSS_MIB, BIG_PDF_RSS_MIB = 150, 400
+SMALL_MODEL = "import pydantic\nclass M(pydantic.BaseModel):\n    x: int\nM(x=1)"
+
+_PEAK = """
+def _peak_mib():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource, sys
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+"""
+
+
+# ---- floors ---------------------------------------------------------------------------------
+
+def floor_text(path: Path) -> int:
+    data = path.read_bytes()
+    try:
+        return len(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return len(data.decode("gb18030", errors="replace"))
+
+
+def floor_docx(path: Path) -> int:
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    return len(etree.fromstring(xml, parser))
+
+
+def floor_pdf(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    chars = 0
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            chars += len(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    return chars
+
+
+FLOORS = {"txt": floor_text, "html": floor_text, "docx": floor_docx, "pdf": floor_pdf}
+FLOOR_NAMES = {"txt": "read+decode", "html": "read+decode", "docx": "zip+lxml", "pdf": "pdfium text"}
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+def median_pair(a, b, min_time: float, min_runs: int = 5, max_runs: int = 500) -> tuple[float, float, int]:
+    """Median seconds of a() and of b(), run alternately until min_time has passed."""
+    ta, tb = [], []
+    start = time.perf_counter()
+    while len(ta) < min_runs or (time.perf_counter() - start < min_time and len(ta) < max_runs):
+        t0 = time.perf_counter()
+        a()
+        t1 = time.perf_counter()
+        b()
+        t2 = time.perf_counter()
+        ta.append(t1 - t0)
+        tb.append(t2 - t1)
+    return statistics.median(ta), statistics.median(tb), len(ta)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.2f} ms"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def machine() -> str:
+    model = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for dist in ("pydantic", "regex", "pypdfium2", "pdfplumber", "lxml"):
+        try:
+            from importlib.metadata import version
+
+            versions.append(f"{dist} {version(dist)}")
+        except Exception:  # noqa: BLE001 - a missing package only shortens the line
+            pass
+    return (f"machine: {os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}\n"
+            f"python {platform.python_version()} ({sys.executable}); {', '.join(versions)}")
+
+
+def run_child(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"child failed: {out.stderr.strip().splitlines()[-1:]}")
+    return out.stdout.strip()
+
+
+def make_big_pdf(target: Path, pages: int) -> Path:
+    """A PDF of ``pages`` pages: the sample PDFs' pages repeated (pypdf, from the test extras)."""
+    from pypdf import PdfReader, PdfWriter
+
+    readers = [PdfReader(str(p)) for p in sorted(SAMPLES.glob("*.pdf"))]
+    writer = PdfWriter()
+    n = 0
+    while n < pages:
+        for reader in readers:
+            for page in reader.pages:
+                if n < pages:
+                    writer.add_page(page)
+                    n += 1
+    with target.open("wb") as fh:
+        writer.write(fh)
+    return target
+
+
+# ---- sections -------------------------------------------------------------------------------
+
+def warm(min_time: float) -> dict[str, list[float]]:
+    sys.path.insert(0, str(ROOT))
+    import extractor
+    from extractor.readers import read
+
+    files = [p for fmt in FORMATS for p in sorted(SAMPLES.glob(f"*.{fmt}"))]
+    for path in files:  # warm-up: imports, pattern compilation, jieba, pdfplumber
+        extractor.extract(path)
+        FLOORS[path.suffix[1:]](path)
+    print("\n== warm: one process, after a warm-up; medians ==")
+    print(f"{'sample':28} {'floor':>11} {'(what)':13} {'read':>11} {'extract+verify':>14} {'ratio':>7}  target")
+    ratios: dict[str, list[float]] = {}
+    for path in files:
+        fmt = path.suffix[1:]
+        floor_s, tool_s, runs = median_pair(lambda p=path, f=fmt: FLOORS[f](p), lambda p=path: extractor.extract(p),
+                                            min_time)
+        read_s = median_pair(lambda p=path: read(p), lambda: None, min_time / 4)[0]
+        ratio = tool_s / floor_s
+        ratios.setdefault(fmt, []).append(ratio)
+        target = WARM_TARGET.get(fmt)
+        mark = f"<= {target:g}x {verdict(ratio <= target)}" if target and fmt != "pdf" else ""
+        print(f"{path.name:28} {ms(floor_s)} {FLOOR_NAMES[fmt]:13} {ms(read_s)} {ms(tool_s):>14} {ratio:6.1f}x  {mark}"
+              f"  ({runs} runs)")
+    return ratios
+
+
+def pdf_pages(big: Path | None) -> list[tuple[str, float]]:
+    """Per-page PDF cost against pdfium's own text, and how many pages went to pdfplumber."""
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(ROOT))
+    import extractor
+    from extractor.readers import pdf as pdf_reader
+
+    print("\n== pdf: per page, extract+verify against pypdfium2 text ==")
+    files = sorted(SAMPLES.glob("*.pdf")) + ([big] if big else [])
+    out = []
+    for path in files:
+        doc = pdfium.PdfDocument(str(path))
+        n = len(doc)
+        ruled = 0
+        try:
+            for i in range(n):
+                page = doc[i]
+                ruled += bool(pdf_reader._has_ruling(page, pdfium.raw))
+                page.close()
+        finally:
+            doc.close()
+        min_time = 0.5 if path == big else 1.0
+        floor_s, tool_s, runs = median_pair(lambda p=path: floor_pdf(p), lambda p=path: extractor.extract(p),
+                                            min_time, min_runs=3 if path == big else 5)
+        ratio = tool_s / floor_s
+        out.append((path.name, ratio))
+        target = WARM_TARGET["pdf"]
+        print(f"{path.name:28} {n:4d} pages ({ruled} with ruling lines -> pdfplumber)  "
+              f"floor {floor_s / n * 1000:6.2f} ms/page  tool {tool_s / n * 1000:6.2f} ms/page  "
+              f"{ratio:5.1f}x  <= {target:g}x {verdict(ratio <= target)}  ({runs} runs)")
+    return out
+
+
+def cold(runs: int) -> float:
+    cmds = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        'python -c "import pydantic"': [sys.executable, "-c", "import pydantic"],
+        "python -c \"import pydantic; <one small model>\"": [sys.executable, "-c", SMALL_MODEL],
+        f"python cli.py extract {COLD_TXT} --json": [sys.executable, "cli.py", "extract", COLD_TXT, "--json"],
+    }
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "0"}
+    for _ in range(2):  # warm the disk cache and __pycache__
+        for cmd in cmds.values():
+            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=env)
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            t0 = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, check=True, env=env)
+            times[name].append(time.perf_counter() - t0)
+    print(f"\n== cold: fresh processes, median (min) of {runs}, round-robin ==")
+    for name, ts in times.items():
+        print(f"{name:58} {ms(statistics.median(ts))}  ({min(ts) * 1000:.1f})")
+    names = list(cmds)
+    cli, pyd, model = (statistics.median(times[names[i]]) for i in (3, 1, 2))
+    ratio = cli / pyd
+    print(f"cold CLI / import pydantic = {ratio:.2f}x  (target <= {COLD_TARGET:g}x: {verdict(ratio <= COLD_TARGET)}); "
+          f"cold CLI / pydantic + one model = {cli / model:.2f}x")
+    return ratio
+
+
+def memory(big: Path | None) -> tuple[float, float | None]:
+    samples = [str(p) for fmt in FORMATS for p in sorted(SAMPLES.glob(f"*.{fmt}"))]
+    worker = _PEAK + (
+        "import extractor\n"
+        f"for _ in range(3):\n    for p in {samples!r}:\n        extractor.extract(p)\n"
+        "print(_peak_mib())\n"
+    )
+    print("\n== memory: peak resident set (VmHWM) of a fresh process ==")
+    peak = float(run_child(worker))
+    print(f"worker after extracting every sample 3 times: {peak:7.1f} MiB  "
+          f"(target <= {WORKER_RSS_MIB}: {verdict(peak <= WORKER_RSS_MIB)})")
+    idle = float(run_child(_PEAK + "import extractor\nprint(_peak_mib())"))
+    print(f"  (python + import extractor alone:             {idle:7.1f} MiB)")
+    big_peak = None
+    if big is not None:
+        code = _PEAK + f"import extractor\nr = extractor.extract({str(big)!r})\nprint(_peak_mib())"
+        big_peak = float(run_child(code))
+        print(f"{big.name}: {big_peak:7.1f} MiB  (target <= {BIG_PDF_RSS_MIB}: {verdict(big_peak <= BIG_PDF_RSS_MIB)})")
+    return peak, big_peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--min-time", type=float, default=1.0, help="seconds of timing per sample (warm)")
+    parser.add_argument("--cold", type=int, default=10, help="subprocess runs per cold command")
+    parser.add_argument("--pages", type=int, default=300, help="pages of the generated PDF (0: skip)")
+    parser.add_argument("--only", default="cold,warm,pdf,memory", help="sections to run (comma-separated)")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    print(machine())
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        big = None
+        if args.pages and only & {"pdf", "memory"}:
+            try:
+                big = make_big_pdf(Path(tmp) / f"generated-{args.pages}-pages.pdf", args.pages)
+            except ImportError:
+                print("(pypdf not installed: no generated PDF; pip install -e '.[test]')")
+        for name, run in (("cold", lambda: cold(args.cold)), ("warm", lambda: warm(args.min_time)),
+                          ("pdf", lambda: pdf_pages(big)), ("memory", lambda: memory(big))):
+            if name in only:
+                run()
+
+
+if __name__ == "__main__":
+    main()
