@@ -7,12 +7,18 @@ A pattern file that does not load, compile or pass its own examples is an error,
 
 from __future__ import annotations
 
+import atexit
 import functools
+import marshal
+import os
+import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
+from regex import _regex as _regex_engine  # builds a Pattern from compiled code, as unpickling does
 
 PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
 _MACRO = regex.compile(r"\{([A-Za-z_]\w*)\}")
@@ -58,14 +64,19 @@ class Patterns:
                 words = self.words[section][key]
             except KeyError as exc:
                 raise PatternError(f"words.toml: missing [{section}] {key}") from exc
-            cache[(section, key)] = regex.compile(label_alternation(words))
+            cache[(section, key)] = compile_regex(label_alternation(words))
         return cache[(section, key)]
 
 
 def label_alternation(words) -> str:
     """``["收入总计", "总收入"]`` -> a non-capturing alternation tolerant of layout breaks."""
+    return _label_alternation(tuple(words))
+
+
+@functools.lru_cache(maxsize=1024)  # field code builds the same alternations on every document
+def _label_alternation(words: tuple[str, ...]) -> str:
     alts = []
-    for w in sorted(set(words), key=len, reverse=True):
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):  # longest first; one order in every process
         alts.append(r"\s?".join(regex.escape(c) for c in w))
     return "(?:" + "|".join(alts) + ")"
 
@@ -110,7 +121,7 @@ def load(directory: Path = PATTERN_DIR) -> Patterns:
             where = f"{path.name} pattern {entry.get('id', i)}"
             try:
                 source = _expand(entry["regex"], env, where)
-                compiled = regex.compile(source, regex.MULTILINE)
+                compiled = compile_regex(source, regex.MULTILINE)
                 pat = Pattern(
                     id=entry["id"], field=entry["field"], regex=compiled, source=source,
                     priority=int(entry.get("priority", 0)),
@@ -136,4 +147,96 @@ def compiled(template: str) -> regex.Pattern:
 def _compiled(template: str) -> regex.Pattern:
     p = load()
     env = {**p.macros, **{f"L_{k}": v for k, v in p.label_regex.items()}}
-    return regex.compile(_expand(template, env, "code template"), regex.MULTILINE)
+    return compile_regex(_expand(template, env, "code template"), regex.MULTILINE)
+
+
+# ---- compiled code kept on disk ----------------------------------------------------------
+# regex parses and compiles a pattern in Python: ~1 ms for a field pattern, ~40 ms for all of
+# them, which a cold `cli.py extract` would pay on every run. The compiled code is plain data
+# (what pickling a Pattern carries), so, like Python's own __pycache__, it is kept per user
+# and a cold start only rebuilds the Pattern objects (~40 µs each). The file is marshal data,
+# never pickle; it is used only when the current user owns it and no one else can write it,
+# and anything wrong with it means compiling afresh. EXTRACTOR_CACHE_DIR="" turns it off.
+CACHE_ENV = "EXTRACTOR_CACHE_DIR"
+MAX_CACHED_REGEXES = 4096
+_codes: dict | None = None  # (source, flags) -> regex's compiled code, once read
+_new: dict = {}  # compiled by this process, written at exit
+
+
+def cache_dir() -> Path | None:
+    """Where compiled regexes are kept: $EXTRACTOR_CACHE_DIR, else the user's cache folder."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured is not None:
+        return Path(configured) if configured else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gov-perf-extractor"
+
+
+def _cache_file() -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return folder / f"regex-{regex.__version__}-{sys.implementation.cache_tag}.marshal"
+
+
+def _read_codes() -> dict:
+    path = _cache_file()
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as fh:
+            info = os.fstat(fh.fileno())
+            if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+                return {}
+            codes = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return codes if isinstance(codes, dict) else {}
+
+
+def _plain(value):
+    # RegexFlag and other int subclasses are not marshallable
+    return int(value) if isinstance(value, int) and type(value) is not bool else value
+
+
+def _write_codes() -> None:
+    path = _cache_file()
+    if not _new or path is None:
+        return
+    codes = {**_read_codes(), **_new}
+    if len(codes) > MAX_CACHED_REGEXES:  # drop what other versions of the patterns left behind
+        codes = dict(_new)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".regex-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                marshal.dump(codes, fh)
+            os.replace(tmp, path)  # atomic: parallel workers never read half a file
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass  # a read-only home or a full disk only costs the next start its compile time
+    _new.clear()
+
+
+def compile_regex(source: str, flags: int = 0) -> regex.Pattern:
+    """``regex.compile(source, flags)``, rebuilt from the on-disk cache when it holds it."""
+    global _codes
+    if _codes is None:
+        _codes = _read_codes()
+    key = (source, int(flags))
+    code = _codes.get(key)
+    if type(code) is tuple and code and code[0] == source:
+        try:
+            return _regex_engine.compile(*code)
+        except Exception:  # noqa: BLE001 - a stale or damaged entry: compile afresh
+            pass
+    compiled = regex.compile(source, flags)
+    if compiled.flags & regex.LOCALE:  # its code depends on the locale of the run
+        return compiled
+    if not _new:
+        atexit.register(_write_codes)
+    _codes[key] = _new[key] = tuple(_plain(v) for v in compiled._pickled_data)
+    return compiled
