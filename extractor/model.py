@@ -17,6 +17,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
+# Default factories are Python functions, not ``list``/``dict``/a model class: pydantic reads a
+# factory's signature, and a builtin's signature is parsed by the tokenizer, whose regex takes
+# milliseconds to compile on every cold start. A Python function's signature is free.
+def _empty_list() -> list:
+    return []
+
+
+def _empty_dict() -> dict:
+    return {}
+
+
 class Grounded(_Model):
     """A value and the text it came from: ``document.text[span[0]:span[1]] == raw``."""
 
@@ -63,16 +74,16 @@ class Item(_Model):
 
 class Headcount(_Model):
     authorized: Count | None = None
-    authorized_breakdown: list[Part] = Field(default_factory=list)
+    authorized_breakdown: list[Part] = Field(default_factory=_empty_list)
     actual: Count | None = None
     in_service: Count | None = None
-    in_service_breakdown: list[Part] = Field(default_factory=list)
+    in_service_breakdown: list[Part] = Field(default_factory=_empty_list)
     retired: Count | None = None
 
 
 class Revenue(_Model):
     total: Money | None = None
-    items: list[Item] = Field(default_factory=list)
+    items: list[Item] = Field(default_factory=_empty_list)
 
 
 class Carryover(_Model):
@@ -82,8 +93,8 @@ class Carryover(_Model):
 
 class Expenditure(_Model):
     total: Money | None = None
-    by_type: list[Item] = Field(default_factory=list)
-    by_function: list[Item] = Field(default_factory=list)
+    by_type: list[Item] = Field(default_factory=_empty_list)
+    by_function: list[Item] = Field(default_factory=_empty_list)
 
 
 class Budget(_Model):
@@ -98,7 +109,7 @@ class Indicator(_Model):
     level: int
     max: Number | None = None
     score: Number | None = None
-    children: list[Indicator] = Field(default_factory=list)
+    children: list[Indicator] = Field(default_factory=_empty_list)
     name_span: tuple[int, int] | None = None
 
 
@@ -126,27 +137,27 @@ class Report(_Model):
     fiscal_year: Count | None = None
     kind: Grounded | None = None
     divisions: Grounded | None = None
-    headcount: Headcount = Field(default_factory=Headcount)
-    revenue: Revenue = Field(default_factory=Revenue)
-    carryover: Carryover = Field(default_factory=Carryover)
-    expenditure: Expenditure = Field(default_factory=Expenditure)
-    budget: Budget = Field(default_factory=Budget)
-    indicators: list[Indicator] = Field(default_factory=list)
+    headcount: Headcount = Field(default_factory=lambda: Headcount())
+    revenue: Revenue = Field(default_factory=lambda: Revenue())
+    carryover: Carryover = Field(default_factory=lambda: Carryover())
+    expenditure: Expenditure = Field(default_factory=lambda: Expenditure())
+    budget: Budget = Field(default_factory=lambda: Budget())
+    indicators: list[Indicator] = Field(default_factory=_empty_list)
     total_score: Number | None = None
     max_score: Number | None = None
     grade: Grounded | None = None
     grade_bands: GradeBands | None = None
     # Every candidate seen for a restatable figure (field path -> values), so the verifier can
     # compare a narrative figure with its table, the summary with its section.
-    candidates: dict[str, list[Grounded]] = Field(default_factory=dict)
+    candidates: dict[str, list[Grounded]] = Field(default_factory=_empty_dict)
 
 
 class Finding(_Model):
     rule: str
     severity: Literal["error", "warning", "info"]
     message: str
-    fields: list[str] = Field(default_factory=list)
-    spans: list[tuple[int, int]] = Field(default_factory=list)
+    fields: list[str] = Field(default_factory=_empty_list)
+    spans: list[tuple[int, int]] = Field(default_factory=_empty_list)
     expected: str | None = None
     found: str | None = None
 
