@@ -13,7 +13,6 @@ import marshal
 import os
 import sys
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,6 @@ import regex
 from regex import _regex as _regex_engine  # builds a Pattern from compiled code, as unpickling does
 
 PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
-_MACRO = regex.compile(r"\{([A-Za-z_]\w*)\}")
 
 
 class PatternError(Exception):
@@ -95,6 +93,8 @@ def _expand(template: str, env: dict[str, str], where: str, depth: int = 0) -> s
 
 
 def _read(path: Path) -> dict:
+    import tomllib  # pure Python, ~2 ms to import and ~5 ms to parse the patterns: only on a change
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -102,22 +102,38 @@ def _read(path: Path) -> dict:
         raise PatternError(f"{path.name}: {exc}") from exc
 
 
+def _read_all(directory: Path, digest: str) -> dict[str, dict]:
+    """The pattern files parsed, by name; for the bundled patterns, from the on-disk cache when
+    it was parsed from files with the same bytes (``digest``)."""
+    names = ["labels.toml", "macros.toml", "words.toml"] + [p.name for p in sorted(directory.glob("fields*.toml"))]
+    cache = _cache_file("patterns") if directory == PATTERN_DIR else None
+    if cache is not None:
+        stored = _read_marshal(cache)
+        if isinstance(stored, dict) and stored.get("digest") == digest and list(stored.get("parsed", ())) == names:
+            return stored["parsed"]
+    parsed = {name: _read(directory / name) for name in names}
+    if cache is not None:
+        _write_marshal(cache, {"digest": digest, "parsed": parsed})
+    return parsed
+
+
 @functools.lru_cache(maxsize=4)
 def load(directory: Path = PATTERN_DIR) -> Patterns:
     import hashlib
 
-    labels_raw = _read(directory / "labels.toml")
-    macros = {k: v for k, v in _read(directory / "macros.toml").items() if isinstance(v, str)}
-    words = _read(directory / "words.toml")
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.toml")):
+        digest.update(path.read_bytes())
+    files = _read_all(directory, digest.hexdigest())
+    labels_raw = files["labels.toml"]
+    macros = {k: v for k, v in files["macros.toml"].items() if isinstance(v, str)}
+    words = files["words.toml"]
     labels = {k: tuple(v) for k, v in labels_raw.items()}
     label_regex = {k: label_alternation(v) for k, v in labels.items()}
     env = {**macros, **{f"L_{k}": v for k, v in label_regex.items()}}
     patterns: dict[str, list[Pattern]] = {}
-    digest = hashlib.sha256()
-    for path in sorted(directory.glob("*.toml")):
-        digest.update(path.read_bytes())
     for path in sorted(directory.glob("fields*.toml")):
-        for i, entry in enumerate(_read(path).get("pattern", [])):
+        for i, entry in enumerate(files[path.name].get("pattern", [])):
             where = f"{path.name} pattern {entry.get('id', i)}"
             try:
                 source = _expand(entry["regex"], env, where)
@@ -150,13 +166,14 @@ def _compiled(template: str) -> regex.Pattern:
     return compile_regex(_expand(template, env, "code template"), regex.MULTILINE)
 
 
-# ---- compiled code kept on disk ----------------------------------------------------------
+# ---- compiled code and parsed files kept on disk --------------------------------------------
 # regex parses and compiles a pattern in Python: ~1 ms for a field pattern, ~40 ms for all of
-# them, which a cold `cli.py extract` would pay on every run. The compiled code is plain data
-# (what pickling a Pattern carries), so, like Python's own __pycache__, it is kept per user
-# and a cold start only rebuilds the Pattern objects (~40 µs each). The file is marshal data,
-# never pickle; it is used only when the current user owns it and no one else can write it,
-# and anything wrong with it means compiling afresh. EXTRACTOR_CACHE_DIR="" turns it off.
+# them, which a cold `cli.py extract` would pay on every run, and tomllib parses the pattern
+# files in Python too. The compiled code is plain data (what pickling a Pattern carries), so,
+# like Python's own __pycache__, both are kept per user and a cold start only rebuilds the
+# Pattern objects (~40 µs each). The files are marshal data, never pickle; they are used only
+# when the current user owns them and no one else can write them, and anything wrong with them
+# means compiling or parsing afresh. EXTRACTOR_CACHE_DIR="" turns the cache off.
 CACHE_ENV = "EXTRACTOR_CACHE_DIR"
 MAX_CACHED_REGEXES = 4096
 _codes: dict | None = None  # (source, flags) -> regex's compiled code, once read
@@ -172,25 +189,44 @@ def cache_dir() -> Path | None:
     return Path(base) / "gov-perf-extractor"
 
 
-def _cache_file() -> Path | None:
+def _cache_file(kind: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"regex-{regex.__version__}-{sys.implementation.cache_tag}.marshal"
+    version = f"-{regex.__version__}" if kind == "regex" else ""
+    return folder / f"{kind}{version}-{sys.implementation.cache_tag}.marshal"
 
 
-def _read_codes() -> dict:
-    path = _cache_file()
-    if path is None:
-        return {}
+def _read_marshal(path: Path):
+    """What the cache file holds, or None when it is missing, foreign or damaged."""
     try:
         with path.open("rb") as fh:
             info = os.fstat(fh.fileno())
             if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
-                return {}
-            codes = marshal.load(fh)
+                return None
+            return marshal.load(fh)
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
+        return None
+
+
+def _write_marshal(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                marshal.dump(value, fh)
+            os.replace(tmp, path)  # atomic: parallel workers never read half a file
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass  # a read-only home, a full disk or an unmarshallable value only cost the next start time
+
+
+def _read_codes() -> dict:
+    path = _cache_file("regex")
+    codes = _read_marshal(path) if path is not None else None
     return codes if isinstance(codes, dict) else {}
 
 
@@ -200,24 +236,13 @@ def _plain(value):
 
 
 def _write_codes() -> None:
-    path = _cache_file()
+    path = _cache_file("regex")
     if not _new or path is None:
         return
     codes = {**_read_codes(), **_new}
     if len(codes) > MAX_CACHED_REGEXES:  # drop what other versions of the patterns left behind
         codes = dict(_new)
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".regex-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                marshal.dump(codes, fh)
-            os.replace(tmp, path)  # atomic: parallel workers never read half a file
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, ValueError):
-        pass  # a read-only home or a full disk only costs the next start its compile time
+    _write_marshal(path, codes)
     _new.clear()
 
 
@@ -240,3 +265,6 @@ def compile_regex(source: str, flags: int = 0) -> regex.Pattern:
         atexit.register(_write_codes)
     _codes[key] = _new[key] = tuple(_plain(v) for v in compiled._pickled_data)
     return compiled
+
+
+_MACRO = compile_regex(r"\{([A-Za-z_]\w*)\}")

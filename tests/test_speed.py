@@ -125,15 +125,41 @@ def _probe(cache: Path | str) -> dict:
 
 def test_regexes_rebuilt_from_the_cache_match_as_compiled_ones(tmp_path):
     first = _probe(tmp_path)
-    [cache_file] = tmp_path.iterdir()
+    [cache_file] = tmp_path.glob("regex-*")
     assert first["compiled"] > 0 and cache_file.stat().st_mode & 0o077 == 0
     second = _probe(tmp_path)
     assert second["compiled"] == 0 and second["spans"] == first["spans"]
 
 
+def test_a_warm_cache_spares_the_toml_parser(tmp_path):
+    _probe(tmp_path)
+    out = _python("import sys\nfrom extractor import patterns\npatterns.load()\nprint('tomllib' in sys.modules)",
+                  {patterns.CACHE_ENV: str(tmp_path)})
+    assert out.strip() == "False"
+
+
+def test_parsed_pattern_files_are_reused_only_for_the_same_bytes(tmp_path, monkeypatch):
+    folder = tmp_path / "patterns"
+    folder.mkdir()
+    for name in ("labels.toml", "macros.toml", "words.toml"):
+        (folder / name).write_text("", encoding="utf-8")
+    (folder / "fields.toml").write_text('[[pattern]]\nid = "a"\nfield = "x"\nregex = "a"\n', encoding="utf-8")
+    monkeypatch.setenv(patterns.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(patterns, "PATTERN_DIR", folder)
+    first = patterns._read_all(folder, "digest-1")
+    assert first["fields.toml"]["pattern"][0]["regex"] == "a"
+    monkeypatch.setattr(patterns, "_read", lambda path: pytest.fail(f"parsed {path.name} again"))
+    assert patterns._read_all(folder, "digest-1") == first
+    monkeypatch.undo()
+    monkeypatch.setenv(patterns.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(patterns, "PATTERN_DIR", folder)
+    (folder / "fields.toml").write_text('[[pattern]]\nid = "a"\nfield = "x"\nregex = "b"\n', encoding="utf-8")
+    assert patterns._read_all(folder, "digest-2")["fields.toml"]["pattern"][0]["regex"] == "b"
+
+
 def test_a_damaged_or_foreign_cache_file_is_ignored(tmp_path):
     first = _probe(tmp_path)
-    [cache_file] = tmp_path.iterdir()
+    [cache_file] = tmp_path.glob("regex-*")
     cache_file.write_bytes(b"\x00not marshal")
     assert _probe(tmp_path) == first  # compiled afresh, and written again
     cache_file.chmod(0o666)  # anyone may write it: not trusted
