@@ -181,12 +181,15 @@ _new: dict = {}  # compiled by this process, written at exit
 
 
 def cache_dir() -> Path | None:
-    """Where compiled regexes are kept: $EXTRACTOR_CACHE_DIR, else the user's cache folder."""
+    """Where compiled regexes and parsed pattern files are kept: $EXTRACTOR_CACHE_DIR, else the
+    user's cache folder; None (no cache) when it is set empty or no home folder is known."""
     configured = os.environ.get(CACHE_ENV)
     if configured is not None:
         return Path(configured) if configured else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "gov-perf-extractor"
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative, which XDG says to ignore
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gov-perf-extractor" if os.path.isabs(base) else None
 
 
 def _cache_file(kind: str) -> Path | None:

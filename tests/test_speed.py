@@ -174,6 +174,15 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
     assert patterns.cache_dir() is None
 
 
+def test_the_cache_folder_is_never_relative(monkeypatch, tmp_path):
+    monkeypatch.delenv(patterns.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    folder = patterns.cache_dir()
+    assert folder is None or folder.is_absolute()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert patterns.cache_dir() == tmp_path / "gov-perf-extractor"
+
+
 # ---- work grows with the text ----------------------------------------------------------------
 
 def _line_events(text: str) -> int:
@@ -218,3 +227,4 @@ def test_ten_times_the_text_takes_well_under_thirty_times_as_long():
     one, ten = _repeated(1), _repeated(10)
     extract_text(ten)
     assert best(ten) < 30 * best(one)
+
