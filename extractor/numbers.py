@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from .patterns import compile_regex
+
 UNIT_FACTORS: dict[str, Decimal] = {
     "元": Decimal(1),
     "千元": Decimal(1000),
@@ -22,7 +24,7 @@ UNIT_FACTORS: dict[str, Decimal] = {
 APPROX_MARKERS = ("余", "约", "多", "近", "左右", "大约", "超过")
 
 CN_NUMERAL = r"[零〇○一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+"
-_ARABIC = regex.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_ARABIC = compile_regex(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)

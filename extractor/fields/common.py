@@ -11,10 +11,10 @@ from ..document import Document
 from ..model import Count, Grounded, Money, Number
 from ..normalize import Folded, fold
 from ..numbers import UNIT_FACTORS, half_unit, parse_arabic, parse_number
-from ..patterns import Patterns, compiled, load
+from ..patterns import Patterns, compile_regex, compiled, load
 
 # A unit stated once for a whole table: 单位：万元, 金额单位:元, (万元)
-_UNIT_HEADER = regex.compile(r"(?:金额)?单位[:]?[ ]?(?P<u>亿元|万元|千元|元)|\((?P<u2>亿元|万元|千元|元)\)")
+_UNIT_HEADER = compile_regex(r"(?:金额)?单位[:]?[ ]?(?P<u>亿元|万元|千元|元)|\((?P<u2>亿元|万元|千元|元)\)")
 DEFAULT_UNIT_WINDOW = 4000
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import regex
-
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
 from ..normalize import fold_name
+from ..patterns import compile_regex
 from .common import Context, choose, compiled, lines_with_offsets, money_from, share_from, split_cells
 
 # a list of "name figure (share)" after a total: 其中：A收入1万元、B收入2万元；…
 _ITEM = "(?:^|(?<=[,、;:|\n]))[ ]?(?:其中[:]?)?(?:[一二三四五六七八九十\\d]+[、.])?[ ]?(?P<name>[一-龥()“”\"]{2,30}?)[ ]?(?:为|是|:)?[ ]?{money}{share_tail}"
-_FUNCTION_MARK = regex.compile(r"按(?:支出)?功能(?:分类|科目)?(?:划分)?[:]?|功能分类[:]?")
+_FUNCTION_MARK = compile_regex(r"按(?:支出)?功能(?:分类|科目)?(?:划分)?[:]?|功能分类[:]?")
 DEFAULT_LIST_WINDOW = 600
+_LIST_LEAD = compile_regex(r"[ ]?[,;:]?[ ]?(?:其中|包括|主要包括|分别为)[:]?")
+_LIST_WORD = compile_regex(r"^(?:其中|包括|主要包括|分别为)")
 
 
 def _scoped(ctx: Context, pos: int) -> bool:
@@ -40,7 +41,7 @@ def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) 
     """The "其中" list that follows a total, up to the end of its sentence."""
     text = ctx.text
     start = ctx.folded.to_folded(value.span[1])
-    head = regex.match(r"[ ]?[,;:]?[ ]?(?:其中|包括|主要包括|分别为)[:]?", text[start : start + 12])
+    head = _LIST_LEAD.match(text, start, start + 12)
     if not head:
         return []
     stop = _list_end(text, start, window)
@@ -53,7 +54,7 @@ def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) 
         if money is None:
             continue
         name = fold_name(m.group("name")).strip("“”\"")
-        name = regex.sub(r"^(?:其中|包括|主要包括|分别为)", "", name)
+        name = _LIST_WORD.sub("", name)
         out.append(Item(name=name, amount=money, share=share_from(ctx, m, "list.share"),
                         name_span=ctx.folded.span(*m.span("name"))))
     return out
@@ -116,7 +117,7 @@ def _functions(ctx: Context, total: Money | None) -> list[Item]:
         items = []
         for m in rx.finditer(text, start, stop):
             name = fold_name(m.group("name"))
-            name = regex.sub(r"^(?:其中|包括)", "", name)
+            name = _LIST_WORD.sub("", name)
             if not any(name.startswith(c) for c in classes):
                 continue
             money = money_from(ctx, m, "function.item")
@@ -135,7 +136,7 @@ def extract_carryover(ctx: Context) -> Carryover:
 
 _BUDGET_COLUMNS = (("total", "budget_start"), ("adjusted", "budget_adjusted"), ("spent", "budget_spent"),
                    ("execution_rate", "execution_rate"))
-_CELL_MONEY = regex.compile(r"^[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ ]*(?P<pct>%)?[ ]*$")
+_CELL_MONEY = compile_regex(r"^[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ ]*(?P<pct>%)?[ ]*$")
 
 
 def _budget_from_form(ctx: Context) -> dict:
@@ -145,8 +146,8 @@ def _budget_from_form(ctx: Context) -> dict:
     from ..numbers import UNIT_FACTORS, parse_arabic
 
     text = ctx.text
-    labels = {key: regex.compile(ctx.patterns.label(name)) for key, name in _BUDGET_COLUMNS}
-    total_row = regex.compile(r"^" + ctx.patterns.label("budget_total_row") + r"[:]?$")
+    labels = {key: compiled("{L_" + name + "}") for key, name in _BUDGET_COLUMNS}
+    total_row = compiled(r"^{L_budget_total_row}[:]?$")
     rows = lines_with_offsets(text)
     for i, (line, _) in enumerate(rows):
         if "|" not in line:

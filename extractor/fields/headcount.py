@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import regex
-
 from ..model import Count, Headcount, Part
 from ..normalize import fold_name
-from .common import Context, choose, count_from, lines_with_offsets, split_cells
+from ..patterns import compile_regex
+from .common import Context, choose, compiled, count_from, lines_with_offsets, split_cells
 
 FIELDS = ("authorized", "actual", "in_service", "retired")
 # "其中行政编制3人、事业编制2人" or "(3个行政编、1个挂职人员)": the parts after a total
-_PART_AFTER = regex.compile(r"(?P<name>[一-龥]{2,10}?)[ ]?(?P<num>\d+|[一二两三四五六七八九十]{1,3})[ ]?(?P<unit>人|名|个)")
-_PART_BEFORE = regex.compile(r"(?P<num>\d+|[一二两三四五六七八九十]{1,3})[ ]?(?P<unit>个|名|人)(?P<name>[一-龥]{1,10}?)(?:人员)?(?=[、,;)]|$)")
+_PART_AFTER = compile_regex(r"(?P<name>[一-龥]{2,10}?)[ ]?(?P<num>\d+|[一二两三四五六七八九十]{1,3})[ ]?(?P<unit>人|名|个)")
+_PART_BEFORE = compile_regex(r"(?P<num>\d+|[一二两三四五六七八九十]{1,3})[ ]?(?P<unit>个|名|人)(?P<name>[一-龥]{1,10}?)(?:人员)?(?=[、,;)]|$)")
 _BREAKDOWN_WINDOW = 80
+_BREAKDOWN_LEAD = compile_regex(r"[ ]?[,]?[ ]?(?:其中[:]?|\()")
+# a breakdown ends at its bracket or full stop, or where the next headcount clause starts
+_BREAKDOWN_STOP = compile_regex(r"[);。]|[,](?=[一-龥]*(?:实有|在职|退休|离退休|编制))")
+_PART_FILLER = compile_regex(r"人员|人|等|[、,; ]")
+_HAN = compile_regex(r"[一-龥]")
 
 
 def extract_headcount(ctx: Context) -> Headcount:
@@ -44,13 +48,13 @@ def extract_headcount(ctx: Context) -> Headcount:
     return hc
 
 
-_COUNT_CELL = regex.compile(r"^[ ]*(?P<num>\d{1,6})[ ]*(?:人|名)?[ ]*$")
+_COUNT_CELL = compile_regex(r"^[ ]*(?P<num>\d{1,6})[ ]*(?:人|名)?[ ]*$")
 
 
 def _from_header_row(ctx: Context) -> dict[str, Count]:
     """A form whose header row names the counts and whose next row holds them:
     编制人数 | 实有人数 | 在职人员 | 退休人员 / 15 | 21 | 16 | 5."""
-    labels = {name: regex.compile(ctx.patterns.label(name) + r"(?:人数|数)?(?:\((?:人|名)\))?") for name in FIELDS}
+    labels = {name: compiled("{L_" + name + r"}(?:人数|数)?(?:\((?:人|名)\))?") for name in FIELDS}
     rows = lines_with_offsets(ctx.text)
     for i, (line, _) in enumerate(rows[:-1]):
         if "|" not in line:
@@ -85,12 +89,12 @@ def _breakdown(ctx: Context, total: Count, after_words) -> list[Part]:
     end = ctx.folded.to_folded(total.span[1])
     tail = text[end : end + _BREAKDOWN_WINDOW]
     tail = tail.split("\n", 1)[0]
-    lead = regex.match(r"[ ]?[,]?[ ]?(?:其中[:]?|\()", tail)
+    lead = _BREAKDOWN_LEAD.match(tail)
     if not lead:
         return []
     start = end + lead.end()
     # the breakdown runs to the end of the clause (or the closing bracket)
-    stop_m = regex.compile(r"[);。]|[,](?=[一-龥]*(?:实有|在职|退休|离退休|编制))").search(text, start, end + len(tail))
+    stop_m = _BREAKDOWN_STOP.search(text, start, end + len(tail))
     stop = stop_m.start() if stop_m else end + len(tail)
     parts: list[Part] = []
     last = start
@@ -108,7 +112,7 @@ def _breakdown(ctx: Context, total: Count, after_words) -> list[Part]:
             break
     if parts:
         # an item left without a figure ("…、差额" where the text is cut) makes the list incomplete
-        rest = regex.sub(r"人员|人|等|[、,; ]", "", text[last:stop])
-        if regex.search(r"[一-龥]", rest):
+        rest = _PART_FILLER.sub("", text[last:stop])
+        if _HAN.search(rest):
             return []
     return parts

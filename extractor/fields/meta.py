@@ -6,19 +6,19 @@ import regex
 
 from ..model import Count, Grounded
 from ..normalize import fold_name
-from ..patterns import label_alternation
+from ..patterns import compile_regex, label_alternation
 from .common import Context, compiled
 
 DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
 DEFAULT_YEAR_WINDOW = 6000  # without a title, a year is looked for in the opening only
 DEFAULT_STRUCTURE_WINDOW = 3000
-_SENTENCE_END = regex.compile(r"[。;!?]")
-_YEAR_IN_TITLE = regex.compile(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)")
-_CHROME = regex.compile(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
-_FILE_EXT = regex.compile(r"\.(?:pdf|docx?|xlsx?|wps|html?)$", regex.IGNORECASE)
-_CODE_PREFIX = regex.compile(r"^[\dA-Za-z]+[-_ ]")
-_NUMBERED = regex.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十\d]+[、.]|\(?[一二三四五六七八九十]+\))")
-_GLUED_TITLE = regex.compile(r"^(?P<title>[^。;!?,:]{6,60}?(?:报告|自评表|评价表|决算))(?=[一1][、.]|第一部分|目录|\()")
+_SENTENCE_END = compile_regex(r"[。;!?]")
+_YEAR_IN_TITLE = compile_regex(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)")
+_CHROME = compile_regex(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
+_FILE_EXT = compile_regex(r"\.(?:pdf|docx?|xlsx?|wps|html?)$", regex.IGNORECASE)
+_CODE_PREFIX = compile_regex(r"^[\dA-Za-z]+[-_ ]")
+_NUMBERED = compile_regex(r"^(?:第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十\d]+[、.]|\(?[一二三四五六七八九十]+\))")
+_GLUED_TITLE = compile_regex(r"^(?P<title>[^。;!?,:]{6,60}?(?:报告|自评表|评价表|决算))(?=[一1][、.]|第一部分|目录|\()")
 
 
 def _lines(text: str, limit: int):
@@ -66,8 +66,7 @@ def extract_title(ctx: Context) -> Grounded | None:
             prev = lines[j][1].strip(" |")
             if not (prev and len(prev) <= 40 and not _SENTENCE_END.search(prev) and not _NUMBERED.match(prev)
                     and not _CHROME.search(prev) and not any(k in prev for k in keywords)
-                    and not regex.search(r"[,:]", prev)
-                    and regex.search(r"20\d\d\s?年|年?度?部门$|单位$|[局委办院校心会府所站队]$|^[一-龥]{1,4}$", prev)):
+                    and not _CLAUSE_MARK.search(prev) and _TITLE_FRAGMENT.search(prev)):
                 break
             start = lines[j][0] + (len(lines[j][1]) - len(lines[j][1].lstrip(" |")))
             j, merged = j - 1, merged + 1
@@ -102,9 +101,15 @@ def _toc_lines(lines) -> set[int]:
     return set(range(start, len(lines)))
 
 
-_ANNEX = regex.compile(r"^(?:附件|附表)[ ]?[\d一二三四五六七八九十]*[ ]?[:、.]?[ ]?")
-_QUOTED_TITLE = regex.compile(r"《(?P<t>[^》\n]{6,80})》")
-_LEADING_WORDS = regex.compile(r"^(?:关于|对|由|根据|按照)")
+_CLAUSE_MARK = compile_regex(r"[,:]")
+# what a line holding the first part of a split title looks like: a year, a unit's name, "…部门"
+_TITLE_FRAGMENT = compile_regex(r"20\d\d\s?年|年?度?部门$|单位$|[局委办院校心会府所站队]$|^[一-龥]{1,4}$")
+_HAN_NAME = compile_regex(r"[一-龥()]+")
+_GENERIC_BODY = compile_regex(r"(?:[省市县区]委|党委|[省市县区](?:人民)?政府)")
+_LIST_SEPARATOR = compile_regex(r"[、,和及与]")
+_ANNEX = compile_regex(r"^(?:附件|附表)[ ]?[\d一二三四五六七八九十]*[ ]?[:、.]?[ ]?")
+_QUOTED_TITLE = compile_regex(r"《(?P<t>[^》\n]{6,80})》")
+_LEADING_WORDS = compile_regex(r"^(?:关于|对|由|根据|按照)")
 
 
 def _trim_name(name: str, suffixes) -> str | None:
@@ -184,7 +189,7 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
         next_lines = text[b : b + 200].split("\n")[:4]
         for line in next_lines + prev_lines[::-1]:
             name = line.strip(" |")
-            if 3 <= len(name) <= 30 and _trim_name(name, suffixes) == name and regex.fullmatch(r"[一-龥()]+", name):
+            if 3 <= len(name) <= 30 and _trim_name(name, suffixes) == name and _HAN_NAME.fullmatch(name):
                 s = text.find(name, max(0, before - 200), b + 200)
                 if s >= 0:
                     return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.beside_title")
@@ -194,7 +199,7 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
                  + label_alternation(words["predicates"])).search(text)
     # a unit's own name is specific ("仁寿县慈航镇小学校"), not a generic body ("区委区政府")
     if (m and len(m.group("name")) >= 5 and not m.group("name").startswith(("本", "我", "该", "其"))
-            and not regex.match(r"(?:[省市县区]委|党委|[省市县区](?:人民)?政府)", m.group("name"))):
+            and not _GENERIC_BODY.match(m.group("name"))):
         return ctx.ground(m.start("name"), m.end("name"), fold_name(m.group("name")), Grounded, "department.opening")
     return None
 
@@ -208,7 +213,7 @@ def _fuller_name(ctx: Context, s: int, e: int) -> Grounded | None:
     short = ctx.text[s:e]
     if "\n" in short or " " in short:
         return None
-    m = regex.compile(r"(?<![一-龥])(?P<prefix>" + _ADMIN_PREFIX + r")" + regex.escape(short)).search(ctx.text)
+    m = compile_regex(r"(?<![一-龥])(?P<prefix>" + _ADMIN_PREFIX + r")" + regex.escape(short)).search(ctx.text)
     if not m:
         return None
     # the lookbehind cannot see sentence words glued on: "…共1个,即中共九江市…"
@@ -263,7 +268,7 @@ def extract_divisions(ctx: Context) -> Grounded | None:
     m = next((m for _, m in ctx.matches("divisions")), None)
     if not m:
         return None
-    items = [fold_name(x) for x in regex.split(r"[、,和及与]", m.group("list")) if x]
+    items = [fold_name(x) for x in _LIST_SEPARATOR.split(m.group("list")) if x]
     if not items:
         return None
     return ctx.ground(m.start("list"), m.end("list"), items, Grounded, "divisions.list")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import regex
 
 from ..model import Band, GradeBands, Grounded, Indicator, Number
-from ..patterns import label_alternation
+from ..patterns import compile_regex, label_alternation
 from .common import Context, choose, compiled, lines_with_offsets, number_from, split_cells
 
 DEFAULT_BANDS = (("优", Decimal(90), True, None, True), ("良", Decimal(80), True, Decimal(90), False),
@@ -142,8 +142,8 @@ def indicators_from_glued_table(ctx: Context) -> list[Indicator]:
 _LEVEL_COLS = (("一级指标",), ("二级指标",), ("三级指标",))
 _MAX_COLS = ("分值", "权重", "满分", "标准分", "指标分值", "分数")
 _SCORE_COLS = ("得分", "自评得分", "评价得分", "实际得分", "考核得分")
-_MAX_IN_NAME = regex.compile(r"\((?P<max>\d{1,3}(?:\.\d{1,2})?)分\)")
-_CELL_NUM = regex.compile(r"^[ ]*(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]*分?[ ]*$")
+_MAX_IN_NAME = compile_regex(r"\((?P<max>\d{1,3}(?:\.\d{1,2})?)分\)")
+_CELL_NUM = compile_regex(r"^[ ]*(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]*分?[ ]*$")
 
 
 def _cells(line: str, offset: int) -> list[tuple[str, int, int]]:
