@@ -74,6 +74,36 @@ INVENTED_TEXT = """\
 """
 
 # Web chrome around the invented report when it is published as a government web page.
+PROJECT_SLUG = "shuili-yskh-2023"
+# A third invented report, of the other kind: a project's self-evaluation with its money row
+# and a three-level score table whose level-1 maxima are written inside the name cell.
+PROJECT_TEXT = """\
+示例县水利局2023年度农村饮水工程维修养护项目支出绩效自评报告
+一、项目基本情况
+项目名称：农村饮水工程维修养护项目
+项目实施单位：示例县水利局
+本项目用于全县农村集中供水工程的日常维修养护，保障农村群众饮水安全。
+二、项目资金使用情况
+单位：万元
+项目资金 | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+年度资金总额 | 80.00 | 85.00 | 82.45 | 10 | 97.00% | 9.7
+本项目年初预算数80.00万元，年中追加5.00万元，全年预算数85.00万元，全年执行数82.45万元，预算执行率为97.00%。
+三、绩效指标完成情况
+本次自评实行百分制，各项指标得分如下：
+一级指标 | 二级指标 | 三级指标 | 分值 | 得分
+预算执行率(10分) | 预算执行 | 预算执行率 | 10 | 9.7
+产出指标(50分) | 数量指标 | 维修养护工程处数 | 20 | 20
+ | 质量指标 | 工程验收合格率 | 15 | 15
+ | 时效指标 | 按期完工率 | 15 | 13
+效益指标(30分) | 社会效益指标 | 受益人口覆盖率 | 20 | 18
+ | 可持续影响指标 | 设施正常运行率 | 10 | 9
+满意度指标(10分) | 服务对象满意度指标 | 受益群众满意度 | 10 | 9.5
+四、评价结论
+评价等级分为四档：90分（含）以上为优，80分（含）至90分为良，60分（含）至80分为中，60分以下为差。经评价，本项目自评得分94.2分，评价等级为“优”。
+五、存在的问题
+个别维修点完工时间晚于计划，下一步将提前做好材料采购和施工组织。
+"""
+
 HTML_TEMPLATE = """\
 <!DOCTYPE html>
 <html lang="zh-CN">
@@ -341,6 +371,21 @@ def make_pdf_reproducible(pdf: bytes) -> bytes:
     return bytes(out)
 
 
+def check_project_figures() -> None:
+    """The project sample's figures agree with each other, as a clean sample must."""
+    from decimal import Decimal as D
+
+    assert D("80.00") + D("5.00") == D("85.00")
+    assert (D("82.45") / D("85.00") * 100).quantize(D("0.01")) == D("97.00")
+    leaves = {"预算执行率": [(10, D("9.7"))], "产出": [(20, 20), (15, 15), (15, 13)],
+              "效益": [(20, 18), (10, 9)], "满意度": [(10, D("9.5"))]}
+    maxima = {"预算执行率": 10, "产出": 50, "效益": 30, "满意度": 10}
+    for name, rows in leaves.items():
+        assert sum(m for m, _ in rows) == maxima[name], name
+    assert sum(maxima.values()) == 100
+    assert sum(s for rows in leaves.values() for _, s in rows) == D("94.2")
+
+
 def main() -> None:
     if SEED.is_file():
         shutil.copyfile(SEED, SEED_COPY)
@@ -356,6 +401,12 @@ def main() -> None:
     build_invented_docx(INVENTED_TEXT, invented.with_suffix(".docx"))
     convert_to_pdf(invented.with_suffix(".docx"))
     build_invented_html(INVENTED_TEXT, invented.with_suffix(".html"))
+
+    check_project_figures()
+    project = SAMPLES / f"{PROJECT_SLUG}.txt"
+    project.write_text(PROJECT_TEXT, encoding="utf-8")
+    build_invented_docx(PROJECT_TEXT, project.with_suffix(".docx"))
+    convert_to_pdf(project.with_suffix(".docx"))
     for path in sorted(SAMPLES.glob("*.*")):
         if path.suffix in {".txt", ".docx", ".pdf", ".html"}:
             print(f"{path.relative_to(SAMPLES.parent)}  {path.stat().st_size} bytes")

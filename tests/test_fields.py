@@ -300,3 +300,12 @@ def test_title_behind_a_quote_or_an_annex_label(text):
 def test_a_generic_body_opening_a_paragraph_is_not_the_unit():
     assert report("区委区政府坚持以人民为中心。\n全县上下承担了任务。").department is None
     assert report("某县第一中学属于公办学校。").department.value == "某县第一中学"
+
+
+def test_a_wrapped_cell_row_continues_the_names_above_it():
+    t = ("一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n效益指标(30分) | 社会效益指标 | 受益人口覆盖率 | 20 | 18\n"
+         " | 可持续影响指 | 设施正常运行 | 10 | 9\n | 标 | 率 |  | \n满意度指标(10分) | 满意度 | 群众满意度 | 10 | 9\n")
+    ind = report(t).indicators
+    assert [i.name for i in ind] == ["效益指标", "满意度指标"]
+    second = ind[0].children[1]
+    assert (second.name, second.children[0].name, second.children[0].score.value) == ("可持续影响指标", "设施正常运行率", 9)

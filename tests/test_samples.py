@@ -7,8 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import regex
 
 from extractor import extract, to_json
+from extractor.normalize import fold
+from extractor.numbers import UNIT_FACTORS, parse_arabic
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf", ".html"))
@@ -43,6 +46,19 @@ def walk_grounded(node):
             yield from walk_grounded(v)
 
 
+def assert_raw_states_value(g: dict) -> None:
+    """A figure's raw text says its value: a span on the wrong place would quote another number."""
+    if "decimals" not in g:
+        return
+    m = regex.search(r"\d[\d,]*(?:\.\d+)?", fold(g["raw"]).text)
+    if m is None:  # a figure written as a word: 百分制 is a full mark of 100
+        assert g["raw"] == "百分制" and g["value"] == "100", g
+        return
+    written = parse_arabic(m.group()).value
+    factor = UNIT_FACTORS.get(g.get("unit"), Decimal(1)) if "unit" in g else Decimal(1)
+    assert written * factor == Decimal(g["value"]), g
+
+
 def test_every_format_of_every_sample_is_bundled():
     stems = {p.name.split(".")[0] for p in FILES}
     assert len(stems) >= 2
@@ -68,6 +84,7 @@ def test_every_value_is_grounded(path):
     for g in grounded:
         s, e = g["span"]
         assert text[s:e] == g["raw"], g
+        assert_raw_states_value(g)
         if result.source.pages:
             assert g["page"] is not None and 1 <= g["page"] <= result.source.pages
 

@@ -194,18 +194,28 @@ def indicators_from_tables(ctx: Context) -> list[Indicator]:
         if cols is None:
             continue
         path: list[Indicator | None] = [None] * len(cols["levels"])
+        previous: dict[int, Indicator] = {}  # column -> node the previous row made there
         while i < len(lines) and "|" in lines[i][0]:
             cells = _cells(*lines[i])
             i += 1
             first = "".join(cells[0][0].split()) if cells else ""
             if first in ("合计", "总计", "总分") or _header_columns(cells):
                 break
+            if _continues(cells, cols, previous):
+                # a cell wrapped onto a row of its own (PDF tables): "可持续影响指" / "标"
+                for col, node in previous.items():
+                    if col < len(cells) and cells[col][0].strip():
+                        node.name += "".join(cells[col][0].split())
+                        node.name_span = (node.name_span[0], ctx.folded.span(cells[col][1], cells[col][2])[1])
+                continue
+            previous = {}
             for depth, col in enumerate(cols["levels"]):
                 if col >= len(cells) or not cells[col][0].strip():
                     continue
                 name_cell = cells[col]
                 raw_name = name_cell[0].strip()
-                mx_in_name = _MAX_IN_NAME.search(raw_name)
+                # searched in the text itself (not in the cell's string) so the span is the text's
+                mx_in_name = _MAX_IN_NAME.search(ctx.text, name_cell[1], name_cell[2])
                 name = "".join(_MAX_IN_NAME.sub("", raw_name).split())
                 deeper = any(c < len(cells) and cells[c][0].strip() for c in cols["levels"][depth + 1 :])
                 node = Indicator(name=name, level=depth + 1,
@@ -220,6 +230,19 @@ def indicators_from_tables(ctx: Context) -> list[Indicator]:
                 parent = path[depth - 1] if depth else None
                 (parent.children if parent is not None else roots).append(node)
                 path[depth] = node
+                previous[col] = node
                 for d in range(depth + 1, len(path)):
                     path[d] = None
     return roots
+
+
+def _continues(cells, cols, previous: dict[int, Indicator]) -> bool:
+    """A row that only carries the wrapped rest of the previous row's names: no figures, and
+    text only in name columns where the previous row had a name too."""
+    if not previous or not any(n.max is not None or n.score is not None for n in previous.values()):
+        return False
+    for k in (cols["max"], cols["score"]):
+        if k is not None and k < len(cells) and cells[k][0].strip():
+            return False
+    filled = [c for c, cell in enumerate(cells) if cell[0].strip()]
+    return bool(filled) and all(c in previous and c != cols["levels"][0] for c in filled)
