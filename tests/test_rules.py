@@ -493,3 +493,16 @@ def test_restated_figure_names_both_places():
 def test_max_score_as_number_model():
     # the full mark may come as a plain Number (百分制) with no decimals
     assert isinstance(base()[0].max_score, Number)
+
+
+def test_points_written_only_on_leaves_are_checked_against_stated_subtotals():
+    from extractor import extract_text
+
+    table = ("本次评价实行百分制。\n一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n"
+             "产出指标(60分) | 数量指标 | 完成数量 | 30 | 30\n | 质量指标 | 合格率 | {q} | 25\n"
+             "效益指标(40分) | 社会效益 | 受益面 | 40 | 35\n自评得分{t}分。\n")
+    clean = extract_text(table.format(q=30, t=90))
+    assert [f.rule for f in clean.findings if f.severity == "error"] == []
+    # a leaf's maximum against its level-1 subtotal; the total against the leaves' scores
+    assert {f.rule for f in extract_text(table.format(q=31, t=90)).findings if f.severity == "error"} == {"IND002"}
+    assert {f.rule for f in extract_text(table.format(q=30, t=91)).findings if f.severity == "error"} == {"IND004"}

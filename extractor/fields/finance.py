@@ -188,12 +188,15 @@ def extract_budget(ctx: Context) -> Budget:
     from .common import number_from
 
     form = _budget_from_form(ctx)
-    rate = form.get("execution_rate")
-    if rate is None:
-        for pat, m in ctx.matches("budget.execution_rate"):
-            rate = number_from(ctx, m, pat.id, suffix="%")
-            if rate is not None:
-                break
-    return Budget(total=form.get("total") or _pick(ctx, "budget.total"),
-                  adjusted=form.get("adjusted") or _pick(ctx, "budget.adjusted"),
-                  spent=form.get("spent") or _pick(ctx, "budget.spent"), execution_rate=rate)
+    for key, value in form.items():  # the form's row restates what the narrative says
+        ctx.remember(f"budget.{key}", value)
+    rates = []
+    for pat, m in ctx.matches("budget.execution_rate"):
+        value = number_from(ctx, m, pat.id, suffix="%")
+        if value is not None:
+            rates.append((pat.priority, ctx.remember("budget.execution_rate", value)))
+    rate = form.get("execution_rate") or choose(rates)
+    # the form is read first so that its figure is the one kept; the narrative's are candidates
+    picked = {key: _pick(ctx, f"budget.{key}") for key in ("total", "adjusted", "spent")}
+    return Budget(total=form.get("total") or picked["total"], adjusted=form.get("adjusted") or picked["adjusted"],
+                  spent=form.get("spent") or picked["spent"], execution_rate=rate)

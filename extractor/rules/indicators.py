@@ -25,6 +25,26 @@ def walk(nodes: list[Indicator], path: str = "report.indicators") -> Iterator[tu
         yield from walk(node.children, f"{p}.children")
 
 
+def figures_of(node: Indicator, kind: str) -> list[Number] | None:
+    """The figures that stand for a node's max or score: its own when stated, else those of
+    its children (a merged 评分表 often states points only on the leaves), else None."""
+    own = getattr(node, kind)
+    if own is not None:
+        return [own]
+    if not node.children:
+        return None
+    parts = [figures_of(c, kind) for c in node.children]
+    if any(p is None for p in parts):
+        return None
+    return [f for p in parts for f in p]
+
+
+def level_figures(nodes: list[Indicator], kind: str) -> tuple[list[Number], bool]:
+    """Every figure that stands for ``nodes``' max or score, and whether all of them have one."""
+    groups = [figures_of(n, kind) for n in nodes]
+    return [f for g in groups if g for f in g], all(g is not None for g in groups)
+
+
 def sum_points(figures: list[Number]) -> tuple[Interval, Decimal, int]:
     """Interval, point value and finest places of a sum of points."""
     interval = Interval.total(of_points(f) for f in figures)
@@ -75,6 +95,8 @@ def indicator_children_sum(ctx: Context):
     What it checks
     Level by level (``一级指标得分=∑二级指标得分``): where a parent states a maximum (or a
     score) and all its children state theirs, the children's sum meets the parent's figure.
+    A child that states no figure of its own stands for the sum of its children, so a sheet
+    that writes points only on its leaves is still checked against every stated subtotal.
     A parent written more coarsely than its children (25 over 8.33 + 8.33 + 8.33) stands
     for its rounding. When only some children state the figure the check cannot run (info).
 
@@ -90,10 +112,10 @@ def indicator_children_sum(ctx: Context):
             continue
         for kind, label in KINDS.items():
             parent: Number | None = getattr(node, kind)
-            figures = [getattr(c, kind) for c in node.children]
-            if parent is None or all(f is None for f in figures):
+            figures, complete = level_figures(node.children, kind)
+            if parent is None or not figures:
                 continue
-            if any(f is None for f in figures):
+            if not complete:
                 yield ctx.not_checkable(
                     f"指标“{node.name}”的下级指标{label}不全，无法核对{label}之和。",
                     fields=[f"{path}.{kind}"], spans=[parent.span])
@@ -137,11 +159,11 @@ def indicator_max_total(ctx: Context):
     A 百分制 sheet whose level-1 indicators are worth 10 + 40 + 40 + 20 = 110 points.
     """
     level1 = ctx.report.indicators
-    maxima = [n.max for n in level1]
-    if not level1 or all(m is None for m in maxima):
+    maxima, complete = level_figures(level1, "max")
+    if not level1 or not maxima:
         return
     full, value, span = full_mark(ctx)
-    if value is None or any(m is None for m in maxima):
+    if value is None or not complete:
         why = "未写明满分" if value is None else "部分一级指标未写分值"
         yield ctx.not_checkable(f"一级指标分值之和无法核对：{why}。", fields=["report.indicators"],
                                 spans=[m.span for m in maxima if m is not None])
@@ -164,7 +186,8 @@ def indicator_score_total(ctx: Context):
     What it checks
     ``绩效评价总分=∑一级指标得分``: the ``score`` of every level-1 indicator adds up to
     ``report.total_score``. A total written more coarsely than the scores stands for its
-    rounding. A missing level-1 score or total makes the check impossible (info).
+    rounding. A level-1 indicator without a score of its own stands for the sum of its
+    children's. A missing level-1 score or total makes the check impossible (info).
 
     Why it matters
     The total score decides the grade; a total that its own indicators do not give is the
@@ -174,11 +197,11 @@ def indicator_score_total(ctx: Context):
     ``预算执行率7分、产出40分、效益及成本40分、满意度10分 … 得分98分`` — the scores give 97.
     """
     level1 = ctx.report.indicators
-    scores = [n.score for n in level1]
+    scores, complete = level_figures(level1, "score")
     total = ctx.report.total_score
-    if not level1 or all(s is None for s in scores):
+    if not level1 or not scores:
         return
-    if total is None or any(s is None for s in scores):
+    if total is None or not complete:
         why = "未找到总分" if total is None else "部分一级指标未写得分"
         yield ctx.not_checkable(f"一级指标得分之和无法核对：{why}。", fields=["report.indicators"],
                                 spans=[s.span for s in scores if s is not None])
