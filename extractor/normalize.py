@@ -81,7 +81,7 @@ class Folded:
         translated = _fold_traditional(translated)
         drops = [m.span() for m in _DROP.finditer(translated)]
         if reflow:
-            drops = sorted(drops + [(i, i + 1) for i in soft_line_breaks(translated)])
+            drops = sorted(drops + soft_line_breaks(translated))
         # breakpoints: from folded index _breaks[i] on, original = folded + _deltas[i]
         breaks, deltas, parts = [0], [0], []
         dropped = last = 0
@@ -133,10 +133,14 @@ _LINE_START_NUMBERED = compile_regex(r"^[ ]*(?:[一二三四五六七八九十]+
 DEFAULT_REFLOW_MIN = 24
 
 
-def soft_line_breaks(text: str) -> list[int]:
-    """Offsets of line breaks that only wrap a paragraph (PDF text, copied PDF text): the line
+_PAGE_MARKER = compile_regex(r"[ ]*(?:[-—－]+[ ]*\d{1,4}[ ]*[-—－]+|第[ ]*\d{1,4}[ ]*页(?:[ ]*共[ ]*\d{1,4}[ ]*页)?)[ ]*")
+
+
+def soft_line_breaks(text: str) -> list[tuple[int, int]]:
+    """Spans of line breaks that only wrap a paragraph (PDF text, copied PDF text): the line
     before is about as long as the page's full lines, ends mid-sentence, and the next line does
-    not start a numbered item. Table rows (with '|') and short lines are never joined."""
+    not start a numbered item. Table rows (with '|') and short lines are never joined. A page
+    marker line ("—5—", "第5页") that interrupts a wrapped paragraph goes with the break."""
     lines = text.split("\n")
     lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and "|" not in ln)
     if len(lengths) < 4:
@@ -144,15 +148,20 @@ def soft_line_breaks(text: str) -> list[int]:
     full = lengths[int(len(lengths) * 0.9)]
     if full < DEFAULT_REFLOW_MIN:
         return []
-    out, pos = [], 0
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    out = []
     for i, line in enumerate(lines[:-1]):
-        pos += len(line)
         stripped = line.strip()
-        nxt = lines[i + 1]
+        j = i + 1
+        if _PAGE_MARKER.fullmatch(lines[j]) and j + 1 < len(lines):
+            j += 1  # look past the page marker to the line that continues the text
+        nxt = lines[j]
         if (stripped and len(stripped) >= full * 0.85 and "|" not in line and "|" not in nxt
                 and not stripped.endswith(_NO_JOIN_END) and nxt.strip() and not _LINE_START_NUMBERED.match(nxt)):
-            out.append(pos)
-        pos += 1
+            out.append((starts[i] + len(line), starts[j]))
     return out
 
 
