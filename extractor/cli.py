@@ -22,6 +22,26 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(c.strip().upper() for c in value.split(",") if c.strip())
 
 
+def _limit_flags(parser: argparse.ArgumentParser) -> None:
+    """--max-bytes, --max-chars, --max-pages, --time-budget: see extractor/limits.py (also EXTRACTOR_MAX_*)."""
+    from .limits import LimitsError, parse_seconds, parse_size
+
+    def checked(parse):
+        def convert(text: str):
+            try:
+                return parse(text)
+            except LimitsError as exc:
+                raise argparse.ArgumentTypeError(str(exc)) from None
+        return convert
+
+    size, seconds = checked(parse_size), checked(parse_seconds)
+    parser.add_argument("--max-bytes", type=size, help="refuse files larger than this (default 200M)")
+    parser.add_argument("--max-chars", type=size, help="refuse documents with more text than this (default 10M)")
+    parser.add_argument("--max-pages", type=size, help="refuse PDFs with more pages than this (default 2000)")
+    parser.add_argument("--time-budget", dest="max_seconds", type=seconds, metavar="SECONDS",
+                        help="stop reading a document after this long (default 60)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cli.py", description="Extract and verify Chinese government performance reports.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -31,12 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--json", action="store_true", help="print JSON (one object; JSON Lines for several files)")
     ex.add_argument("--with-text", action="store_true", help="include the document text that spans index")
     ex.add_argument("--no-verify", action="store_true", help="skip the rule checks")
+    _limit_flags(ex)
 
     ve = sub.add_parser("verify", help="check each file's figures against each other")
     ve.add_argument("files", nargs="+", metavar="FILE")
     ve.add_argument("--select", type=_codes, default=(), help="only rules whose code starts with one of these (comma-separated)")
     ve.add_argument("--ignore", type=_codes, default=(), help="skip rules whose code starts with one of these")
     ve.add_argument("--json", action="store_true", help="print findings as JSON Lines")
+    _limit_flags(ve)
 
     ru = sub.add_parser("rules", help="list the rule catalogue, or print one rule's documentation")
     ru.add_argument("code", nargs="?")
@@ -45,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("files", nargs="*", metavar="FILE")
     rp.add_argument("--db", help="render every report listed in this SQLite store")
     rp.add_argument("-o", "--output", required=True, help="the page (one FILE) or a directory (several, or --db)")
+    _limit_flags(rp)
 
     ig = sub.add_parser("ingest", help="extract every report under folders into a SQLite store (parallel, resumable)")
     ig.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (walked recursively)")
@@ -237,8 +260,15 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
                "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit}[args.command]
+    from .limits import LimitsError, use
+
     try:
-        return handler(args)
+        # The limit flags, over EXTRACTOR_MAX_* (a bad value of which is a usage error too).
+        with use(**{k: getattr(args, k, None) for k in ("max_bytes", "max_chars", "max_pages", "max_seconds")}):
+            return handler(args)
+    except LimitsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

@@ -2,6 +2,9 @@
 
 Each format module loads its heavy library only when a file of that format is read, so
 reading a .txt never imports pdfplumber, lxml or selectolax.
+
+Every read runs under the limits of ``extractor.limits`` (size, text length, pages, zip
+contents, nesting, time): each reader gets a ``Budget`` and checks it as it goes.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import io
 import os
 import re
 import stat
+import struct
 import zipfile
 
 from extractor.document import Document
@@ -22,13 +26,15 @@ from extractor.errors import (
     LimitExceeded,
     NotAFile,
     NotFound,
+    PermissionDenied,
     ReadError,
     UnsupportedFormat,
 )
+from extractor.limits import Budget, Limits, current
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "read", "read_bytes", "sniff"]
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = Limits().max_bytes  # the default; the limit in force is limits.current().max_bytes
 FORMATS = ("txt", "docx", "pdf", "html", "doc")
 SNIFF_BYTES = 8192
 # Share of control bytes (other than tab, newlines, form feed, escape) above which
@@ -44,8 +50,10 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
+# Comments are matched possessively and cannot hold "-->": a lazy ``.*?`` inside a starred
+# group backtracks exponentially on a run of "<!---->" with no tag after it.
 _HTML_START = re.compile(
-    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*+"
     r"<(?:!doctype\s+html|html|head|body|meta|title|link|div|p|table|span|h[1-6]|br|section|article|script|style)\b",
     re.IGNORECASE | re.DOTALL,
 )
@@ -82,7 +90,38 @@ def _is_pdf(head: bytes) -> bool:
     return not prefix.strip() or _looks_binary(prefix)
 
 
-def _sniff_zip(data: bytes, name: str) -> str:
+def _zip_directory(data: bytes) -> tuple[int, int] | None:
+    """(members, size in bytes) of a zip's central directory, from its end record; None if unfound."""
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    members, size = struct.unpack_from("<HI", data, at + 10)
+    if (members == 0xFFFF or size == 0xFFFFFFFF) and at >= 20 and data[at - 20:at - 16] == b"PK\x06\x07":
+        (end64,) = struct.unpack_from("<Q", data, at - 12)  # ZIP64: the real counts are elsewhere
+        if end64 + 56 <= len(data) and data[end64:end64 + 4] == b"PK\x06\x06":
+            members, size = struct.unpack_from("<QQ", data, end64 + 32)
+    return members, size
+
+
+# A central directory entry is 46 bytes plus its name (Word's are ~30 characters): a directory
+# this many bytes per allowed member is too big to be honest about its member count.
+_DIRECTORY_BYTES_PER_MEMBER = 512
+
+
+def check_zip_directory(data: bytes, budget: Budget) -> None:
+    """Refuse a zip whose directory lists too many members before zipfile parses every entry."""
+    found = _zip_directory(data)
+    if found is None:
+        return
+    members, size = found
+    max_members = budget.limits.max_zip_members
+    budget.check_size("max_zip_members", members, "zip archive has {} members")
+    if size > max_members * _DIRECTORY_BYTES_PER_MEMBER:
+        raise budget.exceeded("max_zip_members", f"zip directory of {size:,} bytes lists more members than allowed")
+
+
+def _sniff_zip(data: bytes, name: str, budget: Budget) -> str:
+    check_zip_directory(data, budget)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
@@ -108,25 +147,30 @@ def _sniff_ole2(data: bytes, name: str) -> str:
     return "doc"
 
 
-def sniff(data: bytes, name: str = "") -> str:
+def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
     """The format of ``data``: "docx", "pdf", "html", "doc" or "txt".
 
     ``name`` only labels the errors: a .docx named .txt is a docx. Raises CorruptFile,
-    EncryptedFile or UnsupportedFormat for what no reader can take.
+    EncryptedFile, UnsupportedFormat, EmptyFile (only NUL bytes) or LimitExceeded (a zip
+    listing too many members) for what no reader can take.
     """
-    from extractor.readers.txt import detect_utf16
+    from extractor.readers.txt import detect_utf16, detect_utf32
 
     head = data[:SNIFF_BYTES]
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return _sniff_zip(data, name)
+        return _sniff_zip(data, name, (limits or current()).budget(name))
     if head.startswith(OLE2_MAGIC):
         return _sniff_ole2(data, name)
     if _is_pdf(head):
         return "pdf"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec: str | None = "utf-16"
+    if not head.strip(b"\x00") and not data.strip(b"\x00"):
+        raise EmptyFile(name or None, "only NUL bytes (a zero-filled file)")
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        codec: str | None = "utf-32"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
     else:
-        codec = detect_utf16(head)
+        codec = detect_utf32(head) or detect_utf16(head)
     if codec:
         start = head.decode(codec, errors="replace").lstrip("\ufeff")
     else:
@@ -145,41 +189,48 @@ def sniff(data: bytes, name: str = "") -> str:
     return "txt"
 
 
-def _dispatch(fmt: str, data: bytes, name: str) -> Document:
+def _dispatch(fmt: str, data: bytes, name: str, budget: Budget) -> Document:
     if fmt == "txt":
         from extractor.readers.txt import read_txt
 
-        return read_txt(data, name)
+        return read_txt(data, name, budget=budget)
     if fmt == "docx":
         from extractor.readers.docx import read_docx
 
-        return read_docx(data, name)
+        return read_docx(data, name, budget=budget)
     if fmt == "pdf":
         from extractor.readers.pdf import read_pdf
 
-        return read_pdf(data, name)
+        return read_pdf(data, name, budget=budget)
     if fmt == "html":
         from extractor.readers.html import read_html
 
-        return read_html(data, name)
+        return read_html(data, name, budget=budget)
     if fmt == "doc":
         from extractor.readers.doc import read_doc
 
-        return read_doc(data, name)
+        return read_doc(data, name, budget=budget)
     raise UnsupportedFormat(name or None, f"unsupported format: {fmt}")
 
 
-def read_bytes(data: bytes, *, name: str = "", path: str | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a document from memory; ``name`` labels errors, ``path`` is recorded on the Document."""
+def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
+    return (limits or current()).replace(max_bytes=max_bytes)
+
+
+def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_bytes: int | None = None,
+               limits: Limits | None = None) -> Document:
+    """Read a document from memory; ``name`` labels errors, ``path`` is recorded on the Document.
+
+    ``limits`` (default: ``extractor.limits.current()``) bound the work; ``max_bytes`` overrides one.
+    """
     label = name or path or ""
-    if len(data) > max_bytes:
-        raise LimitExceeded(label or None, f"file is {len(data)} bytes (limit {max_bytes})")
+    budget = _limits(limits, max_bytes).budget(label)
+    budget.check_size("max_bytes", len(data), "file is {} bytes")
     if not data:
         raise EmptyFile(label or None, "empty file")
-    fmt = sniff(data, label)
+    fmt = sniff(data, label, limits=budget.limits)
     try:
-        document = _dispatch(fmt, data, label)
+        document = _dispatch(fmt, data, label, budget)
     except ReadError:
         raise
     except MemoryError:
@@ -189,44 +240,55 @@ def read_bytes(data: bytes, *, name: str = "", path: str | None = None,
     except Exception as err:  # a parser's own bug or surprise must not stop a batch
         detail = str(err).splitlines()[0] if str(err) else ""
         raise CorruptFile(label or None, f"cannot read as {fmt}: {type(err).__name__}: {detail}".rstrip(": ")) from err
+    budget.check_size("max_chars", len(document.text), "text is {} characters")
     document.format = fmt
     document.path = path
     document.sha256 = hashlib.sha256(data).hexdigest()
     return document
 
 
-def read(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read the file at ``path`` into a Document; every failure is a ReadError with a one-line message."""
+def _open_error(name: str, err: OSError) -> ReadError:
+    if isinstance(err, FileNotFoundError):
+        return NotFound(name, "no such file")
+    if isinstance(err, NotADirectoryError):
+        return NotFound(name, "no such file (a parent is not a directory)")
+    if isinstance(err, PermissionError):
+        return PermissionDenied(name, "permission denied")
+    if isinstance(err, IsADirectoryError):
+        return NotAFile(name, "is a directory")
+    if err.errno == errno.ELOOP:
+        return NotAFile(name, "symlink loop")
+    return ReadError(name, f"cannot open: {err.strerror or err}")
+
+
+def read(path: str | os.PathLike[str], *, max_bytes: int | None = None, limits: Limits | None = None) -> Document:
+    """Read the file at ``path`` into a Document; every failure is a ReadError with a one-line message.
+
+    ``limits`` (default: ``extractor.limits.current()``) bound the work; ``max_bytes`` overrides one.
+    """
     name = os.fspath(path)
+    limits = _limits(limits, max_bytes)
     try:
-        info = os.stat(name)
-    except FileNotFoundError:
-        raise NotFound(name, "no such file") from None
-    except NotADirectoryError:
-        raise NotFound(name, "no such file (a parent is not a directory)") from None
-    except PermissionError:
-        raise ReadError(name, "permission denied") from None
+        # Non-blocking, so that a FIFO put in the file's place after a check cannot hang us;
+        # the checks are then made on what was opened.
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as err:
-        if err.errno == errno.ELOOP:
-            raise NotAFile(name, "symlink loop") from None
-        raise ReadError(name, f"cannot open: {err.strerror or err}") from None
+        raise _open_error(name, err) from None
     except ValueError as err:  # an embedded NUL in the name
         raise NotFound(name, f"invalid path: {err}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise NotAFile(name, "is a directory")
-    if not stat.S_ISREG(info.st_mode):
-        raise NotAFile(name, "not a regular file")
-    if info.st_size > max_bytes:
-        raise LimitExceeded(name, f"file is {info.st_size} bytes (limit {max_bytes})")
-    if info.st_size == 0:
-        raise EmptyFile(name, "empty file")
     try:
-        with open(name, "rb") as f:
-            data = f.read(max_bytes + 1)
-    except PermissionError:
-        raise ReadError(name, "permission denied") from None
-    except IsADirectoryError:
-        raise NotAFile(name, "is a directory") from None
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise NotAFile(name, "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFile(name, "not a regular file (a device, FIFO or socket)")
+        limits.budget(name).check_size("max_bytes", info.st_size, "file is {} bytes")
+        if info.st_size == 0:
+            raise EmptyFile(name, "empty file")
+        with open(fd, "rb", closefd=False) as f:
+            data = f.read(limits.max_bytes + 1)  # it may have grown since: read_bytes checks again
     except OSError as err:
         raise ReadError(name, f"cannot read: {err.strerror or err}") from None
-    return read_bytes(data, name=name, path=name, max_bytes=max_bytes)
+    finally:
+        os.close(fd)
+    return read_bytes(data, name=name, path=name, limits=limits)

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from extractor.document import Block, Document, Table
+from extractor.limits import Budget
 
 CELL_SEP = " | "
 LINE_SEP = "\n"
@@ -38,14 +39,20 @@ def join_fragments(fragments: Iterable[str]) -> str:
 
 
 class TextBuilder:
-    """Appends lines (one per paragraph or table row) and records a block for each piece."""
+    """Appends lines (one per paragraph or table row) and records a block for each piece.
 
-    def __init__(self) -> None:
+    With a ``budget``, the text may not grow past its ``max_chars`` (checked as it grows, so a
+    reader stops early rather than building a huge text first) and its clock is checked.
+    """
+
+    def __init__(self, budget: Budget | None = None) -> None:
         self._parts: list[str] = []
         self._starts: list[int] = []
         self._length = 0
         self.blocks: list[Block] = []
         self.tables: list[Table] = []
+        self.budget = budget
+        self._max_chars = budget.limits.max_chars if budget is not None else None
 
     @property
     def mark(self) -> int:
@@ -65,6 +72,10 @@ class TextBuilder:
         self._starts.append(start)
         self._parts.append(text)
         self._length += len(text)
+        if self._max_chars is not None:
+            if self._length > self._max_chars:
+                raise self.budget.exceeded("max_chars", f"text is over {self._max_chars:,} characters")
+            self.budget.tick("building the text", every=512)
         return start
 
     def line(self, text: str, kind: str = "paragraph", page: int | None = None) -> Block | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, LimitExceeded, MissingDependency
+from extractor.limits import Budget, current
 from extractor.readers.docx import read_docx
 
 DEFAULT_TIMEOUT = 120.0
@@ -56,7 +57,15 @@ def convert_to_docx(data: bytes, name: str = "", *, timeout: float = DEFAULT_TIM
         return target.read_bytes()
 
 
-def read_doc(data: bytes, name: str = "") -> Document:
-    document = read_docx(convert_to_docx(data, name), name)
+def read_doc(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+    budget = budget or current().budget(name)
+    timeout = min(DEFAULT_TIMEOUT, budget.remaining())
+    try:
+        converted = convert_to_docx(data, name, timeout=timeout)
+    except LimitExceeded:
+        if timeout < DEFAULT_TIMEOUT:  # the document's time budget, not LibreOffice's own timeout, ran out
+            raise budget.exceeded("max_seconds", f"converting the .doc took longer than {timeout:g} s") from None
+        raise
+    document = read_docx(converted, name, budget=budget)
     document.format = "doc"
     return document

@@ -14,13 +14,11 @@ import zlib
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
+from extractor.limits import Budget, current
 from extractor.readers._build import Cell, TextBuilder, join_fragments
 
 DOCUMENT_PART = "word/document.xml"
 STYLES_PART = "word/styles.xml"
-DEFAULT_MAX_MEMBERS = 10_000
-DEFAULT_MAX_DOCUMENT_XML = 100 * 1024 * 1024
-DEFAULT_MAX_TOTAL = 500 * 1024 * 1024
 # Tables nested deeper than this inside one cell are read as their bare text.
 MAX_NESTED_TABLES = 16
 
@@ -44,61 +42,75 @@ def _corrupt(name: str, detail: str = "corrupt zip") -> CorruptFile:
 
 
 def _parse_xml(xml: bytes, name: str, part: str):
+    """Parse one part with entities left unexpanded, no DTD, no network, and libxml2's own
+    limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                             dtd_validation=False)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as err:
-        raise _corrupt(name, f"{part} is not well-formed XML: {str(err).splitlines()[0]}") from None
+        first = str(err).splitlines()[0]
+        if "Excessive depth" in first or "Resource limit exceeded" in first:
+            what = "nests elements over 256 deep" if "depth" in first else "holds a text or value over 10 MB"
+            raise LimitExceeded(name or None, f"{part} {what} (the XML parser's fixed limit)") from None
+        raise _corrupt(name, f"{part} is not well-formed XML: {first}") from None
     if root is None:
         raise _corrupt(name, f"{part} is empty")
     return root
 
 
-def _read_parts(data: bytes, name: str) -> tuple[bytes, bytes | None]:
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget: Budget) -> bytes:
+    """The member's bytes, streamed: never more than the limit is inflated, whatever its header says."""
+    limit = budget.limits.max_xml_bytes
+    budget.check_size("max_xml_bytes", info.file_size, f"{part} declares {{}} bytes inflated")
+    chunks, size = [], 0
+    with archive.open(info) as f:
+        while chunk := f.read(min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise budget.exceeded("max_xml_bytes", f"{part} inflates past {limit:,} bytes (its header said "
+                                                       f"{info.file_size:,})")
+            budget.check(f"inflating {part}")
+    return b"".join(chunks)
+
+
+def _read_parts(data: bytes, name: str, budget: Budget) -> tuple[bytes, bytes | None]:
     """Check the archive against zip-bomb limits, then inflate document.xml (and styles.xml)."""
+    from extractor.readers import check_zip_directory
+
+    check_zip_directory(data, budget)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise _corrupt(name) from None
     with archive:
         infos = archive.infolist()
-        if len(infos) > DEFAULT_MAX_MEMBERS:
-            raise LimitExceeded(name or None, f"zip archive has {len(infos)} members (limit {DEFAULT_MAX_MEMBERS})")
-        total = sum(info.file_size for info in infos)
-        if total > DEFAULT_MAX_TOTAL:
-            raise LimitExceeded(
-                name or None, f"zip archive inflates to {total // 2**20} MB (limit {DEFAULT_MAX_TOTAL // 2**20} MB)"
-            )
+        budget.check_size("max_zip_members", len(infos), "zip archive has {} members")
+        budget.check_size("max_zip_bytes", sum(info.file_size for info in infos),
+                          "zip archive declares {} bytes inflated")
         names = [info.filename for info in infos]
         document = find_member(names, DOCUMENT_PART)
         if document is None:
             raise CorruptFile(name or None, "zip archive without word/document.xml: not a Word document")
-        info = archive.getinfo(document)
-        if info.file_size > DEFAULT_MAX_DOCUMENT_XML:
-            raise LimitExceeded(
-                name or None,
-                f"word/document.xml inflates to {info.file_size // 2**20} MB "
-                f"(limit {DEFAULT_MAX_DOCUMENT_XML // 2**20} MB)",
-            )
         styles = find_member(names, STYLES_PART)
         try:
-            # Read at most the limit (+1 to notice a lying header) whatever the header says.
-            with archive.open(info) as f:
-                xml = f.read(DEFAULT_MAX_DOCUMENT_XML + 1)
+            xml = _inflate(archive, archive.getinfo(document), DOCUMENT_PART, budget)
             style_xml = None
-            if styles is not None and archive.getinfo(styles).file_size <= DEFAULT_MAX_DOCUMENT_XML:
-                with archive.open(styles) as f:
-                    style_xml = f.read(DEFAULT_MAX_DOCUMENT_XML + 1)
+            if styles is not None:
+                try:
+                    style_xml = _inflate(archive, archive.getinfo(styles), STYLES_PART, budget)
+                except (LimitExceeded, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                        NotImplementedError, RuntimeError):
+                    style_xml = None  # broken or oversized styles only cost heading detection
         except RuntimeError as err:  # zipfile's "password required for extraction"
             if "encrypted" in str(err) or "password" in str(err):
                 raise EncryptedFile(name or None, "encrypted zip archive") from None
             raise _corrupt(name) from None
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
             raise _corrupt(name) from None
-    if len(xml) > DEFAULT_MAX_DOCUMENT_XML:
-        raise LimitExceeded(name or None, "word/document.xml inflates past its declared size")
     return xml, style_xml
 
 
@@ -114,7 +126,7 @@ def _kind_of_style_name(name: str) -> str | None:
 class _Walker:
     """Turns the body of document.xml into lines and tables on a TextBuilder."""
 
-    def __init__(self, ns: str, style_xml: bytes | None = None, name: str = "") -> None:
+    def __init__(self, ns: str, style_xml: bytes | None = None, name: str = "", budget: Budget | None = None) -> None:
         w = f"{{{ns}}}"
         self.P, self.TBL, self.TR, self.TC = w + "p", w + "tbl", w + "tr", w + "tc"
         self.T, self.TAB, self.BR, self.CR = w + "t", w + "tab", w + "br", w + "cr"
@@ -134,7 +146,8 @@ class _Walker:
         self.w = w
         self._style_xml, self._name = style_xml, name
         self._styles: dict[str, tuple[str, str | None, int | None]] | None = None
-        self.builder = TextBuilder()
+        self.budget = budget or current().budget(name)
+        self.builder = TextBuilder(self.budget)
 
     @property
     def styles(self) -> dict[str, tuple[str, str | None, int | None]]:
@@ -145,7 +158,7 @@ class _Walker:
             if self._style_xml:
                 try:
                     root = _parse_xml(self._style_xml, self._name, STYLES_PART)
-                except CorruptFile:
+                except (CorruptFile, LimitExceeded):
                     root = None  # broken styles only cost us heading detection
             self._styles = self._read_styles(root)
         return self._styles
@@ -301,6 +314,7 @@ class _Walker:
 
     def walk(self, container) -> None:
         for child in container:
+            self.budget.tick("reading word/document.xml", every=256)
             tag = child.tag
             if tag == self.P:
                 self.builder.line(self.paragraph_text(child), self.paragraph_kind(child))
@@ -318,13 +332,16 @@ class _Walker:
                     self.walk(first)
 
 
-def read_docx(data: bytes, name: str = "") -> Document:
-    xml, style_xml = _read_parts(data, name)
+def read_docx(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+    budget = budget or current().budget(name)
+    xml, style_xml = _read_parts(data, name, budget)
     root = _parse_xml(xml, name, DOCUMENT_PART)
-    ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else W_MAIN
+    budget.check("parsing word/document.xml")
+    tag = root.tag if isinstance(root.tag, str) else ""
+    ns = tag[1:].split("}")[0] if tag.startswith("{") else W_MAIN
     if ns not in (W_MAIN, W_STRICT):
         raise _corrupt(name, "word/document.xml is not WordprocessingML")
-    walker = _Walker(ns, style_xml, name)
+    walker = _Walker(ns, style_xml, name, budget)
     body = root.find(f"{{{ns}}}body")
     if body is not None:
         walker.walk(body)

@@ -14,17 +14,28 @@ from dataclasses import dataclass, field
 
 from extractor.document import Block, Document
 from extractor.errors import CorruptFile, EncryptedFile, NoTextLayer
+from extractor.limits import Budget, current
 from extractor.readers._build import Cell, TextBuilder, is_wide, join_fragments
 
 # A page is worth handing to the table finder when its vector paths have at least this many
 # segments: a 2x2 ruled grid has 12; a heading's underline or a page frame has fewer.
 MIN_RULING_SEGMENTS = 12
+# pdfplumber's table finder pairs every vertical ruling line with every horizontal one, then
+# compares every crossing with every other (quadratic: a 150 x 150 grid takes 20 s), and
+# pdfminer parses the page in Python. Past these bounds a page is read as lines, with a warning.
+MAX_TABLE_PAGE_OBJECTS = 20_000
+MAX_TABLE_EDGE_PAIRS = 250_000
+MAX_TABLE_CROSSINGS = 5_000
 # Slack in points when deciding that a line of text lies inside a table's box.
 TABLE_SLACK = 2.0
 # More than this share of unreadable characters (unmapped glyphs, "(cid:NN)") means the text
 # layer is garbage and the file needs OCR.
 MAX_GARBAGE_SHARE = 0.5
 GARBAGE_SAMPLE = 50_000
+# Characters per page asked whether pdfium found their Unicode: a CID font without a ToUnicode
+# map yields its glyph ids as code points (random letters of random scripts, "(cid:NN)" in
+# pdfminer's terms), which look like text to the share above.
+UNMAPPED_SAMPLE = 256
 # pdfium error codes (fpdfview.h) for FPDF_LoadDocument.
 _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 3, 4, 5
 _LATIN1_OK = set("·×÷°±§²³µ¼½¾")
@@ -48,6 +59,16 @@ def _check_complete(data: bytes, name: str) -> None:
     # as far as it goes; a PDF always ends with %%EOF (trailing junk after it is tolerated).
     if b"%%EOF" not in data[-4096:]:
         raise CorruptFile(name or None, "truncated PDF (no %%EOF marker at the end)")
+
+
+def _quiet_pdfminer() -> None:
+    """pdfminer logs warnings about damaged streams; with no handler set up by the application,
+    Python would print them to stderr, around the one line the CLI prints for a file."""
+    import logging
+
+    logger = logging.getLogger("pdfminer")
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
 
 
 def _load_error(err, name: str):
@@ -206,6 +227,31 @@ class _Frame:
         return dx + self.origin[0], self.height - dy + self.origin[1]
 
 
+class _TooManyRulings(Exception):
+    pass
+
+
+def _bounded_tables(page) -> list:
+    """``page.find_tables()`` with its quadratic steps bounded (raises _TooManyRulings)."""
+    from pdfplumber import table as pt
+
+    finder = pt.TableFinder.__new__(pt.TableFinder)  # TableFinder.__init__, step by step
+    finder.page, finder.settings = page, pt.TableSettings.resolve(None)
+    finder.edges = finder.get_edges()
+    vertical = sum(1 for e in finder.edges if e["orientation"] == "v")
+    horizontal = len(finder.edges) - vertical
+    if vertical * horizontal > MAX_TABLE_EDGE_PAIRS:
+        raise _TooManyRulings(f"{vertical} x {horizontal} ruling lines, limit {MAX_TABLE_EDGE_PAIRS} pairs")
+    settings = finder.settings
+    finder.intersections = pt.edges_to_intersections(
+        finder.edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
+    if len(finder.intersections) > MAX_TABLE_CROSSINGS:
+        raise _TooManyRulings(f"{len(finder.intersections)} ruling crossings, limit {MAX_TABLE_CROSSINGS}")
+    finder.cells = pt.intersections_to_cells(finder.intersections)
+    finder.tables = [pt.Table(page, group) for group in pt.cells_to_tables(finder.cells)]
+    return finder.tables
+
+
 def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundTable], _Frame | None]:
     try:
         page = plumber.pages[index]
@@ -214,7 +260,7 @@ def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundT
         return [], None
     try:
         found = []
-        for table in page.dedupe_chars().find_tables():
+        for table in _bounded_tables(page.dedupe_chars()):
             rows = _table_rows(table)
             # One row or one column is a box around text, not a table.
             if len(rows) >= 2 and max((len(r) for r in rows), default=0) >= 2:
@@ -222,6 +268,9 @@ def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundT
         mediabox = tuple(float(v) for v in page.page_obj.mediabox)
         frame = _Frame(page.rotation, mediabox, float(page.height), (float(page.mediabox[0]), float(page.mediabox[1])))
         return found, frame
+    except _TooManyRulings as err:
+        warnings.append(f"page {index + 1}: table detection skipped ({err}): read as lines")
+        return [], None
     except Exception as err:
         warnings.append(f"page {index + 1}: table detection failed ({type(err).__name__})")
         return [], None
@@ -245,6 +294,20 @@ def _line_table(line: _Line, textpage, frame: _Frame, tables: list[_FoundTable])
     return None
 
 
+def _unmapped(textpage, pdfium_c) -> tuple[int, int]:
+    """(unmapped, asked) over a sample of the page's visible characters."""
+    handle, count = textpage.raw, textpage.count_chars()
+    step = max(1, count // UNMAPPED_SAMPLE)
+    bad = asked = 0
+    for i in range(0, count, step):
+        code = pdfium_c.FPDFText_GetUnicode(handle, i)
+        if code <= 32 or code in (0xFFFE, 0xFEFF, 0x3000):
+            continue
+        asked += 1
+        bad += pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1
+    return bad, asked
+
+
 def _garbage_share(builder_text: str) -> float:
     sample = builder_text[:GARBAGE_SAMPLE]
     visible = [ch for ch in sample if not ch.isspace()]
@@ -261,7 +324,8 @@ def _garbage_share(builder_text: str) -> float:
     return bad / len(visible)
 
 
-def read_pdf(data: bytes, name: str = "") -> Document:
+def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+    budget = budget or current().budget(name)
     _check_complete(data, name)
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
@@ -272,12 +336,15 @@ def read_pdf(data: bytes, name: str = "") -> Document:
         raise _load_error(err, name) from None
     plumber = None
     try:
-        builder, warnings, count = TextBuilder(), [], len(pdf)
+        builder, warnings, count = TextBuilder(budget), [], len(pdf)
         if count == 0:
             raise CorruptFile(name or None, "PDF has no pages")
+        budget.check_size("max_pages", count, "PDF has {} pages")
         empty: list[int] = []
+        unmapped = asked = 0
         for index in range(count):
             number = index + 1
+            budget.check(f"page {number} of {count}")
             try:
                 page = pdf[index]
             except pdfium.PdfiumError:
@@ -286,14 +353,28 @@ def read_pdf(data: bytes, name: str = "") -> Document:
             try:
                 textpage = page.get_textpage()
                 lines = _page_lines(textpage, pdfium_c)
+                bad, seen = _unmapped(textpage, pdfium_c)
+                unmapped, asked = unmapped + bad, asked + seen
                 tables: list[_FoundTable] = []
                 frame = None
-                if _has_ruling(page, pdfium_c):
+                objects = pdfium_c.FPDFPage_CountObjects(page.raw)
+                ruled = _has_ruling(page, pdfium_c)
+                if ruled and objects > MAX_TABLE_PAGE_OBJECTS:
+                    ruled = False
+                    warnings.append(f"page {number}: table detection skipped ({objects} page objects, "
+                                    f"limit {MAX_TABLE_PAGE_OBJECTS}): read as lines")
+                if ruled:
                     if plumber is None:
                         import pdfplumber
 
-                        plumber = pdfplumber.open(io.BytesIO(data))
-                    tables, frame = _find_tables(plumber, index, warnings)
+                        _quiet_pdfminer()
+                        try:
+                            plumber = pdfplumber.open(io.BytesIO(data))
+                        except Exception as err:  # pdfminer cannot parse what pdfium could: no tables
+                            plumber = False
+                            warnings.append(f"table detection failed ({type(err).__name__}): pages read as lines")
+                    if plumber:
+                        tables, frame = _find_tables(plumber, index, warnings)
                 mark = builder.mark
                 _emit_page(builder, lines, tables, textpage, frame, number)
                 if not any(ln.text.strip() for ln in lines):
@@ -305,13 +386,14 @@ def read_pdf(data: bytes, name: str = "") -> Document:
             start, end = builder.span_since(mark)
             builder.add_block(Block("page", start, end, page=number))
         text = builder.text()
-        if not text.strip() or _garbage_share(text) > MAX_GARBAGE_SHARE:
+        if (not text.strip() or _garbage_share(text) > MAX_GARBAGE_SHARE
+                or unmapped > MAX_GARBAGE_SHARE * max(asked, 1)):
             raise NoTextLayer(name or None, "no text layer (scanned or unmapped fonts): needs OCR")
         if empty:
             warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}: scanned pages need OCR")
         return builder.build("pdf", pages=count, warnings=warnings)
     finally:
-        if plumber is not None:
+        if plumber:
             plumber.close()
         pdf.close()
 

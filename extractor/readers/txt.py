@@ -1,11 +1,12 @@
-"""Plain-text reader: detects the encoding (UTF-8, UTF-16, GB18030, Big5) and yields one block per line."""
+"""Plain-text reader: detects the encoding (UTF-8, UTF-16, UTF-32, GB18030, Big5) and yields one block per line."""
 
 from __future__ import annotations
 
 import re
 
 from extractor.document import Block, Document
-from extractor.errors import ReadError
+from extractor.errors import UndecodableText
+from extractor.limits import Budget, current
 
 # Candidates for charset-normalizer once UTF-8 and UTF-16 are ruled out: the Chinese legacy
 # encodings, plus cp1252 so that a stray Western file is not forced into a Chinese codec.
@@ -15,6 +16,13 @@ CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "cp9
 # A file that is valid in one codec except for a few bytes (a cut-off last character, a stray
 # byte) is still read, with U+FFFD for each bad sequence and a warning; more than this is not.
 MAX_REPLACED_PER_MB = 10
+MIN_REPLACED = 4  # one broken multi-byte character can take up to 4 replacement characters
+# Bytes that decode as GB18030 but are not Chinese (Shift-JIS, EUC-KR, EBCDIC...) come out as
+# rare characters: in real Chinese text nearly every ideograph is one of GB2312's 3,755 common
+# ones (level 1). Below this share, with at least MIN_IDEOGRAPHS to judge by, it is not Chinese.
+MIN_COMMON_SHARE = 0.5
+MIN_IDEOGRAPHS = 20
+MOJIBAKE_SAMPLE = 20_000
 
 _LINE = re.compile(r"[^\n]+")
 _NEWLINES = re.compile(r"\r\n?")
@@ -53,6 +61,22 @@ def detect_utf16(data: bytes) -> str | None:
     return None
 
 
+def detect_utf32(data: bytes) -> str | None:
+    """"utf-32-le" / "utf-32-be" for BOM-less UTF-32 text (every fourth byte of a pair of NULs), else None."""
+    sample = data[:4096]
+    sample = sample[: len(sample) // 4 * 4]
+    if len(sample) < 8:
+        return None
+    for codec, zero_at in (("utf-32-le", (2, 3)), ("utf-32-be", (0, 1))):
+        if all(sample[i::4].count(0) == len(sample) // 4 for i in zero_at):
+            try:
+                sample.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return codec
+    return None
+
+
 def _decode_with(data: bytes, codec: str, warnings: list[str]) -> str | None:
     """Decode strictly, or leniently when only a handful of bytes are bad; None if not this codec."""
     try:
@@ -61,14 +85,27 @@ def _decode_with(data: bytes, codec: str, warnings: list[str]) -> str | None:
         pass
     text = data.decode(codec, errors="replace")
     replaced = text.count("\ufffd")
-    if 0 < replaced <= max(1, len(data) * MAX_REPLACED_PER_MB // 1_000_000):
+    if 0 < replaced <= max(MIN_REPLACED, len(data) * MAX_REPLACED_PER_MB // 1_000_000):
         warnings.append(f"{replaced} byte sequence(s) not valid {codec}: shown as U+FFFD")
         return text
     return None
 
 
+def _looks_chinese(text: str) -> bool:
+    """False when the ideographs of ``text`` are mostly rare ones: another encoding read as GB18030."""
+    common = total = 0
+    for ch in text[:MOJIBAKE_SAMPLE]:
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+            total += 1
+            try:
+                common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+            except UnicodeEncodeError:
+                pass
+    return total < MIN_IDEOGRAPHS or common >= MIN_COMMON_SHARE * total
+
+
 def decode_text(data: bytes) -> tuple[str, str, list[str]]:
-    """Return (text, codec, warnings). Raises ReadError (without a path) when nothing fits."""
+    """Return (text, codec, warnings). Raises UndecodableText (without a path) when nothing fits."""
     warnings: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
@@ -77,8 +114,8 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
-        utf16 = detect_utf16(data)
-        candidates = [utf16] if utf16 else []
+        wide = detect_utf32(data) or detect_utf16(data)
+        candidates = [wide] if wide else []
     for codec in candidates:
         text = _decode_with(data, codec, warnings)
         if text is not None:
@@ -96,11 +133,18 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     # Chinese reports first: a text that charset-normalizer could not place may still be GB18030
     # or UTF-8 with a few broken bytes.
     guesses += [c for c in ("gb18030", "utf-8", "big5") if c not in guesses]
+    mojibake = False
     for codec in guesses:
         text = _decode_with(data, codec, warnings)
         if text is not None:
+            if codec == "gb18030" and not _looks_chinese(text):
+                mojibake = True  # another encoding (or UTF-8 with broken bytes) read as GB18030
+                continue
             return text, codec, warnings
-    raise ReadError(None, "cannot decode text: not UTF-8, UTF-16, GB18030 or Big5")
+    if mojibake:
+        raise UndecodableText(None, "cannot decode text: read as GB18030 it is mostly rare characters "
+                                    "(another encoding, e.g. Japanese or Korean: save it as UTF-8)")
+    raise UndecodableText(None, "cannot decode text: not UTF-8, UTF-16, UTF-32, GB18030 or Big5")
 
 
 def normalize_text(text: str) -> str:
@@ -112,11 +156,15 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def read_txt(data: bytes, name: str = "") -> Document:
+def read_txt(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+    budget = budget or current().budget(name)
+    # No codec takes more than 4 bytes a character: past this the text is certainly too long.
+    budget.check_size("max_chars", len(data) // 4, "text is at least {} characters")
     try:
         raw, codec, warnings = decode_text(data)
-    except ReadError as err:
-        raise ReadError(name or None, err.reason) from None
+    except UndecodableText as err:
+        raise UndecodableText(name or None, err.reason) from None
+    budget.check_size("max_chars", len(raw), "text is {} characters")
     text = normalize_text(raw)
     blocks = [Block("line", m.start(), m.end()) for m in _LINE.finditer(text) if not m.group().isspace()]
     return Document(text=text, format="txt", blocks=blocks, encoding=codec, warnings=warnings)
