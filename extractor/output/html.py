@@ -18,6 +18,7 @@ from .html_parts import (
     esc,
     finding_targets,
     missing_fields,
+    page_head,
     render_findings,
     render_key_figures,
     render_legend,
@@ -174,16 +175,8 @@ def render_report(extraction, *, title: str | None = None) -> str:
         source.get("path"), source.get("format"),
         f"{source['pages']} 页" if source.get("pages") else None,
         f"{len(text)} 字", f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None) if x)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(csp(REPORT_JS, REPORT_CSS))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{esc(heading)} · 绩效自评核查</title>
-<style>{REPORT_CSS}</style>
-</head>
+    head = page_head(f"{heading} · 绩效自评核查", REPORT_CSS, csp(REPORT_JS, REPORT_CSS))
+    return f"""{head}
 <body>
 <header class="top">
 <h1>{esc(heading)}</h1>

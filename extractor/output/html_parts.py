@@ -261,3 +261,18 @@ def missing_fields(report: dict) -> str:
         return '<p class="none">没有缺失的字段。</p>'
     return (f'<h3>文中未找到的字段（{len(missing)}）</h3><ul class="missing">'
             + "".join(f"<li><code>{esc(m)}</code></li>" for m in missing) + "</ul>")
+
+
+def page_head(title: str, style: str, policy: str) -> str:
+    """The head every page shares: its charset, a Content-Security-Policy that allows only the
+    page's own script and style (``policy``), no referrer, and the inline style."""
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{esc(title)}</title>
+<style>{style}</style>
+</head>"""

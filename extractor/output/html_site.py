@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .html_assets import INDEX_CSS, INDEX_JS, csp
-from .html_parts import KIND_LABELS, esc
+from .html_parts import KIND_LABELS, esc, page_head
 
 # Index columns: (row key, header, sort type).
 COLUMNS = (("department", "单位", "text"), ("year", "年度", "num"), ("kind", "类型", "text"),
@@ -69,16 +69,8 @@ def render_index(rows: Iterable[Mapping], *, title: str = "绩效自评报告核
         body.append(f'<tr data-i="{i}" data-grade="{esc(row.get("grade") or "")}" '
                     f'data-kind="{esc(row.get("kind") or "")}"{" class=failed" if failed else ""}>{cells}</tr>')
     heads = "".join(f'<th data-type="{t}"><button type="button">{esc(h)}</button></th>' for _, h, t in COLUMNS)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(csp(INDEX_JS, INDEX_CSS))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{esc(title)}</title>
-<style>{INDEX_CSS}</style>
-</head>
+    head = page_head(title, INDEX_CSS, csp(INDEX_JS, INDEX_CSS))
+    return f"""{head}
 <body>
 <header class="top"><h1>{esc(title)}</h1><div class="src">{len(rows)} 份报告</div></header>
 <div class="tools noprint">

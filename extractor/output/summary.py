@@ -14,7 +14,7 @@ def render_summary(result) -> str:
     src = result.source
     hc = r.headcount
     lines = [
-        f"{src.path}  ({src.format}, {src.chars} chars{', %d pages' % src.pages if src.pages else ''})",
+        f"{src.path}  ({src.format}, {src.chars} chars{f', {src.pages} pages' if src.pages else ''})",
         f"  title        {_v(r.title)}",
         f"  department   {_v(r.department)}",
         f"  year / kind  {r.fiscal_year.value if r.fiscal_year else '—'} / {r.kind.value if r.kind else '—'}",
