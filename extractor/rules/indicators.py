@@ -56,6 +56,13 @@ def total_interval(total: Number, finest: int) -> Interval:
     return of_points(total, rounded=total.decimals < finest)
 
 
+def sum_differs(figures: list[Number], total: Number | None, exact: Decimal | None = None) -> str | None:
+    """The parts' sum as found when it cannot be ``total`` within rounding (or ``exact``), else None."""
+    parts, point, finest = sum_points(figures)
+    target = total_interval(total, finest) if total is not None else Interval.exact(exact)
+    return None if parts.meets(target) else f"{point:f}"
+
+
 @rule(code="IND001", name="score-within-max", severity="error")
 def score_within_max(ctx: Context):
     """No indicator scores more than its maximum.
@@ -120,10 +127,9 @@ def indicator_children_sum(ctx: Context):
                     f"指标“{node.name}”的下级指标{label}不全，无法核对{label}之和。",
                     fields=[f"{path}.{kind}"], spans=[parent.span])
                 continue
-            parts, point, finest = sum_points(figures)
-            if parts.meets(total_interval(parent, finest)):
+            found = sum_differs(figures, parent)
+            if found is None:
                 continue
-            found = f"{point:f}"
             yield ctx.finding(
                 f"指标“{node.name}”的下级指标{label}之和为{found}分，与其{label}{show_number(parent)}分不符。",
                 fields=[f"{path}.{kind}", f"{path}.children"],
@@ -168,11 +174,10 @@ def indicator_max_total(ctx: Context):
         yield ctx.not_checkable(f"一级指标分值之和无法核对：{why}。", fields=["report.indicators"],
                                 spans=[m.span for m in maxima if m is not None])
         return
-    parts, point, finest = sum_points(maxima)
-    target = total_interval(full, finest) if full is not None else Interval.exact(value)
-    if parts.meets(target):
+    found = sum_differs(maxima, full, value)
+    if found is None:
         return
-    expected, found = f"{value:f}", f"{point:f}"
+    expected = f"{value:f}"
     yield ctx.finding(
         f"一级指标分值之和为{found}分，与满分{expected}分不符。",
         fields=["report.indicators", "report.max_score"], spans=[span, *(m.span for m in maxima)],
@@ -206,10 +211,9 @@ def indicator_score_total(ctx: Context):
         yield ctx.not_checkable(f"一级指标得分之和无法核对：{why}。", fields=["report.indicators"],
                                 spans=[s.span for s in scores if s is not None])
         return
-    parts, point, finest = sum_points(scores)
-    if parts.meets(total_interval(total, finest)):
+    found = sum_differs(scores, total)
+    if found is None:
         return
-    found = f"{point:f}"
     yield ctx.finding(
         f"一级指标得分之和为{found}分，与总分{show_number(total)}分不符。",
         fields=["report.indicators", "report.total_score"], spans=[total.span, *(s.span for s in scores)],
