@@ -252,6 +252,13 @@ def test_encrypted_zip_member(tmp_path):
     assert one_line(err.value).endswith("encrypted zip archive")
 
 
+def test_zip_needing_an_unknown_version_to_extract_is_corrupt():
+    data = bytearray(docx(para("正文")))  # found by bench/fuzz.py: zipfile raised NotImplementedError
+    struct.pack_into("<H", data, data.index(b"PK\x01\x02") + 6, 148)  # "needs zip 14.8"
+    with pytest.raises(CorruptFile):
+        read_bytes(bytes(data), name="future.docx")
+
+
 def test_external_entities_and_dtds_are_never_loaded(tmp_path):
     secret = write(tmp_path, "secret.txt", b"TOPSECRET-42")
     prologs = [
@@ -319,6 +326,14 @@ def test_100_mb_single_line_txt_is_refused_fast_and_read_fast_when_allowed(tmp_p
     doc = read(path, limits=Limits(max_chars=2**27))
     assert len(doc.text) == path.stat().st_size and len(doc.blocks) == 1
     assert time.monotonic() - started < 10
+
+
+def test_single_line_web_page_over_the_text_limit_is_refused_before_collapsing_it():
+    page = b"<html><body><p>" + b"a1 " * (12 * 2**20) + b"</p></body></html>"  # 36 MB, 24 million kept
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded) as err:
+        read_bytes(page, name="one-line.html")
+    assert err.value.limit == "max_chars" and time.monotonic() - started < 3  # 6 s to collapse it first
 
 
 def test_extraction_of_one_long_line_is_linear():

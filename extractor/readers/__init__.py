@@ -103,6 +103,12 @@ def _zip_directory(data: bytes) -> tuple[int, int] | None:
     return members, size
 
 
+# What zipfile raises for a damaged archive (NotImplementedError: a "version needed to extract"
+# it does not know; struct.error: a record cut short).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+              struct.error)
+
+
 # A central directory entry is 46 bytes plus its name (Word's are ~30 characters): a directory
 # this many bytes per allowed member is too big to be honest about its member count.
 _DIRECTORY_BYTES_PER_MEMBER = 512
@@ -125,7 +131,7 @@ def _sniff_zip(data: bytes, name: str, budget: Budget) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         # A truncated .docx has lost its central directory but still shows its part names.
         if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:4096]:
             raise CorruptFile(name or None, "not a valid .docx (corrupt zip)") from None
@@ -163,7 +169,7 @@ def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
         return _sniff_ole2(data, name)
     if _is_pdf(head):
         return "pdf"
-    if not head.strip(b"\x00") and not data.strip(b"\x00"):
+    if head.count(0) == len(head) and data.count(0) == len(data):
         raise EmptyFile(name or None, "only NUL bytes (a zero-filled file)")
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         codec: str | None = "utf-32"

@@ -79,12 +79,12 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget:
 
 def _read_parts(data: bytes, name: str, budget: Budget) -> tuple[bytes, bytes | None]:
     """Check the archive against zip-bomb limits, then inflate document.xml (and styles.xml)."""
-    from extractor.readers import check_zip_directory
+    from extractor.readers import ZIP_ERRORS, check_zip_directory
 
     check_zip_directory(data, budget)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         raise _corrupt(name) from None
     with archive:
         infos = archive.infolist()

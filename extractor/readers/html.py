@@ -215,6 +215,7 @@ def _check_markup(markup: str, budget: Budget) -> None:
 # -- one walk for the text sizes ------------------------------------------------------------------
 
 _WHITESPACE = str.maketrans("", "", " \t\n\r\f")
+_COLLAPSIBLE = str.maketrans("", "", " \t\n\r\f\xa0")
 _MEASURED_TAGS = frozenset(("td", "th", "h1", "h2", "h3"))
 
 
@@ -386,6 +387,9 @@ class _Renderer:
         self.measure, self.budget, self.warnings = measure, budget, warnings
         self.fragments: list[str] = []
         self.kind = "paragraph"
+        # Characters that white-space collapsing keeps, counted as the text nodes come: a page
+        # over max_chars is refused before a huge paragraph is collapsed.
+        self.kept, self.max_chars = 0, budget.limits.max_chars
 
     def flush(self) -> None:
         if self.fragments:
@@ -405,7 +409,11 @@ class _Renderer:
                     self.flush()
                 continue
             if tag == "-text":
-                self.fragments.append(node.text_content or "")
+                text = node.text_content or ""
+                self.kept += len(text.translate(_COLLAPSIBLE))
+                if self.kept > self.max_chars:
+                    raise self.budget.exceeded("max_chars", f"text is over {self.max_chars:,} characters")
+                self.fragments.append(text)
                 continue
             if tag is None or tag.startswith("-"):  # comments, doctype
                 continue
