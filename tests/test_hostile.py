@@ -441,7 +441,7 @@ def test_hostile_html_is_read_or_refused_in_bounded_time(tmp_path, kind):
         read(write(tmp_path, "page.html", HOSTILE_PAGES[kind]))
     except LimitExceeded as err:
         assert err.limit in ("max_nesting", "max_elements")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
 
 
 # -- the CLI: exit 2 and one line for each new kind ---------------------------------------------------------------

@@ -52,7 +52,7 @@ MIN_TITLE_CHARS, MAX_TITLE_CHARS = 4, 200
 SHORT_FORM_CHARS = 100
 # Rowspans and colspans may mark at most this many grid positions of one table; past it,
 # spans are ignored (a tiny table claiming rowspan=1000 colspan=100 in every cell).
-MAX_SPANNED_CELLS = 1_000_000
+MAX_SPANNED_CELLS = 200_000
 # Pages with fewer tags than this are parsed without the nesting estimate: lexbor's worst case
 # on them is a fraction of a second.
 SCAN_ABOVE_TAGS = 20_000
