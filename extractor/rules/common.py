@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import regex
 
@@ -14,8 +14,13 @@ from .interval import Interval, of_figure
 
 
 def quantize(value: Decimal, decimals: int) -> Decimal:
-    """``value`` rounded half-up to ``decimals`` places, as reports round."""
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    """``value`` rounded half-up to ``decimals`` places, as reports round.
+
+    The precision is set to what the value needs: a figure too long for the default 28 digits
+    (garbage in an OCR'd table) is shown as it is, never an exception."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() + decimals + 2) if value.is_finite() else ctx.prec
+        return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def show_money(yuan: Decimal, unit: str, decimals: int) -> str:
