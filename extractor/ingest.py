@@ -165,13 +165,14 @@ def _looks_like_document(path: str) -> bool:
     directory is at its end; plain text under such a name (code, CSV, logs) is not a document.
     """
     from .errors import ReadError
-    from .readers import DEFAULT_MAX_BYTES, SNIFF_BYTES, sniff
+    from .limits import current
+    from .readers import SNIFF_BYTES, sniff
 
     try:
         with open(path, "rb") as fh:
             data = fh.read(SNIFF_BYTES)
             if data.startswith(b"PK"):
-                data += fh.read(DEFAULT_MAX_BYTES)
+                data += fh.read(current().max_bytes)
         return bool(data) and sniff(data, path) != "txt"
     except (OSError, ReadError):
         return False
@@ -187,8 +188,9 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     "dask" (``scheduler``: a Dask scheduler address or a ``distributed.Client``). A progress
     bar is drawn on a terminal unless ``quiet``; ``progress`` forces it on or off.
     """
-    from .readers import DEFAULT_MAX_BYTES
+    from .limits import current
 
+    max_bytes = current().max_bytes  # the limit in force (EXTRACTOR_MAX_BYTES reaches the workers too)
     started = time.monotonic()
     conn = store.connect(db)
     tool_version, patterns_version = versions()
@@ -239,10 +241,10 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                 if not document_name and not _looks_like_document(path):
                     settle(path, None)  # images, archives, code: not hashed, not stored
                     continue
-                if info.st_size > DEFAULT_MAX_BYTES:
+                if info.st_size > max_bytes:
                     sha = _hash_file(path)
                     failure = _error_result(sha, info.st_size, "limit-exceeded",
-                                            f"file is {info.st_size} bytes (limit {DEFAULT_MAX_BYTES})")
+                                            f"file is {info.st_size} bytes (limit {max_bytes})")
                 else:
                     sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             except OSError as exc:
