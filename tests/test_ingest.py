@@ -147,7 +147,7 @@ def test_size_limit_is_an_error_for_documents_and_no_concern_for_other_files(tmp
     folder.mkdir()
     shutil.copy(SAMPLES / "qinghe-whg-2022.txt", folder / "big.txt")
     (folder / "video.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(4096))
-    monkeypatch.setattr("extractor.readers.DEFAULT_MAX_BYTES", 1000)
+    monkeypatch.setenv("EXTRACTOR_MAX_BYTES", "1000")  # the limit in force, in the parent and its workers
     db = tmp_path / "r.sqlite"
     summary = ingest([folder], db, workers=1, quiet=True)
     assert (summary.errors, summary.ignored) == (1, 1)
