@@ -40,6 +40,10 @@ class Context:
         return cls(value=value, raw=self.document.text[s:e], span=(s, e),
                    page=self.document.page_at(s), pattern=pattern, **extra)
 
+    def folded_range(self, value: Grounded) -> tuple[int, int]:
+        """Where a grounded value stands in the folded view."""
+        return self.folded.to_folded(value.span[0]), self.folded.to_folded(value.span[1])
+
     def matches(self, field_name: str):
         """(pattern, match) for every match of every pattern of a field, best pattern first."""
         for pat in self.patterns.for_field(field_name):

@@ -12,6 +12,7 @@ from .common import Context, compiled
 DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
 DEFAULT_YEAR_WINDOW = 6000  # without a title, a year is looked for in the opening only
 DEFAULT_STRUCTURE_WINDOW = 3000
+DEFAULT_LABEL_WINDOW = 20000  # a form's or cover page's labels stand in the opening
 _SENTENCE_END = compile_regex(r"[。;!?]")
 _YEAR_IN_TITLE = compile_regex(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)")
 _CHROME = compile_regex(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
@@ -123,10 +124,18 @@ def _trim_name(name: str, suffixes) -> str | None:
 
 
 def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
+    """The reporting unit, from the strongest evidence to the weakest: a form's label, the
+    title, a bare name beside the title, a paragraph that opens with the name."""
+    suffixes = sorted(ctx.patterns.words["department"]["suffixes"], key=len, reverse=True)
+    found = _department_from_label(ctx, suffixes)
+    if found is None and title is not None:
+        found = _department_from_title(ctx, title, suffixes) or _department_beside_title(ctx, title, suffixes)
+    return found or _department_opening_paragraph(ctx, suffixes)
+
+
+def _department_from_label(ctx: Context, suffixes) -> Grounded | None:
+    """部门(单位)名称 XXX / 实施单位 | XXX on a form or cover page (主管部门 only as a last resort)."""
     words = ctx.patterns.words["department"]
-    suffixes = sorted(words["suffixes"], key=len, reverse=True)
-    text = ctx.text
-    # 1. a label on a form or cover page: 部门(单位)名称 XXX / 实施单位 | XXX
     labels = [w for w in words["labels"] if w != "主管部门"]
     # a form's label is followed by a separator (colon, cell border or space), not by running text
     # (labels that end in 名称 or a colon need none: 部门(单位)名称长沙市…)
@@ -135,68 +144,79 @@ def extract_department(ctx: Context, title: Grounded | None) -> Grounded | None:
     named = [w for w in labels if w.endswith(("名称", ":"))]
     label_re = compiled(label_alternation(named) + r"[ ]?[:|]?[ ]?" + name + "|"
                         + label_alternation([w for w in labels if w not in named]) + tail)
+    text = ctx.text
     for pref in (label_re, compiled(r"主管部门" + tail)):
-        for m in pref.finditer(text, 0, min(len(text), 20000)):
+        for m in pref.finditer(text, 0, min(len(text), DEFAULT_LABEL_WINDOW)):
             raw = m.group("name")
-            name = _trim_name(raw, suffixes)
-            if name and not name.endswith(("部门", "单位")) and not name.startswith(("及", "和", "与", "的", "本", "各")):
-                s = m.start("name") + raw.index(name[:2]) if name[:2] in raw else m.start("name")
-                return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.label")
-    # 2. the title: what stands before the year, or between the year and the report type
-    if title is not None:
-        ts, te = title.span
-        folded_start = ctx.folded.to_folded(ts)
-        folded_end = ctx.folded.to_folded(te)
-        seg = text[folded_start:folded_end]
-        y = _YEAR_IN_TITLE.search(seg)
-        kinds = [w for ws in ctx.patterns.words["kind"].values() for w in ws] + ["绩效", "整体支出", "项目支出", "预算", "决算"]
-        candidates = []
-        if y and y.start() > 0:
-            candidates.append((0, y.start()))
-        if y:
-            after = y.end()
-            stop = min([i for k in kinds if (i := seg.find(k, after)) >= 0] or [len(seg)])
-            candidates.append((after, stop))
-        else:
-            # no year to split on: the name ends where the first fiscal term begins
-            from ..segment import first_fiscal_term
+            found = _trim_name(raw, suffixes)
+            if found and not found.endswith(("部门", "单位")) and not found.startswith(("及", "和", "与", "的", "本", "各")):
+                s = m.start("name") + raw.index(found[:2]) if found[:2] in raw else m.start("name")
+                return ctx.ground(s, s + len(found), fold_name(found), Grounded, "department.label")
+    return None
 
-            stop = first_fiscal_term(seg)
-            if stop is None:
-                stop = min([i for k in kinds if (i := seg.find(k)) >= 0] or [len(seg)])
-            candidates.append((0, stop))
-        for a, b in candidates:
-            raw = seg[a:b]
-            lead = len(raw) - len(raw.lstrip(" \n|"))
-            word = _LEADING_WORDS.match(raw[lead:])
-            if word:  # "关于某局…的报告": the name starts after the preposition
-                lead += word.end()
-            name = _trim_name(raw[lead:].strip(" \n|"), suffixes)
-            if name:
-                s = folded_start + a + lead
-                # the name may contain layout breaks: extend over them
-                e = s
-                count = 0
-                while e < folded_start + b and count < len(name):
-                    if not text[e].isspace():
-                        count += 1
-                    e += 1
-                return _fuller_name(ctx, s, e) or ctx.ground(s, e, fold_name(text[s:e]), Grounded, "department.title")
-        # 3. a bare unit name on a line of its own next to the title
-        a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
-        before = text.rfind("\n", 0, max(0, a - 1))
-        prev_lines = text[max(0, before - 200) : a].split("\n")[-4:]
-        next_lines = text[b : b + 200].split("\n")[:4]
-        for line in next_lines + prev_lines[::-1]:
-            name = line.strip(" |")
-            if 3 <= len(name) <= 30 and _trim_name(name, suffixes) == name and _HAN_NAME.fullmatch(name):
-                s = text.find(name, max(0, before - 200), b + 200)
-                if s >= 0:
-                    return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.beside_title")
-    # 4. a paragraph that opens with the unit's name: "XX中心系省人民政府直接管理的…"
+
+def _department_from_title(ctx: Context, title: Grounded, suffixes) -> Grounded | None:
+    """What stands before the year, or between the year and the report type."""
+    text = ctx.text
+    folded_start, folded_end = ctx.folded_range(title)
+    seg = text[folded_start:folded_end]
+    y = _YEAR_IN_TITLE.search(seg)
+    kinds = [w for ws in ctx.patterns.words["kind"].values() for w in ws] + ["绩效", "整体支出", "项目支出", "预算", "决算"]
+    candidates = []
+    if y and y.start() > 0:
+        candidates.append((0, y.start()))
+    if y:
+        after = y.end()
+        stop = min([i for k in kinds if (i := seg.find(k, after)) >= 0] or [len(seg)])
+        candidates.append((after, stop))
+    else:
+        # no year to split on: the name ends where the first fiscal term begins
+        from ..segment import first_fiscal_term
+
+        stop = first_fiscal_term(seg)
+        if stop is None:
+            stop = min([i for k in kinds if (i := seg.find(k)) >= 0] or [len(seg)])
+        candidates.append((0, stop))
+    for a, b in candidates:
+        raw = seg[a:b]
+        lead = len(raw) - len(raw.lstrip(" \n|"))
+        word = _LEADING_WORDS.match(raw[lead:])
+        if word:  # "关于某局…的报告": the name starts after the preposition
+            lead += word.end()
+        name = _trim_name(raw[lead:].strip(" \n|"), suffixes)
+        if name:
+            s = folded_start + a + lead
+            # the name may contain layout breaks: extend over them
+            e, count = s, 0
+            while e < folded_start + b and count < len(name):
+                if not text[e].isspace():
+                    count += 1
+                e += 1
+            return _fuller_name(ctx, s, e) or ctx.ground(s, e, fold_name(text[s:e]), Grounded, "department.title")
+    return None
+
+
+def _department_beside_title(ctx: Context, title: Grounded, suffixes) -> Grounded | None:
+    """A bare unit name on a line of its own just after or before the title."""
+    text = ctx.text
+    a, b = ctx.folded_range(title)
+    before = text.rfind("\n", 0, max(0, a - 1))
+    prev_lines = text[max(0, before - 200) : a].split("\n")[-4:]
+    next_lines = text[b : b + 200].split("\n")[:4]
+    for line in next_lines + prev_lines[::-1]:
+        name = line.strip(" |")
+        if 3 <= len(name) <= 30 and _trim_name(name, suffixes) == name and _HAN_NAME.fullmatch(name):
+            s = text.find(name, max(0, before - 200), b + 200)
+            if s >= 0:
+                return ctx.ground(s, s + len(name), fold_name(name), Grounded, "department.beside_title")
+    return None
+
+
+def _department_opening_paragraph(ctx: Context, suffixes) -> Grounded | None:
+    """A paragraph that opens with the unit's name: "XX中心系省人民政府直接管理的…"."""
     suffix_alt = "|".join(regex.escape(x) for x in suffixes)
     m = compiled(r"(?:^|\n)[ ]*(?P<name>[一-龥()]{2,28}?(?:" + suffix_alt + r"))"
-                 + label_alternation(words["predicates"])).search(text)
+                 + label_alternation(ctx.patterns.words["department"]["predicates"])).search(ctx.text)
     # a unit's own name is specific ("仁寿县慈航镇小学校"), not a generic body ("区委区政府")
     if (m and len(m.group("name")) >= 5 and not m.group("name").startswith(("本", "我", "该", "其"))
             and not _GENERIC_BODY.match(m.group("name"))):
@@ -228,7 +248,7 @@ def _fuller_name(ctx: Context, s: int, e: int) -> Grounded | None:
 def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
     text = ctx.text
     if title is not None:
-        a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
+        a, b = ctx.folded_range(title)
         m = _YEAR_IN_TITLE.search(text, a, b)
         if m:
             g = "year" if m.group("year") else "year2"
@@ -245,7 +265,7 @@ def extract_kind(ctx: Context, title: Grounded | None) -> Grounded | None:
     kinds: dict[str, list[str]] = ctx.patterns.words["kind"]
     text = ctx.text
     if title is not None:
-        a, b = ctx.folded.to_folded(title.span[0]), ctx.folded.to_folded(title.span[1])
+        a, b = ctx.folded_range(title)
         seg = text[a:b]
         squashed = seg.replace(" ", "").replace("\n", "")
         for kind, ws in kinds.items():
