@@ -42,7 +42,6 @@ def _tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer(dictionary=str(FISCAL_TERMS))
-    tok.tmp_dir = None
     return tok, frozenset(line.split()[0] for line in Path(FISCAL_TERMS).read_text(encoding="utf-8").splitlines()
                           if line.strip())
 

@@ -166,8 +166,5 @@ def choose(values: list[tuple[int, Grounded]]) -> Grounded | None:
     return top[0]
 
 
-def same_value(a: Decimal, b: Decimal, tol: Decimal) -> bool:
-    return abs(a - b) <= tol
-
-
-__all__ = ["Context", "money_from", "share_from", "count_from", "number_from", "choose", "compiled"]
+__all__ = ["Context", "choose", "compiled", "count_from", "lines_with_offsets", "money_from", "number_from",
+           "share_from", "split_cells"]
