@@ -80,7 +80,8 @@ def _is_carryover(name: str) -> bool:
 def extract_revenue(ctx: Context) -> Revenue:
     rev = Revenue(total=_pick(ctx, "revenue.total"))
     if rev.total is not None:
-        rev.items = [i for i in _items_after(ctx, rev.total) if not _is_carryover(i.name) and i.name != "本年收入"]
+        subtotals = ctx.patterns.words["revenue"]["subtotals"]
+        rev.items = [i for i in _items_after(ctx, rev.total) if not _is_carryover(i.name) and i.name not in subtotals]
     return rev
 
 
