@@ -142,6 +142,7 @@ def cmd_extract(args) -> int:
 
 def cmd_verify(args) -> int:
     from . import extract
+    from .model import dump
     from .output.text import render_findings
     from .rules import selected_rules
 
@@ -155,7 +156,7 @@ def cmd_verify(args) -> int:
         result = extract(path, select=args.select, ignore=args.ignore)
         if args.json:
             for f in result.findings:
-                print(json.dumps({"path": path, **f.model_dump(mode="json")}, ensure_ascii=False))
+                print(json.dumps({"path": path, **dump(f)}, ensure_ascii=False))
         else:
             print(render_findings(result.findings, result.document, path))
         return EXIT_FINDINGS if result.errors else EXIT_OK

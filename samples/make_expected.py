@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from extractor import extract  # noqa: E402
+from extractor.model import dump  # noqa: E402
 
 FORMATS = (".txt", ".docx", ".pdf", ".html")
 
@@ -25,7 +26,7 @@ def sample_files() -> list[Path]:
 def expected_for(path: Path) -> dict:
     result = extract(path, verify=False)
     return {"source": {"format": result.source.format, "pages": result.source.pages},
-            "report": result.report.model_dump(mode="json")}
+            "report": dump(result.report)}
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractor import extract_text
-from extractor.model import Finding
+from extractor.model import Finding, dump
 from extractor.output.html import highlight, page_name, render_index, render_report, write_site
 from extractor.output.html_parts import collect_values
 
@@ -109,7 +109,7 @@ def _seed():
 def test_report_page_marks_every_value_with_its_path_value_and_pattern():
     ex = _seed()
     page = render_report(ex)
-    values = collect_values(ex.report.model_dump(mode="json"))
+    values = collect_values(dump(ex.report))
     assert any(v.path == "report.revenue.total" and v.display == "1451600 元" for v in values)
     tips = [html.unescape(t) for t in re.findall(r'data-tip="([^"]*)"', page)]
     for v in values:
@@ -205,7 +205,7 @@ def _store(db, path):
 
     ex = extract(path)
     record = to_json(ex)
-    report, findings = ex.report.model_dump(mode="json"), [f.model_dump(mode="json") for f in ex.findings]
+    report, findings = dump(ex.report), dump(ex.findings)
     conn = connect(db)
     common = {"tool_version": "test", "patterns_version": "test"}
     write_document(conn, {"sha256": ex.source.sha256, "format": "txt", "status": "ok", "record": record,

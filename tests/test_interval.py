@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal, localcontext
 
 import pytest
@@ -49,7 +50,7 @@ def test_money_in_yuan_and_other_units():
 
 
 def test_approximate_money_only_says_some_amount():
-    m = wan("200").model_copy(update={"approx": True})
+    m = replace(wan("200"), approx=True)
     assert of_figure(m) == Interval(D(0), INFINITY)
 
 

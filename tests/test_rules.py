@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 _spec = importlib.util.spec_from_file_location("rules_fixture_build", FIXTURES / "build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
-Snippet, BASE, base_report, with_value = build.Snippet, build.BASE, build.base_report, build.with_value
+Snippet, BASE, base_report, with_value, record = build.Snippet, build.BASE, build.base_report, build.with_value, build.record
 D = Decimal
 
 
@@ -61,14 +61,14 @@ def base(**changes) -> tuple[Report, Document]:
 
 def moved(ground: Callable, value) -> Callable:
     """A grounded value as the report wrote it, with its value changed (the span stays)."""
-    return lambda g: ground(g).model_copy(update={"value": value})
+    return lambda g: replace(ground(g), value=value)
 
 
 def doc_case(name: str, year: int = 2023) -> tuple[Report, Document]:
     """A fixture text as a self-evaluation of ``year`` (the year as its title writes it)."""
     g = Snippet((FIXTURES / name).read_text(encoding="utf-8"))
-    return Report(fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year))),
-                  kind=g.word("部门整体支出").model_copy(update={"value": "department_overall"})), g.document()
+    return record(fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year))),
+                  kind=replace(g.word("部门整体支出"), value="department_overall")), g.document()
 
 
 # ---- sums --------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def two_items_fall_short():
 @case("SUM001", "ok")
 def total_includes_opening_carryover():
     g = Snippet("收入总计330.50万元，其中财政拨款收入300.25万元、其他收入20.25万元，年初结转和结余10.00万元。")
-    r = Report(revenue={"total": g.money("330.50万元"),
+    r = record(revenue={"total": g.money("330.50万元"),
                         "items": [g.item("财政拨款收入", "300.25万元"), g.item("其他收入", "20.25万元")]},
                carryover={"start": g.money("10.00万元")})
     return r, g.document()
@@ -100,7 +100,7 @@ def total_includes_opening_carryover():
 @case("SUM001", "info")
 def lone_item_is_part_of_total():
     g = Snippet("收入总计320.50万元，其中财政拨款收入300.25万元。")
-    return Report(revenue={"total": g.money("320.50万元"), "items": [g.item("财政拨款收入", "300.25万元")]}), None
+    return record(revenue={"total": g.money("320.50万元"), "items": [g.item("财政拨款收入", "300.25万元")]}), None
 
 
 @case("SUM002", "fires")
@@ -111,7 +111,7 @@ def project_spending_changed():
 @case("SUM002", "ok")
 def only_basic_spending_stated():
     g = Snippet("支出决算总额为145.16万元。其中基本支出132.4万元，占支出决算总额的91.21%。")
-    return Report(expenditure={"total": g.money("145.16万元"),
+    return record(expenditure={"total": g.money("145.16万元"),
                                "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), g.document()
 
 
@@ -123,7 +123,7 @@ def function_class_changed():
 @case("SUM003", "ok")
 def function_parts_within_rounding():
     g = Snippet("支出总额145.16万元：一般公共服务106.45万元，社会保障和就业33.54万元，住房保障5.17万元。")
-    return Report(expenditure={"total": g.money("145.16万元"), "by_function": [
+    return record(expenditure={"total": g.money("145.16万元"), "by_function": [
         g.item("一般公共服务", "106.45万元"), g.item("社会保障和就业", "33.54万元"), g.item("住房保障", "5.17万元")]}), None
 
 
@@ -135,7 +135,7 @@ def closing_carryover_changed():
 @case("SUM004", "ok")
 def totals_labelled_zongji_hold_the_carryovers():
     g = Snippet("收入总计330.50万元，年初结转和结余10.00万元；支出总计330.50万元，其中年末结转和结余12.20万元。")
-    r = Report(revenue={"total": g.money("330.50万元")}, expenditure={"total": g.money("330.50万元", after="支出总计")},
+    r = record(revenue={"total": g.money("330.50万元")}, expenditure={"total": g.money("330.50万元", after="支出总计")},
                carryover={"start": g.money("10.00万元"), "end": g.money("12.20万元")})
     return r, g.document()
 
@@ -155,19 +155,19 @@ def basic_share_one_point_off():
 @case("SHR001", "ok")
 def seed_share_at_two_decimals():
     g = Snippet("支出决算总额为145.16万元。基本支出132.4万元，占91.21%。")
-    return Report(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
+    return record(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
 
 
 @case("SHR001", "ok")
 def seed_share_at_one_decimal():
     g = Snippet("支出决算总额为145.16万元。基本支出132.4万元，占91.2%。")
-    return Report(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.2%")]}), None
+    return record(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.2%")]}), None
 
 
 @case("SHR001", "info")
 def share_without_total():
     g = Snippet("基本支出132.4万元，占91.21%。")
-    return Report(expenditure={"by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
+    return record(expenditure={"by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
 
 
 @case("SHR002", "fires")
@@ -178,7 +178,7 @@ def function_shares_make_101():
 @case("SHR002", "ok")
 def shares_of_a_partial_list():
     g = Snippet("支出总额318.30万元，其中基本支出250.10万元，占78.57%。")
-    return Report(expenditure={"total": g.money("318.30万元"),
+    return record(expenditure={"total": g.money("318.30万元"),
                                "by_type": [g.item("基本支出", "250.10万元", "78.57%")]}), None
 
 
@@ -207,7 +207,7 @@ def in_service_categories_exceed():
 @case("HC002", "info")
 def lone_establishment_category():
     g = Snippet("编制人数5人，其中行政编制3人。")
-    return Report(headcount={"authorized": g.count("5人"), "authorized_breakdown": [g.part("行政编制", "3人")]}), None
+    return record(headcount={"authorized": g.count("5人"), "authorized_breakdown": [g.part("行政编制", "3人")]}), None
 
 
 @case("HC002", "ok")
@@ -223,7 +223,7 @@ def more_on_establishment_than_posts():
 @case("HC003", "ok")
 def seconded_staff_are_not_on_the_establishment():
     g = Snippet("编制人数3人，其中行政编制3人；年末实有人数7人，其中在职人员4人（3个行政编、1个挂职人员），退休人员3人。")
-    return Report(headcount={
+    return record(headcount={
         "authorized": g.count("3人"), "authorized_breakdown": [g.part("行政编制", "3人")],
         "actual": g.count("7人"), "in_service": g.count("4人"), "retired": g.count("3人", after="退休人员"),
         # the seed writes the count before the category: 3个行政编、1个挂职人员
@@ -255,7 +255,7 @@ def child_score_changed():
 def rounded_parent_over_finer_children():
     g = Snippet("产出（25分）：数量（8.33分）质量（8.33分）时效（8.33分）")
     kids = [g.indicator(n, "8.33分", None, level=2) for n in ("数量", "质量", "时效")]
-    return Report(indicators=[g.indicator("产出", "25分", None, children=kids)]), None
+    return record(indicators=[g.indicator("产出", "25分", None, children=kids)]), None
 
 
 @case("IND002", "info")
@@ -271,7 +271,7 @@ def maxima_make_110():
 @case("IND003", "fires")
 def full_mark_only_in_the_text():
     r, doc = base(indicators__3__max=moved(lambda g: g.number("20分", after="效益"), D(30)))
-    return r.model_copy(update={"max_score": None}), doc
+    return replace(r, max_score=None), doc
 
 
 @case("IND003", "ok")
@@ -282,7 +282,7 @@ def maxima_make_100():
 @case("IND003", "info")
 def full_mark_unknown():
     r, _ = base()
-    return r.model_copy(update={"max_score": None}), None
+    return replace(r, max_score=None), None
 
 
 @case("IND004", "fires")
@@ -310,21 +310,21 @@ def grade_one_band_high():
 @case("GRD001", "ok")
 def grade_by_default_bands():
     r, doc = base()
-    return r.model_copy(update={"grade_bands": None}), doc
+    return replace(r, grade_bands=None), doc
 
 
 @case("GRD001", "fires")
 def score_in_a_gap_between_bands():
     r, doc = base(total_score=moved(lambda g: g.number("91.5分"), D("89.5")))
     bands = [Band(grade="优", min=D(90), max=None), Band(grade="良", min=D(80), max=D(89), max_inclusive=True)]
-    return r.model_copy(update={"grade_bands": GradeBands(source="report", bands=bands)}), doc
+    return replace(r, grade_bands=GradeBands(source="report", bands=bands)), doc
 
 
 @case("GRD002", "fires")
 def bands_overlap_at_90():
     r, doc = base()
     bands = [Band(grade="优", min=D(90), max=None), Band(grade="良", min=D(80), max=D(90), max_inclusive=True)]
-    return r.model_copy(update={"grade_bands": GradeBands(source="report", bands=bands, span=r.grade_bands.span)}), doc
+    return replace(r, grade_bands=GradeBands(source="report", bands=bands, span=r.grade_bands.span)), doc
 
 
 @case("GRD002", "ok")
@@ -338,7 +338,7 @@ def _restated(extra: str, key: str, make) -> tuple[Report, Document]:
     g = Snippet(BASE + extra)
     r = base_report(g)
     chosen = {"revenue.total": r.revenue.total, "total_score": r.total_score, "grade": r.grade}[key]
-    return r.model_copy(update={"candidates": {key: [chosen, make(g)]}}), g.document()
+    return replace(r, candidates={key: [chosen, make(g)]}), g.document()
 
 
 @case("RST001", "fires")
@@ -366,7 +366,7 @@ def grade_restated_differently():
 def total_stated_twice_differently_left_empty():
     report, doc = _restated("收入总计 | 321.50\n", "revenue.total",
                             lambda g: g.money("321.50", after="收入总计 | ", unit="万元"))
-    return report.model_copy(update={"revenue": report.revenue.model_copy(update={"total": None})}), doc
+    return replace(report, revenue=replace(report.revenue, total=None)), doc
 
 
 @case("RST002", "ok")
@@ -401,13 +401,13 @@ for _code in ("DOC001", "DOC002", "DOC003", "DOC004"):
 @case("DOC001", "info")
 def evaluative_year_without_fiscal_year():
     r, doc = doc_case("DOC001-fires.txt")
-    return r.model_copy(update={"fiscal_year": None}), doc
+    return replace(r, fiscal_year=None), doc
 
 
 @case("DOC004", "ok")
 def budget_disclosure_published_in_advance():
     r, doc = doc_case("DOC004-fires.txt")
-    return r.model_copy(update={"kind": r.kind.model_copy(update={"value": "other"})}), doc
+    return replace(r, kind=replace(r.kind, value="other")), doc
 
 
 # ---- the tests ---------------------------------------------------------------------------

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
-from ..model import SCHEMA_VERSION
+from ..model import SCHEMA_VERSION, dump
 
 
 def to_dict(extraction, *, with_text: bool = False) -> dict:
     out = {
         "schema_version": SCHEMA_VERSION,
-        "source": extraction.source.model_dump(mode="json"),
-        "report": extraction.report.model_dump(mode="json"),
-        "findings": [f.model_dump(mode="json") for f in extraction.findings],
+        "source": dump(extraction.source),
+        "report": dump(extraction.report),
+        "findings": dump(extraction.findings),
     }
     if with_text:
         out["text"] = extraction.document.text
