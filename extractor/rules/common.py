@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-import regex
-
 from ..document import Document
 from ..model import Grounded, Item, Money, Number, Report
 from ..numbers import UNIT_FACTORS
+from ..patterns import compile_regex
 from .interval import Interval, of_figure
 
 
@@ -46,8 +45,9 @@ def show_number(n: Number, suffix: str = "") -> str:
 # 年初结转和结余 and 支出总计 holds 年末结转和结余; 本年收入(合计) and 支出决算总额 hold
 # neither. 收入合计 is either (a budget statement's 收入合计 holds 上年结转): unknown.
 DEFAULT_LABEL_WINDOW = 16
-_HOLDS_CARRY = {"revenue": regex.compile(r"总计|总收入"), "expenditure": regex.compile(r"总计")}
-_NO_CARRY = {"revenue": regex.compile(r"本年"), "expenditure": regex.compile(r"本年|决算")}
+_HOLDS_CARRY = {"revenue": compile_regex(r"总计|总收入"), "expenditure": compile_regex(r"总计")}
+_CLAUSE_END = compile_regex(r"[。；;\n]")
+_NO_CARRY = {"revenue": compile_regex(r"本年"), "expenditure": compile_regex(r"本年|决算")}
 
 
 def label_before(document: Document | None, g: Grounded, window: int = DEFAULT_LABEL_WINDOW) -> str:
@@ -55,7 +55,7 @@ def label_before(document: Document | None, g: Grounded, window: int = DEFAULT_L
     if document is None:
         return ""
     start = g.span[0]
-    return regex.split(r"[。；;\n]", document.text[max(0, start - window) : start])[-1]
+    return _CLAUSE_END.split(document.text[max(0, start - window) : start])[-1]
 
 
 def holds_carry(document: Document | None, total: Grounded | None, side: str) -> bool | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..patterns import compile_regex
 from .registry import Context, rule
 
 # ---- years --------------------------------------------------------------------------------
@@ -19,16 +20,16 @@ from .registry import Context, rule
 # 体系", "X年度…评分表". Years elsewhere (a notice dated the next year, a comparison with the
 # previous one) are legitimate and never looked at.
 # A date (2024年3月) is not a year that names a period; the phrase ends at the next year.
-_YEAR = regex.compile(
+_YEAR = compile_regex(
     r"(?<!\d)(?P<year>20\d{2})[ ]?年(?![ ]?\d{1,2}[ ]?月)度?(?P<tail>(?:(?!20\d{2})[^,，。；;:：!?！？\n]){0,24})"
 )
-_EVALUATIVE = regex.compile(r"部门整体支出|单位整体支出|整体支出绩效|绩效评价|绩效自评|自评报告|评价指标体系|评分表")
-_COMPARISON = regex.compile(r"(?:较|比|与|同比|相比|对比|上年|上一年|去年|往年|历年|截至|截止)[^,，。；;\n]{0,4}$")
-_PLANNING = regex.compile(r"目标|计划|预算编制|预算安排|申报|编制")
+_EVALUATIVE = compile_regex(r"部门整体支出|单位整体支出|整体支出绩效|绩效评价|绩效自评|自评报告|评价指标体系|评分表")
+_COMPARISON = compile_regex(r"(?:较|比|与|同比|相比|对比|上年|上一年|去年|往年|历年|截至|截止)[^,，。；;\n]{0,4}$")
+_PLANNING = compile_regex(r"目标|计划|预算编制|预算安排|申报|编制")
 # The evaluation is carried out in the following year, so a notice or the work itself is
 # named by that year: 关于开展2024年…绩效自评工作的通知 in a report on 2023.
-_LAUNCH_BEFORE = regex.compile(r"(?:开展|关于|组织|启动|做好)[ ]?$")
-_WORK = regex.compile(r"工作|通知")
+_LAUNCH_BEFORE = compile_regex(r"(?:开展|关于|组织|启动|做好)[ ]?$")
+_WORK = compile_regex(r"工作|通知")
 DEFAULT_LOOKBEHIND = 8
 
 
@@ -87,7 +88,7 @@ def year_contradicts_fiscal_year(ctx: Context):
 
 # ---- publication date ---------------------------------------------------------------------
 
-_PUBLISHED = regex.compile(
+_PUBLISHED = compile_regex(
     r"(?P<label>公开时间|公开日期|发布时间|发布日期|报告日期|填报日期|成文日期)[ ]?[:]?[ ]?"
     r"(?P<date>(?P<year>20\d{2})[ ]?(?:年|-|/|\.)[ ]?(?P<month>\d{1,2})(?:[ ]?(?:月|-|/|\.)[ ]?\d{1,2}日?)?)"
 )
@@ -136,7 +137,7 @@ def published_before_year_end(ctx: Context):
 # Template text left unfilled. Runs of x/X/× stand for a name or a number (xxx单位, 20xx年,
 # ××局); a bracketed field name stands for itself ([单位名称], folded from 【单位名称】).
 # A run of x inside a Latin word (Excel, xlsx) is not a placeholder.
-_PLACEHOLDER = regex.compile(
+_PLACEHOLDER = compile_regex(
     r"20[xX×]{2}(?![A-Za-z])"
     r"|(?<![A-Za-z])(?:[xX]{2,}|[×✕╳]{2,})(?![A-Za-z])"
     r"|\[[^\]\n]{0,4}(?:名称|单位|部门|日期|时间|金额|年度)\]"
@@ -187,11 +188,11 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Markers at the start of a line, outermost first. A marker resets the counts of every
 # level below it, so each list is judged within its parent section.
 _LEVELS = (
-    regex.compile(r"^[ \t]*(?P<m>(?P<n>[一二三四五六七八九十]{1,3})[ ]?[、.])(?!\d)", regex.M),
-    regex.compile(r"^[ \t]*(?P<m>\((?P<n>[一二三四五六七八九十]{1,3})\))", regex.M),
-    regex.compile(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[ ]?(?:、|\.(?!\d)))", regex.M),
-    regex.compile(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))", regex.M),
-    regex.compile(rf"^[ \t]*(?P<m>(?P<n>[{_CIRCLED}]))", regex.M),
+    compile_regex(r"^[ \t]*(?P<m>(?P<n>[一二三四五六七八九十]{1,3})[ ]?[、.])(?!\d)", regex.M),
+    compile_regex(r"^[ \t]*(?P<m>\((?P<n>[一二三四五六七八九十]{1,3})\))", regex.M),
+    compile_regex(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[ ]?(?:、|\.(?!\d)))", regex.M),
+    compile_regex(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))", regex.M),
+    compile_regex(rf"^[ \t]*(?P<m>(?P<n>[{_CIRCLED}]))", regex.M),
 )
 # A jump of more than this many numbers is not a gap in a list but a line that merely
 # starts with a number.

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-import regex
-
 from ..model import Indicator, Number
+from ..patterns import compile_regex
 from .common import show_number
 from .interval import Interval, of_points
 from .registry import Context, rule
 
 KINDS = {"max": "分值", "score": "得分"}
 # A report that scores out of 100 says so in one of these ways (the folded view is searched).
-FULL_MARK_100 = regex.compile(r"百分制|(?:满分|总分)(?:值)?(?:为|是)?\s*100\s*分")
+FULL_MARK_100 = compile_regex(r"百分制|(?:满分|总分)(?:值)?(?:为|是)?\s*100\s*分")
 
 
 def walk(nodes: list[Indicator], path: str = "report.indicators") -> Iterator[tuple[str, Indicator]]:
