@@ -186,14 +186,17 @@ def _around(text: str, s: int, e: int, width: int = 10) -> str:
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Markers at the start of a line, outermost first. A marker resets the counts of every
-# level below it, so each list is judged within its parent section.
-_LEVELS = (
-    compile_regex(r"^[ \t]*(?P<m>(?P<n>[一二三四五六七八九十]{1,3})[ ]?[、.])(?!\d)", regex.M),
-    compile_regex(r"^[ \t]*(?P<m>\((?P<n>[一二三四五六七八九十]{1,3})\))", regex.M),
-    compile_regex(r"^[ \t]*(?P<m>(?P<n>\d{1,2})[ ]?(?:、|\.(?!\d)))", regex.M),
-    compile_regex(r"^[ \t]*(?P<m>\((?P<n>\d{1,2})\))", regex.M),
-    compile_regex(rf"^[ \t]*(?P<m>(?P<n>[{_CIRCLED}]))", regex.M),
+# level below it, so each list is judged within its parent section. The levels start with
+# different characters, so one alternation finds them all in a single pass; the group that
+# matched (l0 … l4) is the level.
+_LEVEL_PATTERNS = (
+    r"(?P<m0>(?P<n0>[一二三四五六七八九十]{1,3})[ ]?[、.])(?!\d)",
+    r"(?P<m1>\((?P<n1>[一二三四五六七八九十]{1,3})\))",
+    r"(?P<m2>(?P<n2>\d{1,2})[ ]?(?:、|\.(?!\d)))",
+    r"(?P<m3>\((?P<n3>\d{1,2})\))",
+    rf"(?P<m4>(?P<n4>[{_CIRCLED}]))",
 )
+_MARKER = compile_regex(r"^[ \t]*(?:" + "|".join(_LEVEL_PATTERNS) + ")", regex.M)
 # A jump of more than this many numbers is not a gap in a list but a line that merely
 # starts with a number.
 DEFAULT_MAX_GAP = 3
@@ -229,7 +232,7 @@ def show_marker(level: int, n: int) -> str:
     return f"{n}." if level == 2 else f"（{n}）"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Marker:
     level: int
     n: int
@@ -239,16 +242,16 @@ class Marker:
 
 def markers(text: str) -> Iterator[Marker]:
     """Section markers at line starts, in text order (table rows are skipped)."""
-    found: list[Marker] = []
-    for level, pattern in enumerate(_LEVELS):
-        for m in pattern.finditer(text):
-            line_end = text.find("\n", m.end())
-            if " | " in text[m.start() : line_end if line_end >= 0 else len(text)]:
-                continue
-            n = _number(level, m.group("n"))
-            if n is not None and n > 0:
-                found.append(Marker(level, n, m.start("m"), m.end("m")))
-    yield from sorted(found, key=lambda k: k.start)
+    for m in _MARKER.finditer(text):
+        group = m.lastgroup  # m0 … m4: the outer group closes last
+        level = int(group[1])
+        start, end = m.span(group)
+        line_end = text.find("\n", end)
+        if " | " in text[start : line_end if line_end >= 0 else len(text)]:
+            continue
+        n = _number(level, text[m.start(level * 2 + 2) : m.end(level * 2 + 2)])
+        if n is not None and n > 0:
+            yield Marker(level, n, start, end)
 
 
 @rule(code="DOC003", name="numbering-gap", severity="warning")

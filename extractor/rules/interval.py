@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
 
 from ..model import Count, Grounded, Money, Number
 from ..numbers import UNIT_FACTORS, half_unit
@@ -22,16 +22,10 @@ INFINITY = Decimal("Infinity")
 HUNDRED = Decimal(100)
 
 
-def _down(op):
-    with localcontext() as ctx:
-        ctx.prec, ctx.rounding = PRECISION, ROUND_FLOOR
-        return op()
-
-
-def _up(op):
-    with localcontext() as ctx:
-        ctx.prec, ctx.rounding = PRECISION, ROUND_CEILING
-        return op()
+# Two fixed contexts whose methods (add, multiply, divide) round every result outwards; one
+# object each, not a localcontext per operation.
+_DOWN = Context(prec=PRECISION, rounding=ROUND_FLOOR)
+_UP = Context(prec=PRECISION, rounding=ROUND_CEILING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +46,7 @@ class Interval:
 
     @classmethod
     def around(cls, value: Decimal, half: Decimal) -> Interval:
-        return cls(_down(lambda: value - half), _up(lambda: value + half))
+        return cls(_DOWN.subtract(value, half), _UP.add(value, half))
 
     @classmethod
     def total(cls, parts: Iterable[Interval]) -> Interval:
@@ -62,7 +56,7 @@ class Interval:
         return acc
 
     def __add__(self, other: Interval) -> Interval:
-        return Interval(_down(lambda: self.lo + other.lo), _up(lambda: self.hi + other.hi))
+        return Interval(_DOWN.add(self.lo, other.lo), _UP.add(self.hi, other.hi))
 
     def __neg__(self) -> Interval:
         return Interval(-self.hi, -self.lo)
@@ -74,17 +68,20 @@ class Interval:
         """Multiply by a non-negative exact constant (e.g. 100 to turn a ratio into percent)."""
         if k < 0:
             raise ValueError("scale by a negative constant")
-        return Interval(_down(lambda: self.lo * k), _up(lambda: self.hi * k))
+        return Interval(_DOWN.multiply(self.lo, k), _UP.multiply(self.hi, k))
 
     def __truediv__(self, other: Interval) -> Interval | None:
         """The quotient, or None when the divisor's interval holds zero (no bound exists)."""
         if other.lo <= 0 <= other.hi:
             return None
+        if self.lo >= 0 and other.lo > 0 and not (self.hi.is_infinite() and other.hi.is_infinite()):
+            # the usual case, a part of a positive total: the corners are known
+            return Interval(_DOWN.divide(self.lo, other.hi), _UP.divide(self.hi, other.lo))
         pairs = [(a, b) for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
         # inf / inf has no value; with a finite divisor range the other corners decide.
         pairs = [(a, b) for a, b in pairs if not (a.is_infinite() and b.is_infinite())]
-        lo = min(_down(lambda a=a, b=b: a / b) for a, b in pairs)
-        hi = max(_up(lambda a=a, b=b: a / b) for a, b in pairs)
+        lo = min(_DOWN.divide(a, b) for a, b in pairs)
+        hi = max(_UP.divide(a, b) for a, b in pairs)
         return Interval(lo, hi)
 
     def meets(self, other: Interval) -> bool:
