@@ -224,25 +224,41 @@ def _department_opening_paragraph(ctx: Context, suffixes) -> Grounded | None:
     return None
 
 
-_ADMIN_PREFIX = r"(?:中共)?(?:[一-龥]{2,7}?(?:省|市|自治区|自治州|地区|县|区|州|盟|旗))+"
+_ADMIN_PREFIX = compile_regex(r"(?:中共)?(?:[一-龥]{2,7}?(?:省|市|自治区|自治州|地区|县|区|州|盟|旗))+")
+MAX_PREFIX_CHARS = 60
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fa5"  # [一-龥], as in the patterns
 
 
 def _fuller_name(ctx: Context, s: int, e: int) -> Grounded | None:
     """Titles often shorten the unit's name; prefer its full form stated in the text
-    ("浔阳区委老干部局" -> "中共九江市浔阳区委老干部局")."""
-    short = ctx.text[s:e]
+    ("浔阳区委老干部局" -> "中共九江市浔阳区委老干部局").
+
+    The full form is the short name preceded by administrative divisions that start a run
+    of Chinese characters: the whole run before the name must be the prefix. Found with
+    ``str.find`` and one fixed pattern, not a pattern made from the name, so nothing is
+    compiled per document."""
+    text = ctx.text
+    short = text[s:e]
     if "\n" in short or " " in short:
         return None
-    m = compile_regex(r"(?<![一-龥])(?P<prefix>" + _ADMIN_PREFIX + r")" + regex.escape(short)).search(ctx.text)
-    if not m:
-        return None
-    # the lookbehind cannot see sentence words glued on: "…共1个,即中共九江市…"
-    start = m.start()
-    while ctx.text[start] in "即为是系及和与的由在" and start < m.start("prefix") + len(m.group("prefix")) - 2:
-        start += 1
-    if m.end() - start - len(short) < 2:
-        return None
-    return ctx.ground(start, m.end(), fold_name(ctx.text[start : m.end()]), Grounded, "department.full_name")
+    at = text.find(short)
+    while at >= 0:
+        start = at
+        while start > 0 and at - start < MAX_PREFIX_CHARS and _is_han(text[start - 1]):
+            start -= 1
+        if start < at and not (start > 0 and _is_han(text[start - 1])) and _ADMIN_PREFIX.fullmatch(text, start, at):
+            # a sentence word glued on before the prefix: "…共1个,即中共九江市…"
+            while text[start] in "即为是系及和与的由在" and start < at - 2:
+                start += 1
+            if at + len(short) - start - len(short) >= 2:
+                end = at + len(short)
+                return ctx.ground(start, end, fold_name(text[start:end]), Grounded, "department.full_name")
+            return None
+        at = text.find(short, at + 1)
+    return None
 
 
 def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
