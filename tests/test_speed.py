@@ -84,6 +84,23 @@ def test_a_second_extraction_parses_no_regex(monkeypatch):
     assert parsed == []
 
 
+def test_another_report_compiles_no_pattern_of_its_own(monkeypatch):
+    # nothing is compiled from a document's own words (a unit's name, an indicator's): the
+    # compiled set stays that of the patterns, and the on-disk cache does not grow per report
+    text = ("某某区委机关事务服务中心2023年度部门整体支出绩效自评报告\n"
+            "中共示例市某某区委机关事务服务中心是区委直属单位。\n产出指标（40分）：该指标得分38分。\n")
+    extract_text(text)
+    main = pytest.importorskip("regex._main")
+    if not hasattr(main, "_parse_pattern"):
+        pytest.skip("this regex version parses elsewhere")
+    parsed = []
+    original = main._parse_pattern
+    monkeypatch.setattr(main, "_parse_pattern", lambda *a: parsed.append(a[0].string) or original(*a))
+    result = extract_text(text.replace("某某区", "另一区").replace("机关事务服务中心", "档案馆"))
+    assert result.report.department.value == "中共示例市另一区委档案馆"
+    assert parsed == []
+
+
 def test_the_text_is_folded_once_per_extraction(monkeypatch):
     built = []
 
