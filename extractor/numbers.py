@@ -36,6 +36,8 @@ class Number:
 def parse_arabic(text: str) -> Number | None:
     """``"1,451,600.5"`` -> Number(1451600.5, 1). None when ``text`` is not a plain number."""
     t = text.strip().replace(" ", "")
+    if t.isascii() and t.isdigit():  # the common case, a whole number: no pattern needed
+        return Number(Decimal(t), 0)
     if not _ARABIC.fullmatch(t):
         return None
     plain = t.replace(",", "")

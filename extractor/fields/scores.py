@@ -7,6 +7,7 @@ from decimal import Decimal
 import regex
 
 from ..model import Band, GradeBands, Grounded, Indicator, Number
+from ..numbers import parse_arabic
 from ..patterns import compile_regex, label_alternation
 from .common import Context, choose, compiled, lines_with_offsets, number_from, split_cells
 
@@ -172,8 +173,6 @@ def _cell_number(ctx: Context, cell, pattern_id: str) -> Number | None:
     m = _CELL_NUM.match(text)
     if not m:
         return None
-    from ..numbers import parse_arabic
-
     num = parse_arabic(m.group("num"))
     if num is None:
         return None
