@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     ve.add_argument("--json", action="store_true", help="print findings as JSON Lines")
     _limit_flags(ve)
 
+    sub.add_parser("schema", help="print the JSON Schema of one `extract --json` object (for creating tables)")
+
     ru = sub.add_parser("rules", help="list the rule catalogue, or print one rule's documentation")
     ru.add_argument("code", nargs="?")
 
@@ -257,10 +259,18 @@ def cmd_audit(args) -> int:
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
+def cmd_schema(args) -> int:
+    from .schema import output_schema
+
+    print(json.dumps(output_schema(), ensure_ascii=False, indent=1))
+    return EXIT_OK
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
-               "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit}[args.command]
+               "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit,
+               "schema": cmd_schema}[args.command]
     from .limits import LimitsError, use
 
     try:

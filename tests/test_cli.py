@@ -34,6 +34,27 @@ def test_extract_json_one_object(capsys):
     assert d["text"][s:e] == d["report"]["total_score"]["raw"]
 
 
+def test_schema_describes_the_extract_output_and_the_output_fits_it(capsys):
+    from pydantic import ValidationError
+
+    from extractor.schema import load_output
+
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and set(schema["required"]) == {"schema_version", "source", "report", "findings"}
+    money = schema["$defs"]["Money"]
+    assert money["properties"]["value"]["type"] == "string" and money["additionalProperties"] is False
+    for path in sorted((ROOT / "samples").glob("*.*")):
+        if path.suffix in (".txt", ".docx", ".pdf", ".html"):
+            code, out, _ = run(capsys, "extract", str(path), "--json", "--with-text")
+            loaded = load_output(json.loads(out))
+            assert loaded["report"].fiscal_year.value in (2022, 2023), path
+    broken = json.loads(out)
+    broken["report"]["total_score"]["value"] = "ninety"
+    with pytest.raises(ValidationError):
+        load_output(broken)
+
+
 def test_extract_several_files_gives_json_lines(capsys):
     code, out, _ = run(capsys, "extract", str(SEED_TXT), str(SEED_PDF), "--json")
     lines = out.strip().split("\n")
