@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
@@ -77,16 +78,23 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget:
     return b"".join(chunks)
 
 
-def _read_parts(data: bytes, name: str, budget: Budget) -> tuple[bytes, bytes | None]:
-    """Check the archive against zip-bomb limits, then inflate document.xml (and styles.xml)."""
-    from extractor.readers import ZIP_ERRORS, check_zip_directory
+def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
+    from extractor.readers import ZIP_ERRORS
 
-    check_zip_directory(data, budget)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS:
         raise _corrupt(name) from None
-    with archive:
+
+
+def _read_parts(data: bytes, name: str, budget: Budget) -> tuple[bytes, Callable[[], bytes | None]]:
+    """Check the archive against zip-bomb limits, then inflate document.xml. styles.xml (often
+    ten times its size, and needed only for a paragraph style not named by its id) comes as a
+    function that inflates it when called."""
+    from extractor.readers import check_zip_directory
+
+    check_zip_directory(data, budget)
+    with _open_zip(data, name) as archive:
         infos = archive.infolist()
         budget.check_size("max_zip_members", len(infos), "zip archive has {} members")
         budget.check_size("max_zip_bytes", sum(info.file_size for info in infos),
@@ -98,19 +106,24 @@ def _read_parts(data: bytes, name: str, budget: Budget) -> tuple[bytes, bytes | 
         styles = find_member(names, STYLES_PART)
         try:
             xml = _inflate(archive, archive.getinfo(document), DOCUMENT_PART, budget)
-            style_xml = None
-            if styles is not None:
-                try:
-                    style_xml = _inflate(archive, archive.getinfo(styles), STYLES_PART, budget)
-                except (LimitExceeded, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
-                        NotImplementedError, RuntimeError):
-                    style_xml = None  # broken or oversized styles only cost heading detection
         except RuntimeError as err:  # zipfile's "password required for extraction"
             if "encrypted" in str(err) or "password" in str(err):
                 raise EncryptedFile(name or None, "encrypted zip archive") from None
             raise _corrupt(name) from None
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
             raise _corrupt(name) from None
+
+    def style_xml() -> bytes | None:
+        if styles is None:
+            return None
+        from extractor.readers import ZIP_ERRORS
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as again:
+                return _inflate(again, again.getinfo(styles), STYLES_PART, budget)
+        except (LimitExceeded, zlib.error, RuntimeError, KeyError, *ZIP_ERRORS):
+            return None  # broken or oversized styles only cost heading detection
+
     return xml, style_xml
 
 
@@ -123,10 +136,24 @@ def _kind_of_style_name(name: str) -> str | None:
     return None
 
 
+def _child(el, tag: str):
+    """The first child of ``el`` with ``tag`` (``el.find(tag)`` without ElementPath's overhead)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
+# How far up from a w:t the fast path looks for its paragraph (w:t, w:r, a hyperlink or an
+# insertion, the paragraph); a deeper w:t sends the paragraph to the general walk.
+_FAST_MAX_DEPTH = 8
+_HIDDEN_OFF = ("0", "false", "off")
+
+
 class _Walker:
     """Turns the body of document.xml into lines and tables on a TextBuilder."""
 
-    def __init__(self, ns: str, style_xml: bytes | None = None, name: str = "", budget: Budget | None = None) -> None:
+    def __init__(self, ns: str, style_xml=None, name: str = "", budget: Budget | None = None) -> None:
         w = f"{{{ns}}}"
         self.P, self.TBL, self.TR, self.TC = w + "p", w + "tbl", w + "tr", w + "tc"
         self.T, self.TAB, self.BR, self.CR = w + "t", w + "tab", w + "br", w + "cr"
@@ -143,6 +170,13 @@ class _Walker:
                                      "tblGrid", "trPr", "tcPr", "sectPr", "footnoteReference",
                                      "endnoteReference", "commentReference", "sdtPr", "sdtEndPr")}
         self.ALT, self.FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Fallback"
+        # What a character element of a run stands for (w:t stands for its text).
+        self.CHARS = {self.T: None, self.TAB: "\t", self.PTAB: "\t", self.BR: "\n", self.CR: "\n",
+                      self.NO_BREAK_HYPHEN: "-"}
+        # The fast path of paragraph_text sees these and the characters; the walk is not read
+        # into below one of them.
+        self.OPAQUE = self.SKIP | set(self.CHARS)
+        self.FAST_TAGS = {*self.CHARS, self.P, self.TBL, self.ALT, self.VANISH}
         self.w = w
         self._style_xml, self._name = style_xml, name
         self._styles: dict[str, tuple[str, str | None, int | None]] | None = None
@@ -152,12 +186,14 @@ class _Walker:
     @property
     def styles(self) -> dict[str, tuple[str, str | None, int | None]]:
         """Style id -> (name, based-on id, outline level), parsed on first need: styles.xml is
-        often ten times the size of the text, and most headings are found by their id alone."""
+        often ten times the size of the text, and most headings are found by their id alone.
+        ``style_xml`` may be a function that inflates it, called only then."""
         if self._styles is None:
             root = None
-            if self._style_xml:
+            style_xml = self._style_xml() if callable(self._style_xml) else self._style_xml
+            if style_xml:
                 try:
-                    root = _parse_xml(self._style_xml, self._name, STYLES_PART)
+                    root = _parse_xml(style_xml, self._name, STYLES_PART)
                 except (CorruptFile, LimitExceeded):
                     root = None  # broken styles only cost us heading detection
             self._styles = self._read_styles(root)
@@ -183,13 +219,13 @@ class _Walker:
         return styles
 
     def paragraph_kind(self, p) -> str:
-        ppr = p.find(self.PPR)
+        ppr = _child(p, self.PPR)
         if ppr is None:
             return "paragraph"
-        outline = ppr.find(self.OUTLINE)
+        outline = _child(ppr, self.OUTLINE)
         if outline is not None and (outline.get(self.VAL) or "").isdigit() and int(outline.get(self.VAL)) < 9:
             return "heading"
-        style = ppr.find(self.PSTYLE)
+        style = _child(ppr, self.PSTYLE)
         sid = style.get(self.VAL) if style is not None else None
         if sid:
             direct = _kind_of_style_name(sid)  # "Title", "Heading1": no need for styles.xml
@@ -210,8 +246,51 @@ class _Walker:
     # -- text inside a paragraph -------------------------------------------------------------
 
     def paragraph_text(self, p, depth: int = 0) -> str:
+        text = self._fast_paragraph_text(p)
+        if text is not None:
+            return text
         out: list[str] = []
         self._collect(p, out, depth)
+        return "".join(out)
+
+    def _fast_paragraph_text(self, p) -> str | None:
+        """The paragraph's text from its character elements alone, in document order, or None
+        when the general walk is needed (a hidden run, a text box, a nested table, alternate
+        content, or characters nested deeper than a run inside a hyperlink or an insertion).
+
+        Gives what ``_collect`` gives: a character element counts unless an element between it
+        and the paragraph is skipped (deleted text, field codes, properties) or is itself a
+        character element (``_collect`` reads no further into those).
+        """
+        chars, opaque, fast = self.CHARS, self.OPAQUE, self.FAST_TAGS
+        out: list[str] = []
+        # Every descendant, filtered here: lxml builds a tag matcher per call when given tags,
+        # which costs more than looking at a paragraph's few elements.
+        for el in p.iterdescendants():
+            tag = el.tag
+            if tag not in fast:
+                continue
+            if tag == self.VANISH:
+                rpr = el.getparent()
+                if rpr.tag == self.RPR and rpr.getparent().tag == self.R:
+                    return None  # maybe a hidden run
+                continue
+            parent = el.getparent()
+            for _ in range(_FAST_MAX_DEPTH):
+                if parent is p:
+                    break
+                if parent.tag in opaque:
+                    parent = None  # inside what the walk skips or does not read into
+                    break
+                parent = parent.getparent()
+            else:
+                return None
+            if parent is None:
+                continue
+            if tag not in chars:
+                return None  # a paragraph, table or alternate content inside this paragraph
+            ch = chars[tag]
+            out.append((el.text or "") if ch is None else ch)
         return "".join(out)
 
     def _collect(self, el, out: list[str], depth: int) -> None:
@@ -222,9 +301,9 @@ class _Walker:
             if tag == self.T:
                 out.append(child.text or "")
             elif tag == self.R:
-                rpr = child.find(self.RPR)
-                vanish = rpr.find(self.VANISH) if rpr is not None else None
-                if vanish is None or vanish.get(self.VAL) in ("0", "false", "off"):
+                rpr = _child(child, self.RPR)
+                vanish = _child(rpr, self.VANISH) if rpr is not None else None
+                if vanish is None or vanish.get(self.VAL) in _HIDDEN_OFF:
                     self._collect(child, out, depth)
             elif tag in (self.TAB, self.PTAB):
                 out.append("\t")
@@ -253,14 +332,14 @@ class _Walker:
             if child.tag == self.TR:
                 yield child
             elif child.tag in (self.SDT, self.CUSTOM_XML):
-                yield from self._rows(child.find(self.SDT_CONTENT) if child.tag == self.SDT else child)
+                yield from self._rows(_child(child, self.SDT_CONTENT) if child.tag == self.SDT else child)
 
     def _cells(self, tr):
         for child in tr:
             if child.tag == self.TC:
                 yield child
             elif child.tag in (self.SDT, self.CUSTOM_XML):
-                inner = child.find(self.SDT_CONTENT) if child.tag == self.SDT else child
+                inner = _child(child, self.SDT_CONTENT) if child.tag == self.SDT else child
                 if inner is not None:
                     yield from self._cells(inner)
 
@@ -285,20 +364,22 @@ class _Walker:
         return [self.cell_text(tc, depth) for tr in self._rows(tbl) for tc in self._cells(tr)]
 
     def _int_val(self, parent, tag: str, default: int) -> int:
-        el = parent.find(tag) if parent is not None else None
+        el = _child(parent, tag) if parent is not None else None
         value = el.get(self.VAL) if el is not None else None
         return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else default
 
     def table(self, tbl) -> None:
         rows: list[list[Cell]] = []
         for tr in self._rows(tbl):
-            col = self._int_val(tr.find(self.TRPR), self.GRID_BEFORE, 0)
+            col = self._int_val(_child(tr, self.TRPR), self.GRID_BEFORE, 0)
             cells: list[Cell] = []
             for tc in self._cells(tr):
-                tcpr = tc.find(self.TCPR)
-                span = self._int_val(tcpr, self.GRID_SPAN, 1)
-                vmerge = tcpr.find(self.VMERGE) if tcpr is not None else None
-                hmerge = tcpr.find(self.HMERGE) if tcpr is not None else None
+                tcpr = _child(tc, self.TCPR)
+                if tcpr is None:
+                    span, vmerge, hmerge = 1, None, None
+                else:
+                    span = self._int_val(tcpr, self.GRID_SPAN, 1)
+                    vmerge, hmerge = _child(tcpr, self.VMERGE), _child(tcpr, self.HMERGE)
                 if hmerge is not None and hmerge.get(self.VAL) != "restart":
                     col += span  # legacy horizontal merge: the merged cell appears once
                     continue
@@ -321,7 +402,7 @@ class _Walker:
             elif tag == self.TBL:
                 self.table(child)
             elif tag == self.SDT:
-                content = child.find(self.SDT_CONTENT)
+                content = _child(child, self.SDT_CONTENT)
                 if content is not None:
                     self.walk(content)
             elif tag == self.CUSTOM_XML:
