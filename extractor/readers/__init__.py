@@ -126,19 +126,28 @@ def check_zip_directory(data: bytes, budget: Budget) -> None:
         raise budget.exceeded("max_zip_members", f"zip directory of {size:,} bytes lists more members than allowed")
 
 
-def _sniff_zip(data: bytes, name: str, budget: Budget) -> str:
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def _docx_archive(data: bytes, name: str, budget: Budget) -> zipfile.ZipFile:
+    """The open zip archive of a .docx (the caller closes it); raises what sniff raises for a zip."""
     check_zip_directory(data, budget)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS:
         # A truncated .docx has lost its central directory but still shows its part names.
         if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:4096]:
             raise CorruptFile(name or None, "not a valid .docx (corrupt zip)") from None
         raise CorruptFile(name or None, "corrupt zip archive") from None
-    if any(n.lower() == "word/document.xml" for n in names):
-        return "docx"
+    if any(n.lower() == "word/document.xml" for n in archive.namelist()):
+        return archive
+    archive.close()
     raise CorruptFile(name or None, "zip archive without word/document.xml: not a Word document")
+
+
+def _sniff_zip(data: bytes, name: str, budget: Budget) -> str:
+    _docx_archive(data, name, budget).close()
+    return "docx"
 
 
 def _sniff_ole2(data: bytes, name: str) -> str:
@@ -163,7 +172,7 @@ def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
     from extractor.readers.txt import detect_utf16, detect_utf32
 
     head = data[:SNIFF_BYTES]
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
+    if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(data, name, (limits or current()).budget(name))
     if head.startswith(OLE2_MAGIC):
         return _sniff_ole2(data, name)
@@ -195,7 +204,7 @@ def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
     return "txt"
 
 
-def _dispatch(fmt: str, data: bytes, name: str, budget: Budget) -> Document:
+def _dispatch(fmt: str, data: bytes, name: str, budget: Budget, archive: zipfile.ZipFile | None = None) -> Document:
     if fmt == "txt":
         from extractor.readers.txt import read_txt
 
@@ -203,7 +212,7 @@ def _dispatch(fmt: str, data: bytes, name: str, budget: Budget) -> Document:
     if fmt == "docx":
         from extractor.readers.docx import read_docx
 
-        return read_docx(data, name, budget=budget)
+        return read_docx(data, name, budget=budget, archive=archive)
     if fmt == "pdf":
         from extractor.readers.pdf import read_pdf
 
@@ -234,9 +243,13 @@ def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_byte
     budget.check_size("max_bytes", len(data), "file is {} bytes")
     if not data:
         raise EmptyFile(label or None, "empty file")
-    fmt = sniff(data, label, limits=budget.limits)
+    archive = None
+    if data.startswith(_ZIP_MAGIC):  # what sniff tests first; the docx reader takes the open archive
+        archive, fmt = _docx_archive(data, label, budget), "docx"
+    else:
+        fmt = sniff(data, label, limits=budget.limits)
     try:
-        document = _dispatch(fmt, data, label, budget)
+        document = _dispatch(fmt, data, label, budget, archive)
     except ReadError:
         raise
     except MemoryError:
@@ -246,6 +259,9 @@ def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_byte
     except Exception as err:  # a parser's own bug or surprise must not stop a batch
         detail = str(err).splitlines()[0] if str(err) else ""
         raise CorruptFile(label or None, f"cannot read as {fmt}: {type(err).__name__}: {detail}".rstrip(": ")) from err
+    finally:
+        if archive is not None:
+            archive.close()
     budget.check_size("max_chars", len(document.text), "text is {} characters")
     document.format = fmt
     document.path = path
@@ -292,7 +308,11 @@ def read(path: str | os.PathLike[str], *, max_bytes: int | None = None, limits: 
         if info.st_size == 0:
             raise EmptyFile(name, "empty file")
         with open(fd, "rb", closefd=False) as f:
-            data = f.read(limits.max_bytes + 1)  # it may have grown since: read_bytes checks again
+            # As much as fstat says, then the rest up to the limit if it has grown since (read_bytes
+            # checks again): asking for the limit at once would allocate the limit's worth of bytes.
+            data = f.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += f.read(limits.max_bytes + 1 - len(data))
     except OSError as err:
         raise ReadError(name, f"cannot read: {err.strerror or err}") from None
     finally:

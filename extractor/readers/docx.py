@@ -87,14 +87,18 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
         raise _corrupt(name) from None
 
 
-def _read_parts(data: bytes, name: str, budget: Budget) -> tuple[bytes, Callable[[], bytes | None]]:
+def _read_parts(data: bytes, name: str, budget: Budget,
+                archive: zipfile.ZipFile | None = None) -> tuple[bytes, Callable[[], bytes | None]]:
     """Check the archive against zip-bomb limits, then inflate document.xml. styles.xml (often
     ten times its size, and needed only for a paragraph style not named by its id) comes as a
-    function that inflates it when called."""
+    function that inflates it when called. ``archive``: ``data`` already opened, by the sniffer
+    after its checks of the zip directory."""
     from extractor.readers import check_zip_directory
 
-    check_zip_directory(data, budget)
-    with _open_zip(data, name) as archive:
+    if archive is None:
+        check_zip_directory(data, budget)
+        archive = _open_zip(data, name)
+    with archive:
         infos = archive.infolist()
         budget.check_size("max_zip_members", len(infos), "zip archive has {} members")
         budget.check_size("max_zip_bytes", sum(info.file_size for info in infos),
@@ -349,12 +353,14 @@ class _Walker:
         return join_fragments(fragments)
 
     def _cell_fragments(self, container, fragments: list[str], depth: int) -> None:
+        P, TBL, NESTED = self.P, self.TBL, (self.SDT, self.SDT_CONTENT, self.CUSTOM_XML)
         for child in container:
-            if child.tag == self.P:
+            tag = child.tag
+            if tag == P:
                 fragments.append(self.paragraph_text(child, depth))
-            elif child.tag == self.TBL:
+            elif tag == TBL:
                 fragments.extend(self.cell_texts_flat(child, depth + 1))
-            elif child.tag in (self.SDT, self.SDT_CONTENT, self.CUSTOM_XML):
+            elif tag in NESTED:
                 self._cell_fragments(child, fragments, depth)
 
     def cell_texts_flat(self, tbl, depth: int) -> list[str]:
@@ -368,22 +374,39 @@ class _Walker:
         value = el.get(self.VAL) if el is not None else None
         return int(value) if value and value.isdigit() and 0 < int(value) < 1000 else default
 
+    def _cell_props(self, tcpr) -> tuple[int, str | None, str | None]:
+        """(grid span, vMerge value, hMerge value) of a cell's properties; a merge value is
+        "restart" for a merge's first cell, None where the cell has no such merge."""
+        span = vmerge = hmerge = None
+        for el in tcpr:
+            tag = el.tag
+            if tag == self.GRID_SPAN:
+                if span is None:
+                    span = el
+            elif tag == self.VMERGE:
+                if vmerge is None:
+                    vmerge = el
+            elif tag == self.HMERGE:
+                if hmerge is None:
+                    hmerge = el
+        value = span.get(self.VAL) if span is not None else None
+        return (int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1,
+                None if vmerge is None else (vmerge.get(self.VAL) or ""),
+                None if hmerge is None else (hmerge.get(self.VAL) or ""))
+
     def table(self, tbl) -> None:
         rows: list[list[Cell]] = []
+        TCPR = self.TCPR
         for tr in self._rows(tbl):
             col = self._int_val(_child(tr, self.TRPR), self.GRID_BEFORE, 0)
             cells: list[Cell] = []
             for tc in self._cells(tr):
-                tcpr = _child(tc, self.TCPR)
-                if tcpr is None:
-                    span, vmerge, hmerge = 1, None, None
-                else:
-                    span = self._int_val(tcpr, self.GRID_SPAN, 1)
-                    vmerge, hmerge = _child(tcpr, self.VMERGE), _child(tcpr, self.HMERGE)
-                if hmerge is not None and hmerge.get(self.VAL) != "restart":
+                tcpr = _child(tc, TCPR)
+                span, vmerge, hmerge = (1, None, None) if tcpr is None else self._cell_props(tcpr)
+                if hmerge is not None and hmerge != "restart":
                     col += span  # legacy horizontal merge: the merged cell appears once
                     continue
-                if vmerge is not None and vmerge.get(self.VAL) != "restart":
+                if vmerge is not None and vmerge != "restart":
                     cells.append((col, None))
                 else:
                     cells.append((col, self.cell_text(tc, 0)))
@@ -413,9 +436,10 @@ class _Walker:
                     self.walk(first)
 
 
-def read_docx(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+def read_docx(data: bytes, name: str = "", *, budget: Budget | None = None,
+              archive: zipfile.ZipFile | None = None) -> Document:
     budget = budget or current().budget(name)
-    xml, style_xml = _read_parts(data, name, budget)
+    xml, style_xml = _read_parts(data, name, budget, archive)
     root = _parse_xml(xml, name, DOCUMENT_PART)
     budget.check("parsing word/document.xml")
     tag = root.tag if isinstance(root.tag, str) else ""
