@@ -91,20 +91,22 @@ class TextBuilder:
         """Add a table, one line per row with cells joined by `` | ``, and a block per cell."""
         index = len(self.tables)
         table_rows: list[list[Block]] = []
+        blocks = self.blocks
+        sep = len(CELL_SEP)
         for cells in rows:
-            if not cells or not any(text and text.strip() for _, text in cells):
+            texts = [text or "" for _, text in cells]
+            if not "".join(texts).strip():  # no cells, or none but blank ones
                 continue
             r = len(table_rows)
-            texts = [text or "" for _, text in cells]
-            start = self._append(CELL_SEP.join(texts))
+            offset = self._append(CELL_SEP.join(texts))
             row_blocks: list[Block] = []
-            offset = start
-            for (col, text), rendered in zip(cells, texts, strict=True):
+            for (col, text), rendered in zip(cells, texts):
+                end = offset + len(rendered)
                 if text is not None:
-                    block = Block("cell", offset, offset + len(rendered), page=page, table=index, row=r, col=col)
+                    block = Block("cell", offset, end, page, index, r, col)
                     row_blocks.append(block)
-                    self.blocks.append(block)
-                offset += len(rendered) + len(CELL_SEP)
+                    blocks.append(block)
+                offset = end + sep
             table_rows.append(row_blocks)
         if not table_rows:
             return None
