@@ -9,8 +9,11 @@ rows and cells.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractor.document import Block, Document
 from extractor.errors import CorruptFile, EncryptedFile, NoTextLayer
@@ -36,6 +39,9 @@ GARBAGE_SAMPLE = 50_000
 # map yields its glyph ids as code points (random letters of random scripts, "(cid:NN)" in
 # pdfminer's terms), which look like text to the share above.
 UNMAPPED_SAMPLE = 256
+# ... on this many pages at most, spread evenly over the document (every page of a shorter one):
+# each character asked costs a call into pdfium, and a font without a map shows on any page.
+UNMAPPED_PAGES = 16
 # pdfium error codes (fpdfview.h) for FPDF_LoadDocument.
 _ERR_FORMAT, _ERR_PASSWORD, _ERR_SECURITY = 3, 4, 5
 _LATIN1_OK = set("·×÷°±§²³µ¼½¾")
@@ -44,14 +50,10 @@ _NOT_TEXT = {"\ufffe", "\ufeff", "\x00"}
 _LINE_END_HYPHEN = "\x02"
 
 
-@dataclass
-class _Line:
-    chars: list[str] = field(default_factory=list)
-    indices: list[int] = field(default_factory=list)  # pdfium char index of each char
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chars)
+class _Line(NamedTuple):
+    text: str
+    first: int  # pdfium char index of the first and of the last character
+    last: int
 
 
 def _check_complete(data: bytes, name: str) -> None:
@@ -87,76 +89,132 @@ def _boxes_overlap(a, b) -> bool:
     return abs(a[0] - b[0]) < 0.3 * width and abs(a[1] - b[1]) < 0.3 * height
 
 
-def _page_lines(textpage, pdfium_c) -> list[_Line]:
-    """The page's text as lines in pdfium's reading order, cleaned of layout artefacts.
+# A line of pdfium's text (between its CR LF) that holds none of the characters below goes
+# through the fast path of _page_lines; one that does goes character by character.
+_SLOW_CHARS = re.compile("[" + "".join(sorted(_NOT_TEXT)) + _LINE_END_HYPHEN + "]")
+# A character again after nothing but spaces: maybe drawn twice (fake bold).
+_REPEATED = re.compile(r"(\S) *\1")
+_LINE = re.compile(r"[^\r\n]+")
+_SPACES = re.compile(r" +")
 
-    Dropped: the spaces pdfium generates from gaps next to a CJK character (the gap is
-    CJK/Latin spacing or justification, not a space in the document), characters drawn twice
-    on top of each other, and spaces at line ends. Every kept character keeps its pdfium
-    index so that tables can be located by position.
-    """
-    handle = textpage.raw
+
+def _page_text(textpage, pdfium_c) -> str:
+    """pdfium's text of the page, one character per pdfium char index."""
     count = textpage.count_chars()
     raw = textpage.get_text_range() if count > 0 else ""
     if len(raw) != count:
         # Characters outside the BMP come back as surrogate pairs: read char by char instead.
+        handle = textpage.raw
         raw = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
+    return raw
+
+
+def _page_lines(textpage, pdfium_c, raw: str) -> list[_Line]:
+    """The page's text as lines in pdfium's reading order, cleaned of layout artefacts.
+
+    Dropped: the spaces pdfium generates from gaps next to a CJK character (the gap is
+    CJK/Latin spacing or justification, not a space in the document), characters drawn twice
+    on top of each other, and spaces at line ends. Every line keeps the pdfium index of its
+    first and last character so that tables can be located by position.
+
+    Most lines need a look only at their spaces (a regex finds them); a line with a character
+    that repeats or one pdfium marks specially is read character by character.
+    """
+    handle = textpage.raw
     lines: list[_Line] = []
-    line = _Line()
-    for i, ch in enumerate(raw):
-        if ch in "\r\n":
-            if line.chars:
-                lines.append(line)
-                line = _Line()
-            continue
+    for m in _LINE.finditer(raw):
+        seg, start = m.group(), m.start()
+        if _SLOW_CHARS.search(seg) or _REPEATED.search(seg):
+            line = _line_by_chars(textpage, pdfium_c, raw, start, m.end())
+        else:
+            line = _line_by_spaces(pdfium_c, handle, raw, seg, start)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def _generated_space(pdfium_c, handle, raw: str, i: int, prev: str) -> bool:
+    """Whether the space at ``i`` (after the kept character ``prev``) is one pdfium made up
+    next to a CJK character."""
+    nxt = raw[i + 1] if i + 1 < len(raw) else ""
+    return (is_wide(prev) or (nxt and is_wide(nxt))) and pdfium_c.FPDFText_IsGenerated(handle, i) == 1
+
+
+def _line_by_spaces(pdfium_c, handle, raw: str, seg: str, start: int) -> _Line | None:
+    """A line where only spaces can go: every other character stays, so the line runs from its
+    first to its last non-space character, and only the spaces between them are judged."""
+    body = seg.strip(" ")
+    if not body:
+        return None
+    first = start + len(seg) - len(seg.lstrip(" "))
+    last = first + len(body) - 1
+    if " " not in body:
+        return _Line(body, first, last)
+    pieces: list[str] = []
+    kept = first  # start of the text not yet copied to pieces
+    for run in _SPACES.finditer(raw, first, last):
+        prev = raw[run.start() - 1]  # a non-space character: the run is inside the line
+        pieces.append(raw[kept:run.start()])
+        for i in range(run.start(), run.end()):
+            if not _generated_space(pdfium_c, handle, raw, i, prev):
+                pieces.append(" ")
+                prev = " "
+        kept = run.end()
+    pieces.append(raw[kept:last + 1])
+    return _Line("".join(pieces), first, last)
+
+
+def _line_by_chars(textpage, pdfium_c, raw: str, start: int, end: int) -> _Line | None:
+    handle = textpage.raw
+    chars: list[str] = []
+    indices: list[int] = []
+    for i in range(start, end):
+        ch = raw[i]
         if ch in _NOT_TEXT:
             continue
         if ch == _LINE_END_HYPHEN:
             ch = "-"
         if ch == " ":
-            prev = line.chars[-1] if line.chars else ""
-            nxt = raw[i + 1] if i + 1 < count else ""
-            if not prev or (
-                (is_wide(prev) or (nxt and is_wide(nxt))) and pdfium_c.FPDFText_IsGenerated(handle, i) == 1
-            ):
+            if not chars or _generated_space(pdfium_c, handle, raw, i, chars[-1]):
                 continue
-        elif line.chars and line.chars[-1] == ch and not ch.isspace():
-            if _boxes_overlap(textpage.get_charbox(line.indices[-1]), textpage.get_charbox(i)):
+        elif chars and chars[-1] == ch and not ch.isspace():
+            if _boxes_overlap(textpage.get_charbox(indices[-1]), textpage.get_charbox(i)):
                 continue
-        line.chars.append(ch)
-        line.indices.append(i)
-    if line.chars:
-        lines.append(line)
-    for ln in lines:
-        while ln.chars and ln.chars[-1] == " ":
-            ln.chars.pop()
-            ln.indices.pop()
-    return [ln for ln in lines if ln.chars]
+        chars.append(ch)
+        indices.append(i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        indices.pop()
+    return _Line("".join(chars), indices[0], indices[-1]) if chars else None
 
 
-def _path_segments(pdfium_c, count, get, depth: int, budget: list[int]) -> None:
-    """Count path segments into budget[0] until it reaches MIN_RULING_SEGMENTS.
+def _path_segments(pdfium_c, container, count_objects, get_object, depth: int, found: int) -> int:
+    """``found`` plus the path segments of the container's objects (forms read 3 deep), counted
+    until the sum reaches MIN_RULING_SEGMENTS.
 
     Uses the raw API: wrapping every page object in Python costs more than the page's text.
+    A text page is mostly text objects, so those cost one call each after the fetch.
     """
-    for i in range(count):
-        obj = get(i)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            budget[0] += max(pdfium_c.FPDFPath_CountSegments(obj), 0)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 3:
-            _path_segments(pdfium_c, pdfium_c.FPDFFormObj_CountObjects(obj),
-                           lambda j, form=obj: pdfium_c.FPDFFormObj_GetObject(form, j), depth + 1, budget)
-        if budget[0] >= MIN_RULING_SEGMENTS:
-            return
+    get_type, text = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_TEXT
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    for i in range(count_objects(container)):
+        obj = get_object(container, i)
+        kind = get_type(obj)
+        if kind == text:
+            continue
+        if kind == path:
+            found += max(pdfium_c.FPDFPath_CountSegments(obj), 0)
+        elif kind == form and depth < 3:
+            found = _path_segments(pdfium_c, obj, pdfium_c.FPDFFormObj_CountObjects,
+                                   pdfium_c.FPDFFormObj_GetObject, depth + 1, found)
+        if found >= MIN_RULING_SEGMENTS:
+            break
+    return found
 
 
 def _has_ruling(page, pdfium_c) -> bool:
-    handle = page.raw
-    budget = [0]
-    _path_segments(pdfium_c, pdfium_c.FPDFPage_CountObjects(handle),
-                   lambda i: pdfium_c.FPDFPage_GetObject(handle, i), 0, budget)
-    return budget[0] >= MIN_RULING_SEGMENTS
+    return _path_segments(pdfium_c, page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
+                          0, 0) >= MIN_RULING_SEGMENTS
 
 
 def _clean_cell(text: str | None) -> str:
@@ -281,7 +339,7 @@ def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundT
 def _line_table(line: _Line, textpage, frame: _Frame, tables: list[_FoundTable]) -> int | None:
     """The table whose box holds this line, if any."""
     corners = []
-    for index in (line.indices[0], line.indices[-1]):
+    for index in (line.first, line.last):
         left, bottom, right, top = textpage.get_charbox(index)
         corners += [frame.to_plumber(left, bottom), frame.to_plumber(right, top)]
     xs, tops = [c[0] for c in corners], [c[1] for c in corners]
@@ -294,34 +352,48 @@ def _line_table(line: _Line, textpage, frame: _Frame, tables: list[_FoundTable])
     return None
 
 
-def _unmapped(textpage, pdfium_c) -> tuple[int, int]:
-    """(unmapped, asked) over a sample of the page's visible characters."""
-    handle, count = textpage.raw, textpage.count_chars()
+_NOT_ASKED = (0xFFFE, 0xFEFF, 0x3000)
+
+
+def _unmapped(textpage, pdfium_c, raw: str) -> tuple[int, int]:
+    """(unmapped, asked) over a sample of the page's visible characters.
+
+    A character's code is read from ``raw`` (the page's text, index for index) where it is
+    plainly a visible character or a space or line break; pdfium is asked for the others
+    (its text shows a line-end hyphen as U+FFFE, and 0 as U+FFFD in a text read char by char).
+    """
+    handle, count = textpage.raw, len(raw)
     step = max(1, count // UNMAPPED_SAMPLE)
+    has_error, get_unicode = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetUnicode
     bad = asked = 0
     for i in range(0, count, step):
-        code = pdfium_c.FPDFText_GetUnicode(handle, i)
-        if code <= 32 or code in (0xFFFE, 0xFEFF, 0x3000):
-            continue
+        code = ord(raw[i])
+        if code <= 32 or code in _NOT_ASKED or code == 0xFFFD:
+            if code in (32, 10, 13):
+                continue
+            code = get_unicode(handle, i)
+            if code <= 32 or code in _NOT_ASKED:
+                continue
         asked += 1
-        bad += pdfium_c.FPDFText_HasUnicodeMapError(handle, i) == 1
+        bad += has_error(handle, i) == 1
     return bad, asked
 
 
 def _garbage_share(builder_text: str) -> float:
     sample = builder_text[:GARBAGE_SAMPLE]
-    visible = [ch for ch in sample if not ch.isspace()]
+    counts = Counter(sample)  # each distinct character judged once
+    visible = len(sample) - sum(n for ch, n in counts.items() if ch.isspace())
     if not visible:
         return 1.0
     # Fonts without a Unicode map come out as control, private-use or Latin-1 accented
     # characters (the raw glyph codes); a Chinese report has almost none of those.
     bad = sum(
-        1 for ch in visible
-        if ch == "\ufffd" or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK)
-        or unicodedata.category(ch) in ("Cc", "Co", "Cn")
+        n for ch, n in counts.items()
+        if not ch.isspace() and (ch == "\ufffd" or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK)
+                                 or unicodedata.category(ch) in ("Cc", "Co", "Cn"))
     )
     bad += sample.count("(cid:") * len("(cid:00)")
-    return bad / len(visible)
+    return bad / visible
 
 
 def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
@@ -342,6 +414,7 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Do
         budget.check_size("max_pages", count, "PDF has {} pages")
         empty: list[int] = []
         unmapped = asked = 0
+        unmapped_every = -(-count // UNMAPPED_PAGES)
         for index in range(count):
             number = index + 1
             budget.check(f"page {number} of {count}")
@@ -352,9 +425,11 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Do
             textpage = None
             try:
                 textpage = page.get_textpage()
-                lines = _page_lines(textpage, pdfium_c)
-                bad, seen = _unmapped(textpage, pdfium_c)
-                unmapped, asked = unmapped + bad, asked + seen
+                raw = _page_text(textpage, pdfium_c)
+                lines = _page_lines(textpage, pdfium_c, raw)
+                if index % unmapped_every == 0:
+                    bad, seen = _unmapped(textpage, pdfium_c, raw)
+                    unmapped, asked = unmapped + bad, asked + seen
                 tables: list[_FoundTable] = []
                 frame = None
                 objects = pdfium_c.FPDFPage_CountObjects(page.raw)
