@@ -8,9 +8,11 @@ rows and cells.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -89,13 +91,13 @@ def _boxes_overlap(a, b) -> bool:
     return abs(a[0] - b[0]) < 0.3 * width and abs(a[1] - b[1]) < 0.3 * height
 
 
-# A line of pdfium's text (between its CR LF) that holds none of the characters below goes
-# through the fast path of _page_lines; one that does goes character by character.
-_SLOW_CHARS = re.compile("[" + "".join(sorted(_NOT_TEXT)) + _LINE_END_HYPHEN + "]")
-# A character again after nothing but spaces: maybe drawn twice (fake bold).
-_REPEATED = re.compile(r"(\S) *\1")
+# A line of pdfium's text (between its CR LF) with one of these characters (dropped or replaced)
+# is read character by character; the others by their events (_line_by_events).
+_MARKED = re.compile("[" + "".join(sorted(_NOT_TEXT)) + _LINE_END_HYPHEN + "]")
 _LINE = re.compile(r"[^\r\n]+")
 _SPACES = re.compile(r" +")
+# A character followed by itself: the second may be the first drawn twice (fake bold).
+_REPEAT = re.compile(r"(\S)(?=\1)")
 
 
 def _page_text(textpage, pdfium_c) -> str:
@@ -116,18 +118,21 @@ def _page_lines(textpage, pdfium_c, raw: str) -> list[_Line]:
     CJK/Latin spacing or justification, not a space in the document), characters drawn twice
     on top of each other, and spaces at line ends. Every line keeps the pdfium index of its
     first and last character so that tables can be located by position.
-
-    Most lines need a look only at their spaces (a regex finds them); a line with a character
-    that repeats or one pdfium marks specially is read character by character.
     """
-    handle = textpage.raw
     lines: list[_Line] = []
+    marked = _MARKED.search
+    repeats = [m.end() for m in _REPEAT.finditer(raw)]  # indices of a character after itself
     for m in _LINE.finditer(raw):
-        seg, start = m.group(), m.start()
-        if _SLOW_CHARS.search(seg) or _REPEATED.search(seg):
-            line = _line_by_chars(textpage, pdfium_c, raw, start, m.end())
+        seg, start, end = m.group(), m.start(), m.end()
+        if marked(seg):
+            line = _line_by_chars(textpage, pdfium_c, raw, start, end)
         else:
-            line = _line_by_spaces(pdfium_c, handle, raw, seg, start)
+            lo = bisect_left(repeats, start)
+            hi = bisect_left(repeats, end, lo)
+            if lo == hi and " " not in seg:
+                line = _Line(seg, start, end - 1)  # nothing to judge
+            else:
+                line = _line_by_events(textpage, pdfium_c, raw, seg, start, [r - start for r in repeats[lo:hi]])
         if line is not None:
             lines.append(line)
     return lines
@@ -140,28 +145,61 @@ def _generated_space(pdfium_c, handle, raw: str, i: int, prev: str) -> bool:
     return (is_wide(prev) or (nxt and is_wide(nxt))) and pdfium_c.FPDFText_IsGenerated(handle, i) == 1
 
 
-def _line_by_spaces(pdfium_c, handle, raw: str, seg: str, start: int) -> _Line | None:
-    """A line where only spaces can go: every other character stays, so the line runs from its
-    first to its last non-space character, and only the spaces between them are judged."""
-    body = seg.strip(" ")
-    if not body:
-        return None
-    first = start + len(seg) - len(seg.lstrip(" "))
-    last = first + len(body) - 1
-    if " " not in body:
-        return _Line(body, first, last)
+def _line_by_events(textpage, pdfium_c, raw: str, seg: str, base: int, repeats: list[int]) -> _Line | None:
+    """What _line_by_chars gives for a line without marked characters, judging only its events:
+    runs of spaces, and characters that follow themselves (``repeats``, indices in ``seg``) or
+    the same character before a run of spaces. Every other character stays.
+
+    An event is (start, end, repeat): the spaces seg[start:end], then, if ``repeat``, seg[end]
+    repeats the last character that is not a space.
+    """
+    events = [(j, j, True) for j in repeats]
+    for run in _SPACES.finditer(seg):
+        start, end = run.span()
+        events.append((start, end, 0 < start and end < len(seg) and seg[end] == seg[start - 1]
+                       and not seg[end].isspace()))
+    if repeats:
+        events.sort()
+    handle, is_generated, size = textpage.raw, pdfium_c.FPDFText_IsGenerated, len(raw)
     pieces: list[str] = []
-    kept = first  # start of the text not yet copied to pieces
-    for run in _SPACES.finditer(raw, first, last):
-        prev = raw[run.start() - 1]  # a non-space character: the run is inside the line
-        pieces.append(raw[kept:run.start()])
-        for i in range(run.start(), run.end()):
-            if not _generated_space(pdfium_c, handle, raw, i, prev):
-                pieces.append(" ")
-                prev = " "
-        kept = run.end()
-    pieces.append(raw[kept:last + 1])
-    return _Line("".join(pieces), first, last)
+    prev, prev_at = "", -1  # the last character kept and its index (in seg)
+    first = last = -1  # seg indices of the first kept character and of the last non-space one
+    cursor = 0  # seg[:cursor] is judged
+    for start, end, repeat in events:
+        if start > cursor:  # characters that stay
+            pieces.append(seg[cursor:start])
+            if first < 0:
+                first = cursor
+            prev_at = last = start - 1
+            prev = seg[prev_at]
+        for i in range(start, end):  # spaces: see _generated_space
+            if not prev:
+                continue
+            at = base + i
+            nxt = raw[at + 1] if at + 1 < size else ""
+            if (is_wide(prev) or (nxt and is_wide(nxt))) and is_generated(handle, at) == 1:
+                continue
+            pieces.append(" ")
+            prev, prev_at = " ", i
+        cursor = end
+        if repeat:
+            ch = seg[end]
+            cursor = end + 1
+            if prev == ch and _boxes_overlap(textpage.get_charbox(base + prev_at), textpage.get_charbox(base + end)):
+                continue
+            pieces.append(ch)
+            if first < 0:
+                first = end
+            prev, prev_at = ch, end
+            last = end
+    if cursor < len(seg):
+        pieces.append(seg[cursor:])
+        if first < 0:
+            first = cursor
+        last = len(seg) - 1
+    if first < 0:
+        return None
+    return _Line("".join(pieces).rstrip(" "), base + first, base + last)
 
 
 def _line_by_chars(textpage, pdfium_c, raw: str, start: int, end: int) -> _Line | None:
@@ -188,33 +226,64 @@ def _line_by_chars(textpage, pdfium_c, raw: str, start: int, end: int) -> _Line 
     return _Line("".join(chars), indices[0], indices[-1]) if chars else None
 
 
-def _path_segments(pdfium_c, container, count_objects, get_object, depth: int, found: int) -> int:
+_POINTER_TYPE = type(ctypes.POINTER(ctypes.c_int))
+
+
+class _ObjectCalls:
+    """The pdfium calls of the ruling scan, as copies that take and return plain addresses.
+
+    pypdfium2 declares them with typed pointers, so ctypes builds a pointer object for every
+    object fetched and checks its type on every call: a third of the scan of a text page,
+    which is a call or two per text object. The copies call the same functions.
+    """
+
+    def __init__(self, pdfium_c) -> None:
+        def plain(fn):
+            copy = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+            copy.argtypes = [ctypes.c_void_p if isinstance(t, _POINTER_TYPE) else t for t in fn.argtypes]
+            copy.restype = ctypes.c_void_p if isinstance(fn.restype, _POINTER_TYPE) else fn.restype
+            return copy
+
+        self.count_page = plain(pdfium_c.FPDFPage_CountObjects)
+        self.get_page = plain(pdfium_c.FPDFPage_GetObject)
+        self.count_form = plain(pdfium_c.FPDFFormObj_CountObjects)
+        self.get_form = plain(pdfium_c.FPDFFormObj_GetObject)
+        self.get_type = plain(pdfium_c.FPDFPageObj_GetType)
+        self.count_segments = plain(pdfium_c.FPDFPath_CountSegments)
+        self.text, self.path, self.form = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH,
+                                           pdfium_c.FPDF_PAGEOBJ_FORM)
+
+
+_object_calls: dict[int, _ObjectCalls] = {}
+
+
+def _path_segments(calls: _ObjectCalls, container, count_objects, get_object, depth: int, found: int) -> int:
     """``found`` plus the path segments of the container's objects (forms read 3 deep), counted
     until the sum reaches MIN_RULING_SEGMENTS.
 
     Uses the raw API: wrapping every page object in Python costs more than the page's text.
-    A text page is mostly text objects, so those cost one call each after the fetch.
     """
-    get_type, text = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDF_PAGEOBJ_TEXT
-    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    get_type, text, path, form = calls.get_type, calls.text, calls.path, calls.form
     for i in range(count_objects(container)):
         obj = get_object(container, i)
         kind = get_type(obj)
-        if kind == text:
+        if kind == text:  # most objects of most pages
             continue
         if kind == path:
-            found += max(pdfium_c.FPDFPath_CountSegments(obj), 0)
+            found += max(calls.count_segments(obj), 0)
         elif kind == form and depth < 3:
-            found = _path_segments(pdfium_c, obj, pdfium_c.FPDFFormObj_CountObjects,
-                                   pdfium_c.FPDFFormObj_GetObject, depth + 1, found)
+            found = _path_segments(calls, obj, calls.count_form, calls.get_form, depth + 1, found)
         if found >= MIN_RULING_SEGMENTS:
             break
     return found
 
 
 def _has_ruling(page, pdfium_c) -> bool:
-    return _path_segments(pdfium_c, page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject,
-                          0, 0) >= MIN_RULING_SEGMENTS
+    calls = _object_calls.get(id(pdfium_c))
+    if calls is None:
+        calls = _object_calls[id(pdfium_c)] = _ObjectCalls(pdfium_c)
+    address = ctypes.cast(page.raw, ctypes.c_void_p).value
+    return _path_segments(calls, address, calls.count_page, calls.get_page, 0, 0) >= MIN_RULING_SEGMENTS
 
 
 def _clean_cell(text: str | None) -> str:
