@@ -305,19 +305,18 @@ class _FoundTable:
     rows: list[list[Cell]]
 
 
-def _table_rows(table) -> list[list[Cell]]:
-    """Rows of (column, text): a vertically merged cell continues as None in its column,
-    a horizontally merged one appears once."""
-    texts = table.extract(x_tolerance=3, y_tolerance=3)
+def _table_layout(table) -> list[list[tuple[int, bool]]]:
+    """Each row's cells as (column, own): own for a cell that starts in this row, not own for
+    the continuation of a vertically merged cell; a horizontally merged one appears once."""
     columns = [col.bbox for col in table.columns]
     cells_all = table.cells
-    rows: list[list[Cell]] = []
-    for r, (row, row_texts) in enumerate(zip(table.rows, texts, strict=False)):
-        out: list[Cell] = []
+    rows: list[list[tuple[int, bool]]] = []
+    for r, row in enumerate(table.rows):
+        out: list[tuple[int, bool]] = []
         _, row_top, _, row_bottom = row.bbox
         for c, bbox in enumerate(row.cells):
             if bbox is not None:
-                out.append((c, _clean_cell(row_texts[c] if c < len(row_texts) else "")))
+                out.append((c, True))
                 continue
             if c >= len(columns) or r == 0:
                 continue
@@ -325,9 +324,40 @@ def _table_rows(table) -> list[list[Cell]]:
             cy = (row_top + row_bottom) / 2
             cover = next((b for b in cells_all if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
             if cover is not None and cover[1] < row_top - 1 and abs(cover[0] - columns[c][0]) < 1:
-                out.append((c, None))
+                out.append((c, False))
         rows.append(out)
     return rows
+
+
+def _table_rows(table, layout: list[list[tuple[int, bool]]]) -> list[list[Cell]]:
+    """Rows of (column, text) in the table's layout: a vertically merged cell continues as None."""
+    texts = table.extract(x_tolerance=3, y_tolerance=3)
+    return [[(c, _clean_cell(row_texts[c] if c < len(row_texts) else "") if own else None) for c, own in row]
+            for row, row_texts in zip(layout, texts, strict=False)]
+
+
+class _ByPosition(list):
+    """A page's chars whose ``index`` finds a char by identity in a dict, not by comparing dicts
+    one by one: pdfplumber's dedupe_chars sorts what it keeps by ``chars.index`` (quadratic,
+    3 ms of a table page). The same order: a kept char is the first of any equal ones."""
+
+    def __init__(self, chars) -> None:
+        super().__init__(chars)
+        self._at = {id(ch): i for i, ch in reversed(list(enumerate(self)))}
+
+    def index(self, ch, *args) -> int:
+        return self._at[id(ch)]
+
+
+def _dedupe_chars(page):
+    """``page.dedupe_chars()`` (pdfplumber's Page.dedupe_chars, step by step), in linear time."""
+    from pdfplumber import utils
+    from pdfplumber.page import FilteredPage
+
+    deduped = FilteredPage(page, lambda x: True)
+    deduped._objects = {kind: objs for kind, objs in page.objects.items()}
+    deduped._objects["char"] = utils.dedupe_chars(_ByPosition(page.chars))
+    return deduped
 
 
 @dataclass
@@ -386,12 +416,21 @@ def _find_tables(plumber, index: int, warnings: list[str]) -> tuple[list[_FoundT
         warnings.append(f"page {index + 1}: table detection failed ({type(err).__name__})")
         return [], None
     try:
-        found = []
-        for table in _bounded_tables(page.dedupe_chars()):
-            rows = _table_rows(table)
+        from pdfplumber.table import Table
+
+        # The tables come from the ruling lines alone; the chars (deduplicated: fake bold draws
+        # them twice) are needed only to read the cells of a table that is kept.
+        kept = []
+        for table in _bounded_tables(page):
+            layout = _table_layout(table)
             # One row or one column is a box around text, not a table.
-            if len(rows) >= 2 and max((len(r) for r in rows), default=0) >= 2:
-                found.append(_FoundTable(table.bbox, rows))
+            if len(layout) >= 2 and max((len(r) for r in layout), default=0) >= 2:
+                kept.append((table, layout))
+        found = []
+        if kept:
+            deduped = _dedupe_chars(page)
+            found = [_FoundTable(table.bbox, _table_rows(Table(deduped, table.cells), layout))
+                     for table, layout in kept]
         mediabox = tuple(float(v) for v in page.page_obj.mediabox)
         frame = _Frame(page.rotation, mediabox, float(page.height), (float(page.mediabox[0]), float(page.mediabox[1])))
         return found, frame
