@@ -184,6 +184,7 @@ class _Walker:
         self.w = w
         self._style_xml, self._name = style_xml, name
         self._styles: dict[str, tuple[str, str | None, int | None]] | None = None
+        self._style_kinds: dict[str, str] = {}
         self.budget = budget or current().budget(name)
         self.builder = TextBuilder(self.budget)
 
@@ -226,15 +227,31 @@ class _Walker:
         ppr = _child(p, self.PPR)
         if ppr is None:
             return "paragraph"
-        outline = _child(ppr, self.OUTLINE)
+        outline = style = None
+        for child in ppr:
+            tag = child.tag
+            if tag == self.OUTLINE:
+                if outline is None:
+                    outline = child
+            elif tag == self.PSTYLE:
+                if style is None:
+                    style = child
         if outline is not None and (outline.get(self.VAL) or "").isdigit() and int(outline.get(self.VAL)) < 9:
             return "heading"
-        style = _child(ppr, self.PSTYLE)
         sid = style.get(self.VAL) if style is not None else None
-        if sid:
-            direct = _kind_of_style_name(sid)  # "Title", "Heading1": no need for styles.xml
-            if direct:
-                return direct
+        if not sid:
+            return "paragraph"
+        kind = self._style_kinds.get(sid)
+        if kind is None:
+            kind = self._style_kinds[sid] = self._style_kind(sid)
+        return kind
+
+    def _style_kind(self, sid: str) -> str:
+        """The kind of a paragraph in style ``sid``: by the id itself, else by the names and
+        outline levels along its based-on chain in styles.xml."""
+        direct = _kind_of_style_name(sid)  # "Title", "Heading1": no need for styles.xml
+        if direct:
+            return direct
         seen: set[str] = set()
         while sid and sid not in seen:
             seen.add(sid)
