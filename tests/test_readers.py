@@ -573,3 +573,14 @@ def test_pdf_with_unmapped_glyph_codes_needs_ocr(tmp_path):
     stream = b"BT /F1 12 Tf 100 700 Td (\xb8\xc3\xd6\xb7\xbd\xf0\xb6\xee\xce\xaa\xc8\xcb\xc3\xf1) Tj ET"
     with pytest.raises(NoTextLayer):
         read(write(tmp_path, "unmapped.pdf", make_pdf(stream, b"/Encoding /WinAnsiEncoding ")))
+
+
+def test_docx_table_row_control_without_content_is_skipped():
+    # Found by comparing the reader with its previous version on generated bodies: a w:sdt
+    # between rows without its w:sdtContent failed the whole file (TypeError).
+    cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    rows = "".join(f"<w:tr>{cell.format(a)}{cell.format(b)}</w:tr>" for a, b in (("项目", "金额"), ("收入", "145.16")))
+    body = f"<w:tbl><w:sdt><w:sdtPr/></w:sdt>{rows}</w:tbl>"
+    document = f'<w:document {W_NS}><w:body>{body}</w:body></w:document>'
+    doc = read_bytes(zip_bytes({"word/document.xml": document.encode()}), name="x.docx")
+    assert doc.text == "项目 | 金额\n收入 | 145.16" and len(doc.tables) == 1

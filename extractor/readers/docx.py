@@ -353,7 +353,9 @@ class _Walker:
             if child.tag == self.TR:
                 yield child
             elif child.tag in (self.SDT, self.CUSTOM_XML):
-                yield from self._rows(_child(child, self.SDT_CONTENT) if child.tag == self.SDT else child)
+                inner = _child(child, self.SDT_CONTENT) if child.tag == self.SDT else child
+                if inner is not None:  # a content control may have lost its content
+                    yield from self._rows(inner)
 
     def _cells(self, tr):
         for child in tr:
