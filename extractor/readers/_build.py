@@ -100,7 +100,7 @@ class TextBuilder:
             r = len(table_rows)
             offset = self._append(CELL_SEP.join(texts))
             row_blocks: list[Block] = []
-            for (col, text), rendered in zip(cells, texts):
+            for (col, text), rendered in zip(cells, texts, strict=True):
                 end = offset + len(rendered)
                 if text is not None:
                     block = Block("cell", offset, end, page, index, r, col)

@@ -203,6 +203,7 @@ def _line_by_events(textpage, pdfium_c, raw: str, seg: str, base: int, repeats: 
 
 
 def _line_by_chars(textpage, pdfium_c, raw: str, start: int, end: int) -> _Line | None:
+    """The line raw[start:end], judged character by character (see _page_lines)."""
     handle = textpage.raw
     chars: list[str] = []
     indices: list[int] = []
@@ -254,7 +255,7 @@ class _ObjectCalls:
                                            pdfium_c.FPDF_PAGEOBJ_FORM)
 
 
-_object_calls: dict[int, _ObjectCalls] = {}
+_object_calls: dict[object, _ObjectCalls] = {}  # per pdfium module: built once
 
 
 def _path_segments(calls: _ObjectCalls, container, count_objects, get_object, depth: int, found: int) -> int:
@@ -279,9 +280,9 @@ def _path_segments(calls: _ObjectCalls, container, count_objects, get_object, de
 
 
 def _has_ruling(page, pdfium_c) -> bool:
-    calls = _object_calls.get(id(pdfium_c))
+    calls = _object_calls.get(pdfium_c)
     if calls is None:
-        calls = _object_calls[id(pdfium_c)] = _ObjectCalls(pdfium_c)
+        calls = _object_calls[pdfium_c] = _ObjectCalls(pdfium_c)
     address = ctypes.cast(page.raw, ctypes.c_void_p).value
     return _path_segments(calls, address, calls.count_page, calls.get_page, 0, 0) >= MIN_RULING_SEGMENTS
 
