@@ -1,0 +1,117 @@
+"""The readers' fast paths give what their general paths give (issue 7).
+
+Each fast path skips work only where it can show the result is the same: a .docx paragraph's
+text from its character elements alone, a PDF line judged only at its spaces and repeated
+characters, pdfplumber's char dedupe ordered through a dict. These tests hold each one against
+the general path on many generated inputs.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from lxml import etree
+
+from extractor.readers import docx as docx_reader
+from extractor.readers import pdf as pdf_reader
+
+W = docx_reader.W_MAIN
+MC = docx_reader.MC
+
+# -- docx: _fast_paragraph_text against _collect ------------------------------------------------
+
+_TEXTS = ["收入", "abc", " x ", "", "145.16", "万元"]
+_LEAVES = ["tab", "ptab", "br", "cr", "noBreakHyphen", "fldChar", "lastRenderedPageBreak", "sym"]
+_CONTAINERS = ["r", "hyperlink", "ins", "del", "moveFrom", "moveTo", "smartTag", "fldSimple", "sdt", "sdtContent",
+               "customXml", "rPr", "pPr", "instrText", "delText", "sdtPr", "tcPr", "sectPr", "drawing",
+               "txbxContent", "footnoteReference", "tabs", "p", "tbl", "tr", "tc", "t", "vanish"]
+
+
+def _element(rng: random.Random, depth: int) -> str:
+    if depth > 5 or rng.random() < 0.3:
+        pick = rng.random()
+        if pick < 0.45:
+            return f"<w:t>{rng.choice(_TEXTS)}</w:t>"
+        if pick < 0.5:
+            return "<!-- c -->"
+        if pick < 0.55:
+            return "tail"
+        if pick < 0.7:
+            return rng.choice(['<w:vanish/>', '<w:vanish w:val="0"/>', '<w:vanish w:val="false"/>',
+                               '<w:vanish w:val="1"/>'])
+        return f"<w:{rng.choice(_LEAVES)}/>"
+    kids = "".join(_element(rng, depth + 1) for _ in range(rng.randint(0, 4)))
+    tag = rng.choice(_CONTAINERS + ["mc:AlternateContent", "mc:Choice", "mc:Fallback"])
+    tag = tag if ":" in tag else f"w:{tag}"
+    return f"<{tag}>{kids}</{tag}>"
+
+
+def test_docx_fast_paragraph_text_is_the_general_walk():
+    rng = random.Random(7)
+    walker = docx_reader._Walker(W)
+    fast = 0
+    for _ in range(3000):
+        inner = "".join(_element(rng, 1) for _ in range(rng.randint(0, 5)))
+        p = etree.fromstring(f'<w:p xmlns:w="{W}" xmlns:mc="{MC}">{inner}</w:p>')
+        general: list[str] = []
+        walker._collect(p, general, 0)
+        text = walker._fast_paragraph_text(p)
+        if text is not None:
+            fast += 1
+            assert text == "".join(general), inner
+    assert fast > 1000  # most generated paragraphs take the fast path
+
+
+# -- pdf: _page_lines against _line_by_chars ------------------------------------------------------
+
+
+class _FakeTextPage:
+    """What _page_lines asks of a pdfium text page, with made-up flags and boxes."""
+
+    def __init__(self, rng: random.Random, text: str) -> None:
+        self.text = text
+        self.raw = self
+        self.generated = [rng.choice((0, 1, 1, -1)) for _ in text]
+        self.boxes = [(rng.choice((0, 0.1, 5)), rng.choice((0, 0.2, 9)), 1 + rng.random(), 1 + rng.random())
+                      for _ in text]
+
+    def get_charbox(self, index: int):
+        return self.boxes[index]
+
+    # the pdfium_c calls
+    def FPDFText_IsGenerated(self, _handle, index: int) -> int:  # noqa: N802 - pdfium's name
+        return self.generated[index]
+
+
+_ALPHABET = ["字", "年", "0", "1", "a", "a", "-", " ", " ", " ", " ", "\t", "\r\n", "\n", "\ufffe", "\x02",
+             "\x00", "。", "Ａ", "\u3000"]
+
+
+def test_pdf_lines_by_events_are_the_lines_by_chars():
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40)))
+        page = _FakeTextPage(rng, text)
+        lines = pdf_reader._page_lines(page, page, text)
+        reference = [pdf_reader._line_by_chars(page, page, text, m.start(), m.end())
+                     for m in pdf_reader._LINE.finditer(text)]
+        assert lines == [line for line in reference if line is not None], repr(text)
+
+
+def test_pdf_dedupe_in_linear_time_keeps_pdfplumber_order():
+    pytest.importorskip("pdfplumber")
+    from pdfplumber import utils
+
+    rng = random.Random(3)
+    for _ in range(200):
+        chars = []
+        for i in range(rng.randint(0, 60)):
+            char = {"upright": True, "text": rng.choice("收入0 1a"), "fontname": rng.choice(("F1", "F2")),
+                    "size": 12.0, "doctop": float(rng.choice((10, 10.5, 30))), "x0": float(rng.choice((5, 5.5, 20, i)))}
+            chars.append(char)
+            if rng.random() < 0.3:
+                chars.append(dict(char))  # drawn twice: an equal dict, another object
+        expected = utils.dedupe_chars(chars)
+        got = utils.dedupe_chars(pdf_reader._ByPosition(chars))
+        assert [id(c) for c in got] == [id(c) for c in expected]
