@@ -142,26 +142,31 @@ def soft_line_breaks(text: str) -> list[tuple[int, int]]:
     not start a numbered item. Table rows (with '|') and short lines are never joined. A page
     marker line ("—5—", "第5页") that interrupts a wrapped paragraph goes with the break."""
     lines = text.split("\n")
-    lengths = sorted(len(ln.strip()) for ln in lines if ln.strip() and "|" not in ln)
+    stripped = [ln.strip() for ln in lines]
+    lengths = sorted(len(st) for st, ln in zip(stripped, lines, strict=True) if st and "|" not in ln)
     if len(lengths) < 4:
         return []
     full = lengths[int(len(lengths) * 0.9)]
     if full < DEFAULT_REFLOW_MIN:
         return []
+    threshold = full * 0.85
     starts, pos = [], 0
     for line in lines:
         starts.append(pos)
         pos += len(line) + 1
     out = []
-    for i, line in enumerate(lines[:-1]):
-        stripped = line.strip()
+    last = len(lines) - 1
+    for i in range(last):
+        st = stripped[i]
+        # the line itself first (cheap), then what follows it
+        if not st or len(st) < threshold or st.endswith(_NO_JOIN_END) or "|" in lines[i]:
+            continue
         j = i + 1
-        if _PAGE_MARKER.fullmatch(lines[j]) and j + 1 < len(lines):
+        if j < last and _PAGE_MARKER.fullmatch(lines[j]):
             j += 1  # look past the page marker to the line that continues the text
         nxt = lines[j]
-        if (stripped and len(stripped) >= full * 0.85 and "|" not in line and "|" not in nxt
-                and not stripped.endswith(_NO_JOIN_END) and nxt.strip() and not _LINE_START_NUMBERED.match(nxt)):
-            out.append((starts[i] + len(line), starts[j]))
+        if "|" not in nxt and stripped[j] and not _LINE_START_NUMBERED.match(nxt):
+            out.append((starts[i] + len(lines[i]), starts[j]))
     return out
 
 
