@@ -207,7 +207,9 @@ def test_breakdown_cut_short_is_not_a_breakdown():
 
 def test_category_subtotals_are_not_the_revenue_total():
     t = "收入经费总合计：50.00万元。\n1、预算内经费拨款收入合计：49.50万元，其中运行经费拨款（补助）收入：49.50万元。\n2、非税收入合计：0元。"
-    assert report(t).revenue.total is None
+    r = report(t)
+    # the total written as 收入经费总合计 is the unit's; the 合计 of each category never compete with it
+    assert grounded(t, r.revenue.total).value == Decimal("500000") and "revenue.total" not in r.candidates
 
 
 def test_name_ends_where_the_first_fiscal_term_begins():
@@ -309,3 +311,129 @@ def test_a_wrapped_cell_row_continues_the_names_above_it():
     assert [i.name for i in ind] == ["效益指标", "满意度指标"]
     second = ind[0].children[1]
     assert (second.name, second.children[0].name, second.children[0].score.value) == ("可持续影响指标", "设施正常运行率", 9)
+
+
+# ---- tables: the column a figure stands in ---------------------------------------------------
+
+def test_row_numbers_of_a_final_accounts_table_are_not_amounts():
+    t = ("收入支出决算总表\n金额单位：元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额\n"
+         "本年收入合计 | 12 | 3,456,789.10 | 本年支出合计 | 40 | 3,400,000.00\n")
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("3456789.10")
+    assert grounded(t, r.expenditure.total).value == Decimal("3400000.00")
+
+
+def test_a_row_number_in_a_table_flattened_to_spaces_is_not_an_amount():
+    t = "收入决算表 项目 行次 金额 金额单位：元 本年收入合计 9 使用非财政拨款结余 10 总计 11 88,000.00 88,000.00"
+    r = report(t)
+    assert r.revenue.total is None
+    assert r.title is None  # a table flattened onto one line is not a title either
+
+
+@pytest.mark.parametrize("header,row", [
+    ("项目 | 上年数 | 本年数", "收入合计 | 610.00 | 725.50"),
+    ("项目 | 2022年 | 2023年", "收入合计 | 610.00 | 725.50"),
+    ("项目 | 年初预算数 | 决算数 | 完成率", "收入合计 | 700 | 725.50 | 103.6%"),
+], ids=["prior-year-first", "years", "budget-beside-actual"])
+def test_the_years_own_column_is_read_not_the_one_beside_it(header, row):
+    t = f"单位：万元\n{header}\n{row}\n"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("7255000") and r.revenue.total.raw == "725.50"
+
+
+def test_by_type_in_a_table_with_a_share_column():
+    t = "单位：万元\n项目 | 金额 | 占比\n基本支出 | 320.4 | 64%\n项目支出 | 180.2 | 36%\n"
+    by_type = report(t).expenditure.by_type
+    assert [(i.name, i.amount.value) for i in by_type] == [("基本支出", Decimal("3204000")), ("项目支出", Decimal("1802000"))]
+
+
+# ---- narrative wordings ------------------------------------------------------------------------
+
+def test_by_type_right_after_qizhong_without_a_colon():
+    t = "2022年度支出总计480.00万元，其中基本支出300.00万元，占62.50%；项目支出180.00万元，占37.50%。"
+    by_type = report(t).expenditure.by_type
+    assert [(i.name, i.amount.value, i.share.value) for i in by_type] == [
+        ("基本支出", Decimal("3000000"), Decimal("62.50")), ("项目支出", Decimal("1800000"), Decimal("37.50"))]
+
+
+def test_by_type_of_one_functional_class_is_not_the_units():
+    t = "本年支出合计500万元，其中：教育支出300万元，其中基本支出200万元；卫生健康支出200万元。"
+    r = report(t)
+    assert r.expenditure.by_type == [] and len(r.expenditure.by_function) == 2
+
+
+def test_figure_and_unit_broken_over_two_lines():
+    t = "2021年部门收入总计356.20\n万元，支出总计350.10万元。"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("3562000") and r.revenue.total.unit == "万元"
+
+
+@pytest.mark.parametrize("text,total", [
+    ("本单位2022年度收入决算为66.6万元，支出决算为65.4万元。", "666000"),
+    ("收入经费总合计：80.50万元，比上年增加3%。", "805000"),
+], ids=["juesuan", "zong-heji"])
+def test_more_wordings_of_the_revenue_total(text, total):
+    assert grounded(text, report(text).revenue.total).value == Decimal(total)
+
+
+def test_money_arranged_for_a_project_and_spent_in_the_year():
+    t = ("某县实验小学专项资金绩效自评报告\n本校2021年按每生800元标准安排，共计96万元，其中上级资金60万元。"
+         "本校2021年财政安排支出共计90.5万元，余款结转下年使用。")
+    r = report(t)
+    assert grounded(t, r.budget.total).value == Decimal("960000")
+    assert grounded(t, r.expenditure.total).value == Decimal("905000")
+
+
+def test_money_arranged_for_one_purpose_is_not_the_budget():
+    t = "某县实验小学专项资金绩效自评报告\n本校安排资金3万元用于维修围墙。本校2021年项目支出共计2万元。"
+    r = report(t)
+    assert r.budget.total is None and r.expenditure.total is None
+
+
+def test_a_budget_disclosures_revenue_total_is_its_budget():
+    t = "某县档案馆2024年单位预算\n（一）收入预算情况\n收入经费总合计：120.30万元，比上年增加2%。"
+    r = report(t)
+    assert r.kind.value == "other"
+    assert grounded(t, r.budget.total).value == Decimal("1203000") and r.budget.total.pattern == "budget.total.budget_document"
+    report_kind = report("某县档案馆2024年度部门整体支出绩效自评报告\n收入合计120.30万元。")
+    assert report_kind.budget.total is None
+
+
+# ---- headcount -----------------------------------------------------------------------------------
+
+def test_the_units_own_authorized_headcount_and_its_parts():
+    t = "本单位编制数20人，其中：行政编制12人，事业编制8人。实有在职人员18人，退休职工6人。"
+    hc = report(t).headcount
+    assert grounded(t, hc.authorized).value == 20
+    assert [(p.name, p.count.value) for p in hc.authorized_breakdown] == [("行政编制", 12), ("事业编制", 8)]
+    assert hc.in_service.value == 18 and hc.retired.value == 6
+    assert report("其中事业单位编制5人。").headcount.authorized is None
+
+
+# ---- meta --------------------------------------------------------------------------------------------
+
+def test_year_in_chinese_numerals():
+    t = "二〇二二年度某乡人民政府部门整体支出绩效自评报告\n正文。"
+    r = report(t)
+    assert grounded(t, r.fiscal_year).value == 2022 and r.fiscal_year.raw == "二〇二二"
+    assert r.department.value == "某乡人民政府"
+
+
+def test_a_cited_regulation_is_not_the_title():
+    t = "根据《某省关于加强预算绩效管理的实施意见》要求，我局开展了自评。"
+    assert report(t).title is None
+
+
+def test_a_review_of_sampled_projects_is_another_kind():
+    t = "按照要求，市财政局对部门自评结果开展抽查，被抽查的15个项目审核等级如下：2个项目评为优。"
+    r = report(t)
+    assert r.kind.value == "other" and r.grade is None
+
+
+# ---- grades and scores -------------------------------------------------------------------------------
+
+def test_grade_named_as_a_rank():
+    t = "经综合评价，本次最终评分为86.5分，属“良”等次。"
+    r = report(t)
+    assert grounded(t, r.total_score).value == Decimal("86.5") and grounded(t, r.grade).value == "良"
+    assert report("评价标准：90分以上属“优”等次，80-89分属“良”等次。").grade is None

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import regex
+
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
 from ..normalize import fold_name
 from ..patterns import compile_regex
@@ -27,14 +31,104 @@ def _scoped(ctx: Context, pos: int) -> bool:
     return bool(ctx.patterns.compiled_words("scope").search(head))
 
 
-def _pick(ctx: Context, field_name: str, path: str | None = None) -> Money | None:
+def _pick(ctx: Context, field_name: str, path: str | None = None, *, in_tables: bool = False,
+          remember: bool = True) -> Money | None:
     found = []
     for pat, m in ctx.matches(field_name):
-        v = money_from(ctx, m, pat.id)
+        v = _table_figure(ctx, m, pat.id) if in_tables else money_from(ctx, m, pat.id)
         if v is not None and not _scoped(ctx, m.start()):
             found.append((pat.priority, v))
-            ctx.remember(path or field_name, v)
+            if remember:
+                ctx.remember(path or field_name, v)
     return choose(found)
+
+
+# ---- a figure read from a table row -----------------------------------------------------------
+# Totals are read as "label | figure"; a table's columns say what the figure is. The column of
+# row numbers (行次/栏次) is skipped; a column of last year's figures, of changes or shares, and
+# a budget column beside the year's actual figures are not the year's totals.
+_ROW_NUMBER_HEAD = compile_regex(r"^(?:行次|栏次|序号|行号)$")
+_OTHER_FIGURE_HEAD = compile_regex(r"上年|去年|上期|同期|增减|增长|减少|增加|变动|差额|差异|占比|比重|百分比|%|率")
+_BUDGET_HEAD = compile_regex(r"预算|年初")
+_ACTUAL_HEAD = compile_regex(r"决算|执行|实际|完成")
+_HEAD_YEAR = compile_regex(r"(20[0-4]\d)年")
+_HAN_CHAR = compile_regex(r"[一-龥]")
+_NEXT_CELL = compile_regex(r"[ ]*\|[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ ]*(?=\||$)", regex.MULTILINE)
+DEFAULT_HEADER_ROWS = 12
+DEFAULT_COLUMNS_PASSED = 4
+DEFAULT_ROW_NUMBER_WINDOW = 3000
+
+
+def _header_cell(text: str, pos: int) -> tuple[str, list[str]] | None:
+    """The header of the pipe-table column that holds ``pos``: the nearest row above with words
+    in that column (rows of figures, 栏次 rows of 1 | 2 | 3, are passed over), and that row's cells.
+    None when ``pos`` is not in a table row, no header stands above it, or the header has another
+    number of cells than the row (merged cells: its columns cannot be told)."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)]
+    if "|" not in line:
+        return None
+    col = line.count("|", 0, pos - start)
+    width = line.count("|")
+    for _ in range(DEFAULT_HEADER_ROWS):
+        if start == 0:
+            return None
+        prev_start = text.rfind("\n", 0, start - 1) + 1
+        row = text[prev_start : start - 1]
+        start = prev_start
+        if "|" not in row:
+            return None
+        cells = ["".join(c.split()) for c in row.split("|")]
+        if col < len(cells) and _HAN_CHAR.search(cells[col]):
+            return (cells[col], cells) if row.count("|") == width else None
+    return None
+
+
+def _other_column(head: str, cells: list[str]) -> bool:
+    """A header cell naming figures other than the year's own: row numbers, last year's, a change,
+    a share, a budget beside the actual figures, or an earlier year beside a later one."""
+    if _ROW_NUMBER_HEAD.match(head) or _OTHER_FIGURE_HEAD.search(head):
+        return True
+    if _BUDGET_HEAD.search(head) and not _ACTUAL_HEAD.search(head) and any(
+            _ACTUAL_HEAD.search(c) and not _BUDGET_HEAD.search(c) for c in cells):
+        return True
+    year = _HEAD_YEAR.search(head)
+    return bool(year) and any(int(y) > int(year.group(1)) for c in cells for y in _HEAD_YEAR.findall(c))
+
+
+def _table_figure(ctx: Context, m, pattern_id: str) -> Money | None:
+    """``money_from`` for a total read beside its label, checked against the table it stands in:
+    the figure is taken from the first column to the right whose header names the year's own
+    figures (金额, 本年数, 决算数, 2023年 beside 2022年), past row numbers and other columns."""
+    text = ctx.text
+    if m.groupdict().get("unit"):  # a unit written with the figure: not a table's cell
+        return money_from(ctx, m, pattern_id)
+    header = _header_cell(text, m.start("num"))
+    if header is None:
+        return None if _row_number_like(ctx, m) else money_from(ctx, m, pattern_id)
+    cell, moved = m, False
+    for _ in range(DEFAULT_COLUMNS_PASSED + 1):
+        if not _other_column(*header):
+            return money_from(ctx, cell, pattern_id + ".column" if moved else pattern_id)
+        cell, moved = _NEXT_CELL.match(text, cell.end("num")), True
+        if cell is None:
+            return None
+        header = _header_cell(text, cell.start("num"))
+        if header is None:
+            return None
+    return None
+
+
+def _row_number_like(ctx: Context, m) -> bool:
+    """A bare whole number of up to three digits, without a unit, in a text whose tables number
+    their rows (行次, 栏次): a row number (a total is not a few yuan, and 万元 tables write decimals)."""
+    raw = m.group("num")
+    if not (raw.isdigit() and len(raw) <= 3):
+        return False
+    start = m.start("num")
+    return ctx.text.find("行次", max(0, start - DEFAULT_ROW_NUMBER_WINDOW), start) >= 0 or \
+        ctx.text.find("栏次", max(0, start - DEFAULT_ROW_NUMBER_WINDOW), start) >= 0
 
 
 def _items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -> list[Item]:
@@ -73,12 +167,30 @@ def _list_end(text: str, start: int, window: int) -> int | None:
     return end
 
 
+_AFTER_QIZHONG = compile_regex(r"其中[ ]?[:]?[ ]?(?:本年|全年)?$")
+_CLAUSE_HEAD = compile_regex(r"^[ ]?(?:其中[:]?)?[ ]?(?:[一二三四五六七八九十\d]+[、.]|\([一二三四五六七八九十\d]+\))?[ ]?")
+
+
+def _part_of_a_class(ctx: Context, pos: int) -> bool:
+    """基本支出/项目支出 in the 其中 list of one functional class ("教育支出100万元，其中基本支出…")
+    are that class's, not the unit's."""
+    text = ctx.text
+    lead = _AFTER_QIZHONG.search(text, max(0, pos - 8), pos)
+    if lead is None:
+        return False
+    clause_end = lead.start()
+    clause_start = max(text.rfind(c, 0, max(0, clause_end - 1)) for c in ",;。\n") + 1
+    head = text[clause_start:clause_end]
+    head = head[_CLAUSE_HEAD.match(head).end():]
+    return any(head.startswith(c) for c in ctx.patterns.words["functions"]["classes"])
+
+
 def _is_carryover(name: str) -> bool:
     return "结转" in name or "结余" in name
 
 
 def extract_revenue(ctx: Context) -> Revenue:
-    rev = Revenue(total=_pick(ctx, "revenue.total"))
+    rev = Revenue(total=_pick(ctx, "revenue.total", in_tables=True))
     if rev.total is not None:
         subtotals = ctx.patterns.words["revenue"]["subtotals"]
         rev.items = [i for i in _items_after(ctx, rev.total) if not _is_carryover(i.name) and i.name not in subtotals]
@@ -86,12 +198,12 @@ def extract_revenue(ctx: Context) -> Revenue:
 
 
 def extract_expenditure(ctx: Context) -> Expenditure:
-    exp = Expenditure(total=_pick(ctx, "expenditure.total"))
+    exp = Expenditure(total=_pick(ctx, "expenditure.total", in_tables=True))
     for type_name in ("基本支出", "项目支出"):
         found, items = [], {}
         for pat, m in ctx.matches(f"expenditure.by_type.{type_name}"):
-            v = money_from(ctx, m, pat.id)
-            if v is not None and not _scoped(ctx, m.start()):
+            v = _table_figure(ctx, m, pat.id)
+            if v is not None and not _scoped(ctx, m.start()) and not _part_of_a_class(ctx, m.start("label")):
                 found.append((pat.priority, v))
                 items[v.span] = Item(name=type_name, amount=v, share=share_from(ctx, m, pat.id + ".share"),
                                      name_span=ctx.folded.span(*m.span("label")))
@@ -132,7 +244,7 @@ def _functions(ctx: Context, total: Money | None) -> list[Item]:
 
 
 def extract_carryover(ctx: Context) -> Carryover:
-    return Carryover(start=_pick(ctx, "carryover.start"), end=_pick(ctx, "carryover.end"))
+    return Carryover(start=_pick(ctx, "carryover.start", in_tables=True), end=_pick(ctx, "carryover.end", in_tables=True))
 
 
 _BUDGET_COLUMNS = (("total", "budget_start"), ("adjusted", "budget_adjusted"), ("spent", "budget_spent"),
@@ -199,5 +311,21 @@ def extract_budget(ctx: Context) -> Budget:
     rate = form.get("execution_rate") or choose(rates)
     # the form is read first so that its figure is the one kept; the narrative's are candidates
     picked = {key: _pick(ctx, f"budget.{key}") for key in ("total", "adjusted", "spent")}
+    if form.get("total") is None and picked["total"] is None and "revenue.total" in ctx.candidates:
+        picked["total"] = _budget_documents_revenue(ctx)
     return Budget(total=form.get("total") or picked["total"], adjusted=form.get("adjusted") or picked["adjusted"],
                   spent=form.get("spent") or picked["spent"], execution_rate=rate)
+
+
+def _budget_documents_revenue(ctx: Context) -> Money | None:
+    """A budget disclosure (单位预算, 部门预算 …: its title names it) states the year's budget as its
+    revenue total (收入合计 / 收入经费总合计): that total is the budget at the start of the year."""
+    from .meta import extract_kind, extract_title
+
+    kind = extract_kind(ctx, extract_title(ctx))
+    if kind is None or kind.pattern != "kind.title.other":
+        return None
+    total = _pick(ctx, "revenue.total", in_tables=True, remember=False)
+    if total is None:
+        return None
+    return ctx.remember("budget.total", dataclasses.replace(total, pattern="budget.total.budget_document"))

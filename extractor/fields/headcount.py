@@ -14,7 +14,8 @@ _PART_BEFORE = compile_regex(r"(?P<num>\d+|[一二两三四五六七八九十]{1
 _BREAKDOWN_WINDOW = 80
 _BREAKDOWN_LEAD = compile_regex(r"[ ]?[,]?[ ]?(?:其中[:]?|\()")
 # a breakdown ends at its bracket or full stop, or where the next headcount clause starts
-_BREAKDOWN_STOP = compile_regex(r"[);。]|[,](?=[一-龥]*(?:实有|在职|退休|离退休|编制))")
+# (a part's own 编制, 行政编制/事业编制, goes on the list)
+_BREAKDOWN_STOP = compile_regex(r"[);。]|[,](?=[一-龥]*(?:实有|在职|退休|离退休|(?<![行政事业机关工勤])编制))")
 _PART_FILLER = compile_regex(r"人员|人|等|[、,; ]")
 _HAN = compile_regex(r"[一-龥]")
 

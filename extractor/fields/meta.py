@@ -14,7 +14,10 @@ DEFAULT_YEAR_WINDOW = 6000  # without a title, a year is looked for in the openi
 DEFAULT_STRUCTURE_WINDOW = 3000
 DEFAULT_LABEL_WINDOW = 20000  # a form's or cover page's labels stand in the opening
 _SENTENCE_END = compile_regex(r"[。;!?]")
-_YEAR_IN_TITLE = compile_regex(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)")
+# a year in Arabic digits, or digit by digit in Chinese numerals (二〇二三年度)
+_YEAR_IN_TITLE = compile_regex(r"(?P<year>20[0-4]\d)\s?年\s?度?|\((?P<year2>20[0-4]\d)\s?年\s?度?\)"
+                               r"|(?P<year3>二[〇○零][〇○零一二三四][〇○零一二三四五六七八九])年\s?度?")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 _CHROME = compile_regex(r"索引号|发布机构|发布日期|发布时间|来源[:]|当前位置|首页\s?>|浏览次数|点击数|字体[:]|作者[:]|分享到|打印|关闭窗口|归档时间")
 _FILE_EXT = compile_regex(r"\.(?:pdf|docx?|xlsx?|wps|html?)$", regex.IGNORECASE)
 _CODE_PREFIX = compile_regex(r"^[\dA-Za-z]+[-_ ]")
@@ -50,6 +53,8 @@ def extract_title(ctx: Context) -> Grounded | None:
             stripped = glued.group("title")
         if not stripped or len(stripped) > 80 or _CHROME.search(stripped) or _SENTENCE_END.search(stripped):
             continue
+        if _TABLE_CONTENT.search(stripped):  # a table flattened onto one line, not a title
+            continue
         squashed = stripped.replace(" ", "")
         if not any(k in squashed for k in keywords) or not (any(k in squashed for k in kinds) or "绩效" in squashed):
             continue
@@ -80,8 +85,11 @@ def extract_title(ctx: Context) -> Grounded | None:
     for pos, line in lines:
         for m in _QUOTED_TITLE.finditer(line):
             inner = m.group("t")
-            if any(k in inner for k in keywords) and (any(k in inner for k in kinds) or "绩效" in inner):
-                ext = _FILE_EXT.search(inner)
+            ext = _FILE_EXT.search(inner)
+            name = _TRAILING_NOTE.sub("", inner[: ext.start()] if ext else inner)  # "(定稿)", "(2023年度)"
+            # a report's name ends with what it is (…报告, …自评表); a cited regulation's does not
+            # (《关于全面实施预算绩效管理的意见》)
+            if name.endswith(tuple(keywords) + _TITLE_ENDINGS) and (any(k in inner for k in kinds) or "绩效" in inner):
                 s, e = pos + m.start("t"), pos + m.start("t") + (ext.start() if ext else len(inner))
                 return ctx.ground(s, e, "".join(text[s:e].split()), Grounded, "title.quoted")
     return None
@@ -103,6 +111,8 @@ def _toc_lines(lines) -> set[int]:
 
 
 _CLAUSE_MARK = compile_regex(r"[,:]")
+# what only a table's header or body holds: row numbers, a unit statement, an amount in cents
+_TABLE_CONTENT = compile_regex(r"行次|栏次|单位[ ]?:|(?<![\d.])\d{1,3}(?:,\d{3})*\.\d\d(?![\d%.])")
 # what a line holding the first part of a split title looks like: a year, a unit's name, "…部门"
 _TITLE_FRAGMENT = compile_regex(r"20\d\d\s?年|年?度?部门$|单位$|[局委办院校心会府所站队]$|^[一-龥]{1,4}$")
 _HAN_NAME = compile_regex(r"[一-龥()]+")
@@ -110,6 +120,8 @@ _GENERIC_BODY = compile_regex(r"(?:[省市县区]委|党委|[省市县区](?:人
 _LIST_SEPARATOR = compile_regex(r"[、,和及与]")
 _ANNEX = compile_regex(r"^(?:附件|附表)[ ]?[\d一二三四五六七八九十]*[ ]?[:、.]?[ ]?")
 _QUOTED_TITLE = compile_regex(r"《(?P<t>[^》\n]{6,80})》")
+_TITLE_ENDINGS = ("表", "公开")
+_TRAILING_NOTE = compile_regex(r"[ ]?\([^()]{1,12}\)$")
 _LEADING_WORDS = compile_regex(r"^(?:关于|对|由|根据|按照)")
 
 
@@ -267,8 +279,8 @@ def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
         a, b = ctx.folded_range(title)
         m = _YEAR_IN_TITLE.search(text, a, b)
         if m:
-            g = "year" if m.group("year") else "year2"
-            return ctx.ground(m.start(g), m.end(g), int(m.group(g)), Count, "year.title")
+            g = next(g for g in ("year", "year2", "year3") if m.group(g))
+            return ctx.ground(m.start(g), m.end(g), int(m.group(g).translate(_CN_DIGITS)), Count, "year.title")
     # a form's header (项目支出绩效自评表 (2022年度)), the unit's own year, the first 20XX年度 near the top
     for pat in ctx.patterns.for_field("fiscal_year.fallback"):
         m = pat.regex.search(text, 0, min(len(text), DEFAULT_YEAR_WINDOW))
