@@ -437,3 +437,37 @@ def test_grade_named_as_a_rank():
     r = report(t)
     assert grounded(t, r.total_score).value == Decimal("86.5") and grounded(t, r.grade).value == "良"
     assert report("评价标准：90分以上属“优”等次，80-89分属“良”等次。").grade is None
+
+
+def test_more_headcount_wordings_and_changes_in_the_year():
+    t = "单位编制14人。全局在职干部职工12人，离退休干部5人。本年新增在职人员2人。"
+    hc = report(t).headcount
+    assert (hc.authorized.value, hc.in_service.value, hc.retired.value) == (14, 12, 5)
+    assert "headcount.in_service" not in report(t).candidates
+
+
+def test_header_row_with_a_caption_in_its_first_cell():
+    t = "人员情况：编制数 | 实有人数 | 在职 | 退休\n30 | 28 | 22 | 6\n"
+    hc = report(t).headcount
+    assert [grounded(t, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [30, 28, 22, 6]
+
+
+@pytest.mark.parametrize("text,score", [
+    ("经自评，2022年度部门整体支出绩效自评得分\n91分，等级为优。", "91"),
+    ("上年自评得分86分，本年自评得分90.5分。", "90.5"),
+    ("本项目共设一级指标4个，总分100分。经评价，本项目得分89分。", "89"),
+], ids=["line-break", "prior-year", "the-project"])
+def test_total_score_wordings(text, score):
+    r = report(text)
+    assert grounded(text, r.total_score).value == Decimal(score) and "total_score" not in r.candidates
+
+
+def test_an_indicators_or_a_bands_points_are_not_the_full_mark():
+    assert report("预算执行率指标满分10分，得分9分。").max_score is None
+    assert report("评价结果分为四档：总分90分（含）以上为优，80分（含）至90分为良。").max_score is None
+    assert report("自评得分为88分（满分100分）。").max_score.value == 100
+
+
+def test_grade_after_zi_ping_jie_guo_wei():
+    t = "全年绩效自评结果为良，得分85.5分。"
+    assert grounded(t, report(t).grade).value == "良"

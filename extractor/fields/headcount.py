@@ -60,7 +60,8 @@ def _from_header_row(ctx: Context) -> dict[str, Count]:
     for i, (line, _) in enumerate(rows[:-1]):
         if "|" not in line:
             continue
-        header = ["".join(c.split()) for c in line.split("|")]
+        # a caption run into the first cell ("人员情况:编制数") is not part of the label
+        header = ["".join(c.split()).rpartition(":")[2] for c in line.split("|")]
         cols = {name: k for k, cell in enumerate(header) for name, rx in labels.items() if cell and rx.fullmatch(cell)}
         if len(cols) < 2:
             continue
