@@ -471,3 +471,10 @@ def test_an_indicators_or_a_bands_points_are_not_the_full_mark():
 def test_grade_after_zi_ping_jie_guo_wei():
     t = "全年绩效自评结果为良，得分85.5分。"
     assert grounded(t, report(t).grade).value == "良"
+
+
+def test_a_township_is_a_unit():
+    t = "某某乡2022年度部门整体支出绩效自评报告\n2022年度总收入300万元，总支出290万元，年末结转10万元。"
+    r = report(t)
+    assert grounded(t, r.department).value == "某某乡"
+    assert grounded(t, r.carryover.end).value == Decimal("100000")
