@@ -478,3 +478,10 @@ def test_a_township_is_a_unit():
     r = report(t)
     assert grounded(t, r.department).value == "某某乡"
     assert grounded(t, r.carryover.end).value == Decimal("100000")
+
+
+def test_last_years_budget_figures_are_not_this_years():
+    t = "上年年初预算900万元，本年年初预算1000万元。部门预算执行率为98.5%，上年预算执行率96.5%。项目实际支出资金45万元。"
+    b = report(t).budget
+    assert grounded(t, b.total).value == Decimal("10000000") and grounded(t, b.execution_rate).value == Decimal("98.5")
+    assert grounded(t, b.spent).value == Decimal("450000")
