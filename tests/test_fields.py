@@ -485,3 +485,10 @@ def test_last_years_budget_figures_are_not_this_years():
     b = report(t).budget
     assert grounded(t, b.total).value == Decimal("10000000") and grounded(t, b.execution_rate).value == Decimal("98.5")
     assert grounded(t, b.spent).value == Decimal("450000")
+
+
+def test_a_year_after_a_heading_is_not_an_amount():
+    t = "单位：万元\n（二）支出决算\n2023年本单位各项支出均按预算执行。\n（三）收入决算：2023年收入合计12.5万元。"
+    r = report(t)
+    assert r.expenditure.total is None
+    assert grounded(t, r.revenue.total).value == Decimal("125000")
