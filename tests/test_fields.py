@@ -492,3 +492,13 @@ def test_a_year_after_a_heading_is_not_an_amount():
     r = report(t)
     assert r.expenditure.total is None
     assert grounded(t, r.revenue.total).value == Decimal("125000")
+
+
+def test_a_total_far_below_its_tables_header():
+    rows = ["收入支出决算总表", "金额单位：元", "项目 | 行次 | 金额 | 项目 | 行次 | 金额", "栏次 |  | 1 | 栏次 |  | 2"]
+    rows += [f"收入类{i} | {i} | {i * 1000:,}.00 | 支出类{i} | {i + 40} | {i * 990:,}.00" for i in range(1, 36)]
+    rows.append("本年收入合计 | 36 | 630,000.00 | 本年支出合计 | 76 | 623,700.00")
+    t = "\n".join(rows) + "\n"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("630000.00")
+    assert grounded(t, r.expenditure.total).value == Decimal("623700.00")

@@ -54,7 +54,7 @@ _ACTUAL_HEAD = compile_regex(r"决算|执行|实际|完成")
 _HEAD_YEAR = compile_regex(r"(20[0-4]\d)年")
 _HAN_CHAR = compile_regex(r"[一-龥]")
 _NEXT_CELL = compile_regex(r"[ ]*\|[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ ]*(?=\||$)", regex.MULTILINE)
-DEFAULT_HEADER_ROWS = 12
+DEFAULT_HEADER_ROWS = 200  # a 决算 table runs to 60 rows or more; its totals stand far below the header
 DEFAULT_COLUMNS_PASSED = 4
 DEFAULT_ROW_NUMBER_WINDOW = 3000
 
