@@ -360,6 +360,8 @@ def test_by_type_of_one_functional_class_is_not_the_units():
     t = "本年支出合计500万元，其中：教育支出300万元，其中基本支出200万元；卫生健康支出200万元。"
     r = report(t)
     assert r.expenditure.by_type == [] and len(r.expenditure.by_function) == 2
+    t2 = "教育局2021年度支出总计500万元，其中基本支出320万元，项目支出180万元。"
+    assert len(report(t2).expenditure.by_type) == 2  # a unit named after a class is not the class
 
 
 def test_figure_and_unit_broken_over_two_lines():

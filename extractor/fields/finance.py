@@ -182,7 +182,9 @@ def _part_of_a_class(ctx: Context, pos: int) -> bool:
     clause_start = max(text.rfind(c, 0, max(0, clause_end - 1)) for c in ",;。\n") + 1
     head = text[clause_start:clause_end]
     head = head[_CLAUSE_HEAD.match(head).end():]
-    return any(head.startswith(c) for c in ctx.patterns.words["functions"]["classes"])
+    # the class's spending ("教育支出", "一般公共服务(类)"), not a unit named after it ("教育局…")
+    return any(head.startswith(c) and head[len(c):].startswith(("支出", "(类)", "类"))
+               for c in ctx.patterns.words["functions"]["classes"])
 
 
 def _is_carryover(name: str) -> bool:
