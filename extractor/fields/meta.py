@@ -88,7 +88,7 @@ def extract_title(ctx: Context) -> Grounded | None:
             ext = _FILE_EXT.search(inner)
             name = _TRAILING_NOTE.sub("", inner[: ext.start()] if ext else inner)  # "(定稿)", "(2023年度)"
             # a report's name ends with what it is (…报告, …自评表); a cited regulation's does not
-            # (《关于全面实施预算绩效管理的意见》)
+            # (《某市预算绩效目标管理办法》)
             if name.endswith(tuple(keywords) + _TITLE_ENDINGS) and (any(k in inner for k in kinds) or "绩效" in inner):
                 s, e = pos + m.start("t"), pos + m.start("t") + (ext.start() if ext else len(inner))
                 return ctx.ground(s, e, "".join(text[s:e].split()), Grounded, "title.quoted")
