@@ -108,7 +108,7 @@ def test_table_of_contents_is_not_the_title():
 
 
 def test_title_glued_to_body():
-    t = "某市第九中学专项资金绩效自评价报告一、基本情况（一）项目概况本校2022年共有一个项目。"
+    t = "某市第九中学专项资金绩效自评价报告一、基本情况（一）项目概况本校2022年实施了两个项目。"
     r = report(t)
     assert r.title.value == "某市第九中学专项资金绩效自评价报告"
     assert r.department.value == "某市第九中学" and r.kind.value == "project" and r.fiscal_year.value == 2022
@@ -206,7 +206,7 @@ def test_breakdown_cut_short_is_not_a_breakdown():
 
 
 def test_category_subtotals_are_not_the_revenue_total():
-    t = "收入经费总合计：50.00万元。\n1、预算内经费拨款收入合计：49.50万元，其中运行经费拨款（补助）收入：49.50万元。\n2、非税收入合计：0元。"
+    t = "收入经费总合计：50.00万元。\n1、财政补助收入合计：49.50万元，其中人员经费拨款（补助）收入：49.50万元。\n2、事业收入合计：0元。"
     r = report(t)
     # the total written as 收入经费总合计 is the unit's; the 合计 of each category never compete with it
     assert grounded(t, r.revenue.total).value == Decimal("500000") and "revenue.total" not in r.candidates
@@ -234,9 +234,9 @@ def test_candidates_that_agree_within_rounding_keep_the_first():
 
 
 def test_a_subsets_figures_are_not_the_units():
-    t = ("2025年收入合计800.00万元，其中：本年收入600.00万元，上年结转收入200.00万元。\n"
-         "2025年一般公共预算财政拨款收入合计500.00万元，其中：本年收入480.00万元，上年结转收入20.00万元。\n"
-         "一般公共预算财政拨款支出500.00万元。其中：基本支出450.00万元。")
+    t = ("2024年收入合计760.00万元，其中：本年收入560.00万元，上年结转收入200.00万元。\n"
+         "2024年一般公共预算财政拨款收入合计470.00万元，其中：本年收入450.00万元，上年结转收入20.00万元。\n"
+         "一般公共预算财政拨款支出470.00万元。其中：基本支出420.00万元。")
     r = report(t)
     assert r.carryover.start.value == Decimal("2000000") and "carryover.start" not in r.candidates
     assert r.expenditure.by_type == []
@@ -290,7 +290,7 @@ def test_a_list_cut_off_by_the_end_of_an_excerpt_is_not_a_breakdown():
 
 
 @pytest.mark.parametrize("text", [
-    "《某县林业局2021年度项目支出绩效自评报告.docx》为会员上传的共享文档，可在线查看。\n一、基本情况",
+    "《某县林业局2021年度项目支出绩效自评报告.docx》由用户上传到文档分享平台，可在线预览。\n一、基本情况",
     "附件1：某县林业局2021年度项目支出绩效自评报告\n正文",
 ], ids=["quoted-on-sharing-site", "annex-label"])
 def test_title_behind_a_quote_or_an_annex_label(text):
@@ -380,7 +380,7 @@ def test_more_wordings_of_the_revenue_total(text, total):
 
 def test_money_arranged_for_a_project_and_spent_in_the_year():
     t = ("某县实验小学生均公用经费绩效自评报告\n本校2021年依据定额标准安排，合计96万元，其中省级补助60万元。"
-         "本校2021年财政安排支出共计90.5万元，余款结转下年使用。")
+         "本校2021年累计支出合计90.5万元，余款结转下年使用。")
     r = report(t)
     assert grounded(t, r.budget.total).value == Decimal("960000")
     assert grounded(t, r.expenditure.total).value == Decimal("905000")

@@ -66,7 +66,7 @@ def test_count_is_exact():
         (["106.47", "33.54", "5.17"], "145.16", True),  # two: still within the 200 yuan the roundings allow
         (["106.48", "33.54", "5.17"], "145.16", False),  # three: beyond rounding
         (["107.45", "33.54", "5.17"], "145.16", False),  # a part moved by one 万元
-        (["390.55", "190.89"], "581.45", True),  # 581.44 against 581.45: the intervals still meet
+        (["312.71", "154.62"], "467.34", True),  # 467.33 against 467.34: the intervals still meet
         (["132.4", "12.76"], "145.16", True),
     ],
     ids=["seed", "one-cent", "two-cents", "three-cents", "one-wan", "adjacent-cent", "mixed-places"],

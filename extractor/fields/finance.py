@@ -21,10 +21,10 @@ _LIST_WORD = compile_regex(r"^(?:其中|包括|主要包括|分别为)")
 
 def _scoped(ctx: Context, pos: int) -> bool:
     """A figure in a sentence whose head names a subset of the unit's money
-    ("一般公共预算财政拨款收入合计…，其中：…上年结转收入127.50万元") is that subset's, not the unit's."""
+    ("一般公共预算财政拨款收入合计…，其中：…上年结转收入46.20万元") is that subset's, not the unit's."""
     text = ctx.text
     start = max(text.rfind(c, 0, pos) for c in "。;\n") + 1
-    if text.startswith("其中", start) and start > 0:  # "…支出5605.66万元。其中：基本支出…"
+    if text.startswith("其中", start) and start > 0:  # "…支出3817.25万元。其中：基本支出…"
         start = max(text.rfind(c, 0, start - 1) for c in "。;\n") + 1
     head_end = text.find("其中", start, pos)
     head = text[start : head_end if head_end >= 0 else pos]

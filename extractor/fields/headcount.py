@@ -26,7 +26,7 @@ def extract_headcount(ctx: Context) -> Headcount:
         found = []
         for pat, m in ctx.matches(f"headcount.{name}"):
             value = count_from(ctx, m, pat.id)
-            # a figure inside brackets counts part of something ("局本级187人(在职139人、退休8人)"),
+            # a figure inside brackets counts part of something ("局本级96人(在职81人、退休15人)"),
             # not the unit as a whole
             if value is not None and not _inside_brackets(ctx.text, m.start()):
                 found.append((pat.priority, value))

@@ -81,7 +81,7 @@ def extract_title(ctx: Context) -> Grounded | None:
             end = ext.start()
         value = "".join(text[start:end].split())
         return ctx.ground(start, end, value, Grounded, "title.line")
-    # a document-sharing page names the report only in 《…》: "《某局…自评报告.docx》为会员上传…"
+    # a document-sharing page names the report only in 《…》: "《某局…自评报告.docx》由用户上传…"
     for pos, line in lines:
         for m in _QUOTED_TITLE.finditer(line):
             inner = m.group("t")
@@ -150,7 +150,7 @@ def _department_from_label(ctx: Context, suffixes) -> Grounded | None:
     words = ctx.patterns.words["department"]
     labels = [w for w in words["labels"] if w != "主管部门"]
     # a form's label is followed by a separator (colon, cell border or space), not by running text
-    # (labels that end in 名称 or a colon need none: 部门(单位)名称长沙市…)
+    # (labels that end in 名称 or a colon need none: 部门(单位)名称某某市…)
     name = r"(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})"
     tail = r"(?:[ ]?[:|][ ]?|[ ])" + name
     named = [w for w in labels if w.endswith(("名称", ":"))]
@@ -225,11 +225,11 @@ def _department_beside_title(ctx: Context, title: Grounded, suffixes) -> Grounde
 
 
 def _department_opening_paragraph(ctx: Context, suffixes) -> Grounded | None:
-    """A paragraph that opens with the unit's name: "XX中心系省人民政府直接管理的…"."""
+    """A paragraph that opens with the unit's name: "XX中心是区政府直属的…"."""
     suffix_alt = "|".join(regex.escape(x) for x in suffixes)
     m = compiled(r"(?:^|\n)[ ]*(?P<name>[一-龥()]{2,28}?(?:" + suffix_alt + r"))"
                  + label_alternation(ctx.patterns.words["department"]["predicates"])).search(ctx.text)
-    # a unit's own name is specific ("仁寿县慈航镇小学校"), not a generic body ("区委区政府")
+    # a unit's own name is specific ("某县某镇中心小学校"), not a generic body ("区委区政府")
     if (m and len(m.group("name")) >= 5 and not m.group("name").startswith(("本", "我", "该", "其"))
             and not _GENERIC_BODY.match(m.group("name"))):
         return ctx.ground(m.start("name"), m.end("name"), fold_name(m.group("name")), Grounded, "department.opening")
@@ -246,7 +246,7 @@ def _is_han(ch: str) -> bool:
 
 def _fuller_name(ctx: Context, s: int, e: int) -> Grounded | None:
     """Titles often shorten the unit's name; prefer its full form stated in the text
-    ("浔阳区委老干部局" -> "中共九江市浔阳区委老干部局").
+    ("城南区委老干部局" -> "中共示例市城南区委老干部局").
 
     The full form is the short name preceded by administrative divisions that start a run
     of Chinese characters: the whole run before the name must be the prefix. Found with
@@ -262,7 +262,7 @@ def _fuller_name(ctx: Context, s: int, e: int) -> Grounded | None:
         while start > 0 and at - start < MAX_PREFIX_CHARS and _is_han(text[start - 1]):
             start -= 1
         if start < at and not (start > 0 and _is_han(text[start - 1])) and _ADMIN_PREFIX.fullmatch(text, start, at):
-            # a sentence word glued on before the prefix: "…共1个,即中共九江市…"
+            # a sentence word glued on before the prefix: "…共2个,即中共示例市…"
             while text[start] in "即为是系及和与的由在" and start < at - 2:
                 start += 1
             if at + len(short) - start - len(short) >= 2:

@@ -121,7 +121,7 @@ DEFAULT_GLUED_WINDOW = 8000
 
 def indicators_from_glued_table(ctx: Context) -> list[Indicator]:
     """A score table whose cells were glued together: after a header naming 一级指标 … 分值, a
-    core level-1 name directly followed by its points and the next cell ("投入13预算配置13")."""
+    core level-1 name directly followed by its points and the next cell ("投入12资金管理8")."""
     header = _GLUED_HEADER.search(ctx.text)
     if not header:
         return []

@@ -112,7 +112,7 @@ def published_before_year_end(ctx: Context):
     auditor cannot tell which period the figures cover.
 
     Example
-    ``2021年度…部门决算 公开时间:2021年9月19日``.
+    ``2021年度…部门决算 公开时间:2021年8月26日``.
     """
     kind = ctx.report.kind
     if ctx.document is None or kind is None or kind.value not in RETROSPECTIVE_KINDS:
