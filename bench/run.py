@@ -230,6 +230,38 @@ def pdf_pages(generated: list[Path]) -> list[tuple[str, float]]:
     return out
 
 
+def breakdown(min_time: float) -> None:
+    """Where a warm extract + verify of each .txt/.docx sample goes, stage by stage: the floor,
+    the reader, the folded view, the field patterns' scans alone (no Python work on the
+    matches), all the fields, the rules. It shows what bounds the warm ratio from below."""
+    sys.path.insert(0, str(ROOT))
+    from extractor.fields import extract_report
+    from extractor.normalize import Folded
+    from extractor.patterns import load
+    from extractor.readers import read
+    from extractor.rules import run_rules
+
+    patterns = [pat.regex for group in load().patterns.values() for pat in group]
+    print("\n== where the time goes (warm medians, ms) ==")
+    print(f"{'sample':28} {'floor':>7} {'read':>7} {'fold':>7} {'scans':>7} {'fields':>7} {'rules':>7}  "
+          f"scans/floor")
+    for path in [p for fmt in ("txt", "docx") for p in sorted(SAMPLES.glob(f"*.{fmt}"))]:
+        fmt = path.suffix[1:]
+        doc = read(path)
+        text = Folded(doc.text).text
+        report = extract_report(doc)
+
+        def scans(t=text):
+            for rx in patterns:
+                for _ in rx.finditer(t):
+                    pass
+
+        stages = [lambda p=path, f=fmt: FLOORS[f](p), lambda p=path: read(p), lambda d=doc: Folded(d.text), scans,
+                  lambda d=doc: extract_report(d), lambda r=report, d=doc: run_rules(r, d)]
+        t = [median_pair(stage, lambda: None, min_time / 6)[0] for stage in stages]
+        print(f"{path.name:28} " + " ".join(f"{x * 1000:7.3f}" for x in t) + f"  {t[3] / t[0]:8.1f}x")
+
+
 def cold(runs: int) -> float:
     cli = [sys.executable, "cli.py", "extract", COLD_TXT, "--json"]
     cmds = {
@@ -289,7 +321,7 @@ def main() -> None:
     parser.add_argument("--min-time", type=float, default=1.0, help="seconds of timing per sample (warm)")
     parser.add_argument("--cold", type=int, default=10, help="subprocess runs per cold command")
     parser.add_argument("--pages", type=int, default=300, help="pages of the generated PDF (0: skip)")
-    parser.add_argument("--only", default="cold,warm,pdf,memory", help="sections to run (comma-separated)")
+    parser.add_argument("--only", default="cold,warm,breakdown,pdf,memory", help="sections to run (comma-separated)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     print(machine())
@@ -303,7 +335,8 @@ def main() -> None:
             except ImportError:
                 print("(pypdf not installed: no generated PDF; pip install -e '.[test]')")
         for name, run in (("cold", lambda: cold(args.cold)), ("warm", lambda: warm(args.min_time)),
-                          ("pdf", lambda: pdf_pages(generated)), ("memory", lambda: memory(big))):
+                          ("breakdown", lambda: breakdown(args.min_time)), ("pdf", lambda: pdf_pages(generated)),
+                          ("memory", lambda: memory(big))):
             if name in only:
                 run()
 
