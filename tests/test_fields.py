@@ -504,3 +504,29 @@ def test_a_total_far_below_its_tables_header():
     r = report(t)
     assert grounded(t, r.revenue.total).value == Decimal("630000.00")
     assert grounded(t, r.expenditure.total).value == Decimal("623700.00")
+
+
+_SCORE_TABLE = ("某县档案馆2023年度部门整体支出绩效自评报告\n"
+                "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 20 | 18\n产出 | 数量 | 80 | 72\n合计 |  | 100 | 90\n")
+
+
+def test_a_score_tables_total_row_is_the_total_score():
+    r = report(_SCORE_TABLE)
+    assert grounded(_SCORE_TABLE, r.total_score).value == Decimal("90") and r.total_score.pattern == "total_score.table"
+    # a narrative statement wins; the table's row stays a candidate for the verifier
+    stated = _SCORE_TABLE + "经自评，本部门整体支出绩效自评得分90分。\n"
+    r = report(stated)
+    assert r.total_score.pattern == "total_score.label"
+    assert [c.pattern for c in r.candidates["total_score"]] == ["total_score.label", "total_score.table"]
+
+
+def test_a_score_tables_total_row_that_disagrees_with_its_rows_is_flagged():
+    findings = extract_text(_SCORE_TABLE.replace("| 100 | 90", "| 100 | 91")).findings
+    assert [f.rule for f in findings if f.severity == "error"] == ["IND004"]
+
+
+@pytest.mark.parametrize("row", ["合计 | 100 | 90", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
+                         ids=["merged-cells", "above-its-full-mark", "not-a-total-row"])
+def test_a_total_row_that_cannot_be_read_safely_gives_nothing(row):
+    r = report(_SCORE_TABLE.replace("合计 |  | 100 | 90", row))
+    assert r.total_score is None

@@ -19,6 +19,12 @@ def _grade_word(ctx: Context, word: str) -> str | None:
     return ctx.patterns.words["grade"].get(word)
 
 
+# A score table's total row: its 得分 cell is the report's score, stated once more (a narrative
+# "自评得分87.5分" wins over it; when both are there the verifier compares them).
+TABLE_TOTAL_PRIORITY = 20
+_TOTAL_ROW_NAMES = ("合计", "总计", "总分", "合计得分", "总得分")
+
+
 def extract_total_score(ctx: Context) -> Number | None:
     found = []
     for pat, m in ctx.matches("total_score"):
@@ -26,7 +32,43 @@ def extract_total_score(ctx: Context) -> Number | None:
         if v is not None and v.value <= 100:
             found.append((pat.priority, v))
             ctx.remember("total_score", v)
+    for v in table_total_scores(ctx):
+        found.append((TABLE_TOTAL_PRIORITY, v))
+        ctx.remember("total_score", v)
     return choose(found)
+
+
+def table_total_scores(ctx: Context) -> list[Number]:
+    """The 得分 cell of a score table's 合计 row (header 一级指标 … 分值 | 得分), when the row
+    has as many cells as the header (a merged row could shift the columns) and its score is
+    at most its full mark."""
+    text = ctx.text
+    if "|" not in text or not any(name in text for name in _TOTAL_ROW_NAMES):
+        return []
+    out = []
+    lines = lines_with_offsets(text)
+    i = 0
+    while i < len(lines):
+        line, off = lines[i]
+        i += 1
+        if "|" not in line or "指标" not in line:
+            continue
+        header = _cells(line, off)
+        cols = _header_columns(header)
+        if cols is None or cols["score"] is None:
+            continue
+        while i < len(lines) and "|" in lines[i][0]:
+            cells = _cells(*lines[i])
+            i += 1
+            if "".join(cells[0][0].split()) not in _TOTAL_ROW_NAMES:
+                continue
+            if len(cells) == len(header):
+                score = _cell_number(ctx, cells[cols["score"]], "total_score.table")
+                full = _cell_number(ctx, cells[cols["max"]], "total_score.table") if cols["max"] is not None else None
+                if score is not None and score.value <= (full.value if full is not None else 100):
+                    out.append(score)
+            break
+    return out
 
 
 def extract_max_score(ctx: Context) -> Number | None:
