@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import regex
 
 import extractor
 from extractor import extract, extract_text, normalize, patterns
@@ -246,3 +247,67 @@ def test_ten_times_the_text_takes_well_under_thirty_times_as_long():
     extract_text(ten)
     assert best(ten) < 30 * best(one)
 
+
+
+# ---- patterns that do not scan every position ------------------------------------------------
+
+_OPEN_CLASS = regex.compile(r"\[\^|\[一-龥|\[\\u4e00|\.|\\[wWSDp]|\\p\{")
+
+
+def _group_end(src: str, i: int) -> int:
+    """Index just after the group opening at src[i] == '('."""
+    depth, k, in_class = 0, i, False
+    while k < len(src):
+        c = src[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return k + 1
+        k += 1
+    raise ValueError(f"unbalanced: {src}")
+
+
+def _first_atom(src: str) -> tuple[str, bool]:
+    """The first consuming piece of a pattern (leading lookarounds skipped, groups opened),
+    and whether it is optional."""
+    i = 0
+    while src.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
+        i = _group_end(src, i)
+    while src.startswith(("(?:", "(?P<"), i):
+        end = _group_end(src, i)
+        if end < len(src) and src[end] in "?*" or src.startswith("{0", end):
+            return src[i:end], True
+        i = src.index(">", i) + 1 if src.startswith("(?P<", i) else i + 3
+    return src[i : i + 8], False
+
+
+def test_no_field_pattern_starts_with_an_open_class_or_an_optional_part():
+    # regex tries a pattern at every position of the text; a pattern that starts with its label
+    # (or a digit, or a line start) fails at once almost everywhere, one that starts with
+    # [一-龥], . or an optional group does real work at every character (issue 7)
+    offenders = []
+    for group in patterns.load().patterns.values():
+        for pat in group:
+            if "|" in pat.source and not pat.source.startswith(("(?", "(")):
+                head = pat.source.split("|", 1)[0]  # a top-level alternation: each branch's start
+            else:
+                head = pat.source
+            atom, optional = _first_atom(head)
+            if optional or _OPEN_CLASS.match(atom):
+                offenders.append((pat.id, atom))
+    assert offenders == []
+
+
+def test_the_start_check_sees_what_it_forbids():
+    assert _first_atom(r"(?:\d{4}年)?(?P<label>年末)") == (r"(?:\d{4}年)", True)
+    assert _OPEN_CLASS.match(_first_atom(r"(?<!上年)(?P<name>[一-龥]{2,8})局")[0])
+    assert _first_atom(r"(?<!上年)(?P<label>(?:收入|总收入))")[0].startswith("收入")
