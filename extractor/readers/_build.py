@@ -87,6 +87,32 @@ class TextBuilder:
         self.blocks.append(block)
         return block
 
+    def lines(self, texts: Iterable[str], kind: str = "paragraph", page: int | None = None) -> int:
+        """``line(text, kind, page)`` for each text (blank ones add nothing); how many were added."""
+        parts, starts, blocks = self._parts, self._starts, self.blocks
+        length, max_chars = self._length, self._max_chars
+        sep = len(LINE_SEP)
+        added = 0
+        for text in texts:
+            if not text.strip():
+                continue
+            if parts:
+                parts.append(LINE_SEP)
+                length += sep
+            starts.append(length)
+            parts.append(text)
+            end = length + len(text)
+            blocks.append(Block(kind, length, end, page))
+            length = end
+            added += 1
+            if max_chars is not None:
+                self._length = length
+                if length > max_chars:
+                    raise self.budget.exceeded("max_chars", f"text is over {max_chars:,} characters")
+                self.budget.tick("building the text", every=512)
+        self._length = length
+        return added
+
     def table(self, rows: Sequence[Sequence[Cell]], page: int | None = None) -> Table | None:
         """Add a table, one line per row with cells joined by `` | ``, and a block per cell."""
         index = len(self.tables)
