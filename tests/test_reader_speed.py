@@ -72,7 +72,7 @@ class _FakeTextPage:
     def __init__(self, rng: random.Random, text: str) -> None:
         self.text = text
         self.raw = self
-        self.generated = [rng.choice((0, 1, 1, -1)) for _ in text]
+        self.generated_flags = [rng.choice((0, 1, 1, -1)) for _ in text]
         self.boxes = [(rng.choice((0, 0.1, 5)), rng.choice((0, 0.2, 9)), 1 + rng.random(), 1 + rng.random())
                       for _ in text]
 
@@ -81,7 +81,10 @@ class _FakeTextPage:
 
     # the pdfium_c calls
     def FPDFText_IsGenerated(self, _handle, index: int) -> int:  # noqa: N802 - pdfium's name
-        return self.generated[index]
+        return self.generated_flags[index]
+
+    def generated(self, indices: list[int]) -> list[int]:  # _TextPage.generated
+        return [self.generated_flags[i] for i in indices]
 
 
 _ALPHABET = ["字", "年", "0", "1", "a", "a", "-", " ", " ", " ", " ", "\t", "\r\n", "\n", "\ufffe", "\x02",
@@ -97,6 +100,27 @@ def test_pdf_lines_by_events_are_the_lines_by_chars():
         reference = [pdf_reader._line_by_chars(page, page, text, m.start(), m.end())
                      for m in pdf_reader._LINE.finditer(text)]
         assert lines == [line for line in reference if line is not None], repr(text)
+
+
+# Fewer marked characters, more of what _page_texts judges: spaces alone and in runs next to wide
+# and narrow characters, runs of equal characters, line ends; "x x" now and then.
+_PAGE_ALPHABET = ["字", "年", "收", "0", "0", "1", "a", "b", ".", " ", " ", " ", "  ", "\t", "\r\n", "\n", "\r", "。",
+                  "Ａ", "\u3000", "ｱ", "\U00020000", "-", "00", "年年"]
+
+
+def test_pdf_page_texts_are_the_texts_of_the_page_lines():
+    rng = random.Random(13)
+    fast = 0
+    for n in range(30_000):
+        alphabet = _ALPHABET if n % 5 == 0 else _PAGE_ALPHABET
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        page = _FakeTextPage(rng, text)
+        texts = pdf_reader._page_texts(page, text)
+        if texts is None:
+            continue
+        fast += 1
+        assert texts == [line.text for line in pdf_reader._page_lines(page, page, text)], repr(text)
+    assert fast > 15_000  # most pages are read by _page_texts
 
 
 def test_pdf_dedupe_in_linear_time_keeps_pdfplumber_order():

@@ -8,13 +8,16 @@ rows and cells.
 
 from __future__ import annotations
 
+import codecs
 import ctypes
+import functools
 import io
 import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat as repeated
 from typing import NamedTuple
 
 from extractor.document import Block, Document
@@ -100,13 +103,130 @@ _SPACES = re.compile(r" +")
 _REPEAT = re.compile(r"(\S)(?=\1)")
 
 
+def _pdfium_error(message: str) -> Exception:
+    from pypdfium2 import PdfiumError
+
+    return PdfiumError(message)
+
+
+class _Handle(ctypes.c_void_p):
+    """A pdfium pointer kept as a ctypes object: a c_void_p result comes back as a Python int,
+    which ctypes would convert again on the way into the next call."""
+
+
+class _ObjectCalls:
+    """The pdfium calls of the ruling scan (and three of the text page), as copies that take and
+    return plain pointers.
+
+    pypdfium2 declares them with typed pointers, so ctypes builds a pointer object for every
+    object fetched and checks its type on every call. The copies call the same functions with
+    no declared arguments (a _Handle goes in as the pointer it holds, an index as a C int) and
+    return an object's pointer as a _Handle; the ruling scan is two of them per page object.
+    """
+
+    def __init__(self, pdfium_c) -> None:
+        def plain(fn, restype):
+            copy = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+            copy.argtypes = None
+            copy.restype = restype
+            return copy
+
+        self.count_page = plain(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
+        self.get_page = plain(pdfium_c.FPDFPage_GetObject, _Handle)
+        self.count_form = plain(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)
+        self.get_form = plain(pdfium_c.FPDFFormObj_GetObject, _Handle)
+        self.get_type = plain(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+        self.count_segments = plain(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+        # and of the text page: a character's box, whether pdfium made it up, whether it has no Unicode
+        self.char_box = plain(pdfium_c.FPDFText_GetCharBox, ctypes.c_int)
+        self.is_generated = plain(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+        self.has_map_error = plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
+        self.text, self.path, self.form = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH,
+                                           pdfium_c.FPDF_PAGEOBJ_FORM)
+
+
+_object_calls: dict[object, _ObjectCalls] = {}  # per pdfium module: built once
+# Page objects typed per pass of the ruling scan: a bounded list for a page of a million objects.
+_SCAN_CHUNK = 1024
+
+
+def _calls(pdfium_c) -> _ObjectCalls:
+    calls = _object_calls.get(pdfium_c)
+    if calls is None:
+        calls = _object_calls[pdfium_c] = _ObjectCalls(pdfium_c)
+    return calls
+
+
+class _TextPage:
+    """A pdfium text page handle with what the reader asks of it: pypdfium2's PdfTextPage
+    builds a finalizer, and four ctypes doubles per character box asked. This holds the handle
+    (the caller closes it), reuses one set of doubles, and asks pdfium through the plain copies
+    of _ObjectCalls."""
+
+    __slots__ = ("raw", "_plain", "_calls", "_box", "_box_args")
+
+    def __init__(self, raw, calls: _ObjectCalls, box: tuple) -> None:
+        self.raw = raw  # pypdfium2's typed pointer, for pypdfium2.raw's functions
+        self._plain = ctypes.cast(raw, _Handle)
+        self._calls = calls
+        self._box, self._box_args = box  # see new_box
+
+    @staticmethod
+    def new_box() -> tuple:
+        """Four c_double (left, right, bottom, top) and pointers to them, for the pages of one read."""
+        box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+        return box, tuple(map(ctypes.pointer, box))
+
+    def get_charbox(self, index: int) -> tuple[float, float, float, float]:
+        """PdfTextPage.get_charbox: (left, bottom, right, top)."""
+        if not self._calls.char_box(self._plain, index, *self._box_args):
+            raise _pdfium_error("Failed to get charbox.")
+        left, right, bottom, top = self._box
+        return left.value, bottom.value, right.value, top.value
+
+    def generated(self, indices: list[int]) -> list[int]:
+        """FPDFText_IsGenerated of each char index (1: a character pdfium made up)."""
+        return list(map(self._calls.is_generated, repeated(self._plain, len(indices)), indices))
+
+    def unmapped(self, indices) -> list[int]:
+        """FPDFText_HasUnicodeMapError of each char index (1: pdfium found no Unicode for it)."""
+        return list(map(self._calls.has_map_error, repeated(self._plain, len(indices)), indices))
+
+
+def _text_range(handle, pdfium_c, count: int) -> str:
+    """PdfTextPage.get_text_range() of a page of ``count`` > 0 characters, without the wrapper:
+    pdfium is asked for the characters between the first and last it puts in its text (it reads
+    past the range otherwise: crbug.com/pdfium/2079)."""
+    text_index = pdfium_c.FPDFText_GetTextIndexFromCharIndex
+    first, last = 0, count - 1
+    while True:  # PdfTextPage._get_active_text_range, as a loop
+        if first > last:
+            return ""
+        t_start = text_index(handle, first)
+        if t_start == -1:
+            first += 1
+            continue
+        t_end = text_index(handle, last)
+        if t_end == -1:
+            last -= 1
+            continue
+        break
+    in_count = t_end + 2 - t_start  # with the NUL at the end
+    buffer = (ctypes.c_ushort * in_count)()
+    out_count = pdfium_c.FPDFText_GetText(handle, first, last - first + 1, buffer)
+    assert in_count >= out_count, f"Buffer too small: {in_count} vs {out_count}"
+    return codecs.decode(memoryview(buffer)[:out_count - 1], "utf-16-le", errors="ignore")
+
+
 def _page_text(textpage, pdfium_c) -> str:
     """pdfium's text of the page, one character per pdfium char index."""
-    count = textpage.count_chars()
-    raw = textpage.get_text_range() if count > 0 else ""
+    handle = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(handle)
+    if count == -1:
+        raise _pdfium_error("Failed to get character count.")
+    raw = _text_range(handle, pdfium_c, count) if count > 0 else ""
     if len(raw) != count:
         # Characters outside the BMP come back as surrogate pairs: read char by char instead.
-        handle = textpage.raw
         raw = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i) or 0xFFFD) for i in range(count))
     return raw
 
@@ -136,6 +256,89 @@ def _page_lines(textpage, pdfium_c, raw: str) -> list[_Line]:
         if line is not None:
             lines.append(line)
     return lines
+
+
+_SPACE = re.compile(" ")
+_SPACE_RUNS = re.compile("  +")  # two or more
+# Two equal characters in a row (not overlapping; _page_texts extends a match to the whole run).
+_PAIR = re.compile(r"(.)\1")
+# A line's text without the spaces at either end (a line of spaces has none).
+_TRIMMED_LINE = re.compile(r"[^\r\n ](?:[^\r\n]*[^\r\n ])?")
+_match_start = re.Match.start
+_wide = functools.lru_cache(maxsize=4096)(is_wide)
+
+
+def _page_texts(textpage, raw: str) -> list[str] | None:
+    """The texts of ``_page_lines`` (without their char indices), from a few passes over the
+    whole page; None for a page that _page_lines must judge line by line: one with a marked
+    character, or with a character after spaces pdfium made up that repeats the one before them.
+
+    What is dropped is collected for the page, then cut out of it in one join: a space next to
+    a wide character if pdfium generated it (see _generated_space; in a run of spaces, a later
+    space sees the space before it if that one stays), the second of two equal characters drawn
+    on top of each other (in a run of equal characters, each is compared with the last one
+    kept), and the spaces at a line's ends. A space at a line's end may be judged like any
+    other: it goes either way.
+    """
+    if "\x02" in raw or "\x00" in raw or "\ufffe" in raw or "\ufeff" in raw:  # _MARKED
+        return None
+    drop: list[int] = []
+    if " " in raw:
+        spaces = list(map(_match_start, _SPACE.finditer(raw)))
+        generated = textpage.generated(spaces)
+        runs: list[tuple[int, int]] = []
+        in_runs: set[int] = set()
+        if "  " in raw:
+            runs = [m.span() for m in _SPACE_RUNS.finditer(raw)]
+            in_runs = {i for start, end in runs for i in range(start, end)}
+        # A space alone sees the characters on either side (at a page's ends, one of them is ""
+        # or the other end's: only a space at a line's start or end sees that, and it goes anyway).
+        drop = [i for i, g in zip(spaces, generated, strict=True)
+                if g == 1 and (_wide(raw[i - 1]) or _wide(raw[i + 1:i + 2])) and i not in in_runs]
+        for i in drop:
+            ch = raw[i - 1]
+            if ch == raw[i + 1:i + 2] and not ch.isspace():
+                return None
+        if runs:
+            flags = dict(zip(spaces, generated, strict=True))
+            for start, end in runs:
+                prev = raw[start - 1]
+                dropped = 0
+                for i in range(start, end):
+                    if flags[i] == 1 and (_wide(prev) or _wide(raw[i + 1:i + 2])):
+                        drop.append(i)
+                        dropped += 1
+                    else:
+                        prev = " "
+                if dropped == end - start and end < len(raw) and raw[end] == prev and not prev.isspace():
+                    return None
+    size, judged = len(raw), 0  # raw[:judged] holds no run of equal characters left to judge
+    charbox = textpage.get_charbox
+    for pair in _PAIR.finditer(raw):
+        start = pair.start()
+        ch = raw[start]
+        if start < judged or ch.isspace():
+            continue
+        end = start + 2
+        while end < size and raw[end] == ch:
+            end += 1
+        judged = end
+        boxes = [charbox(i) for i in range(start, end)]
+        kept = boxes[0]
+        for k in range(1, end - start):
+            if _boxes_overlap(kept, boxes[k]):
+                drop.append(start + k)
+            else:
+                kept = boxes[k]
+    if drop:
+        drop.sort()
+        pieces, cursor = [], 0
+        for i in drop:
+            pieces.append(raw[cursor:i])
+            cursor = i + 1
+        pieces.append(raw[cursor:])
+        raw = "".join(pieces)
+    return _TRIMMED_LINE.findall(raw)
 
 
 def _generated_space(pdfium_c, handle, raw: str, i: int, prev: str) -> bool:
@@ -227,64 +430,44 @@ def _line_by_chars(textpage, pdfium_c, raw: str, start: int, end: int) -> _Line 
     return _Line("".join(chars), indices[0], indices[-1]) if chars else None
 
 
-_POINTER_TYPE = type(ctypes.POINTER(ctypes.c_int))
+def _path_segments(calls: _ObjectCalls, container: _Handle, count: int, get_object, depth: int,
+                   found: int) -> int:
+    """``found`` plus the path segments of the container's ``count`` objects (forms read 3 deep),
+    counted until the sum reaches MIN_RULING_SEGMENTS.
 
-
-class _ObjectCalls:
-    """The pdfium calls of the ruling scan, as copies that take and return plain addresses.
-
-    pypdfium2 declares them with typed pointers, so ctypes builds a pointer object for every
-    object fetched and checks its type on every call: a third of the scan of a text page,
-    which is a call or two per text object. The copies call the same functions.
-    """
-
-    def __init__(self, pdfium_c) -> None:
-        def plain(fn):
-            copy = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
-            copy.argtypes = [ctypes.c_void_p if isinstance(t, _POINTER_TYPE) else t for t in fn.argtypes]
-            copy.restype = ctypes.c_void_p if isinstance(fn.restype, _POINTER_TYPE) else fn.restype
-            return copy
-
-        self.count_page = plain(pdfium_c.FPDFPage_CountObjects)
-        self.get_page = plain(pdfium_c.FPDFPage_GetObject)
-        self.count_form = plain(pdfium_c.FPDFFormObj_CountObjects)
-        self.get_form = plain(pdfium_c.FPDFFormObj_GetObject)
-        self.get_type = plain(pdfium_c.FPDFPageObj_GetType)
-        self.count_segments = plain(pdfium_c.FPDFPath_CountSegments)
-        self.text, self.path, self.form = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH,
-                                           pdfium_c.FPDF_PAGEOBJ_FORM)
-
-
-_object_calls: dict[object, _ObjectCalls] = {}  # per pdfium module: built once
-
-
-def _path_segments(calls: _ObjectCalls, container, count_objects, get_object, depth: int, found: int) -> int:
-    """``found`` plus the path segments of the container's objects (forms read 3 deep), counted
-    until the sum reaches MIN_RULING_SEGMENTS.
-
-    Uses the raw API: wrapping every page object in Python costs more than the page's text.
+    Uses the raw API: wrapping every page object in Python costs more than the page's text. The
+    objects' types come from one pass of map() (no Python bytecode per object): a page whose
+    objects are all text, most pages, costs two pdfium calls per object and nothing more.
     """
     get_type, text, path, form = calls.get_type, calls.text, calls.path, calls.form
-    for i in range(count_objects(container)):
-        obj = get_object(container, i)
-        kind = get_type(obj)
-        if kind == text:  # most objects of most pages
+    for low in range(0, count, _SCAN_CHUNK):
+        size = min(_SCAN_CHUNK, count - low)
+        kinds = list(map(get_type, map(get_object, repeated(container, size), range(low, low + size))))
+        if kinds.count(text) == size:
             continue
-        if kind == path:
-            found += max(calls.count_segments(obj), 0)
-        elif kind == form and depth < 3:
-            found = _path_segments(calls, obj, calls.count_form, calls.get_form, depth + 1, found)
-        if found >= MIN_RULING_SEGMENTS:
-            break
+        for i, kind in enumerate(kinds, low):
+            if kind == path:
+                found += max(calls.count_segments(get_object(container, i)), 0)
+            elif kind == form and depth < 3:
+                obj = get_object(container, i)
+                found = _path_segments(calls, obj, calls.count_form(obj), calls.get_form, depth + 1, found)
+            else:
+                continue
+            if found >= MIN_RULING_SEGMENTS:
+                return found
     return found
 
 
+def _page_ruling(calls: _ObjectCalls, page) -> tuple[int, bool]:
+    """(objects on the page, whether their paths have MIN_RULING_SEGMENTS segments or more)."""
+    handle = ctypes.cast(page, _Handle)
+    count = calls.count_page(handle)
+    return count, _path_segments(calls, handle, count, calls.get_page, 0, 0) >= MIN_RULING_SEGMENTS
+
+
 def _has_ruling(page, pdfium_c) -> bool:
-    calls = _object_calls.get(pdfium_c)
-    if calls is None:
-        calls = _object_calls[pdfium_c] = _ObjectCalls(pdfium_c)
-    address = ctypes.cast(page.raw, ctypes.c_void_p).value
-    return _path_segments(calls, address, calls.count_page, calls.get_page, 0, 0) >= MIN_RULING_SEGMENTS
+    """Whether the page (a pypdfium2 PdfPage) goes to the table finder."""
+    return _page_ruling(_calls(pdfium_c), page.raw)[1]
 
 
 def _clean_cell(text: str | None) -> str:
@@ -464,43 +647,65 @@ def _line_table(line: _Line, textpage, frame: _Frame, tables: list[_FoundTable])
 _NOT_ASKED = (0xFFFE, 0xFEFF, 0x3000)
 
 
+# A sampled character whose code pdfium is asked for (see _unmapped): _NOT_ASKED, U+FFFD, and
+# the codes up to 32.
+_ASK_CODE = re.compile("[\x00-\x20\ufffd" + "".join(map(chr, _NOT_ASKED)) + "]")
+
+
 def _unmapped(textpage, pdfium_c, raw: str) -> tuple[int, int]:
     """(unmapped, asked) over a sample of the page's visible characters.
 
     A character's code is read from ``raw`` (the page's text, index for index) where it is
     plainly a visible character or a space or line break; pdfium is asked for the others
     (its text shows a line-end hyphen as U+FFFE, and 0 as U+FFFD in a text read char by char).
+    The characters sampled are every ``step``-th: a slice of ``raw``; the visible ones are asked
+    about their map in one pass (_TextPage.unmapped).
     """
     handle, count = textpage.raw, len(raw)
     step = max(1, count // UNMAPPED_SAMPLE)
-    has_error, get_unicode = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetUnicode
-    bad = asked = 0
-    for i in range(0, count, step):
-        code = ord(raw[i])
-        if code <= 32 or code in _NOT_ASKED or code == 0xFFFD:
-            if code in (32, 10, 13):
+    sample = raw[::step]
+    skipped = []
+    for m in _ASK_CODE.finditer(sample):
+        i = m.start() * step
+        code = ord(m.group())
+        if code not in (32, 10, 13):
+            code = pdfium_c.FPDFText_GetUnicode(handle, i)
+            if not (code <= 32 or code in _NOT_ASKED):
                 continue
-            code = get_unicode(handle, i)
-            if code <= 32 or code in _NOT_ASKED:
-                continue
-        asked += 1
-        bad += has_error(handle, i) == 1
-    return bad, asked
+        skipped.append(i)
+    indices = range(0, count, step)
+    if skipped:
+        left_out = set(skipped)
+        indices = [i for i in indices if i not in left_out]
+    flags = textpage.unmapped(indices)
+    return flags.count(1), len(flags)
+
+
+# Distinct characters of a sample whose occurrences are counted one by one (str.count, a pass of
+# the sample each); past this many, one Counter pass over the sample.
+_COUNT_EACH = 16
+
+
+def _is_garbage(ch: str) -> bool:
+    # Fonts without a Unicode map come out as control, private-use or Latin-1 accented
+    # characters (the raw glyph codes); a Chinese report has almost none of those.
+    return ch == "\ufffd" or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK) or unicodedata.category(ch) in (
+        "Cc", "Co", "Cn")
 
 
 def _garbage_share(builder_text: str) -> float:
     sample = builder_text[:GARBAGE_SAMPLE]
-    counts = Counter(sample)  # each distinct character judged once
-    visible = len(sample) - sum(n for ch, n in counts.items() if ch.isspace())
+    # Each distinct character judged once; the visible ones counted by splitting at whitespace
+    # (str.split and str.isspace know the same whitespace).
+    visible = sum(map(len, sample.split()))
     if not visible:
         return 1.0
-    # Fonts without a Unicode map come out as control, private-use or Latin-1 accented
-    # characters (the raw glyph codes); a Chinese report has almost none of those.
-    bad = sum(
-        n for ch, n in counts.items()
-        if not ch.isspace() and (ch == "\ufffd" or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK)
-                                 or unicodedata.category(ch) in ("Cc", "Co", "Cn"))
-    )
+    bad_chars = [ch for ch in set(sample) if not ch.isspace() and _is_garbage(ch)]
+    if len(bad_chars) <= _COUNT_EACH:
+        bad = sum(sample.count(ch) for ch in bad_chars)
+    else:
+        counts = Counter(sample)
+        bad = sum(counts[ch] for ch in bad_chars)
     bad += sample.count("(cid:") * len("(cid:00)")
     return bad / visible
 
@@ -524,25 +729,31 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Do
         empty: list[int] = []
         unmapped = asked = 0
         unmapped_every = -(-count // UNMAPPED_PAGES)
+        calls = _calls(pdfium_c)
+        load_page, close_page = pdfium_c.FPDF_LoadPage, pdfium_c.FPDF_ClosePage
+        load_textpage, close_textpage = pdfium_c.FPDFText_LoadPage, pdfium_c.FPDFText_ClosePage
+        document, box = pdf.raw, _TextPage.new_box()
         for index in range(count):
             number = index + 1
             budget.check(f"page {number} of {count}")
+            # The raw handles, not pypdfium2's PdfPage and PdfTextPage (a finalizer and a weak
+            # reference each): both are closed below, before the next page is loaded.
+            page = load_page(document, index)
+            if not page:
+                raise CorruptFile(name or None, f"corrupt PDF (page {number} cannot be loaded)")
+            handle = None
             try:
-                page = pdf[index]
-            except pdfium.PdfiumError:
-                raise CorruptFile(name or None, f"corrupt PDF (page {number} cannot be loaded)") from None
-            textpage = None
-            try:
-                textpage = page.get_textpage()
+                handle = load_textpage(page) or None  # a NULL pointer is false
+                if handle is None:
+                    raise _pdfium_error("Failed to load text page.")
+                textpage = _TextPage(handle, calls, box)
                 raw = _page_text(textpage, pdfium_c)
-                lines = _page_lines(textpage, pdfium_c, raw)
                 if index % unmapped_every == 0:
                     bad, seen = _unmapped(textpage, pdfium_c, raw)
                     unmapped, asked = unmapped + bad, asked + seen
                 tables: list[_FoundTable] = []
                 frame = None
-                objects = pdfium_c.FPDFPage_CountObjects(page.raw)
-                ruled = _has_ruling(page, pdfium_c)
+                objects, ruled = _page_ruling(calls, page)
                 if ruled and objects > MAX_TABLE_PAGE_OBJECTS:
                     ruled = False
                     warnings.append(f"page {number}: table detection skipped ({objects} page objects, "
@@ -560,13 +771,21 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Do
                     if plumber:
                         tables, frame = _find_tables(plumber, index, warnings)
                 mark = builder.mark
-                _emit_page(builder, lines, tables, textpage, frame, number)
-                if not any(ln.text.strip() for ln in lines):
+                if tables:  # a table replaces the lines inside its box: lines with their positions
+                    lines = _page_lines(textpage, pdfium_c, raw)
+                    _emit_page(builder, lines, tables, textpage, frame, number)
+                    blank = not any(ln.text.strip() for ln in lines)
+                else:
+                    texts = _page_texts(textpage, raw)
+                    if texts is None:
+                        texts = [ln.text for ln in _page_lines(textpage, pdfium_c, raw)]
+                    blank = builder.lines(texts, "line", page=number) == 0
+                if blank:
                     empty.append(number)
             finally:
-                if textpage is not None:
-                    textpage.close()
-                page.close()
+                if handle is not None:
+                    close_textpage(handle)
+                close_page(page)
             start, end = builder.span_since(mark)
             builder.add_block(Block("page", start, end, page=number))
         text = builder.text()
