@@ -530,3 +530,205 @@ def test_a_score_tables_total_row_that_disagrees_with_its_rows_is_flagged():
 def test_a_total_row_that_cannot_be_read_safely_gives_nothing(row):
     r = report(_SCORE_TABLE.replace("合计 |  | 100 | 90", row))
     assert r.total_score is None
+
+
+# ---- red team for precision: invented reports of several templates (issue: wrong values) ----
+
+def errors(text: str) -> list[str]:
+    return [f.rule for f in extract_text(text).findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("text,path", [
+    ("梧桐县某专项2023年度项目支出绩效自评报告\n本项目调整后预算1,100万元。2022年该项目实际支出980万元。\n", "budget.spent"),
+    ("云岭县图书馆2023年度部门整体支出绩效自评报告\n与2022年度收入总计301.20万元相比，减少13.75万元。\n", "revenue.total"),
+    ("云岭县农业局2023年度部门整体支出绩效自评报告\n（三）上年人员情况。2022年末在职人员121人。\n", "headcount.in_service"),
+    ("某县林场2023年度部门整体支出绩效自评报告\n上年度该项目预算150万元，实际支出146万元。\n", "budget.spent"),
+    ("某县残联2023年度部门整体支出绩效自评报告\n2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n", "total_score"),
+    ("某县残联2023年度部门整体支出绩效自评报告\n2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n", "grade"),
+], ids=["year-then-project", "compared-with-a-year", "year-end-count", "last-year-sentence", "last-years-score",
+        "last-years-grade"])
+def test_a_figure_its_sentence_gives_for_another_year_is_not_this_years(text, path):
+    value = report(text)
+    for part in path.split("."):
+        value = getattr(value, part)
+    assert value is None
+
+
+def test_a_comparison_in_an_earlier_clause_does_not_make_the_next_figure_last_years():
+    t = ("某县司法局2023年度部门整体支出绩效自评报告\n本年收入合计1,688.20万元，比上年增加88.20万元，"
+         "本年支出合计1,705.30万元，较2022年增加105.30万元。上年度评价发现的问题已整改，本年度自评得分96分。\n")
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("16882000")
+    assert grounded(t, r.expenditure.total).value == Decimal("17053000")
+    assert grounded(t, r.total_score).value == Decimal("96")
+
+
+def test_a_departments_report_does_not_take_one_projects_budget_score_or_rate():
+    t = ("云溪市交通局2023年度部门决算\n本年支出合计11,870.44万元。\n部分项目执行偏慢，其中社区服务项目执行率为62.5%。\n"
+         "农村公路提质改造项目绩效自评综述：全年预算数3,000.00万元，执行数2,950.00万元。项目自评得分为93分，评价等级为优。\n")
+    r = report(t)
+    assert r.kind.value == "final_accounts"
+    assert (r.budget.adjusted, r.budget.execution_rate, r.total_score, r.grade) == (None, None, None, None)
+
+
+def test_a_list_of_projects_gives_no_score_of_the_report():
+    t = ("大桥乡2023年度项目支出绩效自评报告汇总\n二、各项目自评情况\n"
+         "1.人居环境整治项目：预算120.00万元，执行率98.83%，自评得分95分，等级为优。\n"
+         "2.村级道路维修项目：预算80.00万元，执行率81.25%，自评得分84分，等级为良。\n")
+    r = report(t)
+    assert (r.total_score, r.grade, r.budget.execution_rate) == (None, None, None)
+    assert errors(t) == []
+
+
+def test_the_grand_total_beside_the_years_own_total():
+    t = ("松涛镇2023年度部门决算\n2023年度收入总计3,126.55万元，支出总计3,126.55万元。\n"
+         "本年收入合计2,980.11万元，其中：财政拨款收入2,650.00万元；其他收入330.11万元。\n"
+         "本年支出合计2,955.40万元，其中：基本支出1,102.30万元，占37.30%；项目支出1,853.10万元，占62.70%。\n"
+         "年初结转和结余146.44万元；年末结转和结余171.15万元。\n")
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("31265500") and r.revenue.total.pattern == "revenue.total.label"
+    assert grounded(t, r.expenditure.total).value == Decimal("31265500")
+    assert [c.raw for c in r.candidates["revenue.total.of_year"]] == ["2,980.11万元"]
+    assert "revenue.total" not in r.candidates  # the year's total is another figure, not a restatement
+    assert errors(t) == []
+    # alone, the year's own total is the field
+    alone = report("本年收入合计2,980.11万元。\n")
+    assert alone.revenue.total.value == Decimal("29801100") and alone.revenue.total.pattern == "revenue.total.of_year"
+    # "本年度收入总计" is a grand total
+    t2 = "本年度收入总计5,216.38万元，支出总计5,216.38万元。本年收入合计5,006.30万元，年初结转和结余210.08万元。\n"
+    assert report(t2).revenue.total.value == Decimal("52163800")
+
+
+def test_a_final_accounts_table_read_past_empty_cells_and_its_bare_total_row():
+    t = ("单位：万元\n项目 | 行次 | 年初预算数 | 决算数 | 上年决算数\n"
+         "本年收入合计 | 3 | 1,530.00 | 1,622.75 | 1,508.00\n年初结转和结余 | 4 |  | 38.60 | 41.10\n"
+         "收入总计 | 5 |  | 1,661.35 | 1,549.10\n")
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("16613500")
+    assert grounded(t, r.carryover.start).value == Decimal("386000")
+    two_sided = ("金额单位：万元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额\n"
+                 "本年收入合计 | 7 | 389.72 | 本年支出合计 | 34 | 386.36\n"
+                 "年初结转和结余 | 8 | 12.40 | 年末结转和结余 | 35 | 15.76\n总计 | 9 | 402.12 | 总计 | 36 | 402.12\n")
+    r = report(two_sided)
+    assert grounded(two_sided, r.revenue.total).value == Decimal("4021200")
+    assert r.revenue.total.span != r.expenditure.total.span and r.expenditure.total.value == Decimal("4021200")
+
+
+def test_a_subset_named_after_a_sentence_opening_with_qizhong():
+    t = ("本馆2023年支出合计598.2万元，其中基本支出402.1万元、项目支出196.1万元。\n"
+         "其中，一般公共预算财政拨款支出合计560.0万元，其中项目支出150.0万元。\n"
+         "2023年度财政拨款收入总计590.00万元，支出总计560.00万元。\n")
+    r = report(t)
+    assert [(i.name, i.amount.value) for i in r.expenditure.by_type] == [("基本支出", Decimal("4021000")),
+                                                                        ("项目支出", Decimal("1961000"))]
+    assert grounded(t, r.expenditure.total).value == Decimal("5982000")
+    assert {c.raw for c in r.candidates["expenditure.total"]} == {"598.2万元"}  # not 财政拨款's 支出总计
+
+
+def test_basic_and_project_spending_of_a_class_or_of_a_budget_are_not_the_units():
+    t = ("支出合计5.58亿元，其中：教育支出5.10亿元，其中基本支出3.80亿元、项目支出1.30亿元；社会保障和就业支出0.48亿元。\n"
+         "2023年年初预算数2,980.60万元，其中基本支出560.20万元、项目支出2,420.40万元。\n")
+    r = report(t)
+    assert r.expenditure.by_type == []
+    assert grounded(t, r.budget.total).value == Decimal("29806000")
+    spent = "全年实际支出388.15万元，其中：基本支出331.15万元，项目支出57.00万元。\n"
+    assert [i.amount.value for i in report(spent).expenditure.by_type] == [Decimal("3311500"), Decimal("570000")]
+
+
+def test_a_revenue_list_ends_where_spending_starts():
+    t = "2023年度我馆收入总计287.45万元，其中财政拨款收入280.45万元，其他收入7.00万元；支出总计287.45万元，其中基本支出198.30万元，项目支出89.15万元。\n"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("2874500")  # 我馆 before the label
+    assert [i.name for i in r.revenue.items] == ["财政拨款收入", "其他收入"]
+    assert errors(t) == []
+
+
+def test_totals_after_the_unit_or_its_whole_spending():
+    t = "2023年部门整体支出总额2,346.71万元。2023年度部门收入共计458.20万元（上年结转12.30万元，本年收入445.90万元）。\n"
+    r = report(t)
+    assert grounded(t, r.expenditure.total).value == Decimal("23467100")
+    assert grounded(t, r.revenue.total).value == Decimal("4582000")
+
+
+_FORM = ("2023年度项目支出绩效自评表\n项目名称 | 城乡医疗救助资金\n"
+         "项目资金(万元) |  | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+         " | 年度资金总额 | 1,250.00 | 1,380.00 | 1,376.20 | 10 | 99.72% | 9.97\n"
+         " | 上年结转资金 | 20 | 20 | 15 | — | — | —\n"
+         "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因\n"
+         "产出指标(50分) | 数量指标 | 救助人次 | ≥8000人次 | 8632人次 | 50 | 50 | \n"
+         "效益指标(30分) | 社会效益指标 | 就医负担减轻 | 有效减轻 | 有效减轻 | 30 | 28 | \n"
+         "满意度指标(10分) | 满意度指标 | 救助对象满意度 | ≥90% | 95% | 10 | 10 | \n"
+         "总分 |  |  |  |  | 100 | 97.97 | \n")
+
+
+def test_a_forms_execution_rate_points_are_a_level1_indicator_and_its_total_row_is_read():
+    r = report(_FORM)
+    rate = r.indicators[0]
+    assert (rate.name, rate.max.value, rate.score.value) == ("预算执行率", Decimal("10"), Decimal("9.97"))
+    assert grounded(_FORM, rate.score).raw == "9.97"
+    assert [i.name for i in r.indicators[1:]] == ["产出指标", "效益指标", "满意度指标"]
+    assert grounded(_FORM, r.total_score).value == Decimal("97.97")
+    assert errors(_FORM) == []
+    # a form's 上年结转资金 row is a source of the project's money, not the unit's carry-over
+    assert r.carryover.start is None
+
+
+def test_every_level_with_its_own_points_column():
+    t = ("一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分\n"
+         "投入 | 20 | 预算编制 | 10 | 编制合理性 | 5 | 5\n |  |  |  | 目标明确性 | 5 | 4\n"
+         " |  | 预算执行 | 10 | 预算执行率 | 10 | 9\n产出 | 80 | 职责履行 | 80 | 完成数量 | 80 | 76\n")
+    (inp, out) = report(t).indicators
+    assert inp.max.value == Decimal("20") and [c.max.value for c in inp.children] == [Decimal("10"), Decimal("10")]
+    leaves = inp.children[0].children
+    assert [(c.name, c.max.value, c.score.value) for c in leaves] == [("编制合理性", Decimal("5"), Decimal("5")),
+                                                                      ("目标明确性", Decimal("5"), Decimal("4"))]
+    assert out.children[0].children[0].max.value == Decimal("80")
+
+
+def test_an_enumeration_of_indicators_keeps_its_unknown_items_and_their_scores_are_not_the_total():
+    t = ("本次绩效自评采用百分制，评价指标包括部门决策（20分）、部门管理（30分）、部门绩效（50分）。"
+         "经评价，部门决策得分19分，部门管理得分27分，部门绩效得分46分，自评总分92分。\n")
+    r = report(t)
+    assert [(i.name, i.max.value, i.score.value) for i in r.indicators] == [
+        ("决策", Decimal("20"), Decimal("19")), ("管理", Decimal("30"), Decimal("27")),
+        ("部门绩效", Decimal("50"), Decimal("46"))]
+    assert grounded(t, r.total_score).value == Decimal("92")
+    assert {c.raw for c in r.candidates["total_score"]} == {"92分"}  # not 部门绩效得分46分
+    assert errors(t) == []
+    # an unknown item that opens the enumeration cannot be named: nothing is read
+    assert report("评价指标包括部门绩效（50分）、部门决策（20分）。\n").indicators == []
+
+
+def test_a_satisfaction_indicators_score_is_not_the_total():
+    r = report("服务对象满意度评价得分9分。自评得分为95分。\n")
+    assert r.total_score.value == Decimal("95") and "total_score" not in r.candidates
+
+
+def test_execution_rates_of_scoring_rules_and_of_funds_are_not_the_projects():
+    t = "项目年初预算2,800万元，实际支出2,903.5万元，预算执行率98.42%。\n其中中央资金1,800万元，执行率100%；省级资金700万元，执行率95.6%。\n"
+    r = report(t)
+    assert grounded(t, r.budget.execution_rate).value == Decimal("98.42")
+    assert "budget.execution_rate" not in r.candidates
+    cell = "预算执行 | 预算执行率 | 10 | 执行率100%得满分 | 9.6 | 执行率96%\n"
+    assert report(cell).budget.execution_rate.value == Decimal("96")
+
+
+def test_divisions_split_at_he_only_between_whole_names():
+    r = report("镇政府下设党政综合办公室、社会事务办公室、自然资源和生态环境办公室等7个内设机构。局内设财务股和业务股2个股室。\n")
+    assert r.divisions.value == ["党政综合办公室", "社会事务办公室", "自然资源和生态环境办公室"]
+    r = report("本局内设办公室、财务股和业务股3个股室。\n")
+    assert r.divisions.value == ["办公室", "财务股", "业务股"]
+
+
+def test_staff_on_the_establishment_beside_hired_staff_are_not_all_in_service():
+    r = report("实有人数72人，其中在编人员64人、聘用人员8人；退休人员9人。\n")
+    assert r.headcount.actual.value == 72 and r.headcount.in_service is None
+    assert report("在编人员30人，退休人员9人。\n").headcount.in_service.value == 30
+
+
+def test_a_web_pages_footer_does_not_name_the_unit_and_a_seal_note_is_passed():
+    t = ("长平区教育体育局2023年度部门整体支出绩效自评报告\n综合得分：95.2分\n打印本页 | 关闭窗口\n"
+         "主办单位：长平区人民政府办公室  备案号：12345678号\n")
+    assert report(t).department.value == "长平区教育体育局"
+    t = "2023年度部门整体支出绩效自评报告\n\n单位名称（盖章）：金沙县统计局\n"
+    assert grounded(t, report(t).department).value == "金沙县统计局"

@@ -24,6 +24,9 @@ class Context:
     folded: Folded
     patterns: Patterns
     candidates: dict[str, list[Grounded]] = field(default_factory=dict)
+    year: int | None = None  # the fiscal year, once known: a figure of another year is not this one's
+    kind: str | None = None  # the report's kind, once known
+    budget_form: dict | None = None  # a self-evaluation form's money row, once read
     _unit_headers: list[tuple[int, str]] | None = None
 
     @classmethod
@@ -66,6 +69,78 @@ class Context:
         if value is not None:
             self.candidates.setdefault(path, []).append(value)
         return value
+
+
+_SENTENCE_STOPS = "。;!?\n"
+_CLAUSE_STOPS = "。;!?\n,"
+# what a sentence says its figures are of: a year, last year (上年结转 is a source of this year's
+# money, not last year's figure), or this year
+_PERIOD = compile_regex(r"(?<![\d.])(?P<year>20[0-4]\d)[ ]?年|(?P<prior>上年(?!结转|结余)|去年|上一年|前一年|以前年度|往年)"
+                        r"|(?P<current>本年|今年|当年|本期)")
+# a period that a comparison names ("较2022年减少…", "与上年相比") speaks of that period only
+# within its own clause; "2022年该项目实际支出…" speaks of it for the whole sentence
+_COMPARED = compile_regex(r"(?:较|比|与|同|和|相比|对比)[ ]?$")
+# how far back a sentence or clause is read for what it says of a figure: a table flattened
+# onto one line (no stops at all) must not lend one cell's words to a figure far away
+DEFAULT_HEAD_WINDOW = 60
+
+
+def _stop_before(text: str, pos: int, stops: str) -> int:
+    """Where the sentence or clause that holds ``pos`` starts; a comma between digits is a
+    thousands separator (2,980.60), not a clause's end."""
+    start = max(text.rfind(c, 0, pos) for c in stops)
+    while start > 0 and text[start] == "," and text[start - 1].isdigit() and text[start + 1 : start + 2].isdigit():
+        start = max(text.rfind(c, 0, start) for c in stops)
+    return start + 1
+
+
+def sentence_start(text: str, pos: int, window: int | None = None) -> int:
+    start = _stop_before(text, pos, _SENTENCE_STOPS)
+    return start if window is None else max(start, pos - window)
+
+
+def clause_start(text: str, pos: int, window: int | None = None) -> int:
+    start = _stop_before(text, pos, _CLAUSE_STOPS)
+    return start if window is None else max(start, pos - window)
+
+
+def of_another_year(ctx: Context, pos: int) -> bool:
+    """A figure at ``pos`` that its sentence gives for another year than the report's: the last
+    period the sentence names before it is another year or last year ("2022年该项目实际支出980万元",
+    "与2022年度收入总计301.20万元相比", "上年度该项目预算150万元，实际支出146万元"). A period named in
+    a comparison of an earlier clause ("比上年增加88.20万元，本年支出合计…") is passed over, and a
+    later "本年度" or the report's own year restores this year."""
+    text = ctx.text
+    start, clause = sentence_start(text, pos, DEFAULT_HEAD_WINDOW), clause_start(text, pos, DEFAULT_HEAD_WINDOW)
+    other = False
+    for m in _PERIOD.finditer(text, start, pos):
+        if m.start() < clause and _COMPARED.search(text, max(start, m.start() - 4), m.start()):
+            continue
+        if m.group("year"):
+            if ctx.year is not None:
+                other = int(m.group("year")) != ctx.year
+        else:
+            other = bool(m.group("prior"))
+    return other
+
+
+# a numbered item of a list of projects: "2.村级道路维修项目：预算80万元，…自评得分84分"
+_PROJECT_ITEM = compile_regex(r"^[ ]*(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,3}[)、])[^。;:]{0,30}?[一-龥]{2}项目[^。;:]{0,8}:")
+_DEPARTMENT_KINDS = ("department_overall", "final_accounts", "other")
+
+
+def of_one_project(ctx: Context, pos: int) -> bool:
+    """A budget, execution rate, score or grade at ``pos`` that its sentence gives for one project:
+    in a department's report or final accounts, any sentence that names a project before it
+    ("农村公路提质改造项目绩效自评综述：全年预算数…", "其中社区服务项目执行率为62.5%"); in any report,
+    a numbered item that names a project ("2.村级道路维修项目：…自评得分84分")."""
+    text = ctx.text
+    start = sentence_start(text, pos)
+    head = text[max(start, pos - DEFAULT_HEAD_WINDOW) : pos]
+    if ctx.kind in _DEPARTMENT_KINDS and "项目" in head:
+        return True
+    # (the item's number opens the sentence: not a run-in heading far back in a flattened text)
+    return pos - start <= DEFAULT_HEAD_WINDOW and bool(_PROJECT_ITEM.match(head))
 
 
 def lines_with_offsets(text: str) -> list[tuple[str, int]]:
@@ -166,5 +241,5 @@ def choose(values: list[tuple[int, Grounded]]) -> Grounded | None:
     return top[0]
 
 
-__all__ = ["Context", "choose", "compiled", "count_from", "lines_with_offsets", "money_from", "number_from",
-           "share_from", "split_cells"]
+__all__ = ["Context", "choose", "clause_start", "compiled", "count_from", "lines_with_offsets", "money_from",
+           "number_from", "of_another_year", "of_one_project", "sentence_start", "share_from", "split_cells"]

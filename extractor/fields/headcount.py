@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Count, Headcount, Part
 from ..normalize import fold_name
 from ..patterns import compile_regex
-from .common import Context, choose, compiled, count_from, lines_with_offsets, split_cells
+from .common import Context, choose, compiled, count_from, lines_with_offsets, of_another_year, split_cells
 
 FIELDS = ("authorized", "actual", "in_service", "retired")
 # "其中行政编制3人、事业编制2人" or "(3个行政编、1个挂职人员)": the parts after a total
@@ -25,6 +25,10 @@ def extract_headcount(ctx: Context) -> Headcount:
     for name in FIELDS:
         found = []
         for pat, m in ctx.matches(f"headcount.{name}"):
+            if of_another_year(ctx, m.start()):  # "2022年末在职人员121人" in a report on 2023
+                continue
+            if name == "in_service" and _staff_by_post(ctx.text, m):
+                continue
             value = count_from(ctx, m, pat.id)
             # a figure inside brackets counts part of something ("局本级96人(在职81人、退休15人)"),
             # not the unit as a whole
@@ -47,6 +51,19 @@ def extract_headcount(ctx: Context) -> Headcount:
         if cands:
             cands[:] = [c for c in cands if not any(s <= c.span[0] and c.span[1] <= e for s, e in parts)]
     return hc
+
+
+_OFF_POST = compile_regex(r"编外|编制外|聘用|合同|临聘|劳务派遣|外聘|临时")
+
+
+def _staff_by_post(text: str, m) -> bool:
+    """在编人员 beside 聘用/编外 staff in one sentence ("实有人数72人，其中在编人员64人、聘用人员8人")
+    counts the staff on the establishment, a part of those in service, not all of them."""
+    label = "".join(m.group("label").split())
+    if not label.startswith("在编"):
+        return False
+    end = min([i for c in "。;\n" if (i := text.find(c, m.end())) >= 0] or [len(text)])
+    return bool(_OFF_POST.search(text, m.end(), min(end, m.end() + 40)))
 
 
 _COUNT_CELL = compile_regex(r"^[ ]*(?P<num>\d{1,6})[ ]*(?:人|名)?[ ]*$")

@@ -117,7 +117,6 @@ _TABLE_CONTENT = compile_regex(r"行次|栏次|单位[ ]?:|(?<![\d.])\d{1,3}(?:,
 _TITLE_FRAGMENT = compile_regex(r"20\d\d\s?年|年?度?部门$|单位$|[局委办院校心会府所站队]$|^[一-龥]{1,4}$")
 _HAN_NAME = compile_regex(r"[一-龥()]+")
 _GENERIC_BODY = compile_regex(r"(?:[省市县区]委|党委|[省市县区](?:人民)?政府)")
-_LIST_SEPARATOR = compile_regex(r"[、,和及与]")
 _ANNEX = compile_regex(r"^(?:附件|附表)[ ]?[\d一二三四五六七八九十]*[ ]?[:、.]?[ ]?")
 _QUOTED_TITLE = compile_regex(r"《(?P<t>[^》\n]{6,80})》")
 _TITLE_ENDINGS = ("表", "公开")
@@ -154,8 +153,13 @@ def _department_from_label(ctx: Context, suffixes) -> Grounded | None:
     name = r"(?P<name>[\dA-Za-z]*[-_]?[一-龥()]{3,40})"
     tail = r"(?:[ ]?[:|][ ]?|[ ])" + name
     named = [w for w in labels if w.endswith(("名称", ":"))]
-    label_re = compiled(label_alternation(named) + r"[ ]?[:|]?[ ]?" + name + "|"
-                        + label_alternation([w for w in labels if w not in named]) + tail)
+    seal = r"(?:[ ]?\((?:盖章|公章|签章|章)\))?"  # 单位名称（盖章）：…
+    # a bare "单位:" / "部门:" is a label only where it starts a word: not 主办单位：, 承办单位： (a web
+    # page's footer names the site's owner)
+    bare = [w for w in named if len(w) <= 3]
+    label_re = compiled(r"(?<![一-龥])" + label_alternation(bare) + seal + r"[ ]?[:|]?[ ]?" + name + "|"
+                        + label_alternation([w for w in named if w not in bare]) + seal + r"[ ]?[:|]?[ ]?" + name
+                        + "|" + label_alternation([w for w in labels if w not in named]) + seal + tail)
     text = ctx.text
     for pref in (label_re, compiled(r"主管部门" + tail)):
         for m in pref.finditer(text, 0, min(len(text), DEFAULT_LABEL_WINDOW)):
@@ -312,11 +316,30 @@ def extract_kind(ctx: Context, title: Grounded | None) -> Grounded | None:
     return None
 
 
+_ITEM_SEPARATOR = compile_regex(r"[、,]")
+_JOINED = compile_regex(r"[和及与]")
+_DIVISION_ENDINGS = ("股", "科", "组", "部", "室", "处", "队", "所", "站", "中心", "办")
+
+
+def _divisions(listed: str, suffixes) -> list[str]:
+    """The names of a list of divisions: split at 、 and ，, and at 和/及/与 only between two whole
+    names ("财务股和业务股"), not inside one ("自然资源和生态环境办公室")."""
+    endings = tuple(suffixes) + _DIVISION_ENDINGS
+    out = []
+    for item in _ITEM_SEPARATOR.split(listed):
+        parts = _JOINED.split(item)
+        if len(parts) > 1 and all(len(p) >= 2 and p.endswith(endings) for p in parts):
+            out.extend(parts)
+        else:
+            out.append(item)
+    return out
+
+
 def extract_divisions(ctx: Context) -> Grounded | None:
     m = next((m for _, m in ctx.matches("divisions")), None)
     if not m:
         return None
-    items = [fold_name(x) for x in _LIST_SEPARATOR.split(m.group("list")) if x]
+    items = [fold_name(x) for x in _divisions(m.group("list"), ctx.patterns.words["department"]["suffixes"]) if x]
     if not items:
         return None
     return ctx.ground(m.start("list"), m.end("list"), items, Grounded, "divisions.list")

@@ -9,7 +9,16 @@ import regex
 from ..model import Band, GradeBands, Grounded, Indicator, Number
 from ..numbers import parse_arabic
 from ..patterns import compile_regex, label_alternation
-from .common import Context, choose, compiled, lines_with_offsets, number_from, split_cells
+from .common import (
+    Context,
+    choose,
+    compiled,
+    lines_with_offsets,
+    number_from,
+    of_another_year,
+    of_one_project,
+    split_cells,
+)
 
 DEFAULT_BANDS = (("优", Decimal(90), True, None, True), ("良", Decimal(80), True, Decimal(90), False),
                  ("中", Decimal(60), True, Decimal(80), False), ("差", None, True, Decimal(60), False))
@@ -25,9 +34,36 @@ TABLE_TOTAL_PRIORITY = 20
 _TOTAL_ROW_NAMES = ("合计", "总计", "总分", "合计得分", "总得分")
 
 
-def extract_total_score(ctx: Context) -> Number | None:
+_SCORE_LABEL_TAIL = ("评价", "自评", "指标", "考核", "综合")
+
+
+def _an_indicators_score(ctx: Context, m, names: set[str]) -> bool:
+    """A total-score label that ends an indicator's name is that indicator's score: "部门绩效得分46分"
+    where 部门绩效（50分） is a level-1 indicator, "满意度评价得分9分"."""
+    text = ctx.text
+    start, end = m.start("label"), m.end("label")
+    core = text[max(0, start - 12) : end - 2]  # the label less its 得分 / 总分 / 评分 / 分数
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for tail in _SCORE_LABEL_TAIL:
+            if core.endswith(tail):
+                core, trimmed = core[: -len(tail)], True
+    return any(core.endswith(n) for n in names)
+
+
+def _own_sentence(ctx: Context, pos: int) -> bool:
+    """A score or grade of the report's year and of the unit or project it is about."""
+    return not of_another_year(ctx, pos) and not of_one_project(ctx, pos)
+
+
+def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None) -> Number | None:
+    names = {n for n in ctx.patterns.words["indicators"]["level1"]}
+    names.update(i.name for i in indicators or () if len(i.name) >= 2)
     found = []
     for pat, m in ctx.matches("total_score"):
+        if not _own_sentence(ctx, m.start()) or _an_indicators_score(ctx, m, names):
+            continue
         v = number_from(ctx, m, pat.id)
         if v is not None and v.value <= 100:
             found.append((pat.priority, v))
@@ -62,7 +98,8 @@ def table_total_scores(ctx: Context) -> list[Number]:
             i += 1
             if "".join(cells[0][0].split()) not in _TOTAL_ROW_NAMES:
                 continue
-            if len(cells) == len(header):
+            # the same cells as the header (a trailing empty cell, "… | 96.3 | ", is one of them)
+            if len(cells) == len(header) or lines[i - 1][0].count("|") == line.count("|"):
                 score = _cell_number(ctx, cells[cols["score"]], "total_score.table")
                 full = _cell_number(ctx, cells[cols["max"]], "total_score.table") if cols["max"] is not None else None
                 if score is not None and score.value <= (full.value if full is not None else 100):
@@ -83,6 +120,8 @@ def extract_max_score(ctx: Context) -> Number | None:
 def extract_grade(ctx: Context) -> Grounded | None:
     found = []
     for pat, m in ctx.matches("grade"):
+        if not _own_sentence(ctx, m.start()):
+            continue
         grade = _grade_word(ctx, m.group("grade"))
         if grade:
             v = ctx.ground(m.start("grade"), m.end("grade"), grade, Grounded, pat.id)
@@ -132,29 +171,78 @@ def default_bands() -> GradeBands:
                                                for g, lo, li, hi, hi_inc in DEFAULT_BANDS])
 
 
+_POINTS_IN_BRACKETS = r"(?:情况)?[ ]?\((?:得分|分值|满分|权重|共)?[ ]?(?P<max>\d{1,3}(?:\.\d{1,2})?)[ ]?分?\)"
+# the next item of an enumeration of indicators: "部门决策（20分）、部门管理（30分）、部门绩效（50分）"
+_NEXT_ITEM = r"[ ]?[、,;和及与][ ]?(?P<name>[一-龥]{2,12}?)" + _POINTS_IN_BRACKETS
+_ITEM_BEFORE = r"[一-龥]{2}" + _POINTS_IN_BRACKETS + r"[ ]?[、,;和及与][ ]?[一-龥]{0,6}$"  # (…、部门|决策)
+_SCORE_AFTER_NAME = r"[^。\n]{0,8}?(?:总共|共|合计|实际)?得分[为:]?[ ]?(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]?分"
+_THIS_INDICATOR = ("该指标", "本指标")
+
+
 def extract_indicators(ctx: Context) -> list[Indicator]:
-    """Level-1 indicators stated as headings or glued table rows: 产出指标(50分) … 产出指标得分40分."""
+    """Level-1 indicators stated as headings or glued table rows: 产出指标(50分) … 产出指标得分40分.
+
+    A heading in an enumeration ("部门决策（20分）、部门管理（30分）、部门绩效（50分）") brings the other
+    items of the enumeration with it, under the names they are written with: a list that kept only
+    the names it knows would not add up to the full mark. When an unknown item opens the
+    enumeration its name cannot be told from the words before it, and nothing is read."""
     names = label_alternation(ctx.patterns.words["indicators"]["level1"])
-    head = compiled(
-        r"(?P<name>" + names + r"(?:类)?(?:指标)?)(?:情况)?[ ]?\((?:得分|分值|满分|权重|共)?[ ]?(?P<max>\d{1,3}(?:\.\d{1,2})?)[ ]?分?\)"
-    )
+    head = compiled(r"(?P<name>" + names + r"(?:类)?(?:指标)?)" + _POINTS_IN_BRACKETS)
+    nxt_item, before = compiled(_NEXT_ITEM), compiled(_ITEM_BEFORE)
     text = ctx.text
-    heads = [m for m in head.finditer(text)]
+    heads = list(head.finditer(text))
+    head_at = {m.end(): m for m in heads}
+    groups: list[list] = []  # the items of one enumeration, or a heading alone
+    taken: set[int] = set()
+    for m in heads:
+        if m.end() in taken:  # reached as an item of an enumeration already
+            continue
+        prev = before.search(text, max(0, m.start() - 30), m.start())
+        if prev is not None and not any(h.start() <= prev.start("max") < h.end() for h in heads):
+            return []  # an unknown item opens the enumeration
+        group, pos = [m], m.end()
+        taken.add(m.end())
+        while (c := nxt_item.match(text, pos)) is not None:
+            if c.end() not in taken:
+                group.append(head_at.get(c.end(), c))  # a known name as the heading pattern reads it
+                taken.add(c.end())
+            pos = c.end()
+        groups.append(group)
+    score_after = compiled(_SCORE_AFTER_NAME)
     out: list[Indicator] = []
     seen: set[str] = set()
-    for i, m in enumerate(heads):
-        name = "".join(m.group("name").split())
-        if name in seen:
-            continue
-        seen.add(name)
-        mx = number_from(ctx, m, "indicator.heading.max", group="max")
-        nxt = heads[i + 1].start() if i + 1 < len(heads) else min(len(text), m.end() + 400)
-        score = None
-        sm = compiled(r"(?:" + regex.escape(name) + r"|该指标|本指标)[^。\n]{0,8}?(?:总共|共|合计|实际)?得分[为:]?[ ]?(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]?分").search(text, m.end(), nxt)
-        if sm:
-            score = number_from(ctx, sm, "indicator.body.score")
-        out.append(Indicator(name=name, level=1, max=mx, score=score, name_span=ctx.folded.span(*m.span("name"))))
+    for gi, group in enumerate(groups):
+        # the scores follow the whole enumeration, up to the next heading
+        start = max(g.end() for g in group)
+        end = groups[gi + 1][0].start("name") if gi + 1 < len(groups) else min(len(text), start + 400)
+        for m in group:
+            name = "".join(m.group("name").split())
+            if name in seen:
+                continue
+            seen.add(name)
+            mx = number_from(ctx, m, "indicator.heading.max", group="max")
+            by = (m.group("name"),) if len(group) > 1 else (m.group("name"), *_THIS_INDICATOR)
+            sm = _score_after(text, score_after, by, m.end() if len(group) == 1 else start, end)
+            score = number_from(ctx, sm, "indicator.body.score") if sm else None
+            out.append(Indicator(name=name, level=1, max=mx, score=score,
+                                 name_span=ctx.folded.span(*m.span("name"))))
     return out
+
+
+def _score_after(text: str, tail: regex.Pattern, names, start: int, end: int):
+    """The first "<name>…得分N分" in [start, end): the name found by str.find, the score by one
+    fixed pattern (nothing is compiled from a document's own words)."""
+    best = None
+    for name in names:
+        at = text.find(name, start, end)
+        while at >= 0:
+            m = tail.match(text, at + len(name), end)
+            if m is not None:
+                if best is None or at < best[0]:
+                    best = (at, m)
+                break
+            at = text.find(name, at + 1, end)
+    return best[1] if best else None
 
 
 _GLUED_HEADER = compiled(r"级指标[^\n]{0,30}?分值")
@@ -207,6 +295,16 @@ def _header_columns(cells) -> dict | None:
     cols["score"] = next((i for i, n in enumerate(names) if n in _SCORE_COLS), None)
     if not cols["levels"] or (cols["max"] is None and cols["score"] is None):
         return None
+    # a sheet that gives every level its own 分值 column (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 |
+    # 分值 | 得分): each level's points stand in the 分值 column after its name, before the next level
+    maxima = [i for i, n in enumerate(names) if n in _MAX_COLS]
+    cols["level_max"] = {}
+    if len(maxima) > 1:
+        bounds = [*cols["levels"][1:], len(names)]
+        for col, bound in zip(cols["levels"], bounds, strict=True):
+            own = next((i for i in maxima if col < i < bound), None)
+            if own is not None:
+                cols["level_max"][col] = own
     return cols
 
 
@@ -263,8 +361,13 @@ def indicators_from_tables(ctx: Context) -> list[Indicator]:
                                  name_span=ctx.folded.span(name_cell[1], name_cell[2]))
                 if mx_in_name:
                     node.max = number_from(ctx, mx_in_name, "indicator.table.name_max", group="max")
+                own_max = cols["level_max"].get(col)
+                if own_max is not None and own_max < len(cells) and node.max is None:
+                    node.max = _cell_number(ctx, cells[own_max], "indicator.table.max")
                 if not deeper:
-                    if cols["max"] is not None and cols["max"] < len(cells) and node.max is None:
+                    if cols["level_max"]:
+                        pass  # the level's own 分值 column, read above
+                    elif cols["max"] is not None and cols["max"] < len(cells) and node.max is None:
                         node.max = _cell_number(ctx, cells[cols["max"]], "indicator.table.max")
                     if cols["score"] is not None and cols["score"] < len(cells):
                         node.score = _cell_number(ctx, cells[cols["score"]], "indicator.table.score")

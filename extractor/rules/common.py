@@ -63,8 +63,9 @@ def holds_carry(document: Document | None, total: Grounded | None, side: str) ->
     if total is None:
         return None
     label = label_before(document, total)
-    if _HOLDS_CARRY[side].search(label) and "本年" not in label:
-        return True
+    if _HOLDS_CARRY[side].search(label):
+        # "本年度收入总计" says both: the year's, and the grand total (which holds the carry-over)
+        return True if "本年" not in label else None
     if _NO_CARRY[side].search(label):
         return False
     return None
@@ -86,6 +87,9 @@ class Breakdown:
     holds_carry: bool | None = None
     carry_path: str = ""
     carry_name: str = ""
+    # the year's own total (本年收入合计 / 本年支出合计) that a 决算 states beside its grand total
+    # (收入总计 / 支出总计): the breakdowns and their shares are often of it
+    year_total: Money | None = None
 
     def field(self, i: int | None = None, leaf: str | None = None) -> str:
         path = f"report.{self.path}" + ("" if i is None else f"[{i}]")
@@ -98,20 +102,22 @@ class Breakdown:
     def bases(self, *, strict: bool = True) -> list[Interval]:
         """The totals the parts may add up to.
 
-        The total itself, or the total less its carry-over when it holds one: by its label
-        when ``strict`` (a 收入总计 holds 年初结转, so its items plus the carry-over make it),
+        The total itself, or the total less its carry-over when it holds one: by its label when
+        ``strict`` (a 收入总计 holds 年初结转, so its items plus the carry-over make it),
         either way when the label does not say or when ``strict`` is off (a share may be of
-        the whole 收入总计 or of the year's revenue within it).
+        the whole 收入总计 or of the year's revenue within it); and the year's own total
+        (本年支出合计) a 决算 states beside its grand total.
         """
         if self.total is None:
             return []
         total = of_figure(self.total)
+        year = [of_figure(self.year_total)] if self.year_total is not None else []
         if not self.carry_counts(strict=strict):
-            return [total]
+            return [total, *year]
         without = total - of_figure(self.carry)
         if not strict or self.holds_carry is None:
-            return [total, without]
-        return [without]
+            return [total, without, *year]
+        return [without, *year]
 
     def carry_counts(self, *, strict: bool = True) -> bool:
         """Whether the carry-over may be part of the total besides the items."""
@@ -120,17 +126,48 @@ class Breakdown:
         return not strict or self.holds_carry is not False
 
 
+def year_total(report: Report, path: str) -> Money | None:
+    """The year's own total the extractor kept beside a grand total (``<path>.of_year``), when
+    every place that states it agrees."""
+    cands = (report.candidates or {}).get(path + ".of_year") or []
+    if not cands or any(not of_figure(cands[0]).meets(of_figure(c)) for c in cands[1:]):
+        return None
+    return cands[0]
+
+
+def total_holds_carry(report: Report, document: Document | None, side: str) -> bool | None:
+    """Whether the revenue or expenditure total holds its carry-over: as its label says, unless
+    its own breakdown shows otherwise — a 收入总计 whose items make it without the 年初结转和结余
+    stated beside it was written for the year's revenue ("收入总计1856.42万元，其中财政拨款收入
+    1702.30万元、其他收入154.12万元 … 年初结转和结余45.60万元"). Every rule reads the total the same way."""
+    revenue = side == "revenue"
+    total = report.revenue.total if revenue else report.expenditure.total
+    said = holds_carry(document, total, side)
+    carry = report.carryover.start if revenue else report.carryover.end
+    items = report.revenue.items if revenue else (report.expenditure.by_type or report.expenditure.by_function)
+    if said is not True or carry is None or not items or any("结转" in it.name or "结余" in it.name for it in items):
+        return said
+    between = document.text[total.span[1] : carry.span[0]] if document is not None else "。"
+    if total.span[1] <= carry.span[0] and "。" not in between and "\n" not in between:
+        return said  # the carry-over is listed among the total's parts ("其中…、年初结转和结余0万元")
+    parts, whole = parts_sum(items), of_figure(total)
+    if parts.meets(whole) and not parts.meets(whole - of_figure(carry)):
+        return False
+    return said
+
+
 def breakdowns(report: Report, document: Document | None = None) -> list[Breakdown]:
     rev, exp, carry = report.revenue, report.expenditure, report.carryover
-    rev_holds = holds_carry(document, rev.total, "revenue")
-    exp_holds = holds_carry(document, exp.total, "expenditure")
+    rev_holds = total_holds_carry(report, document, "revenue")
+    exp_holds = total_holds_carry(report, document, "expenditure")
+    rev_year, exp_year = year_total(report, "revenue.total"), year_total(report, "expenditure.total")
     return [
         Breakdown("revenue.items", "收入明细", "收入总计", "revenue.total", rev.items, rev.total,
-                  carry.start, rev_holds, "carryover.start", "年初结转和结余"),
+                  carry.start, rev_holds, "carryover.start", "年初结转和结余", rev_year),
         Breakdown("expenditure.by_type", "按经济性质分类的支出", "支出总额", "expenditure.total",
-                  exp.by_type, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余"),
+                  exp.by_type, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余", exp_year),
         Breakdown("expenditure.by_function", "按功能分类的支出", "支出总额", "expenditure.total",
-                  exp.by_function, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余"),
+                  exp.by_function, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余", exp_year),
     ]
 
 

@@ -33,6 +33,17 @@ _WORK = compile_regex(r"工作|通知")
 DEFAULT_LOOKBEHIND = 8
 
 
+# a section about earlier years' evaluations names them rightly
+_EARLIER_SECTION = compile_regex(r"上年度|上一年度|以前年度|往年|上年")
+
+
+def _heading_before(text: str, pos: int) -> str:
+    """The line that holds ``pos`` up to it, and the line before (the section's heading)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    return text[prev_start:pos]
+
+
 def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
     """A comparison with an earlier year, or the next year's work, notice or targets."""
     if _COMPARISON.search(before):
@@ -52,7 +63,8 @@ def year_contradicts_fiscal_year(ctx: Context):
     ``X年度…评价指标体系``, ``X年度…评分表`` — must be ``report.fiscal_year``. Years in other
     phrases are left alone, and so are legitimate mentions in them: the next year as the year
     the evaluation work is done (``关于开展2024年…绩效自评工作的通知`` in a report on 2023) or
-    of next year's targets, and earlier years in comparisons (上年, 较2022年度).
+    of next year's targets, earlier years in comparisons (上年, 较2022年度), and earlier years
+    under a heading about them (``上年度绩效评价结果应用`` on the line before).
 
     Why it matters
     A wrong year in such a phrase is the trace of a template copied from an earlier report: the
@@ -79,6 +91,8 @@ def year_contradicts_fiscal_year(ctx: Context):
         before = folded.text[max(0, m.start() - DEFAULT_LOOKBEHIND) : m.start()]
         if _legitimate(year, fy.value, before, m.group("tail")):
             continue
+        if year < fy.value and _EARLIER_SECTION.search(_heading_before(folded.text, m.start())):
+            continue  # "四、上年度绩效评价结果应用 / 2022年度部门整体支出绩效评价得分为93.2分"
         phrase = folded.raw(m.start(), m.start("tail") + key.end()).strip()
         yield ctx.finding(
             f"“{phrase}”中的年份{year}与评价年度{fy.value}不符。",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import Breakdown, breakdowns, holds_carry, looks_complete, parts_sum, point_sum, show_like
+from .common import Breakdown, breakdowns, looks_complete, parts_sum, point_sum, show_like, total_holds_carry
 from .interval import of_figure
 from .registry import Context, rule
 
@@ -58,8 +58,11 @@ def revenue_items_sum(ctx: Context):
     What it checks
     The amounts listed under the revenue total (财政拨款收入, 事业收入, 其他收入 …) add up to
     ``revenue.total`` within the rounding of every figure. A total that may include the opening
-    carry-over (收入总计 = 本年收入 + 年初结转和结余) may equal the items plus that carry-over;
-    one whose label says it does not (本年收入合计) must equal the items alone.
+    carry-over (收入总计 = 本年收入 + 年初结转和结余) equals the items plus that carry-over (or
+    the items alone, when they make it: the report wrote 收入总计 for the year's revenue, and the
+    carry-over balance SUM004 reads it so too); one whose label says it does not (本年收入合计)
+    must equal the items alone. Beside a grand total, a 决算's own
+    本年收入合计 (kept as ``candidates["revenue.total.of_year"]``) is a total the items may make.
     Items that exceed the total are always an error; items that fall short are an error when
     the list claims to be complete (two or more items, or shares that add up to 100%).
     A lone item that falls short is read as 其中 naming one part, and gives an ``info``.
@@ -123,8 +126,11 @@ def carryover_balance(ctx: Context):
     What it checks
     年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余, when all four are stated. A revenue
     total labelled 收入总计 already holds the opening carry-over and an expenditure total
-    labelled 支出总计 already holds the closing one; the label just before each figure in the
-    text decides which form of the identity applies (without a document: the plain form).
+    labelled 支出总计 the closing one, unless its own items make it without (the report wrote
+    总计 for the year's figures); the label just before each figure in the text decides which
+    form of the identity applies. A label that says neither (收入合计, 收入共计) may hold its
+    carry-over or not, and so may a total whose label cannot be read (no document). Two totals
+    that both hold their carry-overs are equal; when they differ, the plain form applies.
 
     Why it matters
     The balance is the one identity that ties the revenue side to the spending side; when it
@@ -146,12 +152,22 @@ def carryover_balance(ctx: Context):
             yield ctx.not_checkable(f"结转结余平衡无法核对：缺少{'、'.join(missing)}。",
                                     fields=list(present), spans=[v.span for v in present.values()])
         return
-    incl_start = holds_carry(ctx.document, r, "revenue") is True
-    incl_end = holds_carry(ctx.document, e, "expenditure") is True
-    left = of_figure(r) if incl_start else of_figure(s) + of_figure(r)
-    right = of_figure(e) if incl_end else of_figure(e) + of_figure(end)
-    if left.meets(right):
-        return
+    said_start = total_holds_carry(ctx.report, ctx.document, "revenue")
+    said_end = total_holds_carry(ctx.report, ctx.document, "expenditure")
+    incl_start, incl_end = said_start is True, said_end is True
+    # The form the totals' labels (and breakdowns) name; a label that says neither (收入合计,
+    # 收入共计) may hold its carry-over or not ("收入共计458.20万元（上年结转12.30万元，本年收入
+    # 445.90万元）"). Two totals that both hold their carry-overs are equal in a 决算; when they
+    # differ the report wrote 总计 for the year's own figures and the plain form applies.
+    forms = {(s_, e_) for s_ in ({True, False} if said_start is None else {incl_start})
+             for e_ in ({True, False} if said_end is None else {incl_end})}
+    if incl_start and incl_end:
+        forms.add((False, False))
+    for with_start, with_end in forms:
+        left = of_figure(r) if with_start else of_figure(s) + of_figure(r)
+        right = of_figure(e) if with_end else of_figure(e) + of_figure(end)
+        if left.meets(right):
+            return
     # the closing balance the other three figures imply
     implied = (r.value if incl_start else s.value + r.value) - (e.value - end.value if incl_end else e.value)
     figures = [end, s, r, e]
