@@ -732,3 +732,29 @@ def test_a_web_pages_footer_does_not_name_the_unit_and_a_seal_note_is_passed():
     assert report(t).department.value == "长平区教育体育局"
     t = "2023年度部门整体支出绩效自评报告\n\n单位名称（盖章）：金沙县统计局\n"
     assert grounded(t, report(t).department).value == "金沙县统计局"
+
+
+def test_a_count_in_the_qizhong_list_of_the_same_count_is_a_part():
+    t = "实有人员52人。离退休人员合计27人，其中离休1人、退休26人。\n"
+    r = report(t)
+    assert grounded(t, r.headcount.retired).value == 27 and "headcount.retired" not in r.candidates
+
+
+def test_one_indicator_named_in_a_sentence_is_not_the_list_of_indicators():
+    assert report("本部门自评得分95分，其中：预算执行率（10分）得分9.5分。本次评价满分100分。\n").indicators == []
+
+
+def test_a_grade_band_is_not_a_score_and_a_parts_score_is_not_the_total():
+    t = ("评价得分90分（含）以上为“优”，80分（含）—90分为“良”。\n"
+         "经综合评价，本部门绩效评价得分为87.6分，评价等级为“良”。其中，部门自评得分为92分，财政重点评价核减4.4分。\n")
+    r = report(t)
+    assert grounded(t, r.total_score).value == Decimal("87.6") and "total_score" not in r.candidates
+
+
+def test_the_rate_and_the_carryover_of_a_budget_or_of_a_subset_are_not_the_units():
+    t = ("2023年度本单位调整后预算为221.40万元，全年实际支出219.80万元，预算执行率为99.28%。\n"
+         "2023年“三公”经费年初预算8.00万元，实际支出6.52万元，执行率81.5%。\n"
+         "2023年度部门预算收入合计890.45万元，其中一般公共预算拨款收入850.45万元，上年结转40.00万元。\n")
+    r = report(t)
+    assert grounded(t, r.budget.execution_rate).value == Decimal("99.28") and "budget.execution_rate" not in r.candidates
+    assert r.carryover.start is None

@@ -366,8 +366,21 @@ def _functions(ctx: Context, total: Money | None) -> list[Item]:
 
 
 def extract_carryover(ctx: Context) -> Carryover:
-    return Carryover(start=_pick(ctx, "carryover.start", in_tables=True, balance=True),
-                     end=_pick(ctx, "carryover.end", in_tables=True, balance=True))
+    keep = lambda m: not _of_a_budget(ctx, m.start())  # noqa: E731
+    return Carryover(start=_pick(ctx, "carryover.start", in_tables=True, balance=True, keep=keep),
+                     end=_pick(ctx, "carryover.end", in_tables=True, balance=True, keep=keep))
+
+
+def _of_a_budget(ctx: Context, pos: int) -> bool:
+    """A carry-over listed in a budget's parts ("部门预算收入合计890.45万元，其中…，上年结转40.00万元")
+    is the budget's estimate, not the year's balance."""
+    text = ctx.text
+    start = sentence_start(text, pos, DEFAULT_HEAD_WINDOW)
+    lead = max(text.rfind("其中", start, pos), text.rfind("(含", start, pos))
+    if lead < 0:
+        return False
+    head = text[start:lead]
+    return bool(_BUDGET_WORD.search(head)) and not _SPENT_WORD.search(head)
 
 
 _BUDGET_COLUMNS = (("total", "budget_start"), ("adjusted", "budget_adjusted"), ("spent", "budget_spent"),
@@ -466,7 +479,8 @@ def extract_budget(ctx: Context) -> Budget:
         ctx.remember(f"budget.{key}", value)
     rates = []
     for pat, m in ctx.matches("budget.execution_rate"):
-        if of_another_year(ctx, m.start()) or not _budget_sentence(ctx, m) or _in_a_list_of_parts(ctx, m.start()):
+        if (_scoped(ctx, m.start()) or of_another_year(ctx, m.start()) or not _budget_sentence(ctx, m)
+                or _in_a_list_of_parts(ctx, m.start())):
             continue
         value = number_from(ctx, m, pat.id, suffix="%")
         if value is not None:

@@ -34,7 +34,9 @@ def extract_headcount(ctx: Context) -> Headcount:
             # not the unit as a whole
             if value is not None and not _inside_brackets(ctx.text, m.start()):
                 found.append((pat.priority, value))
-                ctx.remember(f"headcount.{name}", value)
+        found = _without_parts(ctx, found)
+        for _, value in found:
+            ctx.remember(f"headcount.{name}", value)
         setattr(hc, name, choose(found))
     if any(getattr(hc, name) is None for name in FIELDS):
         for name, value in _from_header_row(ctx).items():
@@ -64,6 +66,20 @@ def _staff_by_post(text: str, m) -> bool:
         return False
     end = min([i for c in "。;\n" if (i := text.find(c, m.end())) >= 0] or [len(text)])
     return bool(_OFF_POST.search(text, m.end(), min(end, m.end() + 40)))
+
+
+_PART_LEAD = compile_regex(r"^[^。;\n]{0,24}其中")
+
+
+def _without_parts(ctx: Context, found: list) -> list:
+    """Counts of one field less those in the 其中 list of another: "离退休人员合计27人，其中离休1人、
+    退休26人" states the retired once (27), and 26 is a part of it."""
+    spans = sorted(ctx.folded_range(v) for _, v in found)
+    parts = set()
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        if start > end and _PART_LEAD.match(ctx.text[end:start]):
+            parts.add(start)
+    return [(p, v) for p, v in found if ctx.folded_range(v)[0] not in parts]
 
 
 _COUNT_CELL = compile_regex(r"^[ ]*(?P<num>\d{1,6})[ ]*(?:人|名)?[ ]*$")

@@ -10,6 +10,7 @@ from ..model import Band, GradeBands, Grounded, Indicator, Number
 from ..numbers import parse_arabic
 from ..patterns import compile_regex, label_alternation
 from .common import (
+    DEFAULT_HEAD_WINDOW,
     Context,
     choose,
     compiled,
@@ -17,6 +18,7 @@ from .common import (
     number_from,
     of_another_year,
     of_one_project,
+    sentence_start,
     split_cells,
 )
 
@@ -53,7 +55,11 @@ def _an_indicators_score(ctx: Context, m, names: set[str]) -> bool:
 
 
 def _own_sentence(ctx: Context, pos: int) -> bool:
-    """A score or grade of the report's year and of the unit or project it is about."""
+    """A score or grade of the report's year and of the unit or project it is about, not of a
+    part ("评价得分为87.6分。其中，部门自评得分为92分，财政重点评价核减4.4分")."""
+    text = ctx.text
+    if text.find("其中", sentence_start(text, pos, DEFAULT_HEAD_WINDOW), pos) >= 0:
+        return False
     return not of_another_year(ctx, pos) and not of_one_project(ctx, pos)
 
 
@@ -226,7 +232,9 @@ def extract_indicators(ctx: Context) -> list[Indicator]:
             score = number_from(ctx, sm, "indicator.body.score") if sm else None
             out.append(Indicator(name=name, level=1, max=mx, score=score,
                                  name_span=ctx.folded.span(*m.span("name"))))
-    return out
+    # one heading is not a list of level-1 indicators ("其中：预算执行率（10分）得分9.5分"): its
+    # points alone would be checked against the full mark
+    return out if len(out) >= 2 else []
 
 
 def _score_after(text: str, tail: regex.Pattern, names, start: int, end: int):
