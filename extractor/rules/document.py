@@ -10,8 +10,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import regex
-
 from ..patterns import compile_regex
 from .registry import Context, rule
 
