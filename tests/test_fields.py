@@ -758,3 +758,17 @@ def test_the_rate_and_the_carryover_of_a_budget_or_of_a_subset_are_not_the_units
     r = report(t)
     assert grounded(t, r.budget.execution_rate).value == Decimal("99.28") and "budget.execution_rate" not in r.candidates
     assert r.carryover.start is None
+
+
+def test_totals_and_counts_of_a_subordinate_unit_are_not_the_reporting_units():
+    t = ("霞浦县妇女联合会2023年度部门整体支出绩效自评报告\n县妇联机关编制5名，实有5名；下属单位1个（妇女儿童活动中心），编制3名，实有3名。\n"
+         "2023年妇联机关收入合计186.20万元，支出合计182.40万元；妇女儿童活动中心收入合计45.30万元，支出合计44.80万元。\n")
+    r = report(t)
+    assert (r.headcount.authorized, r.revenue.total, r.expenditure.total) == (None, None, None)
+    assert errors(t) == []
+    # the unit as a subordinate of another, the unit by its kind, the unit as a whole after its subordinates
+    t = ("河口镇中心学校2022年度部门整体支出绩效自评报告\n本校为县教育局下属公益一类事业单位，编制12人。\n"
+         "2022年学校总收入2,856.30万元，总支出2,840.10万元。下属教学点共3家二级单位，全校现有在职人员118人。\n")
+    r = report(t)
+    assert (r.headcount.authorized.value, r.headcount.in_service.value) == (12, 118)
+    assert grounded(t, r.expenditure.total).value == Decimal("28401000")

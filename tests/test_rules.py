@@ -245,6 +245,14 @@ def actual_means_in_service():
 
 
 @case("HC001", "info")
+def counts_side_by_side_may_include_staff_off_the_establishment():
+    g = Snippet("基本信息 | 编制数 | 实有人数 | 在职人员 | 退休人员\n人员情况 | 12 | 11 | 10 | 3\n")
+    r = record(headcount={"authorized": g.count("12", after="人员情况"), "actual": g.count("11"),
+                          "in_service": g.count("10"), "retired": g.count("3", after="10")})
+    return r, g.document()
+
+
+@case("HC001", "info")
 def in_service_missing():
     return base(headcount__in_service=None)
 

@@ -31,6 +31,7 @@ def extract_report(document: Document, patterns: Patterns | None = None) -> Repo
     # this year's; a figure a department's report gives for one named project is not the unit's
     ctx.year = fiscal_year.value if fiscal_year is not None else None
     ctx.kind = kind.value if kind is not None else None
+    ctx.department = department.value if department is not None else None
     indicators = indicators_from_tables(ctx)
     if indicators:
         indicators = _with_execution_rate(ctx, indicators)

@@ -26,6 +26,7 @@ class Context:
     candidates: dict[str, list[Grounded]] = field(default_factory=dict)
     year: int | None = None  # the fiscal year, once known: a figure of another year is not this one's
     kind: str | None = None  # the report's kind, once known
+    department: str | None = None  # the unit's name, once known
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
     _unit_headers: list[tuple[int, str]] | None = None
 

@@ -95,6 +95,25 @@ def _in_a_list_of_parts(ctx: Context, pos: int) -> bool:
     return text.find("其中", start, pos) >= 0
 
 
+_TOTAL_LABEL = "{L_revenue_total}|{L_expenditure_total}|{L_revenue_total_of_year}|{L_expenditure_total_of_year}"
+
+
+def _of_another_subject(ctx: Context, pos: int) -> bool:
+    """A total in a sentence whose first total names another subject than the unit: "妇女儿童活动中心
+    收入合计45.30万元，支出合计44.80万元" (the sentence is the centre's), "财政补助收入合计86.40万元，
+    支出合计…" (the subsidy's). The first total's own label is judged by its pattern (total_head)."""
+    text = ctx.text
+    start = sentence_start(text, pos, DEFAULT_HEAD_WINDOW)
+    first = compiled(_TOTAL_LABEL).search(text, start, pos)
+    if first is None or compiled("{total_head}").match(text, first.start()) is not None:
+        return False
+    subject = text[max(start, first.start() - 2) : first.start()]
+    if not _HAN_CHAR.search(subject[-1:]):  # a heading's bracket ("（三）收入决算：…"), not a subject
+        return False
+    # the unit by its kind ("学校总收入…" in a school's report), or its final accounts (部门决算收入合计)
+    return not (subject == "决算" or (ctx.department and ctx.department.endswith(subject)))
+
+
 def _budget_sentence(ctx: Context, m) -> bool:
     """A budget figure of the unit or project itself: not of a part (其中 in its clause), nor,
     in a department's report, of one of its projects."""
@@ -310,7 +329,8 @@ def _bare_totals(ctx: Context, side: str) -> list:
 
 
 def extract_revenue(ctx: Context) -> Revenue:
-    rev = Revenue(total=_pick(ctx, "revenue.total", in_tables=True, extra=_bare_totals(ctx, "revenue")))
+    keep = lambda m: not _of_another_subject(ctx, m.start())  # noqa: E731
+    rev = Revenue(total=_pick(ctx, "revenue.total", in_tables=True, extra=_bare_totals(ctx, "revenue"), keep=keep))
     if rev.total is not None:
         subtotals = ctx.patterns.words["revenue"]["subtotals"]
         rev.items = [i for i in _items_after(ctx, rev.total) if not _is_carryover(i.name) and i.name not in subtotals]
@@ -318,7 +338,9 @@ def extract_revenue(ctx: Context) -> Revenue:
 
 
 def extract_expenditure(ctx: Context) -> Expenditure:
-    exp = Expenditure(total=_pick(ctx, "expenditure.total", in_tables=True, extra=_bare_totals(ctx, "expenditure")))
+    keep = lambda m: not _of_another_subject(ctx, m.start())  # noqa: E731
+    exp = Expenditure(total=_pick(ctx, "expenditure.total", in_tables=True, extra=_bare_totals(ctx, "expenditure"),
+                                  keep=keep))
     for type_name in ("基本支出", "项目支出"):
         found, items = [], {}
         for pat, m in ctx.matches(f"expenditure.by_type.{type_name}"):

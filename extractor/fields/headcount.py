@@ -5,7 +5,17 @@ from __future__ import annotations
 from ..model import Count, Headcount, Part
 from ..normalize import fold_name
 from ..patterns import compile_regex
-from .common import Context, choose, compiled, count_from, lines_with_offsets, of_another_year, split_cells
+from .common import (
+    DEFAULT_HEAD_WINDOW,
+    Context,
+    choose,
+    compiled,
+    count_from,
+    lines_with_offsets,
+    of_another_year,
+    sentence_start,
+    split_cells,
+)
 
 FIELDS = ("authorized", "actual", "in_service", "retired")
 # "其中行政编制3人、事业编制2人" or "(3个行政编、1个挂职人员)": the parts after a total
@@ -28,6 +38,8 @@ def extract_headcount(ctx: Context) -> Headcount:
             if of_another_year(ctx, m.start()):  # "2022年末在职人员121人" in a report on 2023
                 continue
             if name == "in_service" and _staff_by_post(ctx.text, m):
+                continue
+            if _of_a_subordinate(ctx.text, m.start()):
                 continue
             value = count_from(ctx, m, pat.id)
             # a figure inside brackets counts part of something ("局本级96人(在职81人、退休15人)"),
@@ -68,6 +80,18 @@ def _staff_by_post(text: str, m) -> bool:
     return bool(_OFF_POST.search(text, m.end(), min(end, m.end() + 40)))
 
 
+# the unit's own subordinates ("下属单位1个（…）", "所属事业单位3个", "8家二级单位"), not the unit as
+# a subordinate of another ("旅游局下属公益一类事业单位")
+_SUBORDINATE = compile_regex(r"(?:下属|所属|下辖)[一-龥]{0,4}单位(?:[ ]?\d+[ ]?[个家]|[(:])|二级单位")
+_WHOLE_UNIT = compile_regex(r"全(?:局|系统|部门|单位|镇|乡|院|校|委|办)|(?:本|我)(?:局|部门|单位|院|校|委|办|中心)")
+
+
+def _of_a_subordinate(text: str, pos: int) -> bool:
+    """A count in a sentence about a subordinate unit ("下属单位1个（妇女儿童活动中心），编制3名"),
+    unless the unit as a whole is named after it ("…共8家二级单位，全局现有在职人员246人")."""
+    start = sentence_start(text, pos, DEFAULT_HEAD_WINDOW)
+    mentions = list(_SUBORDINATE.finditer(text, start, pos))
+    return bool(mentions) and not _WHOLE_UNIT.search(text, mentions[-1].end(), pos)
 _PART_LEAD = compile_regex(r"^[^。;\n]{0,24}其中")
 
 

@@ -27,7 +27,9 @@ def headcount_actual_sum(ctx: Context):
     ``headcount.actual`` (实有人数) equals ``in_service`` + ``retired``. Many reports use
     实有人数 for the in-service staff alone and give the retired separately, so
     actual = in-service is accepted too. With no retired count, actual must be at least the
-    in-service count.
+    in-service count. When the counts stand side by side (not 实有人数…，其中在职…) an actual count
+    between in-service and in-service plus retired cannot be checked (info): it may count staff
+    off the establishment (编外, 借调) that 在职人员 leaves out.
 
     Why it matters
     Headcount drives the basic-expenditure budget (salaries, pensions); counts that do not add
@@ -53,6 +55,13 @@ def headcount_actual_sum(ctx: Context):
         total = in_service.value + retired.value
         if actual.value in (total, in_service.value):
             return
+        if in_service.value < actual.value < total and not _listed_as_parts(ctx, actual, in_service):
+            # counts stated side by side (a form's 编制数 | 实有人数 | 在职人员 | 退休人员): 实有人数
+            # may count staff off the establishment (编外, 借调) that 在职人员 leaves out
+            yield ctx.not_checkable(
+                f"实有人数{actual.value}人多于在职{in_service.value}人、少于在职加退休{total}人，"
+                "未写明构成，无法核对。", fields=fields, spans=spans)
+            return
         yield ctx.finding(
             f"实有人数{actual.value}人，但在职{in_service.value}人加退休{retired.value}人为{total}人。",
             fields=fields, spans=spans, expected=str(total), found=str(actual.value))
@@ -60,6 +69,16 @@ def headcount_actual_sum(ctx: Context):
         yield ctx.finding(
             f"实有人数{actual.value}人少于在职人员{in_service.value}人。",
             fields=fields, spans=spans, expected=f">={in_service.value}", found=str(actual.value))
+
+
+def _listed_as_parts(ctx: Context, actual: Count, part: Count) -> bool:
+    """Whether the in-service count is stated as a part of the actual one ("实有人数8人，其中在职
+    人员4人…", "实有18人（在职13人…）"); without the text, assumed so."""
+    if ctx.document is None:
+        return True
+    between = ctx.document.text[actual.span[1] : part.span[0]]
+    return part.span[0] >= actual.span[1] and "。" not in between and "\n" not in between and (
+        "其中" in between or "(" in between or "（" in between)
 
 
 def _check_breakdown(ctx: Context, total: Count | None, parts: list[Part], path: str, what: str):
