@@ -772,3 +772,23 @@ def test_totals_and_counts_of_a_subordinate_unit_are_not_the_reporting_units():
     r = report(t)
     assert (r.headcount.authorized.value, r.headcount.in_service.value) == (12, 118)
     assert grounded(t, r.expenditure.total).value == Decimal("28401000")
+
+
+def test_several_projects_forms_give_no_budget_indicators_or_total_of_the_report():
+    one = ("项目支出绩效自评表\n（2023年度）\n项目名称 | {name}\n"
+           "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+           "年度资金总额 | {b} | {b} | {s} | 10 | {r}% | {p}\n一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n"
+           "产出指标 | 数量指标 | 完成数 | 50 | {o}\n效益指标 | 社会效益 | 受益面 | 40 | 40\n总分 |  |  | 100 | {t}\n")
+    t = (one.format(name="农村危房改造补助", b=260, s=258.6, r=99.46, p=9.95, o=50, t=99.95)
+         + one.format(name="城镇老旧小区改造", b=1200, s=1106.5, r=92.21, p=9.22, o=48, t=97.22))
+    r = report(t)
+    assert (r.budget.total, r.budget.spent, r.total_score) == (None, None, None) and r.indicators == []
+    assert errors(t) == []
+    # one form is read as before
+    r = report(one.format(name="农村危房改造补助", b=260, s=258.6, r=99.46, p=9.95, o=50, t=99.95))
+    assert r.budget.spent.value == Decimal("2586000") and r.total_score.value == Decimal("99.95")
+
+
+def test_a_summary_of_many_units_self_evaluations_is_kind_other():
+    t = "北河县财政局关于2022年度县级部门整体支出绩效自评结果的报告\n县人民政府：\n2023年，我局组织全县56个部门开展自评。\n"
+    assert report(t).kind.value == "other"

@@ -28,6 +28,7 @@ class Context:
     kind: str | None = None  # the report's kind, once known
     department: str | None = None  # the unit's name, once known
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
+    several_score_tables: bool = False  # the text holds several forms' score tables
     _unit_headers: list[tuple[int, str]] | None = None
 
     @classmethod

@@ -413,7 +413,8 @@ _CELL_MONEY = compile_regex(r"^[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)
 
 def _budget_from_form(ctx: Context) -> dict:
     """A project form's money row: a header naming 年初预算数 | 全年预算数 | 全年执行数 | 执行率 and
-    the 年度资金总额 row under it; the row's figures line up with the header's budget columns."""
+    the 年度资金总额 row under it; the row's figures line up with the header's budget columns.
+    Nothing when the text holds several forms with different money rows."""
     from ..model import Number
     from ..numbers import UNIT_FACTORS, parse_arabic
 
@@ -424,6 +425,7 @@ def _budget_from_form(ctx: Context) -> dict:
     labels = {key: compiled("{L_" + name + "}") for key, name in _BUDGET_COLUMNS}
     total_row = compiled(r"^{L_budget_total_row}[:]?$")
     rows = lines_with_offsets(text)
+    forms: list[dict] = []
     for i, (line, _) in enumerate(rows):
         if "|" not in line:
             continue
@@ -461,9 +463,17 @@ def _budget_from_form(ctx: Context) -> dict:
                     out[key] = ctx.ground(s, e, num.value * UNIT_FACTORS[unit], Money, f"budget.form.{key}",
                                           decimals=num.decimals, unit=unit)
             if out:
-                ctx.budget_form = out
-                return out
-    return {}
+                forms.append(out)
+                break
+    # several forms (a document of several projects' self-evaluations): whose money row is the
+    # report's cannot be told
+    if forms and all(_same_form(forms[0], f) for f in forms[1:]):
+        ctx.budget_form = forms[0]
+    return ctx.budget_form
+
+
+def _same_form(a: dict, b: dict) -> bool:
+    return all(k in a and k in b and a[k].value == b[k].value for k in ("total", "adjusted", "spent") if k in a or k in b)
 
 
 def execution_indicator(ctx: Context):

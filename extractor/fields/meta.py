@@ -300,6 +300,8 @@ def extract_kind(ctx: Context, title: Grounded | None) -> Grounded | None:
         a, b = ctx.folded_range(title)
         seg = text[a:b]
         squashed = seg.replace(" ", "").replace("\n", "")
+        if ctx.patterns.compiled_words("kind_summary").search(squashed):
+            return ctx.ground(a, b, "other", Grounded, "kind.title.summary")
         for kind, ws in kinds.items():
             for w in ws:
                 if w in squashed:

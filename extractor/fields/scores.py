@@ -74,7 +74,7 @@ def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None)
         if v is not None and v.value <= 100:
             found.append((pat.priority, v))
             ctx.remember("total_score", v)
-    for v in table_total_scores(ctx):
+    for v in table_total_scores(ctx) if not ctx.several_score_tables else ():
         found.append((TABLE_TOTAL_PRIORITY, v))
         ctx.remember("total_score", v)
     return choose(found)
@@ -333,6 +333,7 @@ def indicators_from_tables(ctx: Context) -> list[Indicator]:
     text = ctx.text
     lines = lines_with_offsets(text)
     roots: list[Indicator] = []
+    tables = 0
     i = 0
     while i < len(lines):
         line, off = lines[i]
@@ -340,6 +341,7 @@ def indicators_from_tables(ctx: Context) -> list[Indicator]:
         i += 1
         if cols is None:
             continue
+        tables += 1
         path: list[Indicator | None] = [None] * len(cols["levels"])
         previous: dict[int, Indicator] = {}  # column -> node the previous row made there
         while i < len(lines) and "|" in lines[i][0]:
@@ -385,6 +387,12 @@ def indicators_from_tables(ctx: Context) -> list[Indicator]:
                 previous[col] = node
                 for d in range(depth + 1, len(path)):
                     path[d] = None
+    names = [r.name for r in roots]
+    if tables > 1 and len(set(names)) < len(names):
+        # several forms, one per project ("产出指标" in each): whose indicators and total are the
+        # report's cannot be told, and together they would not add up to any full mark
+        ctx.several_score_tables = True
+        return []
     return roots
 
 
