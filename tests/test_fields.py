@@ -792,3 +792,32 @@ def test_several_projects_forms_give_no_budget_indicators_or_total_of_the_report
 def test_a_summary_of_many_units_self_evaluations_is_kind_other():
     t = "北河县财政局关于2022年度县级部门整体支出绩效自评结果的报告\n县人民政府：\n2023年，我局组织全县56个部门开展自评。\n"
     assert report(t).kind.value == "other"
+
+
+_PDF_LIKE = """西陵县疾病预防控制中心
+2023年度部门整体支出绩效自评报告
+                                                    — 1 —
+一、基本情况
+本中心核定编制68名，实有在职人员65名，退休人员
+34名。
+二、部门收支
+2023年度本中心收入总计2,345.67万元，其中：财政拨款收
+入2,105.67万元，事业收入240.00万元。支出总计2,310.22
+万元，其中：基本支出1,560.22万元，项目支出750.00万元。
+                                                    — 2 —
+三、评价结果
+经自评，本中心2023年度部门整体支出绩效得分为
+93.8分，评价等级为“优”。
+"""
+
+
+def test_a_pdf_like_report_with_page_markers_and_wrapped_lines():
+    r = report(_PDF_LIKE)
+    assert (r.department.value, r.fiscal_year.value, r.kind.value) == ("西陵县疾病预防控制中心", 2023, "department_overall")
+    assert (r.headcount.authorized.value, r.headcount.in_service.value, r.headcount.retired.value) == (68, 65, 34)
+    assert grounded(_PDF_LIKE, r.revenue.total).value == Decimal("23456700")
+    assert [i.amount.value for i in r.revenue.items] == [Decimal("21056700"), Decimal("2400000")]
+    assert grounded(_PDF_LIKE, r.expenditure.total).raw == "2,310.22\n万元"
+    assert [i.amount.value for i in r.expenditure.by_type] == [Decimal("15602200"), Decimal("7500000")]
+    assert (r.total_score.value, r.grade.value) == (Decimal("93.8"), "优")
+    assert errors(_PDF_LIKE) == []
