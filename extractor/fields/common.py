@@ -87,23 +87,26 @@ _COMPARED = compile_regex(r"(?:较|比|与|同|和|相比|对比)[ ]?$")
 DEFAULT_HEAD_WINDOW = 60
 
 
-def _stop_before(text: str, pos: int, stops: str) -> int:
-    """Where the sentence or clause that holds ``pos`` starts; a comma between digits is a
-    thousands separator (2,980.60), not a clause's end."""
-    start = max(text.rfind(c, 0, pos) for c in stops)
-    while start > 0 and text[start] == "," and text[start - 1].isdigit() and text[start + 1 : start + 2].isdigit():
-        start = max(text.rfind(c, 0, start) for c in stops)
-    return start + 1
+def _stop_before(text: str, pos: int, stops: str, lo: int = 0) -> int:
+    """Where the sentence or clause that holds ``pos`` starts (looked for from ``lo`` on: a
+    window bounds the search, so a long text without stops is not scanned back to its start);
+    a comma between digits is a thousands separator (2,980.60), not a clause's end."""
+    start = max(text.rfind(c, lo, pos) for c in stops)
+    while start > 0 and start >= lo and text[start] == "," and text[start - 1].isdigit() and text[start + 1 : start + 2].isdigit():
+        start = max(text.rfind(c, lo, start) for c in stops)
+    return max(start + 1, lo)
 
 
 def sentence_start(text: str, pos: int, window: int | None = None) -> int:
-    start = _stop_before(text, pos, _SENTENCE_STOPS)
-    return start if window is None else max(start, pos - window)
+    if window is None:
+        return _stop_before(text, pos, _SENTENCE_STOPS)
+    return _stop_before(text, pos, _SENTENCE_STOPS, max(0, pos - window))
 
 
 def clause_start(text: str, pos: int, window: int | None = None) -> int:
-    start = _stop_before(text, pos, _CLAUSE_STOPS)
-    return start if window is None else max(start, pos - window)
+    if window is None:
+        return _stop_before(text, pos, _CLAUSE_STOPS)
+    return _stop_before(text, pos, _CLAUSE_STOPS, max(0, pos - window))
 
 
 def of_another_year(ctx: Context, pos: int) -> bool:
