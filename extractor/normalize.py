@@ -73,7 +73,7 @@ def _t2s():
 class Folded:
     """``text`` is the folded view; ``span(start, end)`` maps a folded slice to the original."""
 
-    __slots__ = ("original", "text", "_breaks", "_deltas")
+    __slots__ = ("original", "text", "_breaks", "_deltas", "_starts")
 
     def __init__(self, original: str, *, reflow: bool = True):
         self.original = original
@@ -98,6 +98,7 @@ class Folded:
         self.text = "".join(parts)
         self._breaks = breaks
         self._deltas = deltas
+        self._starts = None
 
     def to_original(self, i: int) -> int:
         """Original offset of folded offset ``i`` (the start of the character there)."""
@@ -106,15 +107,15 @@ class Folded:
 
     def to_folded(self, original: int) -> int:
         """The first folded offset whose original offset is at or after ``original``."""
-        # to_original is monotone, so bisect over folded offsets
-        lo, hi = 0, len(self.text)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.to_original(mid) < original:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        breaks, deltas = self._breaks, self._deltas
+        # the segment whose first character stands at or before ``original`` in the original
+        if self._starts is None:  # where each segment starts in the original, built on first use
+            self._starts = [b + d for b, d in zip(breaks, deltas, strict=True)]
+        k = bisect.bisect_right(self._starts, original) - 1
+        folded = original - deltas[k]
+        end = breaks[k + 1] if k + 1 < len(breaks) else len(self.text)
+        # inside what was dropped after the segment: the next kept character
+        return max(0, min(folded, end))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original half-open span of the folded slice ``text[start:end]``."""

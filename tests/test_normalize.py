@@ -69,3 +69,13 @@ def test_page_marker_inside_a_wrapped_paragraph_is_dropped_with_the_break():
     assert "其中本年收入312.71万元" in f.text
     m = regex.search("本年收入", f.text)
     assert f.raw(*m.span()) == "本年收\n—5—\n入"
+
+
+@given(st.lists(st.sampled_from(["2023 年", "3 人", "\u200b", "１２", "項(xiàng)目", "收入", "\n", "。", " ", "1. 5",
+                                 "第 3", "—5—", "全年支出合计为一二三四五六七八九十这是很长的一行文字用于测试换行"]),
+                max_size=40).map("".join))
+def test_to_folded_is_the_first_folded_offset_at_or_after_an_original_one(text):
+    f = fold(text)
+    for original in range(len(text) + 2):
+        first = next((i for i in range(len(f.text)) if f.to_original(i) >= original), len(f.text))
+        assert f.to_folded(original) == first
