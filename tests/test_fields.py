@@ -821,3 +821,57 @@ def test_a_pdf_like_report_with_page_markers_and_wrapped_lines():
     assert [i.amount.value for i in r.expenditure.by_type] == [Decimal("15602200"), Decimal("7500000")]
     assert (r.total_score.value, r.grade.value) == (Decimal("93.8"), "优")
     assert errors(_PDF_LIKE) == []
+
+
+# ---- recall: common wordings (invented snippets) -----------------------------------------
+
+def test_self_score_label_zipingfen():
+    t = "四、评价结论\n经评价，本单位自评分：86分，评价等级为良。"
+    assert grounded(t, report(t).total_score).value == Decimal(86)
+    # an indicator's 自评分 is not the report's
+    assert report("（一）产出指标\n产出指标自评分：38分。").total_score is None
+
+
+def test_self_score_cell_in_a_form():
+    t = "项目名称 | 某县示范项目\n总分 | 100 | 自评分 | 86\n"
+    assert grounded(t, report(t).total_score).value == Decimal(86)
+    # a header cell that ends its line is followed by a row number, not a score
+    assert report("序号 | 指标 | 分值 | 自评分\n1 | 投入 | 10 | 9\n").total_score is None
+
+
+def test_score_table_with_a_zipingfen_column():
+    t = "一级指标 | 二级指标 | 分值 | 自评分\n投入 | 预算编制 | 20 | 18\n产出 | 数量 | 80 | 70\n合计 |  | 100 | 88\n"
+    r = report(t)
+    assert [(i.name, i.children[0].score.value) for i in r.indicators] == [("投入", Decimal(18)), ("产出", Decimal(70))]
+    assert grounded(t, r.total_score).value == Decimal(88)
+
+
+def test_bare_score_after_the_conclusion():
+    t = "五、自评结论\n经评价，得分：92分，等级为优。"
+    assert grounded(t, report(t).total_score).value == Decimal(92)
+    assert report("经评价，产出指标得分：38分。").total_score is None
+    # a section about one indicator
+    assert report("（一）产出指标（50分）\n经评价，得分：38分。").total_score is None
+    assert report("得分：92分").total_score is None
+
+
+def test_in_service_zaizhi_zaibian():
+    t = "本局核定编制16名，在职在编14人，退休5人。"
+    r = report(t)
+    assert grounded(t, r.headcount.in_service).value == 14 and r.headcount.in_service.raw == "14人"
+    assert report("在职在编人员经费14万元。").headcount.in_service is None
+
+
+def test_unit_type_word_before_total_revenue():
+    t = "某县第三人民医院2023年度部门整体支出绩效自评报告\n2023年医院总收入3410.2万元，医院总支出3390.5万元。"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("34102000")
+    assert grounded(t, r.expenditure.total).value == Decimal("33905000")
+    # the hospitals below the unit are not the unit
+    assert report("某县卫生健康委员会2023年度部门整体支出绩效自评报告\n各医院总收入3410.2万元。").revenue.total is None
+
+
+def test_final_accounts_expenditure_total():
+    t = "某县档案馆2023年度部门整体支出绩效自评报告\n2023年部门决算支出总额为345.6万元。"
+    assert grounded(t, report(t).expenditure.total).value == Decimal("3456000")
+    assert report("财政拨款决算支出总额为345.6万元。").expenditure.total is None

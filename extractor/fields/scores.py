@@ -33,10 +33,10 @@ def _grade_word(ctx: Context, word: str) -> str | None:
 # A score table's total row: its 得分 cell is the report's score, stated once more (a narrative
 # "自评得分87.5分" wins over it; when both are there the verifier compares them).
 TABLE_TOTAL_PRIORITY = 20
-_TOTAL_ROW_NAMES = ("合计", "总计", "总分", "合计得分", "总得分")
+_TOTAL_ROW_NAMES = ("合计", "总计", "总分", "合计得分", "总得分", "自评总分")
 
 
-_SCORE_LABEL_TAIL = ("评价", "自评", "指标", "考核", "综合")
+_SCORE_LABEL_TAIL = ("评价", "自评", "指标", "考核", "综合", "自")
 
 
 def _an_indicators_score(ctx: Context, m, names: set[str]) -> bool:
@@ -44,7 +44,8 @@ def _an_indicators_score(ctx: Context, m, names: set[str]) -> bool:
     where 部门绩效（50分） is a level-1 indicator, "满意度评价得分9分"."""
     text = ctx.text
     start, end = m.start("label"), m.end("label")
-    core = text[max(0, start - 12) : end - 2]  # the label less its 得分 / 总分 / 评分 / 分数
+    # the label less its 得分 / 总分 / 评分 / 分数 (自评分: less 评分, then 自 as a tail below)
+    core = text[max(0, start - 12) : end - 2]
     trimmed = True
     while trimmed:
         trimmed = False
@@ -63,12 +64,25 @@ def _own_sentence(ctx: Context, pos: int) -> bool:
     return not of_another_year(ctx, pos) and not of_one_project(ctx, pos)
 
 
+# patterns whose label is a bare 得分 ("经评价，得分：92分"): the report's own score only where no
+# indicator is named just before (a section "（一）产出指标\n经评价，得分：38分" is the indicator's)
+_BARE_SCORE_PATTERNS = ("total_score.summary",)
+DEFAULT_BARE_SCORE_WINDOW = 80
+
+
+def _near_an_indicator(ctx: Context, pos: int, names: set[str]) -> bool:
+    head = ctx.text[max(0, pos - DEFAULT_BARE_SCORE_WINDOW) : pos]
+    return "指标" in head or any(n in head for n in names)
+
+
 def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None) -> Number | None:
     names = {n for n in ctx.patterns.words["indicators"]["level1"]}
     names.update(i.name for i in indicators or () if len(i.name) >= 2)
     found = []
     for pat, m in ctx.matches("total_score"):
         if not _own_sentence(ctx, m.start()) or _an_indicators_score(ctx, m, names):
+            continue
+        if pat.id in _BARE_SCORE_PATTERNS and _near_an_indicator(ctx, m.start(), names):
             continue
         v = number_from(ctx, m, pat.id)
         if v is not None and v.value <= 100:
@@ -280,7 +294,7 @@ def indicators_from_glued_table(ctx: Context) -> list[Indicator]:
 
 _LEVEL_COLS = (("一级指标",), ("二级指标",), ("三级指标",))
 _MAX_COLS = ("分值", "权重", "满分", "标准分", "指标分值", "分数")
-_SCORE_COLS = ("得分", "自评得分", "评价得分", "实际得分", "考核得分")
+_SCORE_COLS = ("得分", "自评得分", "评价得分", "实际得分", "考核得分", "自评分")
 _MAX_IN_NAME = compile_regex(r"\((?P<max>\d{1,3}(?:\.\d{1,2})?)分\)")
 _CELL_NUM = compile_regex(r"^[ ]*(?P<num>\d{1,3}(?:\.\d{1,2})?)[ ]*分?[ ]*$")
 
