@@ -875,3 +875,18 @@ def test_final_accounts_expenditure_total():
     t = "某县档案馆2023年度部门整体支出绩效自评报告\n2023年部门决算支出总额为345.6万元。"
     assert grounded(t, report(t).expenditure.total).value == Decimal("3456000")
     assert report("财政拨款决算支出总额为345.6万元。").expenditure.total is None
+
+
+def test_chained_chinese_year_in_the_body():
+    t = "某县林业局部门整体支出绩效自评报告\n本局二〇二三年度收入总计120万元。"
+    r = report(t)
+    assert grounded(t, r.fiscal_year).value == 2023 and r.fiscal_year.raw == "二〇二三"
+    # a date is not the year evaluated
+    assert report("某县林业局部门整体支出绩效自评报告\n本局于二〇二四年三月开展自评。").fiscal_year is None
+
+
+def test_chained_chinese_year_names_another_year():
+    t = "某县林业局2023年度部门整体支出绩效自评报告\n二〇二三年收入总计130万元。"
+    assert grounded(t, report(t).revenue.total).value == Decimal("1300000")
+    # last year's figure, its year written in Chinese numerals, is not this year's
+    assert report("某县林业局2023年度部门整体支出绩效自评报告\n二〇二二年收入总计120万元。").revenue.total is None

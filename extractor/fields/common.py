@@ -77,8 +77,9 @@ _SENTENCE_STOPS = "。;!?\n"
 _CLAUSE_STOPS = "。;!?\n,"
 # what a sentence says its figures are of: a year, last year (上年结转 is a source of this year's
 # money, not last year's figure), or this year
-_PERIOD = compile_regex(r"(?<![\d.])(?P<year>20[0-4]\d)[ ]?年|(?P<prior>上年(?!结转|结余)|去年|上一年|前一年|以前年度|往年)"
+_PERIOD = compile_regex(r"(?<![\d.])(?P<year>20[0-4]\d)[ ]?年|(?P<cn_year>二[〇○零][〇○零一二三四][〇○零一二三四五六七八九])[ ]?年|(?P<prior>上年(?!结转|结余)|去年|上一年|前一年|以前年度|往年)"
                         r"|(?P<current>本年|今年|当年|本期)")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 # a period that a comparison names ("较2022年减少…", "与上年相比") speaks of that period only
 # within its own clause; "2022年该项目实际支出…" speaks of it for the whole sentence
 _COMPARED = compile_regex(r"(?:较|比|与|同|和|相比|对比)[ ]?$")
@@ -121,9 +122,10 @@ def of_another_year(ctx: Context, pos: int) -> bool:
     for m in _PERIOD.finditer(text, start, pos):
         if m.start() < clause and _COMPARED.search(text, max(start, m.start() - 4), m.start()):
             continue
-        if m.group("year"):
+        year = m.group("year") or m.group("cn_year")
+        if year:
             if ctx.year is not None:
-                other = int(m.group("year")) != ctx.year
+                other = int(year.translate(_CN_DIGITS)) != ctx.year
         else:
             other = bool(m.group("prior"))
     return other

@@ -289,7 +289,7 @@ def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
     for pat in ctx.patterns.for_field("fiscal_year.fallback"):
         m = pat.regex.search(text, 0, min(len(text), DEFAULT_YEAR_WINDOW))
         if m:
-            return ctx.ground(m.start("year"), m.end("year"), int(m.group("year")), Count, pat.id)
+            return ctx.ground(m.start("year"), m.end("year"), int(m.group("year").translate(_CN_DIGITS)), Count, pat.id)
     return None
 
 
