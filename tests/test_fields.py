@@ -890,3 +890,28 @@ def test_chained_chinese_year_names_another_year():
     assert grounded(t, report(t).revenue.total).value == Decimal("1300000")
     # last year's figure, its year written in Chinese numerals, is not this year's
     assert report("某县林业局2023年度部门整体支出绩效自评报告\n二〇二二年收入总计120万元。").revenue.total is None
+
+
+def test_actual_headcount_shixiang_alone_after_the_establishment():
+    t = "本局核定编制15人，实有14人，其中在职人员12人。"
+    r = report(t)
+    assert grounded(t, r.headcount.actual).value == 14 and r.headcount.authorized.value == 15
+    assert report("本局核定编制15人，实有14个下属单位。").headcount.actual is None
+
+
+def test_retired_cadres():
+    t = "本单位在职人员12人，退休干部5人。"
+    assert grounded(t, report(t).headcount.retired).value == 5
+    assert report("退休干部活动经费5万元。").headcount.retired is None
+
+
+def test_budget_arranged_at_the_start_of_the_year():
+    t = "某县水利局2023年度部门整体支出绩效自评报告\n年初预算安排资金80万元，全年执行数为78.5万元。"
+    assert grounded(t, report(t).budget.total).value == Decimal("800000")
+    assert report("某县水利局2023年度部门整体支出绩效自评报告\n上年年初预算安排资金80万元。").budget.total is None
+
+
+def test_grade_pingji():
+    t = "经评价，本部门整体支出绩效评级为优。"
+    assert grounded(t, report(t).grade).value == "优"
+    assert report("绩效评级为优的项目予以奖励。").grade is None
