@@ -915,3 +915,12 @@ def test_grade_pingji():
     t = "经评价，本部门整体支出绩效评级为优。"
     assert grounded(t, report(t).grade).value == "优"
     assert report("绩效评级为优的项目予以奖励。").grade is None
+
+
+def test_budget_adjusted_mid_year():
+    t = "某县医保中心2023年度部门整体支出绩效自评报告\n2023年部门年初预算512.3万元，年中调整预算为630.1万元，全年执行数600.2万元。"
+    b = report(t).budget
+    assert grounded(t, b.adjusted).value == Decimal("6301000") and b.total.value == Decimal("5123000")
+    # the change is not the adjusted budget
+    t2 = "某县医保中心2023年度部门整体支出绩效自评报告\n年中调整预算增加117.8万元。"
+    assert report(t2).budget.adjusted is None
