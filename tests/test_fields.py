@@ -924,3 +924,25 @@ def test_budget_adjusted_mid_year():
     # the change is not the adjusted budget
     t2 = "某县医保中心2023年度部门整体支出绩效自评报告\n年中调整预算增加117.8万元。"
     assert report(t2).budget.adjusted is None
+
+
+def test_score_as_a_result_or_assessment():
+    for t in ("四、评价结论\n自评结果为92分，等级为优。", "综合评定得分92分。", "经评价，评分结果为92分。"):
+        assert grounded(t, report(t).total_score).value == Decimal(92), t
+    # a section about one indicator, and a grade without a figure
+    assert report("（一）产出指标\n评价结果为38分。").total_score is None
+    assert report("评价结果90分以上为优。").total_score is None
+
+
+def test_in_service_staff_count_wording():
+    t = "本单位在职职工人数14人，退休人员3人。"
+    assert grounded(t, report(t).headcount.in_service).value == 14
+    assert report("在职职工人数较上年减少2人。").headcount.in_service is None
+
+
+def test_year_total_as_zonge():
+    t = "某县文化馆2023年度部门整体支出绩效自评报告\n本年度收入总额为120万元，本年度支出总额为118万元。"
+    r = report(t)
+    assert grounded(t, r.revenue.total).value == Decimal("1200000")
+    assert grounded(t, r.expenditure.total).value == Decimal("1180000")
+    assert report("本年度收入总额较上年增加20万元。").revenue.total is None

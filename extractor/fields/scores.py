@@ -67,6 +67,8 @@ def _own_sentence(ctx: Context, pos: int) -> bool:
 # patterns whose label is a bare 得分 ("经评价，得分：92分"): the report's own score only where no
 # indicator is named just before (a section "（一）产出指标\n经评价，得分：38分" is the indicator's)
 _BARE_SCORE_PATTERNS = ("total_score.summary",)
+# labels that say no more than that: "（一）产出指标\n评价结果为38分", "满意度\n自评分：9分"
+_BARE_SCORE_LABELS = ("自评分", "评定得分", "自评结果", "评价结果", "评分结果")
 DEFAULT_BARE_SCORE_WINDOW = 80
 
 
@@ -82,7 +84,8 @@ def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None)
     for pat, m in ctx.matches("total_score"):
         if not _own_sentence(ctx, m.start()) or _an_indicators_score(ctx, m, names):
             continue
-        if pat.id in _BARE_SCORE_PATTERNS and _near_an_indicator(ctx, m.start(), names):
+        bare = pat.id in _BARE_SCORE_PATTERNS or "".join(m.group("label").split()) in _BARE_SCORE_LABELS
+        if bare and _near_an_indicator(ctx, m.start(), names):
             continue
         v = number_from(ctx, m, pat.id)
         if v is not None and v.value <= 100:
