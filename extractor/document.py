@@ -11,8 +11,8 @@ class Block:
     """A piece of the document text: ``text[start:end]``.
 
     kind is one of ``title``, ``heading``, ``paragraph``, ``line``, ``cell``, ``page``.
-    Table cells carry their table, row and column index (0-based); every block of a
-    paginated format carries its 1-based page.
+    Table cells carry their table, row and column index (0-based) and how many rows and grid
+    columns a merged cell covers; every block of a paginated format carries its 1-based page.
     """
 
     kind: str
@@ -22,11 +22,14 @@ class Block:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    rowspan: int = 1
+    colspan: int = 1
 
 
 @dataclass(slots=True)
 class Table:
-    """A table as rows of cell blocks (merged cells appear once, in their first position)."""
+    """A table as rows of cell blocks: a merged cell appears once, in its first row and column,
+    with its ``rowspan`` and ``colspan`` (``extractor.grid`` resolves them into a full grid)."""
 
     rows: list[list[Block]]
     page: int | None = None

@@ -46,10 +46,18 @@ class Patterns:
     patterns: dict[str, tuple[Pattern, ...]]  # field -> patterns, best first
     words: dict[str, dict]  # other vocabulary (grade words, kind keywords, suffixes …)
     version: str
+    headers: dict = field(default_factory=dict)  # headers.toml: column roles of tables
     _word_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def for_field(self, name: str) -> tuple[Pattern, ...]:
         return self.patterns.get(name, ())
+
+    def memo(self, key, build):
+        """``build()`` once per pattern set: what code derives from the patterns (roles, lexicons)."""
+        cache = self._word_cache
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
 
     def label(self, name: str) -> str:
         return self.label_regex[name]
@@ -105,7 +113,8 @@ def _read(path: Path) -> dict:
 def _read_all(directory: Path, digest: str) -> dict[str, dict]:
     """The pattern files parsed, by name; for the bundled patterns, from the on-disk cache when
     it was parsed from files with the same bytes (``digest``)."""
-    names = ["labels.toml", "macros.toml", "words.toml"] + [p.name for p in sorted(directory.glob("fields*.toml"))]
+    names = ["labels.toml", "macros.toml", "words.toml", "headers.toml"] + [
+        p.name for p in sorted(directory.glob("fields*.toml"))]
     cache = _cache_file("patterns") if directory == PATTERN_DIR else None
     if cache is not None:
         stored = _read_marshal(cache)
@@ -151,7 +160,7 @@ def load(directory: Path = PATTERN_DIR) -> Patterns:
                 raise PatternError(f"{where}: bad regex: {exc}") from exc
             patterns.setdefault(pat.field, []).append(pat)
     ordered = {k: tuple(sorted(v, key=lambda p: p.priority)) for k, v in patterns.items()}
-    return Patterns(labels, label_regex, macros, ordered, words, digest.hexdigest()[:12])
+    return Patterns(labels, label_regex, macros, ordered, words, digest.hexdigest()[:12], files["headers.toml"])
 
 
 def compiled(template: str) -> regex.Pattern:

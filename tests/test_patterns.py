@@ -41,7 +41,7 @@ def test_labels_tolerate_layout_breaks():
     ("this is not toml = = =", "fields.toml"),
 ])
 def test_loader_fails_loudly(tmp_path, broken, message):
-    for name in ("labels.toml", "macros.toml", "words.toml"):
+    for name in ("labels.toml", "macros.toml", "words.toml", "headers.toml"):
         shutil.copy(PATTERN_DIR / name, tmp_path / name)
     (tmp_path / "fields.toml").write_text(broken, encoding="utf-8")
     with pytest.raises(PatternError, match=message):

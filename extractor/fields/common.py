@@ -30,6 +30,21 @@ class Context:
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
     several_score_tables: bool = False  # the text holds several forms' score tables
     _unit_headers: list[tuple[int, str]] | None = None
+    _grids: list | None = None
+
+    @property
+    def grids(self) -> list:
+        """Every table of the document as a Grid in the folded view: the reader's tables, then the
+        tables its text writes as lines (extractor.text_grids), in text order."""
+        if self._grids is None:
+            from ..columns import roles
+            from ..grid import reader_grids
+            from ..text_grids import text_grids
+
+            own = reader_grids(self.document, self.folded)
+            found = text_grids(self.text, [(g.start, g.end) for g in own], roles(self.patterns))
+            self._grids = sorted(own + found, key=lambda g: g.start)
+        return self._grids
 
     @classmethod
     def of(cls, document: Document, patterns: Patterns | None = None) -> Context:

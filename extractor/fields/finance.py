@@ -23,6 +23,8 @@ from .common import (
     share_from,
     split_cells,
 )
+from .forms import FIELD as FORM_FIELD
+from .forms import read_form
 
 # a list of "name figure (share)" after a total: 其中：A收入1万元、B收入2万元；…
 _ITEM = "(?:^|(?<=[,、;:|\n]))[ ]?(?:其中[:]?)?(?:[一二三四五六七八九十\\d]+[、.])?[ ]?(?P<name>[一-龥()“”\"]{2,30}?)[ ]?(?:为|是|:)?[ ]?{money}{share_tail}"
@@ -405,88 +407,17 @@ def _of_a_budget(ctx: Context, pos: int) -> bool:
     return bool(_BUDGET_WORD.search(head)) and not _SPENT_WORD.search(head)
 
 
-_BUDGET_COLUMNS = (("total", "budget_start"), ("adjusted", "budget_adjusted"), ("spent", "budget_spent"),
-                   ("execution_rate", "execution_rate"))
-_POINT_COLUMNS = {"分值": "points", "权重": "points", "满分": "points", "得分": "points_score"}
-_CELL_MONEY = compile_regex(r"^[ ]*(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)[ ]*(?P<pct>%)?[ ]*$")
-
-
-def _budget_from_form(ctx: Context) -> dict:
-    """A project form's money row: a header naming 年初预算数 | 全年预算数 | 全年执行数 | 执行率 and
-    the 年度资金总额 row under it; the row's figures line up with the header's budget columns.
-    Nothing when the text holds several forms with different money rows."""
-    from ..model import Number
-    from ..numbers import UNIT_FACTORS, parse_arabic
-
-    if ctx.budget_form is not None:
-        return ctx.budget_form
-    ctx.budget_form = {}
-    text = ctx.text
-    labels = {key: compiled("{L_" + name + "}") for key, name in _BUDGET_COLUMNS}
-    total_row = compiled(r"^{L_budget_total_row}[:]?$")
-    rows = lines_with_offsets(text)
-    forms: list[dict] = []
-    for i, (line, _) in enumerate(rows):
-        if "|" not in line:
-            continue
-        header = [c.strip() for c in line.split("|")]
-        keys = [next((k for k, rx in labels.items() if rx.fullmatch("".join(cell.split()))), None) for cell in header]
-        if sum(k is not None for k in keys) < 2:
-            continue
-        # the points the form gives the execution rate (分值 10 | 得分 9.85), beside the budget columns
-        # the figures line up with the header from its first budget column on (分值 etc. included)
-        first = next(k for k, key in enumerate(keys) if key is not None)
-        keys = [_POINT_COLUMNS.get("".join(cell.split())) if key is None else key
-                for cell, key in zip(header, keys, strict=True)]
-        cols = keys[first:]
-        for j in range(i + 1, min(i + 4, len(rows))):
-            cells = [(c, start) for c, start, _ in split_cells(*rows[j])]
-            idx = next((k for k, (c, _) in enumerate(cells) if total_row.match("".join(c.split()))), None)
-            if idx is None:
-                continue
-            values = cells[idx + 1 : idx + 1 + len(cols)]
-            unit = ctx.unit_before(rows[j][1])
-            out = {}
-            for key, (cell, start) in zip(cols, values, strict=False):  # a short row leaves columns empty
-                m = _CELL_MONEY.match(cell)
-                if key is None or not m:
-                    continue
-                num = parse_arabic(m.group("num"))
-                s, e = start + m.start("num"), start + m.end("pct" if m.group("pct") else "num")
-                if key == "execution_rate":
-                    if m.group("pct"):
-                        out[key] = ctx.ground(s, e, num.value, Number, "budget.form.rate", decimals=num.decimals)
-                elif key in ("points", "points_score"):
-                    if not m.group("pct"):
-                        out[key] = ctx.ground(s, e, num.value, Number, f"indicator.form.{key}", decimals=num.decimals)
-                elif unit and not m.group("pct"):
-                    out[key] = ctx.ground(s, e, num.value * UNIT_FACTORS[unit], Money, f"budget.form.{key}",
-                                          decimals=num.decimals, unit=unit)
-            if out:
-                forms.append(out)
-                break
-    # several forms (a document of several projects' self-evaluations): whose money row is the
-    # report's cannot be told
-    if forms and all(_same_form(forms[0], f) for f in forms[1:]):
-        ctx.budget_form = forms[0]
-    return ctx.budget_form
-
-
-def _same_form(a: dict, b: dict) -> bool:
-    return all(k in a and k in b and a[k].value == b[k].value for k in ("total", "adjusted", "spent") if k in a or k in b)
-
-
 def execution_indicator(ctx: Context):
     """The execution rate as the form scores it (分值 10, 得分 9.85 on the 年度资金总额 row): in the
     national self-evaluation forms a level-1 indicator beside the table's 产出/效益/满意度 (90 points),
     the two making the total. None when the form gives it no points."""
     from ..model import Indicator
 
-    form = _budget_from_form(ctx)
+    form = read_form(ctx)
     if "points" not in form:
         return None
     mx = form["points"]
-    return Indicator(name="预算执行率", level=1, max=mx, score=form.get("points_score"),
+    return Indicator(name="预算执行率", level=1, max=mx, score=form.get("score"),
                      name_span=ctx.folded.span(*_row_label_span(ctx, mx)))
 
 
@@ -506,7 +437,7 @@ def _row_label_span(ctx: Context, figure) -> tuple[int, int]:
 def extract_budget(ctx: Context) -> Budget:
     from .common import number_from
 
-    form = {k: v for k, v in _budget_from_form(ctx).items() if k not in ("points", "points_score")}
+    form = {FORM_FIELD[k]: v for k, v in read_form(ctx).items() if k in FORM_FIELD}
     for key, value in form.items():  # the form's row restates what the narrative says
         ctx.remember(f"budget.{key}", value)
     rates = []

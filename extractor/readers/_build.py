@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -11,9 +12,10 @@ from extractor.limits import Budget
 CELL_SEP = " | "
 LINE_SEP = "\n"
 
-# A table cell as a reader hands it over: (grid column, text), text None for the continuation
-# of a vertically merged cell, which renders as "" so the columns keep their places.
-Cell = tuple[int, "str | None"]
+# A table cell as a reader hands it over: (grid column, text) or (grid column, text, colspan),
+# text None for the continuation of a vertically merged cell, which renders as "" so the
+# columns keep their places.
+Cell = tuple[int, "str | None"] | tuple[int, "str | None", int]
 
 
 def is_wide(ch: str) -> bool:
@@ -114,28 +116,41 @@ class TextBuilder:
         return added
 
     def table(self, rows: Sequence[Sequence[Cell]], page: int | None = None) -> Table | None:
-        """Add a table, one line per row with cells joined by `` | ``, and a block per cell."""
+        """Add a table, one line per row with cells joined by `` | ``, and a block per cell.
+
+        A cell is ``(column, text)`` or ``(column, text, colspan)``; text None continues the
+        vertically merged cell above (rendered as "" so the columns keep their places), which
+        adds to that cell's ``rowspan``. Without an explicit colspan a cell spans up to the next
+        cell's column (the last cell of a row: one column)."""
         index = len(self.tables)
         table_rows: list[list[Block]] = []
         blocks = self.blocks
         sep = len(CELL_SEP)
+        covering: dict[int, tuple[int, int]] = {}  # grid column -> (row, index in row) of the cell there
         for cells in rows:
-            texts = [text or "" for _, text in cells]
+            texts = [c[1] or "" for c in cells]
             if not "".join(texts).strip():  # no cells, or none but blank ones
                 continue
             r = len(table_rows)
             offset = self._append(CELL_SEP.join(texts))
             row_blocks: list[Block] = []
-            for (col, text), rendered in zip(cells, texts, strict=True):
+            for k, (cell, rendered) in enumerate(zip(cells, texts, strict=True)):
+                col = cell[0]
                 end = offset + len(rendered)
-                if text is not None:
-                    block = Block("cell", offset, end, page, index, r, col)
+                if cell[1] is not None:
+                    span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k + 1 < len(cells) else 1)
+                    block = Block("cell", offset, end, page, index, r, col, 1, max(1, span))
+                    for c in range(col, col + block.colspan):
+                        covering[c] = (r, len(row_blocks))
                     row_blocks.append(block)
-                    blocks.append(block)
+                elif col in covering:  # the merged cell above reaches down into this row
+                    at_row, at = covering[col]
+                    table_rows[at_row][at] = dataclasses.replace(table_rows[at_row][at], rowspan=r - at_row + 1)
                 offset = end + sep
             table_rows.append(row_blocks)
         if not table_rows:
             return None
+        blocks.extend(b for row in table_rows for b in row)
         table = Table(rows=table_rows, page=page)
         self.tables.append(table)
         return table

@@ -428,7 +428,7 @@ class _Walker:
                 if vmerge is not None and vmerge != "restart":
                     cells.append((col, None))
                 else:
-                    cells.append((col, self.cell_text(tc, 0)))
+                    cells.append((col, self.cell_text(tc, 0), span))
                 col += span
             rows.append(cells)
         self.builder.table(rows)

@@ -508,7 +508,7 @@ def _table_rows(table, warnings: list[str] | None = None) -> list[list[Cell]]:
                                     "the rest are ignored")
                 spanned, rowspan = MAX_SPANNED_CELLS + 1, 1
             spanned += (rowspan - 1) * colspan
-            cells.append((col, _cell_text(td)))
+            cells.append((col, _cell_text(td), colspan))
             for dr in range(1, rowspan):
                 for dc in range(colspan):
                     taken[(r + dr, col + dc)] = dc == 0

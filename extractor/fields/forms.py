@@ -1,0 +1,94 @@
+"""A project form's money row, read from any grid: 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+over a 年度资金总额 row gives the budget, the spending, the execution rate and the points the form
+gives the rate. The header's columns come from ``patterns/headers.toml``; the row's label from
+the ``budget_total_row`` labels."""
+
+from __future__ import annotations
+
+from ..columns import BUDGET_ROLES, base, roles
+from ..grid import Grid, GridCell
+from ..model import Money, Number
+from ..numbers import UNIT_FACTORS, parse_arabic
+from ..patterns import compile_regex
+from .common import Context, compiled
+
+# the Budget field each money column fills
+FIELD = {"budget_initial": "total", "budget_adjusted": "adjusted", "budget_spent": "spent",
+         "execution_rate": "execution_rate"}
+_FORM_ROLES = frozenset((*BUDGET_ROLES, "points", "score"))
+_CELL = compile_regex(r"^(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<pct>%)?$")
+_PERCENT_NOTE = compile_regex(r"\(%\)")
+DEFAULT_ROWS_BELOW = 3  # the money row stands right under the header (a caption row may sit between)
+MIN_BUDGET_COLUMNS = 2
+
+
+def read_form(ctx: Context) -> dict:
+    """The form's money row as {role: value} (budget_initial, budget_adjusted, budget_spent:
+    Money; execution_rate, points, score: Number). Empty when no form is found, and when the
+    text holds several forms whose money rows differ (whose is the report's cannot be told)."""
+    if ctx.budget_form is not None:
+        return ctx.budget_form
+    forms = [f for grid in ctx.grids for f in _grid_forms(ctx, grid)]
+    ctx.budget_form = forms[0] if forms and all(_same(forms[0], f) for f in forms[1:]) else {}
+    return ctx.budget_form
+
+
+def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
+    of = roles(ctx.patterns).of
+    total_row = compiled(r"^{L_budget_total_row}[:]?$")
+    out = []
+    for r, row in enumerate(grid.rows):
+        header = [(c, of(c.text)) for c in row]
+        if sum(base(role) in BUDGET_ROLES for _, role in header) < MIN_BUDGET_COLUMNS:
+            continue
+        for rr in range(r + 1, min(r + 1 + DEFAULT_ROWS_BELOW, len(grid.rows))):
+            cells = grid.rows[rr]
+            label = next((k for k, c in enumerate(cells) if c.text), None)
+            if label is None or not total_row.match(cells[label].text):
+                continue
+            form = _money_row(ctx, grid, header, r, cells, label)
+            if form:
+                out.append(form)
+            break
+    return out
+
+
+def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, values: list[GridCell]):
+    """(header cell, role, value cell) for the row's figures. A reader's table aligns them by
+    column; a table rebuilt from text, in order (its rows lost their merged and empty cells)."""
+    if grid.source == "table":
+        out = []
+        for v in values:
+            h = grid.at(r, v.col)
+            role = next((role for c, role in header if c is h), None)
+            if h is not None and role in _FORM_ROLES:
+                out.append((h, role, v))
+        return out
+    columns = [(c, role) for c, role in header if base(role) in _FORM_ROLES]
+    return [(c, role, v) for (c, role), v in zip(columns, values, strict=False)]
+
+
+def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], label: int) -> dict:
+    unit = ctx.unit_before(cells[label].start)
+    out: dict = {}
+    for head, role, cell in _aligned(grid, header, r, cells[label + 1 :]):
+        m = _CELL.match(cell.text)
+        if not m:
+            continue
+        num = parse_arabic(m.group("num"))
+        percent = bool(m.group("pct")) or bool(_PERCENT_NOTE.search(ctx.text, head.start, head.end))
+        if (role == "execution_rate") != percent:
+            return {}  # a rate without % or money with %: the figures stand under other columns
+        end = cell.start + m.end("pct" if m.group("pct") else "num")
+        if role == "execution_rate" or role in ("points", "score"):
+            pid = "budget.form.rate" if role == "execution_rate" else f"indicator.form.{role}"
+            out[role] = ctx.ground(cell.start, end, num.value, Number, pid, decimals=num.decimals)
+        elif unit:
+            out[role] = ctx.ground(cell.start, end, num.value * UNIT_FACTORS[unit], Money, f"budget.form.{FIELD[role]}",
+                                   decimals=num.decimals, unit=unit)
+    return out
+
+
+def _same(a: dict, b: dict) -> bool:
+    keys = ("budget_initial", "budget_adjusted", "budget_spent")
+    return all(k in a and k in b and a[k].value == b[k].value for k in keys if k in a or k in b)

@@ -1,0 +1,104 @@
+"""The table model the fields read: grids of cells in the folded view, merged cells resolved.
+
+Every table of a document becomes a :class:`Grid` whatever wrote it: a reader's table (Word,
+HTML, PDF: cells with their row and column spans), a table written as text (pipe lines, a form
+flattened one cell per line, a form whose cells were glued into one line; see
+``extractor.text_grids``). Offsets are the folded view's, so a cell grounds like any match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .document import Document, Table
+from .normalize import Folded
+
+
+@dataclass(slots=True)
+class GridCell:
+    """One cell: its text (folded, all whitespace removed) and where it stands in the folded view."""
+
+    text: str
+    start: int
+    end: int
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(slots=True)
+class Grid:
+    """A table: each row's cells in column order (a merged cell once, at its first row and
+    column). ``source`` says how sure its structure is: ``table`` (a reader's), ``pipe`` (pipe
+    lines of a text), ``lines`` (a form flattened one cell per line, rebuilt from its header),
+    ``glued`` (a form's cells run together, split by their figures' arithmetic)."""
+
+    rows: list[list[GridCell]]
+    source: str
+    page: int | None = None
+    ncols: int = 0
+    _resolved: list[list[GridCell | None]] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.ncols:
+            self.ncols = max((c.col + c.colspan for row in self.rows for c in row), default=0)
+
+    @property
+    def start(self) -> int:
+        return min((c.start for row in self.rows for c in row), default=0)
+
+    @property
+    def end(self) -> int:
+        return max((c.end for row in self.rows for c in row), default=0)
+
+    def resolved(self) -> list[list[GridCell | None]]:
+        """Every row as ``ncols`` positions; a merged cell stands in every position it covers."""
+        if self._resolved is None:
+            out: list[list[GridCell | None]] = [[None] * self.ncols for _ in self.rows]
+            for row in self.rows:
+                for cell in row:
+                    for r in range(cell.row, min(cell.row + cell.rowspan, len(out))):
+                        for c in range(cell.col, min(cell.col + cell.colspan, self.ncols)):
+                            out[r][c] = cell
+            self._resolved = out
+        return self._resolved
+
+    def at(self, row: int, col: int) -> GridCell | None:
+        """The cell covering (row, col), merged cells resolved; None outside the grid or in a gap."""
+        grid = self.resolved()
+        if 0 <= row < len(grid) and 0 <= col < self.ncols:
+            return grid[row][col]
+        return None
+
+
+def squash(text: str) -> str:
+    """A cell's text for matching: all whitespace removed."""
+    return "".join(text.split())
+
+
+def make_cell(folded_text: str, start: int, end: int, row: int, col: int, rowspan: int = 1,
+              colspan: int = 1) -> GridCell:
+    """A cell over the folded slice [start, end), its span narrowed to the text without the
+    surrounding whitespace (an empty cell keeps a zero-length span at ``start``)."""
+    raw = folded_text[start:end]
+    lead = len(raw) - len(raw.lstrip())
+    body = raw.strip()
+    s = start + lead
+    return GridCell(squash(body), s, s + len(body), row, col, rowspan, colspan)
+
+
+def reader_grids(document: Document, folded: Folded) -> list[Grid]:
+    """The reader's tables as grids in the folded view."""
+    return [g for t in document.tables if (g := _from_table(t, folded)) is not None]
+
+
+def _from_table(table: Table, folded: Folded) -> Grid | None:
+    text = folded.text
+    rows = []
+    for r, blocks in enumerate(table.rows):
+        rows.append([make_cell(text, folded.to_folded(b.start), folded.to_folded(b.end), r, b.col or 0,
+                               b.rowspan, b.colspan) for b in blocks])
+    if not any(rows):
+        return None
+    return Grid(rows, "table", page=table.page)
