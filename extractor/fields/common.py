@@ -38,11 +38,13 @@ class Context:
         tables its text writes as lines (extractor.text_grids), in text order."""
         if self._grids is None:
             from ..columns import roles
+            from ..glued import glued_grids
             from ..grid import reader_grids
             from ..text_grids import text_grids
 
             own = reader_grids(self.document, self.folded)
             found = text_grids(self.text, [(g.start, g.end) for g in own], roles(self.patterns))
+            found += glued_grids(self.text, self.patterns, roles(self.patterns))
             self._grids = sorted(own + found, key=lambda g: g.start)
         return self._grids
 

@@ -1,0 +1,115 @@
+"""The table model: grids from readers' tables and from text, and a form's money row read from any of them.
+
+Every snippet is invented; each layout is one that real reports use (pipe lines, a form flattened
+one cell per line with wrapped header cells, a form glued into one line, a Word table with a
+vertically merged caption).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extractor.columns import roles
+from extractor.fields.common import Context
+from extractor.fields.forms import read_form
+from extractor.glued import _split
+from extractor.pipeline import extract_text
+from extractor.readers._build import TextBuilder
+
+
+def _ctx(text: str) -> Context:
+    return Context.of(extract_text(text, verify=False).document)
+
+
+def _texts(grid):
+    return [[c.text for c in row] for row in grid.rows]
+
+
+FLAT_FORM = "\n\n".join([
+    "项目支出绩效自评表", "(2024年度)", "项目名称", "乡村道路养护", "项目资金", "(万元)", " ",
+    "年初", "预算数", "全年", "预算数", "全年", "执行数", "分值", "执行率", "得分",
+    "年度资金总额", "58.4", "60", "57.6", "10", "96%", "9.6",
+    "其中:当年财政拨款", "58.4", "60", "57.6", "-", "96%", "-",
+    "上年结转资金", "其他资金", "年度总体目标",
+])
+
+
+def test_a_form_flattened_one_cell_per_line_becomes_a_grid_with_its_wrapped_header_cells_joined():
+    ctx = _ctx(FLAT_FORM)
+    (grid,) = [g for g in ctx.grids if g.source == "lines"]
+    rows = _texts(grid)
+    assert rows[0] == ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    assert rows[1] == ["年度资金总额", "58.4", "60", "57.6", "10", "96%", "9.6"]
+    assert rows[2][0] == "其中:当年财政拨款"
+
+
+def test_the_money_row_of_a_flattened_form():
+    form = read_form(_ctx("单位:万元\n" + FLAT_FORM))
+    assert form["budget_initial"].value == Decimal("584000") and form["budget_initial"].raw == "58.4"
+    assert form["budget_adjusted"].value == Decimal("600000")
+    assert form["budget_spent"].value == Decimal("576000")
+    assert form["execution_rate"].value == Decimal("96") and form["execution_rate"].raw == "96%"
+    assert form["points"].value == 10 and form["score"].value == Decimal("9.6")
+
+
+def test_a_pipe_table_whose_header_lacks_the_label_column_is_read_in_order():
+    text = ("单位:万元\n预算资金(万元) |\n年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | ||||\n"
+            "年度资金总额 | 120.5 | 130 | 126.1 | 10 | 97% | ||||\n其中:财政拨款 | 120.5 | 130 | 126.1 | — | 97% | — |\n")
+    form = read_form(_ctx(text))
+    assert form["budget_initial"].value == Decimal("1205000") and form["budget_spent"].value == Decimal("1261000")
+    assert form["execution_rate"].raw == "97%" and "score" not in form
+
+
+def test_figures_under_the_wrong_columns_are_not_read():
+    # one figure too few before the rate: the percent would land in the spending's column
+    text = "单位:万元\n年初预算数 | 全年预算数 | 全年执行数 | 执行率\n年度资金总额 | 30 | 29 | 96.7%\n"
+    assert read_form(_ctx(text)) == {}
+
+
+def test_a_glued_money_row_is_cut_where_its_figures_agree():
+    text = "单位:万元\n全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额86.586.5100%其中:本年拨款86.586.5100%"
+    ctx = _ctx(text)
+    (grid,) = [g for g in ctx.grids if g.source == "glued"]
+    assert _texts(grid)[1] == ["年度资金总额", "86.5", "86.5", "100%"]
+    form = read_form(ctx)
+    assert form["budget_adjusted"].value == Decimal("865000") and form["budget_spent"].raw == "86.5"
+
+
+@pytest.mark.parametrize("run,roles_,want", [
+    ("20020096%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 200|200? 96% disagrees
+    ("4845.690%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 45.6 / 48 is 95%, not 90%
+    ("4845.695%", ["budget_adjusted", "budget_spent", "execution_rate"], ["48", "45.6", "95%"]),
+    ("50045090%", ["budget_adjusted", "budget_spent", "execution_rate"], ["500", "450", "90%"]),
+    ("10001000100%20", ["budget_initial", "budget_spent", "execution_rate", "score"], ["1000", "1000", "100%", "20"]),
+    ("1212", ["budget_adjusted", "budget_spent"], None),  # no rate to check the cut against
+])
+def test_glued_runs_are_cut_only_one_way(run, roles_, want):
+    got = _split(run, roles_)
+    assert (None if got is None else [run[a:b] for a, b in got]) == want
+
+
+def test_header_roles_read_notes_and_years():
+    of = roles(_ctx("x").patterns).of
+    assert of("全年预算数(A)") == "budget_adjusted"
+    assert of("得分 (20分*执行率)") == "score"
+    assert of("指标权重(分)") == "points"
+    assert of("2023年") == "year:2023"
+    assert of("偏差原因分析及改进措施") == "remark"
+    assert of("产出指标") is None
+
+
+def test_merged_cells_carry_their_spans_and_the_grid_resolves_them():
+    b = TextBuilder()
+    b.table([[(0, "项目资金", 1), (1, "年初预算数", 2), (3, "执行率", 1)],
+             [(0, None), (1, "10", 1), (2, "12", 1), (3, "95%", 1)]])
+    doc = b.build("docx")
+    cap = doc.tables[0].rows[0][0]
+    assert (cap.rowspan, cap.colspan) == (2, 1) and doc.tables[0].rows[0][1].colspan == 2
+    from extractor.grid import reader_grids
+    from extractor.normalize import fold
+
+    (grid,) = reader_grids(doc, fold(doc.text))
+    assert grid.at(1, 0).text == "项目资金" and grid.at(0, 2).text == "年初预算数"
+    assert grid.ncols == 4 and [c.text for c in grid.resolved()[1]] == ["项目资金", "10", "12", "95%"]
