@@ -26,11 +26,13 @@ class Context:
     candidates: dict[str, list[Grounded]] = field(default_factory=dict)
     year: int | None = None  # the fiscal year, once known: a figure of another year is not this one's
     kind: str | None = None  # the report's kind, once known
+    kind_pattern: str | None = None  # what told the kind (kind.title.other: a budget disclosure's title)
     department: str | None = None  # the unit's name, once known
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
     several_score_tables: bool = False  # the text holds several forms' score tables
     _unit_headers: list[tuple[int, str]] | None = None
     _grids: list | None = None
+    memo: dict = field(default_factory=dict)  # what field code computes once per document (mentions …)
 
     @property
     def grids(self) -> list:

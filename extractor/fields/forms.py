@@ -49,6 +49,7 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
             form = _money_row(ctx, grid, header, r, cells, label)
             if form:
                 out.append(form)
+                ctx.memo.setdefault("form_row_label", (cells[label].start, cells[label].end))
             break
     return out
 
@@ -92,3 +93,9 @@ def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], 
 def _same(a: dict, b: dict) -> bool:
     keys = ("budget_initial", "budget_adjusted", "budget_spent")
     return all(k in a and k in b and a[k].value == b[k].value for k in keys if k in a or k in b)
+
+
+def row_label_span(ctx: Context, form: dict) -> tuple[int, int] | None:
+    """The original span of the money row's label cell (年度资金总额)."""
+    at = ctx.memo.get("form_row_label")
+    return ctx.folded.span(*at) if form and at else None
