@@ -59,8 +59,8 @@ def _of_another_subject(ctx: Context, pos: int) -> bool:
     start = sentence_start(text, pos, DEFAULT_HEAD_WINDOW)
     for m in lex.regex.finditer(text, start, pos + 1):
         entries = lex.by_label.get("".join(m.group().split()), ())
-        if not any(e.field in _TOTALS for e in entries):
-            continue
+        if not any(e.field in _TOTALS for e in entries) or lex.tails["money"].match(text, m.end()) is None:
+            continue  # not a total, or a total's name without its figure ("收入支出决算总体情况")
         from .prose import _whole
 
         if _whole(text, m.start(), lex):
