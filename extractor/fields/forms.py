@@ -65,8 +65,10 @@ def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, valu
             if h is not None and role in _FORM_ROLES:
                 out.append((h, role, v))
         return out
-    columns = [(c, role) for c, role in header if base(role) in _FORM_ROLES]
-    return [(c, role, v) for (c, role), v in zip(columns, values, strict=False)]
+    # from the first form column on, every header cell takes a figure, an unknown one too (its
+    # figure is passed over, not given to the next column)
+    first = next((k for k, (_, role) in enumerate(header) if base(role) in _FORM_ROLES), len(header))
+    return [(c, role, v) for (c, role), v in zip(header[first:], values, strict=False) if base(role) in _FORM_ROLES]
 
 
 def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], label: int) -> dict:

@@ -71,8 +71,8 @@ class Qualifiers:
 
             return later
         if reach == "list_head":
-            anchored = bool(q.get("anchored"))
-            return lambda ctx, ls, le, fe: self._in_list_head(ctx, ls, body, unless, anchored)
+            anchored, sentence = bool(q.get("anchored")), bool(q.get("sentence"))
+            return lambda ctx, ls, le, fe: self._in_list_head(ctx, ls, body, unless, anchored, sentence)
         raise ValueError(f"qualifiers.toml [{name}]: unknown reach {reach!r}")
 
     def _in_head(self, ctx: Context, pos: int, body, window: int) -> bool:
@@ -89,7 +89,7 @@ class Qualifiers:
             first = part.search(text, start, pos)
         return body.search(text, start, first.start() if first else pos) is not None
 
-    def _in_list_head(self, ctx: Context, pos: int, body, unless, anchored: bool) -> bool:
+    def _in_list_head(self, ctx: Context, pos: int, body, unless, anchored: bool, sentence: bool) -> bool:
         """A word of the clause that heads the 其中 list the figure stands in ("…预算数365万元，其中：
         基本支出…", "教育支出100万元，其中基本支出…"; "…支出合计。其中：…" reads the sentence before)."""
         text, part = ctx.text, self.part_words
@@ -101,7 +101,9 @@ class Qualifiers:
             return False
         lead = leads[-1].start()
         end = start - 1 if lead == start and start > 0 else lead
-        head = text[clause_start(text, max(0, end - 1), DEFAULT_WINDOW) : end]
+        head_start = sentence_start(text, max(0, end - 1), DEFAULT_WINDOW) if sentence else \
+            clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
+        head = text[head_start:end]
         head = head[_NUMBERING.match(head).end():]
         lead_part = part.match(head)  # "其中：教育支出300万元，其中基本支出…": the list of a part
         if lead_part is not None:
