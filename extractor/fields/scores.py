@@ -71,7 +71,7 @@ def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None)
         bare = m.value.pattern in spec["bare_patterns"] or m.label in spec["bare_labels"]
         if bare and _near_an_indicator(ctx, m.label_span[0], names):
             continue
-        if m.value.value <= 100:
+        if m.value.value <= spec["max_value"]:
             found.append((m.priority, m.value))
             ctx.remember("total_score", m.value)
     for v in table_total_scores(ctx) if not ctx.several_score_tables else ():
