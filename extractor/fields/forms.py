@@ -85,10 +85,10 @@ def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], 
         end = cell.start + m.end("pct" if m.group("pct") else "num")
         if role == "execution_rate" or role in ("points", "score"):
             pid = "budget.form.rate" if role == "execution_rate" else f"indicator.form.{role}"
-            out[role] = ctx.ground(cell.start, end, num.value, Number, pid, decimals=num.decimals)
+            out[role] = ctx.ground(cell.start, end, num.value, Number, pid, decimals=num.decimals, label=head.text)
         elif unit:
             out[role] = ctx.ground(cell.start, end, num.value * UNIT_FACTORS[unit], Money, f"budget.form.{FIELD[role]}",
-                                   decimals=num.decimals, unit=unit)
+                                   decimals=num.decimals, unit=unit, label=head.text)
     return out
 
 

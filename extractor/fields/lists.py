@@ -45,6 +45,8 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -
             break
         money = money_from(ctx, m, "list.item")
         if money is not None:
+            if money.value == value.value and out:  # the total said again ("…，合计收入612.40万元"): the list ended
+                break
             out.append(Item(name=name, amount=money, share=share_from(ctx, m, "list.share"),
                             name_span=ctx.folded.span(*m.span("name"))))
     return out
