@@ -11,7 +11,7 @@ from ..document import Document
 from ..model import Count, Grounded, Money, Number
 from ..normalize import Folded, fold
 from ..numbers import UNIT_FACTORS, half_unit, parse_arabic, parse_number, year_of
-from ..patterns import Patterns, compile_regex, compiled, load
+from ..patterns import Patterns, compiled, load
 
 DEFAULT_UNIT_WINDOW = 4000
 
