@@ -39,13 +39,13 @@ class Context:
         if self._grids is None:
             from ..columns import roles
             from ..glued import glued_grids
-            from ..grid import reader_grids
-            from ..text_grids import text_grids
+            from ..grid import join_split, reader_grids
+            from ..text_grids import is_page_break, text_grids
 
             own = reader_grids(self.document, self.folded)
             found = text_grids(self.text, [(g.start, g.end) for g in own], roles(self.patterns))
             found += glued_grids(self.text, self.patterns, roles(self.patterns))
-            self._grids = sorted(own + found, key=lambda g: g.start)
+            self._grids = join_split(own + found, self.text, is_page_break)
         return self._grids
 
     @classmethod
