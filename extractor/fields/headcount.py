@@ -136,8 +136,14 @@ def _from_header_row(ctx: Context) -> dict[str, Count]:
     return {}
 
 
+DEFAULT_BRACKET_WINDOW = 500
+
+
 def _inside_brackets(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", 0, pos) + 1
+    # read back at most DEFAULT_BRACKET_WINDOW: a text written as one line would be read from its
+    # start at every figure (quadratic); a bracket opened farther back does not hold this figure
+    lo = max(0, pos - DEFAULT_BRACKET_WINDOW)
+    line_start = max(lo, text.rfind("\n", lo, pos) + 1)
     head = text[line_start:pos]
     return head.count("(") > head.count(")")
 
