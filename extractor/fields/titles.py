@@ -149,6 +149,8 @@ def _looks_like_a_title(ctx: Context, body: str) -> bool:
         return False  # a table's or a chart's name (收入支出决算总表), not a report's
     if squashed.startswith("(") and squashed.endswith(")"):
         return False  # a caption or a note in brackets
+    if squashed.endswith(":"):
+        return False  # what introduces something ("…情况报告如下:"), not a name
     return not squashed.startswith(tuple(words["not_first"])) and not _one(ctx, "title.numbered").match(squashed)
 
 
