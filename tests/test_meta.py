@@ -314,3 +314,24 @@ def test_kind_from_the_title(text, kind):
 def test_kind_without_a_title(text, kind):
     r = report(text)
     assert r.title is None and r.kind.value == kind
+
+
+def test_an_empty_cell_does_not_lend_the_next_label_as_a_name():
+    t = "项目名称\n\n某某经费\n\n实施单位\n\n主管部门\n\n某县财政局\n\n项目资金\n"
+    assert value(t, report(t).department) == "某县财政局"
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        (
+            "2023年某县农产品交易市场仓储基地建设项目绩效自评报告\n\n一、基本情况\n县财政向我局下达资金800万元,我局开展了自评。",
+            None,
+        ),
+        ("2023年某县第一中学教学楼建设项目绩效自评报告\n\n一、基本情况\n我校对该项目开展了自评。", "某县第一中学"),
+        ("2023年某县第一中学教学楼建设项目绩效自评报告\n\n一、基本情况\n本单位对该项目开展了自评。", "某县第一中学"),
+    ],
+    ids=["a-market-in-a-bureaus-project", "a-schools-project", "no-word-for-itself"],
+)
+def test_a_name_inside_a_projects_name_must_agree_with_what_the_report_calls_itself(text, unit):
+    assert value(text, report(text).department) == unit

@@ -66,12 +66,16 @@ def _from_labels(ctx: Context, shape: NameShape, named: list[str], spaced: list[
     """部门(单位)名称：X, 实施单位 | X, 单位名称（盖章）X, 主管部门 then X on the next line, a form's
     head glued into one line (…主管部门X实施单位…): the first label whose value is a name."""
     text = ctx.text
-    form_labels = tuple(ctx.patterns.words["department"]["form_labels"])
+    words = ctx.patterns.words["department"]
+    form_labels = tuple(words["form_labels"])
+    labels = form_labels + tuple(
+        w.rstrip(":") for key in ("named_labels", "labels", "supervisor_labels") for w in words[key]
+    )
     for m in _label_regex(ctx, named, spaced, cells).finditer(text, 0, min(len(text), DEFAULT_LABEL_WINDOW)):
         at, separated = _value_start(text, m)
         value = text[at : at + MAX_VALUE_CHARS].split("\n", 1)[0]
         found = trim_name(value, shape, spaces=False)
-        if found is None:
+        if found is None or "".join(value[found[0] :].split()).startswith(labels):  # an empty cell, the next label
             continue
         cut, name = found
         rest = "".join(value[cut:].split())[len(name) :]

@@ -74,6 +74,25 @@ class NameShape:
         return any(p.regex.match(name) for p in self.generic_body)
 
 
+DEFAULT_SELF_WINDOW = 20000  # where a report's words for itself are counted
+
+
+def agrees_with_self(ctx: Context, name: str) -> bool:
+    """Whether ``name`` agrees with what the report calls itself (我局, 本院 …): true when it calls
+    itself nothing of the kind (only 我单位, or nothing), or when one of its words fits the name's end."""
+    words = ctx.patterns.words["department"]
+    self_rx = ctx.patterns.memo(
+        "department.self",
+        lambda: compile_regex(
+            label_alternation(words["self_prefixes"]) + "(?P<w>" + label_alternation(words["self_words"]) + ")"
+        ),
+    )
+    text = ctx.text
+    used = {m.group("w") for m in self_rx.finditer(text, 0, min(len(text), DEFAULT_SELF_WINDOW))}
+    tail = name[-4:]
+    return not used or any(w in tail or name.endswith(tuple(words["self_agrees"].get(w, ()))) for w in used)
+
+
 def balanced(name: str) -> bool:
     depth = 0
     for ch in name:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..patterns import compile_regex
 from .common import Context
-from .names import FILE_EXT, HAN, NameShape, strip_junk, trim_name
+from .names import FILE_EXT, HAN, NameShape, agrees_with_self, strip_junk, trim_name
 
 DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
 DEFAULT_FULLER_TITLE_LINES = 8  # a generic heading's full title follows within a few lines
@@ -233,7 +233,12 @@ def name_in_title(ctx: Context, title: Title) -> tuple[int, str] | None:
         spans.append((0, stop))
     for a, b in spans:
         found = trim_name(seg[a:b], shape)
-        if found is not None:
-            cut, name = found
+        if found is None:
+            continue
+        cut, name = found
+        rest = "".join(seg[a + cut : b].split())[len(name) :]
+        # a name followed by more words (a project's name: "某市场仓储基地建设项目") may be part of
+        # that project's name rather than the unit: kept when the report's words for itself agree
+        if not rest or agrees_with_self(ctx, name):
             return title.start + a + cut, name
     return None
