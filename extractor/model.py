@@ -37,6 +37,11 @@ class Grounded:
     span: tuple[int, int]
     page: int | None = None
     pattern: str | None = None
+    # the words that named the figure (folded: "收入总计", "本年收入合计", a column's header) and
+    # the qualifiers found around them (patterns/qualifiers.toml: "part", "scope" …), so that the
+    # verifier reads what a figure is from the record, not from the text
+    label: str | None = None
+    qualifiers: tuple[str, ...] = ()
 
 
 @_record

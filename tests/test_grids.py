@@ -82,7 +82,7 @@ def test_a_glued_money_row_is_cut_where_its_figures_agree():
     ("4845.690%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 45.6 / 48 is 95%, not 90%
     ("4845.695%", ["budget_adjusted", "budget_spent", "execution_rate"], ["48", "45.6", "95%"]),
     ("50045090%", ["budget_adjusted", "budget_spent", "execution_rate"], ["500", "450", "90%"]),
-    ("10001000100%20", ["budget_initial", "budget_spent", "execution_rate", "score"], ["1000", "1000", "100%", "20"]),
+    ("30003000100%20", ["budget_initial", "budget_spent", "execution_rate", "score"], ["3000", "3000", "100%", "20"]),
     ("1212", ["budget_adjusted", "budget_spent"], None),  # no rate to check the cut against
 ])
 def test_glued_runs_are_cut_only_one_way(run, roles_, want):
