@@ -335,3 +335,17 @@ def test_an_empty_cell_does_not_lend_the_next_label_as_a_name():
 )
 def test_a_name_inside_a_projects_name_must_agree_with_what_the_report_calls_itself(text, unit):
     assert value(text, report(text).department) == unit
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("2022年度某县卫生健康局所属单位部门整体支出绩效自评报告\n\n我局开展了自评。", "某县卫生健康局"),
+        ("某县财政局会议室改造项目绩效自评报告\n\n我局开展了自评。", "某县财政局"),
+        ("某县财政局部门2022年度部门整体支出绩效自评报告\n\n正文。", "某县财政局"),
+        ("某县教育局部署2022年度项目支出绩效自评报告\n\n正文。", "某县教育局"),
+    ],
+    ids=["suo-shu", "a-meeting-room", "bu-men", "bu-shu"],
+)
+def test_a_name_does_not_end_inside_the_next_word(text, unit):
+    assert value(text, report(text).department) == unit

@@ -40,6 +40,7 @@ class NameShape:
 
     suffixes: tuple[str, ...]  # longest first
     generic: tuple[str, ...]
+    not_ends: frozenset[str]
     not_first: tuple[str, ...]
     enumerators: tuple[str, ...]
     glue: tuple[str, ...]
@@ -59,6 +60,7 @@ class NameShape:
         return cls(
             suffixes=tuple(sorted(words["suffixes"], key=len, reverse=True)),
             generic=tuple(words["generic"]),
+            not_ends=frozenset(words["not_ends"]),
             not_first=tuple(words["not_first"]),
             enumerators=tuple(words["enumerators"]),
             glue=tuple(words["glue"]),
@@ -135,6 +137,8 @@ def trim_name(raw: str, shape: NameShape, spaces: bool = True) -> tuple[int, str
     squashed = "".join(text.split())
     for i in range(min(len(squashed), MAX_NAME_CHARS), MIN_NAME_CHARS - 1, -1):
         name = squashed[:i]
+        if squashed[i - 1 : i + 1] in shape.not_ends:  # the suffix is the start of another word
+            continue
         if shape.ends_with_suffix(name) and looks_like_a_name(name, shape):
             return cut, name
     return None
