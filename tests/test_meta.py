@@ -349,3 +349,16 @@ def test_a_name_inside_a_projects_name_must_agree_with_what_the_report_calls_its
 )
 def test_a_name_does_not_end_inside_the_next_word(text, unit):
     assert value(text, report(text).department) == unit
+
+
+@pytest.mark.parametrize(
+    "text,unit",
+    [
+        ("收入支出决算总表\n部门:某县第二中学 单位:万元\n项目 | 行次 | 金额\n", "某县第二中学"),
+        ("收入支出决算总表\n编制部门:某县第二中学  金额单位:万元\n项目 | 行次 | 金额\n", "某县第二中学"),
+        ("财政拨款收入支出决算总表\n编制单位:某县林业局 | 单位:元\n", "某县林业局"),
+    ],
+    ids=["bu-men", "bian-zhi-bu-men", "bian-zhi-dan-wei"],
+)
+def test_the_unit_on_a_final_accounts_tables_header(text, unit):
+    assert value(text, report(text).department) == unit
