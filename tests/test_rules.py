@@ -594,3 +594,13 @@ def _error_rules(text: str) -> list[str]:
 ], ids=["zongji-for-the-year", "final-accounts-both-totals", "form-with-execution-points", "bennian-zongji"])
 def test_consistent_invented_reports_give_no_error(text):
     assert _error_rules(text) == []
+
+
+def test_a_part_listed_after_baokuo_is_not_a_restatement_of_its_total():
+    """在职在编人员 91 and, after 包括, a category's 在职在编人员 0: a part, not the same count twice."""
+    from extractor import extract_text
+
+    t = "示例县文化馆2024年度部门整体支出绩效自评报告\n本馆在职在编人员91人，包括：行政在职在编人员0人、事业在职在编人员91人。\n"
+    result = extract_text(t)
+    assert result.report.headcount.in_service.value == 91
+    assert [f.rule for f in result.findings if f.severity == "error"] == []
