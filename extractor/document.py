@@ -35,6 +35,32 @@ class Table:
     page: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """Text that OCR recognised: ``text[start:end]``, the box it was read from (x0, y0, x1, y1 in
+    points from the page's top left; an image's pixels are taken at its dpi, 200 when unstated)
+    and the engine's confidence (0-1)."""
+
+    page: int
+    start: int
+    end: int
+    box: tuple[float, float, float, float]
+    confidence: float
+
+
+@dataclass(slots=True)
+class Ocr:
+    """The pages of a document read by OCR, and every piece of text recognised on them."""
+
+    engine: str
+    pages: list[int] = field(default_factory=list)
+    lines: list[OcrLine] = field(default_factory=list)
+
+    def at(self, start: int, end: int) -> list[OcrLine]:
+        """The recognised pieces that overlap ``text[start:end]``."""
+        return [ln for ln in self.lines if ln.start < end and start < ln.end]
+
+
 @dataclass(slots=True)
 class Document:
     """What a reader yields: the text that every span indexes, and its structure.
@@ -53,6 +79,7 @@ class Document:
     path: str | None = None
     sha256: str | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr: Ocr | None = None  # set when any page was read by OCR (extractor.readers.ocr)
     _page_starts: list[int] | None = None
     _page_numbers: list[int] | None = None
 

@@ -1,4 +1,4 @@
-"""What one document may cost: size, text length, pages, zip contents, nesting and time.
+"""What one document may cost: size, text length, pages, zip contents, nesting, cells, OCR and time.
 
 Every limit has a default that no real report comes near, and can be changed three ways,
 later ones winning:
@@ -47,6 +47,9 @@ class Limits:
     max_xml_bytes: int = 100 * MiB  # one XML part (word/document.xml) inflated, as actually read
     max_nesting: int = 1_000  # elements open inside each other where an HTML parser scans them
     max_elements: int = 1_000_000  # tags in an HTML page (the parser keeps ~300 bytes for each)
+    max_cells: int = 1_000_000  # cells of a workbook (.xlsx, .xls), and of the grid one sheet's table spans
+    max_ocr_pages: int = 200  # pages of one document read by OCR (a page takes seconds: see README)
+    max_image_pixels: int = 60_000_000  # pixels of one image decoded or rendered for OCR (A4 at 300 dpi: 8.7 M)
 
     def replace(self, **changes) -> Limits:
         """These limits with some changed; None leaves a limit as it is."""

@@ -189,6 +189,27 @@ class Finding:
 
 
 @_record
+class OcrPage:
+    """A page read by OCR: how many pieces of text were recognised on it, and the engine's mean
+    confidence over their characters (0-1; null when nothing was recognised)."""
+
+    __pydantic_config__ = _PYDANTIC
+    page: int
+    lines: int
+    confidence: float | None = None
+
+
+@_record
+class OcrSource:
+    """Which pages were read by OCR, with what engine and confidence (docs/fields.md)."""
+
+    __pydantic_config__ = _PYDANTIC
+    engine: str
+    pages: list[OcrPage] = field(default_factory=list)
+    confidence: float | None = None
+
+
+@_record
 class Source:
     __pydantic_config__ = _PYDANTIC
     path: str
@@ -197,6 +218,7 @@ class Source:
     pages: int | None = None
     chars: int
     encoding: str | None = None
+    ocr: OcrSource | None = None
 
 
 # ---- JSON ------------------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import Document
+from .document import Document, Ocr
 from .fields import extract_report
-from .model import Finding, Report, Source
+from .model import Finding, OcrPage, OcrSource, Report, Source
 
 
 @dataclass
@@ -20,11 +20,28 @@ class Extraction:
     def source(self) -> Source:
         d = self.document
         return Source(path=d.path or "", sha256=d.sha256 or "", format=d.format, pages=d.pages,
-                      chars=len(d.text), encoding=d.encoding)
+                      chars=len(d.text), encoding=d.encoding, ocr=ocr_source(d.ocr))
 
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
+
+
+def _mean_confidence(lines) -> float | None:
+    """The engine's confidence over the recognised text, weighted by each piece's characters."""
+    weight = sum(max(ln.end - ln.start, 1) for ln in lines)
+    if not weight:
+        return None
+    return round(sum(ln.confidence * max(ln.end - ln.start, 1) for ln in lines) / weight, 3)
+
+
+def ocr_source(ocr: Ocr | None) -> OcrSource | None:
+    """What the record says about OCR: the pages read by it, and the engine's confidence."""
+    if ocr is None:
+        return None
+    pages = [OcrPage(page=p, lines=sum(1 for ln in ocr.lines if ln.page == p),
+                     confidence=_mean_confidence([ln for ln in ocr.lines if ln.page == p])) for p in ocr.pages]
+    return OcrSource(engine=ocr.engine, pages=pages, confidence=_mean_confidence(ocr.lines))
 
 
 def read(path: str | Path) -> Document:

@@ -407,8 +407,11 @@ def main() -> None:
     project.write_text(PROJECT_TEXT, encoding="utf-8")
     build_invented_docx(PROJECT_TEXT, project.with_suffix(".docx"))
     convert_to_pdf(project.with_suffix(".docx"))
+    import make_formats  # the 决算 workbook (.xlsx, .xls) and the OFD sample
+
+    make_formats.build_all(SAMPLES)
     for path in sorted(SAMPLES.glob("*.*")):
-        if path.suffix in {".txt", ".docx", ".pdf", ".html"}:
+        if path.suffix in {".txt", ".docx", ".pdf", ".html", ".xlsx", ".xls", ".ofd"}:
             print(f"{path.relative_to(SAMPLES.parent)}  {path.stat().st_size} bytes")
 
 

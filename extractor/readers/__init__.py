@@ -35,7 +35,7 @@ from extractor.limits import Budget, Limits, current
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "read", "read_bytes", "sniff"]
 
 DEFAULT_MAX_BYTES = Limits().max_bytes  # the default; the limit in force is limits.current().max_bytes
-FORMATS = ("txt", "docx", "pdf", "html", "doc")
+FORMATS = ("txt", "docx", "pdf", "html", "doc", "xlsx", "xls", "ofd", "png", "jpeg", "tiff")
 SNIFF_BYTES = 8192
 # Share of control bytes (other than tab, newlines, form feed, escape) above which
 # non-UTF-16 data is binary: text has none, images and random bytes have ~10 %.
@@ -57,14 +57,12 @@ _HTML_START = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|link|div|p|table|span|h[1-6]|br|section|article|script|style)\b",
     re.IGNORECASE | re.DOTALL,
 )
+# Scanned pages saved as images: read by OCR (extractor.readers.ocr).
+_IMAGES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"))
 # Magic numbers of formats people save reports as by mistake, for a more useful message.
 _KNOWN_BINARY = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
     (b"BM", None),  # too short to name on its own; left to the control-byte test
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
@@ -129,25 +127,40 @@ def check_zip_directory(data: bytes, budget: Budget) -> None:
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 
-def _docx_archive(data: bytes, name: str, budget: Budget) -> zipfile.ZipFile:
-    """The open zip archive of a .docx (the caller closes it); raises what sniff raises for a zip."""
+# The part that names a zip's format, lowercased: an Office Open XML package or an OFD (GB/T 33190).
+_ZIP_FORMATS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ofd.xml", "ofd"))
+_ZIP_LABELS = {"docx": ".docx", "xlsx": ".xlsx", "ofd": ".ofd"}
+# Parts a truncated zip still shows near its start, by format.
+_ZIP_HINTS = ((b"word/", "docx"), (b"[Content_Types].xml", "docx"), (b"xl/", "xlsx"), (b"OFD.xml", "ofd"),
+              (b"Doc_0/", "ofd"))
+
+
+def _zip_archive(data: bytes, name: str, budget: Budget) -> tuple[zipfile.ZipFile, str]:
+    """The open zip archive (the caller closes it) and its format: "docx", "xlsx" or "ofd"."""
     check_zip_directory(data, budget)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except ZIP_ERRORS:
-        # A truncated .docx has lost its central directory but still shows its part names.
-        if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:4096]:
-            raise CorruptFile(name or None, "not a valid .docx (corrupt zip)") from None
+        # A truncated package has lost its central directory but still shows its part names.
+        for hint, fmt in _ZIP_HINTS:
+            if hint in data[:65536]:
+                raise CorruptFile(name or None, f"not a valid {_ZIP_LABELS[fmt]} (corrupt zip)") from None
         raise CorruptFile(name or None, "corrupt zip archive") from None
-    if any(n.lower() == "word/document.xml" for n in archive.namelist()):
-        return archive
+    names = {n.lower().lstrip("/") for n in archive.namelist()}
+    for part, fmt in _ZIP_FORMATS:
+        if part in names:
+            return archive, fmt
     archive.close()
-    raise CorruptFile(name or None, "zip archive without word/document.xml: not a Word document")
+    if "xl/workbook.bin" in names:
+        raise UnsupportedFormat(name or None, "unsupported format: an Excel binary workbook (.xlsb); save it as .xlsx")
+    raise CorruptFile(name or None, "zip archive without word/document.xml, xl/workbook.xml or OFD.xml: "
+                                    "not a Word, Excel or OFD document")
 
 
 def _sniff_zip(data: bytes, name: str, budget: Budget) -> str:
-    _docx_archive(data, name, budget).close()
-    return "docx"
+    archive, fmt = _zip_archive(data, name, budget)
+    archive.close()
+    return fmt
 
 
 def _sniff_ole2(data: bytes, name: str) -> str:
@@ -156,14 +169,16 @@ def _sniff_ole2(data: bytes, name: str) -> str:
         raise EncryptedFile(name or None, "encrypted Office document (password-protected)")
     if _utf16("WordDocument") in data:
         return "doc"
-    for stream, kind in (("Workbook", "an Excel .xls"), ("PowerPoint Document", "a PowerPoint .ppt")):
-        if _utf16(stream) in data:
-            raise UnsupportedFormat(name or None, f"unsupported format: {kind} file, not a Word document")
+    if _utf16("Workbook") in data or _utf16("Book") in data:
+        return "xls"
+    if _utf16("PowerPoint Document") in data:
+        raise UnsupportedFormat(name or None, "unsupported format: a PowerPoint .ppt file, not a Word document")
     return "doc"
 
 
 def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
-    """The format of ``data``: "docx", "pdf", "html", "doc" or "txt".
+    """The format of ``data``: one of ``FORMATS`` ("docx", "pdf", "html", "doc", "txt", "xlsx", "xls",
+    "ofd", and "png", "jpeg", "tiff" for scanned pages).
 
     ``name`` only labels the errors: a .docx named .txt is a docx. Raises CorruptFile,
     EncryptedFile, UnsupportedFormat, EmptyFile (only NUL bytes) or LimitExceeded (a zip
@@ -178,6 +193,9 @@ def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
         return _sniff_ole2(data, name)
     if _is_pdf(head):
         return "pdf"
+    for magic, image in _IMAGES:
+        if head.startswith(magic):
+            return image
     if head.count(0) == len(head) and data.count(0) == len(data):
         raise EmptyFile(name or None, "only NUL bytes (a zero-filled file)")
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
@@ -225,6 +243,22 @@ def _dispatch(fmt: str, data: bytes, name: str, budget: Budget, archive: zipfile
         from extractor.readers.doc import read_doc
 
         return read_doc(data, name, budget=budget)
+    if fmt == "xlsx":
+        from extractor.readers.xlsx import read_xlsx
+
+        return read_xlsx(data, name, budget=budget, archive=archive)
+    if fmt == "xls":
+        from extractor.readers.xls import read_xls
+
+        return read_xls(data, name, budget=budget)
+    if fmt == "ofd":
+        from extractor.readers.ofd import read_ofd
+
+        return read_ofd(data, name, budget=budget, archive=archive)
+    if fmt in ("png", "jpeg", "tiff"):
+        from extractor.readers.ocr import read_image
+
+        return read_image(data, name, budget=budget)
     raise UnsupportedFormat(name or None, f"unsupported format: {fmt}")
 
 
@@ -244,8 +278,8 @@ def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_byte
     if not data:
         raise EmptyFile(label or None, "empty file")
     archive = None
-    if data.startswith(_ZIP_MAGIC):  # what sniff tests first; the docx reader takes the open archive
-        archive, fmt = _docx_archive(data, label, budget), "docx"
+    if data.startswith(_ZIP_MAGIC):  # what sniff tests first; the reader takes the open archive
+        archive, fmt = _zip_archive(data, label, budget)
     else:
         fmt = sniff(data, label, limits=budget.limits)
     try:

@@ -17,6 +17,7 @@ from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
 from extractor.limits import Budget, current
 from extractor.readers._build import Cell, TextBuilder, join_fragments
+from extractor.readers._zipxml import corrupt, inflate, parse_xml
 
 DOCUMENT_PART = "word/document.xml"
 STYLES_PART = "word/styles.xml"
@@ -39,43 +40,14 @@ def find_member(names: list[str], wanted: str) -> str | None:
 
 
 def _corrupt(name: str, detail: str = "corrupt zip") -> CorruptFile:
-    return CorruptFile(name or None, f"not a valid .docx ({detail})")
+    return corrupt(name, ".docx", detail)
 
 
 def _parse_xml(xml: bytes, name: str, part: str):
-    """Parse one part with entities left unexpanded, no DTD, no network, and libxml2's own
-    limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False)
-    try:
-        root = etree.fromstring(xml, parser)
-    except etree.XMLSyntaxError as err:
-        first = str(err).splitlines()[0]
-        if "Excessive depth" in first or "Resource limit exceeded" in first:
-            what = "nests elements over 256 deep" if "depth" in first else "holds a text or value over 10 MB"
-            raise LimitExceeded(name or None, f"{part} {what} (the XML parser's fixed limit)") from None
-        raise _corrupt(name, f"{part} is not well-formed XML: {first}") from None
-    if root is None:
-        raise _corrupt(name, f"{part} is empty")
-    return root
+    return parse_xml(xml, name, part, ".docx")
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget: Budget) -> bytes:
-    """The member's bytes, streamed: never more than the limit is inflated, whatever its header says."""
-    limit = budget.limits.max_xml_bytes
-    budget.check_size("max_xml_bytes", info.file_size, f"{part} declares {{}} bytes inflated")
-    chunks, size = [], 0
-    with archive.open(info) as f:
-        while chunk := f.read(min(1 << 20, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise budget.exceeded("max_xml_bytes", f"{part} inflates past {limit:,} bytes (its header said "
-                                                       f"{info.file_size:,})")
-            budget.check(f"inflating {part}")
-    return b"".join(chunks)
+_inflate = inflate
 
 
 def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:

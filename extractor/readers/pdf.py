@@ -21,9 +21,10 @@ from itertools import repeat as repeated
 from typing import NamedTuple
 
 from extractor.document import Block, Document
-from extractor.errors import CorruptFile, EncryptedFile, NoTextLayer
+from extractor.errors import CorruptFile, EncryptedFile
 from extractor.limits import Budget, current
 from extractor.readers._build import Cell, TextBuilder, is_wide, join_fragments
+from extractor.readers.ocr import PdfScans
 
 # A page is worth handing to the table finder when its vector paths have at least this many
 # segments: a 2x2 ruled grid has 12; a heading's underline or a page frame has fewer.
@@ -733,6 +734,7 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Do
         load_page, close_page = pdfium_c.FPDF_LoadPage, pdfium_c.FPDF_ClosePage
         load_textpage, close_textpage = pdfium_c.FPDFText_LoadPage, pdfium_c.FPDFText_ClosePage
         document, box = pdf.raw, _TextPage.new_box()
+        scans = PdfScans(pdf, name, budget, count)  # OCR of pages without a text layer (readers.ocr)
         for index in range(count):
             number = index + 1
             budget.check(f"page {number} of {count}")
@@ -786,15 +788,17 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None) -> Do
                 if handle is not None:
                     close_textpage(handle)
                 close_page(page)
+            if empty and empty[-1] == number and scans.page(builder, index):
+                empty.pop()  # a scanned page, read by OCR
             start, end = builder.span_since(mark)
             builder.add_block(Block("page", start, end, page=number))
         text = builder.text()
         if (not text.strip() or _garbage_share(text) > MAX_GARBAGE_SHARE
                 or unmapped > MAX_GARBAGE_SHARE * max(asked, 1)):
-            raise NoTextLayer(name or None, "no text layer (scanned or unmapped fonts): needs OCR")
+            return scans.document(warnings)  # every page by OCR, or NoTextLayer
         if empty:
-            warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}: scanned pages need OCR")
-        return builder.build("pdf", pages=count, warnings=warnings)
+            warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}: scanned pages need OCR{scans.hint}")
+        return scans.attach(builder.build("pdf", pages=count, warnings=warnings))
     finally:
         if plumber:
             plumber.close()

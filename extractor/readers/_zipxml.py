@@ -1,0 +1,102 @@
+"""Zip-of-XML formats (.docx, .xlsx, .ofd): members inflated under the zip limits, parts parsed
+with an XML parser that expands no entity, loads no DTD and fetches nothing."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
+from extractor.limits import Budget
+
+
+def corrupt(name: str, label: str, detail: str = "corrupt zip") -> CorruptFile:
+    """``not a valid .xlsx (detail)``: ``label`` names the format."""
+    return CorruptFile(name or None, f"not a valid {label} ({detail})")
+
+
+def parse_xml(xml: bytes, name: str, part: str, label: str = ".docx"):
+    """Parse one part with entities left unexpanded, no DTD, no network, and libxml2's own
+    limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
+                             dtd_validation=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as err:
+        first = str(err).splitlines()[0]
+        if "Excessive depth" in first or "Resource limit exceeded" in first:
+            what = "nests elements over 256 deep" if "depth" in first else "holds a text or value over 10 MB"
+            raise LimitExceeded(name or None, f"{part} {what} (the XML parser's fixed limit)") from None
+        raise corrupt(name, label, f"{part} is not well-formed XML: {first}") from None
+    if root is None:
+        raise corrupt(name, label, f"{part} is empty")
+    return root
+
+
+def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget: Budget) -> bytes:
+    """The member's bytes, streamed: never more than the limit is inflated, whatever its header says."""
+    limit = budget.limits.max_xml_bytes
+    budget.check_size("max_xml_bytes", info.file_size, f"{part} declares {{}} bytes inflated")
+    chunks, size = [], 0
+    with archive.open(info) as f:
+        while chunk := f.read(min(1 << 20, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise budget.exceeded("max_xml_bytes", f"{part} inflates past {limit:,} bytes (its header said "
+                                                       f"{info.file_size:,})")
+            budget.check(f"inflating {part}")
+    return b"".join(chunks)
+
+
+class Package:
+    """An open zip of XML parts, checked against the zip limits (members, declared size) once;
+    ``xml(part)`` inflates and parses one part, found whatever the case of its name."""
+
+    def __init__(self, data: bytes, name: str, budget: Budget, label: str,
+                 archive: zipfile.ZipFile | None = None) -> None:
+        from extractor.readers import ZIP_ERRORS, check_zip_directory
+
+        self.name, self.budget, self.label = name, budget, label
+        if archive is None:
+            check_zip_directory(data, budget)
+            try:
+                archive = zipfile.ZipFile(io.BytesIO(data))
+            except ZIP_ERRORS:
+                raise corrupt(name, label) from None
+        self.archive = archive
+        infos = archive.infolist()
+        budget.check_size("max_zip_members", len(infos), "zip archive has {} members")
+        budget.check_size("max_zip_bytes", sum(info.file_size for info in infos),
+                          "zip archive declares {} bytes inflated")
+        self._names = {info.filename.lower(): info for info in infos}
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.archive.close()
+
+    def has(self, part: str) -> bool:
+        return part.lower().lstrip("/") in self._names
+
+    def read(self, part: str) -> bytes:
+        """A member's bytes (CorruptFile when missing or broken, EncryptedFile when encrypted)."""
+        info = self._names.get(part.lower().lstrip("/"))
+        if info is None:
+            raise corrupt(self.name, self.label, f"no {part} in the archive")
+        try:
+            return inflate(self.archive, info, part, self.budget)
+        except RuntimeError as err:  # zipfile's "password required for extraction"
+            if "encrypted" in str(err) or "password" in str(err):
+                raise EncryptedFile(self.name or None, "encrypted zip archive") from None
+            raise corrupt(self.name, self.label) from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError):
+            raise corrupt(self.name, self.label) from None
+
+    def xml(self, part: str):
+        """The parsed root element of a part."""
+        return parse_xml(self.read(part), self.name, part, self.label)
