@@ -25,10 +25,12 @@ from . import store
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take before its worker is killed and replaced
 DEFAULT_MAX_MEMORY_MB = 4096  # address space of one worker; a parser past it gets MemoryError
 # Extensions under which a file is taken for a report even when it cannot be read (it then
-# gets an error row). Elsewhere in a walked folder, what no reader takes (images, archives,
-# spreadsheets) and plain text under other names (code, CSV, JSON) is not a document.
+# gets an error row). Elsewhere in a walked folder, what no reader takes (archives, GIFs) and
+# plain text under other names (code, CSV, JSON) is not a document; workbooks, OFD files and
+# scanned pages saved as images are (images are read by OCR, with the [ocr] extra).
 DOCUMENT_EXTENSIONS = frozenset({".txt", ".text", ".doc", ".docx", ".pdf", ".htm", ".html", ".xhtml", ".mht",
-                                 ".rtf", ".wps", ""})
+                                 ".rtf", ".wps", ".xlsx", ".xls", ".ofd", ".png", ".jpg", ".jpeg", ".tif",
+                                 ".tiff", ""})
 # A test-only hook: "hang:NAME,eat:NAME,crash:NAME,slow:NAME" makes process_file misbehave on
 # files named NAME ("*": every file). ingest() reads it once and passes it with each task,
 # since workers forked from a long-lived server would not see a later change to the parent's

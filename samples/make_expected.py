@@ -16,7 +16,7 @@ sys.path.insert(0, str(HERE.parent))
 from extractor import extract  # noqa: E402
 from extractor.model import dump  # noqa: E402
 
-FORMATS = (".txt", ".docx", ".pdf", ".html")
+FORMATS = (".txt", ".docx", ".pdf", ".html", ".xlsx", ".xls", ".ofd")
 
 
 def sample_files() -> list[Path]:

@@ -223,14 +223,25 @@ def convert_to_xls(xlsx: Path) -> None:
 
 # ---- the same content as text and as Word ------------------------------------------------------
 
+def filled(rows: list[list]) -> list[list[str]]:
+    """The rows as shown, a merged cell's text repeated in every column and row it covers (as a
+    merged range is filled when a table is copied as text)."""
+    out: list[list[str]] = []
+    for r, row in enumerate(rows):
+        out.append([])
+        for c, value in enumerate(row):
+            out[r].append(out[r][c - 1] if value == "<" else out[r - 1][c] if value == "^" else shown(value))
+    return out
+
+
 def workbook_text() -> str:
-    """The workbook as text: the cover, then each sheet's name, lead lines, pipe rows and notes."""
+    """The workbook as text: the cover, then each sheet's name, lead lines, pipe rows (merged
+    cells filled) and notes."""
     lines = list(COVER)
     for sheet in SHEETS:
         lines.append(sheet["name"])
         lines += [" ".join(v for v in row if v) for row in sheet["lead"]]
-        for row in sheet["rows"]:
-            lines.append(" | ".join("" if v == "^" else shown(v) for v in row if v != "<"))
+        lines += [" | ".join(row) for row in filled(sheet["rows"])]
         lines += sheet["notes"]
     return "\n".join(lines) + "\n"
 
@@ -274,7 +285,30 @@ def build_workbook(samples: Path = SAMPLES) -> list[Path]:
     return [stem.with_suffix(s) for s in (".txt", ".docx", ".pdf", ".xlsx", ".xls")]
 
 
+# The scan sample: a band of page 2 of the invented report's PDF (the last rows of its score
+# table and the grade paragraph), as a page scanner saves it. Fractions of the page's height.
+SCAN_BAND = (0.50, 0.71)
+SCAN_DPI = 150
+
+
+def build_scan_sample(samples: Path = SAMPLES) -> Path:
+    """samples/qinghe-whg-2022-scan.png: part of a page as a gray image, for the OCR reader's
+    tests and the fuzzer (small, so that recognising it takes a second or two)."""
+    import make_samples as base
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(samples / f"{base.INVENTED_SLUG}.pdf")
+    try:
+        image = pdf[1].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    top, bottom = (int(f * image.height) for f in SCAN_BAND)
+    path = samples / f"{base.INVENTED_SLUG}-scan.png"
+    image.crop((0, top, image.width, bottom)).save(path, "PNG", dpi=(SCAN_DPI, SCAN_DPI), optimize=True)
+    return path
+
+
 def build_all(samples: Path = SAMPLES) -> list[Path]:
     from make_ofd import build_ofd_sample
 
-    return [*build_workbook(samples), build_ofd_sample(samples)]
+    return [*build_workbook(samples), build_ofd_sample(samples), build_scan_sample(samples)]

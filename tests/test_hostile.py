@@ -404,10 +404,11 @@ def test_pdf_with_broken_xref_is_rebuilt_or_refused(tmp_path):
     [lambda: pdf([CID_PAGE], extra=CID_FONT), lambda: pdf([IMAGE_PAGE, IMAGE_PAGE], resources=b"<< >>", extra=())],
     ids=["cid-font-without-unicode", "images-only"],
 )
-def test_pdf_without_a_usable_text_layer_needs_ocr(tmp_path, make):
+def test_pdf_without_a_usable_text_layer_needs_ocr(tmp_path, make, monkeypatch):
+    monkeypatch.setattr("extractor.readers.ocr.available", lambda: False)  # OCR itself: tests/test_ocr.py
     with pytest.raises(NoTextLayer) as err:
         read(write(tmp_path, "scan.pdf", make()))
-    assert one_line(err.value).endswith("needs OCR")
+    assert one_line(err.value).endswith("needs OCR, which is not installed (pip install 'gov-perf-extractor[ocr]')")
 
 
 def test_pdf_grid_too_dense_for_the_table_finder_is_read_as_lines(tmp_path):
@@ -534,7 +535,7 @@ def test_ingest_mixed_folder_ingests_every_good_file_and_records_every_bad_one(t
         "cid.pdf": (pdf([CID_PAGE], extra=CID_FONT), "no-text-layer"),
         "scan.pdf": (pdf([IMAGE_PAGE], resources=b"<< >>", extra=()), "no-text-layer"),
         "sjis.txt": ("日本語のテキストです。収入は百万円でした。\n".encode("shift_jis") * 20, "undecodable"),
-        "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "unsupported-format"),
+        "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "corrupt"),  # a PNG, read by OCR: broken
         "deep.html": (HOSTILE_PAGES["spans-then-blocks"], "limit-exceeded"),
         "many-members.docx": (docx(para("x"), members={f"x/{i}": b"" for i in range(10_001)}), "limit-exceeded"),
         "dir.docx/inside.txt": None,  # a directory named like a document: walked into, not a row

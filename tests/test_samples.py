@@ -15,7 +15,7 @@ from extractor.normalize import fold
 from extractor.numbers import UNIT_FACTORS, parse_arabic
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf", ".html"))
+FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf", ".html", ".xlsx", ".xls", ".ofd"))
 
 
 def values(node, path="", out=None):
@@ -83,7 +83,12 @@ def test_stored_json_loads_back_into_the_same_record(path):
     data = json.loads(json.dumps(dump(report), ensure_ascii=False))
     loaded = load_report(data)
     assert loaded == report and dump(loaded) == data
-    assert isinstance(loaded.total_score.value, Decimal) and isinstance(loaded.fiscal_year.span, tuple)
+    assert isinstance(loaded.fiscal_year.span, tuple)
+    assert loaded.total_score is None or isinstance(loaded.total_score.value, Decimal)
+
+
+# A 决算 workbook states fewer figures than a performance report (no scores, no headcount).
+MIN_GROUNDED = {"jiangbei-tjj-2023": 10}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -92,7 +97,7 @@ def test_every_value_is_grounded(path):
     text = result.document.text
     report = json.loads(to_json(result))["report"]
     grounded = list(walk_grounded(report))
-    assert len(grounded) > 20
+    assert len(grounded) > MIN_GROUNDED.get(path.name.split(".")[0], 20)
     for g in grounded:
         s, e = g["span"]
         assert text[s:e] == g["raw"], g

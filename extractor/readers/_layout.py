@@ -116,10 +116,8 @@ def _components(rules: list[Rule], tolerance: float) -> list[list[Rule]]:
     horizontal = [i for i, r in enumerate(rules) if r.horizontal]
     vertical = [i for i, r in enumerate(rules) if not r.horizontal]
     for i in horizontal:
-        h = rules[i]
         for j in vertical:
-            v = rules[j]
-            if h.lo - tolerance <= v.at <= h.hi + tolerance and v.lo - tolerance <= h.at <= v.hi + tolerance:
+            if _touches(rules[i], rules[j], tolerance):
                 parent[find(i)] = find(j)
     groups: dict[int, list[Rule]] = {}
     for i in range(len(rules)):
@@ -135,10 +133,30 @@ def _covered(rules: list[Rule], horizontal: bool, at: float, lo: float, hi: floa
     return got >= need
 
 
+def _touches(h: Rule, v: Rule, tolerance: float) -> bool:
+    return h.lo - tolerance <= v.at <= h.hi + tolerance and v.lo - tolerance <= h.at <= v.hi + tolerance
+
+
+def _framing(rules: list[Rule], tolerance: float) -> list[Rule]:
+    """The ruling lines that meet at least two lines across them: a table's lines frame its
+    cells, while a stroke of a glyph or an underline meets none or one."""
+    kept = rules
+    for _ in range(3):
+        horizontal = [r for r in kept if r.horizontal]
+        vertical = [r for r in kept if not r.horizontal]
+        keep = [r for r in kept
+                if sum(_touches(r, o, tolerance) if r.horizontal else _touches(o, r, tolerance)
+                       for o in (vertical if r.horizontal else horizontal)) >= 2]
+        if len(keep) == len(kept):
+            break
+        kept = keep
+    return kept
+
+
 def find_tables(rules: list[Rule], tolerance: float) -> list[GridTable]:
     """Tables made by ruling lines that cross: at least two rows and two columns of cells."""
     tables = []
-    for group in _components(rules, tolerance):
+    for group in _components(_framing(rules, tolerance), tolerance):
         ys = _cluster([r.at for r in group if r.horizontal], tolerance)
         xs = _cluster([r.at for r in group if not r.horizontal], tolerance)
         if len(ys) < 3 or len(xs) < 3 or len(ys) * len(xs) > 100_000:
@@ -229,23 +247,31 @@ _ENDS_SENTENCE = tuple("。！？；：…!?;:")
 _NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条]")
 
 
+def _columns(line: list[Piece]) -> bool:
+    """Whether pieces of the line stand a column gap apart (join_line puts `` | `` between them)."""
+    height = max(p.height for p in line)
+    return any(b.x0 - a.x1 > COLUMN_GAP * height for a, b in zip(line, line[1:], strict=False))
+
+
 def paragraphs(lines: list[list[Piece]]) -> list[list[Piece]]:
     """Lines that only wrap a paragraph joined into one: a line that runs to the page's right
-    edge, followed by a line of the same size that starts at its left edge (not indented, not a
-    numbered item), and no sentence end between them. What is one paragraph on the page reads
-    as one line, as it does in a .docx, so a label and its figure wrapped apart stay together."""
+    edge, followed by a line of the same size that starts at its left edge (within a character:
+    an OCR box starts at the ink, and a full-width （ has none in its left half) and is neither
+    indented nor a numbered item, with no sentence end between them. What is one paragraph on
+    the page reads as one line, as in a .docx, so a label and its figure wrapped apart stay
+    together."""
     if len(lines) < 2:
         return lines
     left = min(line[0].x0 for line in lines)
     right = max(line[-1].x1 for line in lines)
     out = [list(lines[0])]
     for before, line in zip(lines, lines[1:], strict=False):
-        h = before[0].height
+        h = max(p.height for p in before)
         last, first = before[-1].text.rstrip(), line[0].text.lstrip()
-        # a line of several pieces is a row of columns, not running text
-        if (len(before) == 1 and len(line) == 1 and before[0].x1 >= right - 1.5 * h
-                and line[0].x0 <= left + 0.5 * h and abs(line[0].height - h) <= 0.3 * h and last and first
-                and not last.endswith(_ENDS_SENTENCE) and not _NUMBERED.match(first)):
+        # a line whose pieces stand apart is a row of columns, not running text
+        if (not _columns(before) and not _columns(line) and before[-1].x1 >= right - 1.5 * h
+                and line[0].x0 <= left + h and abs(max(p.height for p in line) - h) <= 0.3 * h
+                and last and first and not last.endswith(_ENDS_SENTENCE) and not _NUMBERED.match(first)):
             out[-1].append(line[0])
         else:
             out.append(list(line))
