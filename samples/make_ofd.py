@@ -111,7 +111,8 @@ class Layout:
             for c, value in enumerate(rows[r]):
                 if value.strip():
                     page.text(xs[c] + 2, top + 5.5, value.strip(), BODY)
-            page.line(xs[0], top, xs[-1], top)
+            if r == 0 or self.y == TOP:  # the table's top, or its top on a new page
+                page.line(xs[0], top, xs[-1], top)
             continues = r + 1 < len(rows) and not rows[r + 1][0].strip()
             bottom = top + ROW_H
             page.line(xs[1] if continues else xs[0], bottom, xs[-1], bottom)

@@ -18,6 +18,8 @@ from extractor.readers._build import Cell, TextBuilder, is_wide
 # Pieces of one line whose gap is wider than this many line heights are separate columns of a
 # table without ruling (joined by " | ", as the text readers render a table row).
 COLUMN_GAP = 2.0
+# A line shorter than this does not wrap a paragraph (a page of two short lines is two lines).
+MIN_WRAPPED_CHARS = 15
 # A separator counts as drawn between two grid cells when a ruling line covers this share of
 # the cells' common edge.
 MIN_EDGE_COVER = 0.5
@@ -269,7 +271,8 @@ def paragraphs(lines: list[list[Piece]]) -> list[list[Piece]]:
         h = max(p.height for p in before)
         last, first = before[-1].text.rstrip(), line[0].text.lstrip()
         # a line whose pieces stand apart is a row of columns, not running text
-        if (not _columns(before) and not _columns(line) and before[-1].x1 >= right - 1.5 * h
+        if (not _columns(before) and not _columns(line) and sum(len(p.text) for p in before) >= MIN_WRAPPED_CHARS
+                and before[-1].x1 >= right - 1.5 * h
                 and line[0].x0 <= left + h and abs(max(p.height for p in line) - h) <= 0.3 * h
                 and last and first and not last.endswith(_ENDS_SENTENCE) and not _NUMBERED.match(first)):
             out[-1].append(line[0])

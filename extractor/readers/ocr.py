@@ -191,7 +191,10 @@ def _frames(data: bytes, name: str, budget: Budget):
         image = Image.open(io.BytesIO(data))
         width, height = image.size
         frames = getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
+    except Image.DecompressionBombError:  # Pillow's own bound (twice its MAX_IMAGE_PIXELS), passed
+        raise budget.exceeded("max_image_pixels", f"image has over {2 * (Image.MAX_IMAGE_PIXELS or 0):,} "
+                                                  "pixels") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
         raise CorruptFile(name or None, f"not a readable image ({str(err).splitlines()[0] if str(err) else 'corrupt'})") \
             from None
     budget.check_size("max_pages", frames, "image has {} pages")
@@ -287,6 +290,7 @@ class PdfScans:
         session = self._open()
         if session is None:
             raise _missing(self.name, "no text layer (scanned or unmapped fonts)")
+        self.budget.check_size("max_ocr_pages", self.count, "document needs OCR on {} pages")
         builder = TextBuilder(self.budget)
         session.ocr = Ocr(session.ocr.engine)
         for index in range(self.count):

@@ -14,7 +14,7 @@ import re
 import zipfile
 
 from extractor.document import Block, Document
-from extractor.errors import CorruptFile
+from extractor.errors import CorruptFile, NoTextLayer
 from extractor.limits import Budget, current
 from extractor.readers._build import TextBuilder, is_wide
 from extractor.readers._layout import Piece, Rule, emit_page
@@ -203,7 +203,7 @@ def read_ofd(data: bytes, name: str = "", *, budget: Budget | None = None,
             start, end = builder.span_since(mark)
             builder.add_block(Block("page", start, end, page=number))
         if not builder.text().strip():
-            raise CorruptFile(name or None, "OFD has no text (its pages may be scanned images)")
+            raise NoTextLayer(name or None, "OFD pages hold no text (scanned images in an OFD are not read by OCR)")
         if empty:
             warnings.append(f"no text on page(s) {', '.join(map(str, empty))}")
     return builder.build("ofd", pages=len(ofd.pages), warnings=warnings)
