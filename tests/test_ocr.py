@@ -194,3 +194,15 @@ def test_ingest_runs_ocr_in_its_workers(tmp_path):
         status, fmt, record = conn.execute("SELECT status, format, record FROM documents").fetchone()
     assert (status, fmt) == ("ok", "png")
     assert json.loads(record)["source"]["ocr"]["pages"][0]["page"] == 1
+
+
+def test_transparent_pixels_of_an_image_are_white_paper():
+    from PIL import Image
+
+    image = Image.new("RGBA", (40, 20), (0, 0, 0, 0))  # transparent black
+    image.paste((0, 0, 0, 255), (5, 5, 15, 15))  # an opaque black mark
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    opened, pages = ocr._open_image(out.getvalue(), "t.png", limits.current().budget("t.png"))
+    (gray, unit), = list(ocr._frames(opened, "t.png", limits.current().budget("t.png")))
+    assert pages == 1 and gray[0, 0] == 255 and gray[10, 10] == 0 and unit == ocr.DEFAULT_DPI / 72

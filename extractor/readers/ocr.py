@@ -11,6 +11,7 @@ the engine's confidence in ``Document.ocr``.
 from __future__ import annotations
 
 import io
+import itertools
 import multiprocessing
 import sys
 import time
@@ -182,49 +183,67 @@ def _unit(image) -> float:
     return (dpi if 50 <= dpi <= 1200 else DEFAULT_DPI) / 72
 
 
-def _frames(data: bytes, name: str, budget: Budget):
-    """The pages of an image file (a TIFF may hold several): (gray numpy array, pixels per point)."""
-    import numpy as np
-    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+def _open_image(data: bytes, name: str, budget: Budget):
+    """The image (only its header read) and how many pages it has, within the limits."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
         image = Image.open(io.BytesIO(data))
         width, height = image.size
-        frames = getattr(image, "n_frames", 1)
+        pages = getattr(image, "n_frames", 1)
     except Image.DecompressionBombError:  # Pillow's own bound (twice its MAX_IMAGE_PIXELS), passed
         raise budget.exceeded("max_image_pixels", f"image has over {2 * (Image.MAX_IMAGE_PIXELS or 0):,} "
                                                   "pixels") from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
-        raise CorruptFile(name or None, f"not a readable image ({str(err).splitlines()[0] if str(err) else 'corrupt'})") \
-            from None
-    budget.check_size("max_pages", frames, "image has {} pages")
+        raise _unreadable(name, err) from None
+    budget.check_size("max_pages", pages, "image has {} pages")
     budget.check_size("max_image_pixels", width * height, "image has {} pixels")
+    return image, pages
+
+
+def _unreadable(name: str, err: Exception) -> CorruptFile:
+    return CorruptFile(name or None, f"not a readable image ({str(err).splitlines()[0] if str(err) else 'corrupt'})")
+
+
+def _frames(image, name: str, budget: Budget):
+    """Each page of the image, decoded when it is reached: (gray numpy array, pixels per point).
+    Transparent pixels are white paper, not black."""
+    import numpy as np
+    from PIL import Image, ImageOps, ImageSequence
+
     for frame in ImageSequence.Iterator(image):
         budget.check_size("max_image_pixels", frame.size[0] * frame.size[1], "image page has {} pixels")
         try:
             unit = _unit(frame)
-            yield np.asarray(ImageOps.exif_transpose(frame).convert("L")), unit
+            page = ImageOps.exif_transpose(frame)
+            if page.mode in ("RGBA", "LA", "PA") or "transparency" in page.info:
+                paper = Image.new("RGBA", page.size, "white")
+                page = Image.alpha_composite(paper, page.convert("RGBA"))
+            yield np.asarray(page.convert("L")), unit
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
-            detail = str(err).splitlines()[0] if str(err) else "corrupt"
-            raise CorruptFile(name or None, f"not a readable image ({detail})") from None
+            raise _unreadable(name, err) from None
 
 
 def read_image(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
     """A scanned page saved as .png, .jpg or .tif (each page of a TIFF a page), read by OCR."""
     budget = budget or current().budget(name)
-    frames = list(_frames(data, name, budget))
+    image, pages = _open_image(data, name, budget)
+    frames = _frames(image, name, budget)
+    first = next(frames, None)  # decoded before the engine is asked for: a broken file says so
+    if first is None:
+        raise CorruptFile(name or None, "not a readable image (no page)")
     if not available():
         raise _missing(name, "an image of a page")
-    session = Session(name, budget, len(frames))
+    session = Session(name, budget, pages)
     builder = TextBuilder(budget)
-    for index, (image, unit) in enumerate(frames):
+    for index, (gray, unit) in enumerate(itertools.chain([first], frames)):
         mark = builder.mark
-        session.emit(builder, image, index + 1, unit)
+        session.emit(builder, gray, index + 1, unit)
         start, end = builder.span_since(mark)
         builder.add_block(Block("page", start, end, page=index + 1))
     if not builder.text().strip():
         raise NoTextLayer(name or None, "OCR recognised no text in the image")
-    return session.attach(builder.build("image", pages=len(frames)))
+    return session.attach(builder.build("image", pages=index + 1))
 
 
 # ---- PDF pages -----------------------------------------------------------------------------------
