@@ -67,15 +67,15 @@ def test_ingest_folder_rows_errors_and_isolation(archive, tmp_path, monkeypatch)
     db = tmp_path / "reports.sqlite"
     summary = ingest([archive], db, workers=2, timeout=3, max_memory_mb=1024, quiet=True)
 
-    # 7 good + the duplicate (skipped) + corrupt + empty + hang + crash + eat; png, csv and .hidden ignored;
-    # the PDF named .bin is a copy of the Yushui PDF's bytes, so a skip too.
-    assert (summary.files, summary.ok, summary.skipped, summary.errors, summary.ignored) == (14, 7, 2, 5, 2)
-    assert summary.error_kinds == {"corrupt": 1, "empty": 1, "timeout": 1, "crashed": 1, "limit-exceeded": 1}
+    # 7 good + the duplicate (skipped) + corrupt + empty + hang + crash + eat + the broken png (an image is
+    # read by OCR); csv and .hidden ignored; the PDF named .bin is a copy of the Yushui PDF's bytes, so a skip too.
+    assert (summary.files, summary.ok, summary.skipped, summary.errors, summary.ignored) == (15, 7, 2, 6, 1)
+    assert summary.error_kinds == {"corrupt": 2, "empty": 1, "timeout": 1, "crashed": 1, "limit-exceeded": 1}
     errors = dict(rows(db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256) "
                            "WHERE d.status = 'error'"))
     assert {Path(p).name: c for p, c in errors.items()} == {
         "corrupt.docx": "corrupt", "empty.txt": "empty", "hang.txt": "timeout", "crash.txt": "crashed",
-        "eat.txt": "limit-exceeded"}
+        "eat.txt": "limit-exceeded", "photo.png": "corrupt"}
     # Same bytes at two paths: one document, both paths.
     assert rows(db, "SELECT d.format FROM documents d JOIN paths p USING (sha256) WHERE p.path LIKE '%.bin'") == [
         ("pdf",)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.document import Document
+from extractor.document import Document, Ocr, OcrLine
 from extractor.model import Band, Count, Finding, GradeBands, Number, Part, Report
 from extractor.rules import catalogue, get_rule, run_rules
 
@@ -430,6 +430,26 @@ def total_stated_twice_differently_left_empty():
 @case("RST002", "ok")
 def field_kept_when_candidates_disagree():
     return table_total_differs_from_text()
+
+
+# ---- OCR ---------------------------------------------------------------------------------
+
+def _scanned(confidence: float) -> tuple[Report, Document]:
+    """The clean report as if its revenue total's line had been read from page 1 of a scan."""
+    report, doc = base()
+    start, end = report.revenue.total.span
+    line = OcrLine(1, start - 4, end + 2, (72.0, 300.0, 520.0, 312.0), confidence)
+    return report, replace(doc, ocr=Ocr("test", [1], [line]))
+
+
+@case("OCR001", "info")
+def revenue_total_read_with_low_confidence():
+    return _scanned(0.74)
+
+
+@case("OCR001", "ok")
+def revenue_total_read_with_high_confidence():
+    return _scanned(0.99)
 
 
 # ---- budget ------------------------------------------------------------------------------
