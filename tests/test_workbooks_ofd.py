@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx, .xls) and OFD files: real tables, the same values as Word, the same limits."""
+"""Excel workbooks (.xlsx, .xls) and OFD files (issue 15): real tables, the same values as Word, the same limits."""
 
 from __future__ import annotations
 
