@@ -23,7 +23,8 @@ def _codes(value: str) -> tuple[str, ...]:
 
 
 def _limit_flags(parser: argparse.ArgumentParser) -> None:
-    """--max-bytes, --max-chars, --max-pages, --time-budget: see extractor/limits.py (also EXTRACTOR_MAX_*)."""
+    """--max-bytes, --max-chars, --max-pages, --time-budget, --max-memory: see extractor/limits.py (also
+    EXTRACTOR_MAX_*)."""
     from .limits import LimitsError, parse_seconds, parse_size
 
     def checked(parse):
@@ -39,7 +40,8 @@ def _limit_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-chars", type=size, help="refuse documents with more text than this (default 10M)")
     parser.add_argument("--max-pages", type=size, help="refuse PDFs with more pages than this (default 2000)")
     parser.add_argument("--time-budget", dest="max_seconds", type=seconds, metavar="SECONDS",
-                        help="stop reading a document after this long (default 60)")
+                        help="stop a document (reading, fields, rules) after this long (default 60)")
+    parser.add_argument("--max-memory", type=size, help="stop a document that needs more memory than this (default 2G)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -93,11 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fail(path: str, exc: Exception) -> None:
-    from .errors import ReadError
+def _say_error(message: object) -> None:
+    """One line on stderr, whatever control characters a file name or a message holds."""
+    from .errors import printable
 
-    msg = str(exc) if isinstance(exc, ReadError) else f"{path}: internal error: {type(exc).__name__}: {exc}"
-    print(f"error: {msg}", file=sys.stderr)
+    print(f"error: {printable(' '.join(str(message).splitlines()))}", file=sys.stderr)
+
+
+def _fail(path: str, exc: BaseException) -> None:
+    from .errors import ReadError
+    from .limits import out_of_memory
+
+    if isinstance(exc, MemoryError):
+        exc = out_of_memory(path)
+    _say_error(exc if isinstance(exc, ReadError) else f"{path}: internal error: {type(exc).__name__}: {exc}")
 
 
 def _run_each(files, fn):
@@ -113,6 +124,9 @@ def _run_each(files, fn):
             status = EXIT_UNREADABLE
         except BrokenPipeError:
             raise
+        except MemoryError as exc:  # past --max-memory outside the pipeline (writing the output)
+            _fail(path, exc)
+            status = EXIT_UNREADABLE
         except Exception as exc:  # noqa: BLE001 - a bug must still not print a traceback to a user
             if os.environ.get("EXTRACTOR_DEBUG"):
                 raise
@@ -151,7 +165,7 @@ def cmd_verify(args) -> int:
     try:  # an unknown code prefix is a usage error, found before any file is read
         selected_rules(args.select, args.ignore)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say_error(exc)
         return EXIT_USAGE
 
     def one(path):
@@ -196,14 +210,14 @@ def cmd_report(args) -> int:
             return EXIT_UNREADABLE
         site = html.write_site(items, args.output)
         for row in site.failed:
-            print(f"error: {row['error']}", file=sys.stderr)
+            _say_error(row["error"])
         print(site.index)
         return EXIT_UNREADABLE if site.failed else EXIT_OK
     return _run_each(args.files, lambda path: print(html.write_report(extract(path), args.output)) or EXIT_OK)
 
 
 def _store_error(exc: Exception) -> int:
-    print(f"error: {exc}", file=sys.stderr)
+    _say_error(exc)
     return EXIT_UNREADABLE
 
 
@@ -247,7 +261,7 @@ def cmd_audit(args) -> int:
     try:
         findings = audit(args.db, select=args.select)
     except ValueError as exc:  # an unknown --select prefix
-        print(f"error: {exc}", file=sys.stderr)
+        _say_error(exc)
         return EXIT_USAGE
     except StoreError as exc:
         return _store_error(exc)
@@ -266,19 +280,27 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
+_LIMIT_KEYS = ("max_bytes", "max_chars", "max_pages", "max_seconds", "max_memory")
+# Commands that read documents in this process, under --max-memory.
+_READS_DOCUMENTS = ("extract", "verify", "report")
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
                "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit,
                "schema": cmd_schema}[args.command]
-    from .limits import LimitsError, use
+    from .limits import LimitsError, memory_cap, use
 
     try:
         # The limit flags, over EXTRACTOR_MAX_* (a bad value of which is a usage error too).
-        with use(**{k: getattr(args, k, None) for k in ("max_bytes", "max_chars", "max_pages", "max_seconds")}):
-            return handler(args)
+        with use(**{k: getattr(args, k, None) for k in _LIMIT_KEYS}) as limits:
+            if args.command not in _READS_DOCUMENTS:  # ingest caps its workers, not its parent
+                return handler(args)
+            with memory_cap(limits.max_memory):
+                return handler(args)
     except LimitsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say_error(exc)
         return EXIT_USAGE
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

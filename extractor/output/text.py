@@ -1,10 +1,15 @@
-"""Plain-text output for the terminal: the findings of ``verify`` and the rule catalogue."""
+"""Plain-text output for the terminal: the findings of ``verify`` and the rule catalogue.
+
+What comes from a document (its name, quoted text, names in messages) is passed through
+``printable``: a terminal shows its control characters as escapes and never acts on them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from ..document import Document
+from ..errors import printable
 from ..model import Finding
 
 DEFAULT_QUOTE_WIDTH = 40
@@ -12,7 +17,7 @@ DEFAULT_QUOTE_WIDTH = 40
 
 def _quote(text: str, width: int = DEFAULT_QUOTE_WIDTH) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+    return printable(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
 def _where(document: Document | None, span: tuple[int, int]) -> str:
@@ -32,7 +37,7 @@ def _count(n: int, word: str) -> str:
 def render_finding(f: Finding, document: Document | None = None) -> str:
     """``severity CODE message (expected …, found …)`` and, below it, where each figure is."""
     numbers = [f"{k} {v}" for k, v in (("expected", f.expected), ("found", f.found)) if v is not None]
-    head = f"{f.severity} {f.rule} {f.message}" + (f" ({', '.join(numbers)})" if numbers else "")
+    head = printable(f"{f.severity} {f.rule} {f.message}" + (f" ({', '.join(numbers)})" if numbers else ""))
     if not f.spans:
         return head
     return head + "\n    " + " · ".join(_where(document, s) for s in f.spans)
@@ -42,7 +47,7 @@ def render_findings(findings: Iterable[Finding], document: Document | None, path
     """One file's findings: a header line with the counts, then each finding indented."""
     findings = list(findings)
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    header = f"{path}: " + ", ".join(_count(n, s) for s, n in counts.items())
+    header = f"{printable(path)}: " + ", ".join(_count(n, s) for s, n in counts.items())
     body = ["  " + render_finding(f, document).replace("\n", "\n  ") for f in findings]
     return "\n".join([header, *body])
 

@@ -30,7 +30,7 @@ from extractor.errors import (
     ReadError,
     UnsupportedFormat,
 )
-from extractor.limits import Budget, Limits, current
+from extractor.limits import Budget, Limits, current, out_of_memory
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "read", "read_bytes", "sniff"]
 
@@ -253,7 +253,7 @@ def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_byte
     except ReadError:
         raise
     except MemoryError:
-        raise LimitExceeded(label or None, f"out of memory reading this {fmt} file") from None
+        raise out_of_memory(label or None, budget.limits, f"reading this {fmt} file") from None
     except RecursionError:
         raise LimitExceeded(label or None, f"{fmt} structure nested too deeply") from None
     except Exception as err:  # a parser's own bug or surprise must not stop a batch
