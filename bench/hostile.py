@@ -99,6 +99,12 @@ FAMILIES: dict[str, tuple[str, Callable[[int], str]]] = {
                    lambda n: fill("（一）产出指标\n1.数量指标：完成率100%，分值10分，得分10分。\n", n)),
     "percent-run": ("a rate label, then one run of digits ending in %",
                     lambda n: run_after("预算执行率为", "9", "%", n)),
+    # Half the text with nothing to extract, then the figures: what a figure's scan looks back
+    # over grows with the text, while the work per byte is small.
+    "filler-then-money": ("Chinese without stops, then 收入总计1万元 repeated",
+                          lambda n: fill("绩效目标完成情况良好", n // 2) + fill("收入总计1万元 ", n // 2)),
+    "headers-then-rows": ("单位：万元 lines, then table rows of money",
+                          lambda n: fill("单位：万元\n", n // 2) + fill("| 收入合计 | 145.16 |\n", n // 2)),
 }
 
 
