@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from ..columns import BUDGET_ROLES, base, roles
 from ..grid import Grid, GridCell
-from ..text_grids import is_figure
 from ..model import Money, Number
 from ..numbers import UNIT_FACTORS, parse_arabic
 from ..patterns import compile_regex
+from ..text_grids import is_figure
 from .common import Context, compiled
 
 # the Budget field each money column fills
