@@ -19,7 +19,6 @@ from ..text_grids import is_figure
 from .common import Context, count_from, money_from, number_from
 from .qualify import qualifiers_of
 
-MAX_LABEL_LEFTOVER = 6  # characters of a label cell beside its label (numbering, "(万元)", "数")
 DEFAULT_HEADER_ROWS = 200  # a 决算 table's totals stand far below its header
 _OTHER_COLUMNS = frozenset({"row_number", "prior", "change", "share", "remark", "target"})
 _HAN = compile_regex("[\u4e00-\u9fa5]")
@@ -50,14 +49,14 @@ def cell_index(ctx: Context) -> CellIndex:
 
 
 def cell_mentions(ctx: Context, entry, label: str, m, where: tuple[Grid, GridCell], lex) -> list:
-    from .prose import Mention, _prose_mention
+    from .prose import Mention, _prose_mention, labelled
 
     grid, cell = where
     # a figure in the label's own cell ("执行率96%", a sentence in a form's cell) is read as prose
     mention = _prose_mention(ctx, entry, label, m, lex)
     if mention is not None and ctx.folded_range(mention.value)[1] <= cell.end:
         return [mention]
-    if len(cell.text) - len(label) > MAX_LABEL_LEFTOVER:
+    if not _label_cell(ctx, cell, m, lex):
         return []
     found = _figure_right(ctx, grid, cell, lex, entry.type) or _figure_below(ctx, grid, cell)
     if found is None:
@@ -69,7 +68,7 @@ def cell_mentions(ctx: Context, entry, label: str, m, where: tuple[Grid, GridCel
         return []
     quals = qualifiers_of(ctx, lex.qualifiers, m.start(), m.end(), found.end)
     share = _share_right(ctx, grid, found) if entry.type == "money_share" else None
-    return [Mention(entry.field, value, label, m.span(), quals, "cell", entry.priority, share)]
+    return [Mention(entry, labelled(value, label, quals), label, m.span(), quals, "cell", entry.priority, share)]
 
 
 def _share_right(ctx: Context, grid: Grid, figure: GridCell):
@@ -80,6 +79,14 @@ def _share_right(ctx: Context, grid: Grid, figure: GridCell):
             if m:
                 return number_from(ctx, m, "cell.share", suffix="%")
     return None
+
+
+def _label_cell(ctx: Context, cell: GridCell, m, lex) -> bool:
+    """The cell is the label (with a numbering, a note or a filler word), not a longer name."""
+    text = ctx.text
+    prefix = "".join(text[cell.start : m.start()].split())
+    suffix = "".join(text[m.end() : cell.end].split())
+    return bool(lex.cell_prefix.match(prefix) and lex.cell_suffix.match(suffix))
 
 
 def _figure_right(ctx: Context, grid: Grid, cell: GridCell, lex, kind: str = "money") -> GridCell | None:
@@ -165,7 +172,7 @@ def bare_totals(ctx: Context, side: str) -> list:
     lex = lexicon(ctx.patterns)
     year_labels = {"".join(w.split()) for w in ctx.patterns.labels[f"{side}_total_of_year"]}
     bare = set(ctx.patterns.prose.get("bare_total", {}).get("words", ()))
-    entry = lex.by_field[f"{side}.total"]
+    entry = lex.by_field[f"{side}.total"][0]
     out = []
     for grid in ctx.grids:
         first: dict[int, int] = {}  # column -> first row holding the year's total there

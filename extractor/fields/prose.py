@@ -8,6 +8,7 @@ mention keeps its label, its qualifiers and its source, so choosing among them i
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import regex
@@ -31,15 +32,21 @@ class FieldEntry:
     priority: int
     whole: bool
     columns_refused: frozenset[str] = frozenset()
+    require: frozenset[str] = frozenset()
     match: tuple[str, ...] = ()
     no_match: tuple[str, ...] = ()
+
+
+def labelled(value: Grounded, label: str, quals: frozenset[str]) -> Grounded:
+    """``value`` carrying the label that named it and its qualifiers (what the verifier reads)."""
+    return dataclasses.replace(value, label=label, qualifiers=tuple(sorted(quals)))
 
 
 @dataclass(slots=True)
 class Mention:
     """A labelled figure: which field it may fill, its value, its label and what qualifies it."""
 
-    field: str
+    entry: FieldEntry
     value: Grounded
     label: str
     label_span: tuple[int, int]  # in the folded view
@@ -47,8 +54,15 @@ class Mention:
     source: str  # "prose" or "cell"
     priority: int
     share: Number | None = None  # a part's share of its total, stated with it
-    def refused_by(self, entry: FieldEntry) -> bool:
-        return bool(self.qualifiers & entry.refuse) or "other_year" in self.qualifiers
+    @property
+    def field(self) -> str:
+        return self.entry.field
+
+    @property
+    def refused(self) -> bool:
+        """A qualifier its field refuses, or one it requires missing; or another year's figure."""
+        e = self.entry
+        return bool(self.qualifiers & e.refuse) or not e.require <= self.qualifiers or "other_year" in self.qualifiers
 
 
 class Lexicon:
@@ -59,10 +73,12 @@ class Lexicon:
         self.entries = tuple(FieldEntry(
             id=e.get("id", e["field"] + ".label"), field=e["field"], labels=tuple(e["labels"]), type=e["type"], refuse=frozenset(e.get("refuse", ())),
             priority=int(e.get("priority", 10)), whole=bool(e.get("whole", False)),
-            columns_refused=frozenset(e.get("columns_refused", ())),
+            columns_refused=frozenset(e.get("columns_refused", ())), require=frozenset(e.get("require", ())),
             match=tuple(e.get("match", ())), no_match=tuple(e.get("no_match", ())),
         ) for e in spec["field"])
-        self.by_field = {e.field: e for e in self.entries}
+        self.by_field: dict[str, list[FieldEntry]] = {}
+        for e in self.entries:
+            self.by_field.setdefault(e.field, []).append(e)
         self.by_label: dict[str, list[FieldEntry]] = {}
         for e in self.entries:
             for key in e.labels:
@@ -79,6 +95,8 @@ class Lexicon:
         self.cell_tails = build("cell_tails")
         self.cell_figure = self.cell_tails.pop("figure")
         self.row_numbers = tuple(spec.get("row_numbers", {}).get("words", ()))
+        self.cell_prefix = compile_regex(spec["cell_label"]["prefix"])
+        self.cell_suffix = compile_regex(spec["cell_label"]["suffix"])
         heads = spec.get("heads", {})
         self.heads = tuple(sorted(heads.get("words", ()), key=len, reverse=True))
         self.not_after = tuple(heads.get("not_after", ()))
@@ -136,23 +154,23 @@ def _pattern_mentions(ctx: Context, lex: Lexicon) -> list[Mention]:
     """Wordings that a label and a figure cannot say (fields.toml: "收、支总计各是A,B万元",
     "1、收入:615万元", "本中心2020年实际支出共计41万元"), read as mentions of the same fields."""
     out = []
-    for entry in lex.entries:
-        for pat in ctx.patterns.for_field(entry.field):
+    for field_name, entries in lex.by_field.items():
+        entry = entries[0]
+        for pat in ctx.patterns.for_field(field_name):
             for m in pat.regex.finditer(ctx.text):
                 value = _value(ctx, entry, m, pat.id)
                 if value is None:
                     continue
                 ls, le = m.span("label") if m.groupdict().get("label") else m.span()
                 quals = qualifiers_of(ctx, lex.qualifiers, ls, le, m.end())
-                out.append(Mention(entry.field, value, "".join(ctx.text[ls:le].split()), (ls, le), quals,
-                                   "pattern", pat.priority))
+                label = "".join(ctx.text[ls:le].split())
+                out.append(Mention(entry, labelled(value, label, quals), label, (ls, le), quals, "pattern", pat.priority))
     return out
 
 
 def field_mentions(ctx: Context, field_name: str) -> list[Mention]:
     """The mentions that may fill ``field_name``: of its labels and not refused by its qualifiers."""
-    entry = lexicon(ctx.patterns).by_field[field_name]
-    return [m for m in mentions(ctx) if m.field == field_name and not m.refused_by(entry)]
+    return [m for m in mentions(ctx) if m.field == field_name and not m.refused]
 
 
 def _whole(text: str, start: int, lex: Lexicon) -> bool:
@@ -177,7 +195,7 @@ def _prose_mention(ctx: Context, entry: FieldEntry, label: str, m, lex: Lexicon)
     end = tail.end()
     quals = qualifiers_of(ctx, lex.qualifiers, m.start(), m.end(), end)
     share = share_from(ctx, tail, entry.id + ".share") if "share" in tail.groupdict() else None
-    return Mention(entry.field, value, label, m.span(), quals, "prose", entry.priority, share)
+    return Mention(entry, labelled(value, label, quals), label, m.span(), quals, "prose", entry.priority, share)
 
 
 def _value(ctx: Context, entry: FieldEntry, tail, pid: str) -> Grounded | None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import regex
+
 from ..patterns import Patterns, compile_regex, label_alternation
 from .common import Context, clause_start, of_another_year, sentence_start
 
 DEFAULT_WINDOW = 60
 _HAN = "[\u4e00-\u9fa5]"
-_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[、.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
+_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[\u3001.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
 
 
 class Qualifiers:
@@ -57,6 +59,9 @@ class Qualifiers:
                 return ls - start <= window and body.match(ctx.text, start, ls) is not None
 
             return opening
+        if reach == "heading":
+            heading = compile_regex(q["heading"], regex.MULTILINE)
+            return lambda ctx, ls, le, fe: _under_heading(ctx, ls, body, heading, window)
         if reach == "head":
             return lambda ctx, ls, le, fe: self._in_head(ctx, ls, body, window)
         if reach == "later":  # after the figure, in the same sentence; for labels that start so
@@ -71,8 +76,8 @@ class Qualifiers:
 
             return later
         if reach == "list_head":
-            anchored = bool(q.get("anchored"))
-            return lambda ctx, ls, le, fe: self._in_list_head(ctx, ls, body, unless, anchored)
+            anchored, sentence = bool(q.get("anchored")), bool(q.get("sentence"))
+            return lambda ctx, ls, le, fe: self._in_list_head(ctx, ls, body, unless, anchored, sentence)
         raise ValueError(f"qualifiers.toml [{name}]: unknown reach {reach!r}")
 
     def _in_head(self, ctx: Context, pos: int, body, window: int) -> bool:
@@ -89,7 +94,7 @@ class Qualifiers:
             first = part.search(text, start, pos)
         return body.search(text, start, first.start() if first else pos) is not None
 
-    def _in_list_head(self, ctx: Context, pos: int, body, unless, anchored: bool) -> bool:
+    def _in_list_head(self, ctx: Context, pos: int, body, unless, anchored: bool, sentence: bool) -> bool:
         """A word of the clause that heads the 其中 list the figure stands in ("…预算数365万元，其中：
         基本支出…", "教育支出100万元，其中基本支出…"; "…支出合计。其中：…" reads the sentence before)."""
         text, part = ctx.text, self.part_words
@@ -101,7 +106,9 @@ class Qualifiers:
             return False
         lead = leads[-1].start()
         end = start - 1 if lead == start and start > 0 else lead
-        head = text[clause_start(text, max(0, end - 1), DEFAULT_WINDOW) : end]
+        head_start = sentence_start(text, max(0, end - 1), DEFAULT_WINDOW) if sentence else \
+            clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
+        head = text[head_start:end]
         head = head[_NUMBERING.match(head).end():]
         lead_part = part.match(head)  # "其中：教育支出300万元，其中基本支出…": the list of a part
         if lead_part is not None:
@@ -123,6 +130,17 @@ def _in_sentence(ctx: Context, pos: int, body, unless_after, kinds, window: int,
     if not hits:
         return False
     return unless_after is None or unless_after.search(text, hits[-1].end(), pos) is None
+
+
+def _under_heading(ctx: Context, pos: int, body, heading, window: int) -> bool:
+    """A word of the nearest heading above the line that holds ``pos``."""
+    text = ctx.text
+    line_start = text.rfind("\n", max(0, pos - window), pos) + 1
+    lo = max(0, pos - window)
+    last = None
+    for m in heading.finditer(text, lo, max(lo, line_start - 1)):
+        last = m
+    return last is not None and body.search(text, last.start(), last.end()) is not None
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
