@@ -83,3 +83,36 @@ def test_cost_per_byte_stays_flat(family, warm):
     quadratic = family in QUADRATIC
     small, large = _cost(make(size), 2 if quadratic else 3), _cost(make(4 * size), 1 if quadratic else 2)
     assert large / 4 <= FACTOR * small + 0.002, f"{family}: {small:.3f} s at {size // KB} KB, {large:.3f} s at 4x"
+
+
+def test_line_numbers_from_marks_are_counts_from_the_start(monkeypatch):
+    import random
+
+    import extractor.document as document
+
+    rng = random.Random(17)
+    monkeypatch.setattr(document, "LINE_MARK_EVERY", 7)  # many marks in a short text
+    for _ in range(300):
+        text = "".join(rng.choice("ab\n") for _ in range(rng.randint(0, 200)))
+        index = document.LineIndex(text)
+        for offset in (0, len(text), len(text) + 3, *(rng.randint(0, len(text)) for _ in range(10))):
+            assert index(offset) == text.count("\n", 0, offset) + 1
+
+
+@pytest.mark.scaling
+def test_the_auditors_page_and_the_findings_cost_per_byte_stays_flat(warm):
+    from extractor.output.html import render_report
+    from extractor.output.text import render_findings
+
+    def render(size: int, runs: int) -> float:
+        result = extract_text(hostile.FAMILIES["report"][1](size))
+        best = float("inf")
+        for _ in range(runs):
+            started = time.process_time()
+            render_report(result)
+            render_findings(result.findings, result.document, "r.txt")
+            best = min(best, time.process_time() - started)
+        return best
+
+    small, large = render(128 * KB, 3), render(512 * KB, 2)  # a line count per finding from offset 0: 5.4x
+    assert large / 4 <= FACTOR * small + 0.002, (small, large)

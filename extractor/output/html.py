@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ..document import line_index
 from .html_assets import REPORT_CSS, REPORT_JS, csp
 from .html_parts import (
     Value,
@@ -114,7 +115,7 @@ def _tip(values: list[Value], text: str) -> str:
     blocks = []
     for v in values:
         where = f"第 {v.page} 页 · " if v.page else ""
-        where += f"第 {text.count(chr(10), 0, v.span[0]) + 1} 行"
+        where += f"第 {line_index(text)(v.span[0])} 行"
         blocks.append("\n".join((v.path, f"{v.label} = {v.display}" if v.label else v.display,
                                  f"模式 {v.pattern or '—'} · {where}")))
     return "\n\n".join(blocks)

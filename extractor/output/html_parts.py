@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..document import line_index
 from .html_assets import GROUPS
 
 KIND_LABELS = {"department_overall": "部门整体支出", "project": "项目支出", "final_accounts": "部门决算",
@@ -207,6 +208,7 @@ def render_findings(findings: list[dict], text: str, severities: tuple[str, ...]
     ``first`` maps a finding's index to the mark of its first span, where its button scrolls.
     """
     names = {"error": "错误", "warning": "警告", "info": "未能核对"}
+    line_of = line_index(text)
     out = []
     for sev in severities:
         items = [(i, f) for i, f in enumerate(findings) if f["severity"] == sev]
@@ -216,7 +218,7 @@ def render_findings(findings: list[dict], text: str, severities: tuple[str, ...]
         for i, f in items:
             ef = "".join(f"<dt>{label}</dt><dd>{esc(f[k])}</dd>" for k, label in (("expected", "应为"), ("found", "实为"))
                          if f.get(k) is not None)
-            lines = sorted({text.count("\n", 0, s[0]) + 1 for s in f.get("spans") or [] if s[0] <= len(text)})
+            lines = sorted({line_of(s[0]) for s in f.get("spans") or [] if s[0] <= len(text)})
             where = f"（第 {'、'.join(map(str, lines[:6]))} 行）" if lines else ""
             fields = "、".join(f.get("fields") or [])
             lis.append(
