@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -243,7 +244,7 @@ def test_many_options_become_line_breaks_before_lexbor():
 
 
 def test_a_run_of_digits_is_not_a_number():
-    assert parse_arabic("1" * 18).value == 111111111111111111 and parse_arabic("1" * 19) is None
-    assert parse_arabic("1" * 1_000_000) is None and parse_arabic("0." + "5" * 11) is None
+    assert parse_arabic("1" * 1000).value == Decimal("1" * 1000) and parse_arabic("1" * 1001) is None
+    assert parse_arabic("1" * 1_000_000) is None and parse_arabic("0." + "5" * 1001) is None
     assert parse_arabic("1,234,567,890.25").decimals == 2
     extract_text("2023年度收入总计" + "1" * 200_000 + "万元")  # Decimal overflowed on 10^200000 x 10^4
