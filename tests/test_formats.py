@@ -231,7 +231,7 @@ def observed(report: dict) -> dict:
         "indicators.level1": tuple(tree(n, 1) for n in report["indicators"]),
         "indicators.tree": tuple(tree(n) for n in report["indicators"]),
     }
-    out.update({f"budget.{k}": value(v) for k, v in report["budget"].items()})
+    out.update({f"budget.{k}": value(v) for k, v in report["budget"].items() if k != "sources"})
     out.update(
         {f"headcount.{k}": value(report["headcount"][k]) for k in ("authorized", "actual", "in_service", "retired")}
     )
