@@ -151,7 +151,6 @@ _FULL_MARK = "the score table's 合计 row states the full mark 100; {}: max_sco
 _GAPS = [
     ("donghu-zc-2023.txt", "indicators.level1", _FLAT + "no indicator at all (not even the money row's 预算执行率)"),
     ("donghu-zc-2023.txt", "indicators.tree", _FLAT + "no indicator at all"),
-    ("donghu-zc-2023.pdf", "kind", "the .pdf's title wraps (…项目支出绩效 / 自评表): no title, kind None"),
     (
         "donghu-zc-2023.pdf",
         "indicators.level1",
@@ -181,12 +180,6 @@ _GAPS = [
         "indicators.level1",
         "Markdown pipe table: the |---|---|---| line is read as an "
         "indicator '---' and the 合计 | 100 | 86.5 row as an indicator '合计'",
-    ),
-    (
-        "nanhu-tyzx-2023.pdf",
-        "department",
-        "the .pdf's title wraps after the year (title read: its second line "
-        "年度部门整体支出绩效自评报告) and the department is a WRONG value from the body: '中心是区文化体育和旅游局所'",
     ),
 ]
 KNOWN = {(name, field): reason for name, field, reason in _GAPS}
