@@ -249,8 +249,8 @@ def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> 
             if select and not code.startswith(tuple(select)):
                 continue
             findings.extend(item.fn(conn, reports, options))
-    except sqlite3.DatabaseError as exc:
-        raise store.StoreError(f"{db}: the store is damaged ({exc}); restore a copy or ingest again") from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise store.StoreError(f"{db}: the store is damaged ({store.damage(exc)}); {store.RESTORE}") from None
     finally:
         conn.close()
     order = {"error": 0, "warning": 1, "info": 2}

@@ -146,8 +146,8 @@ def _checked(rows: Iterator[dict], db) -> Iterator[dict]:
 
     try:
         yield from rows
-    except sqlite3.DatabaseError as exc:
-        raise store.StoreError(f"{db}: the store is damaged ({exc}); restore a copy or ingest again") from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise store.StoreError(f"{db}: the store is damaged ({store.damage(exc)}); {store.RESTORE}") from None
 
 
 def _with_text(path: str, encoding: str, write):

@@ -31,6 +31,16 @@ STORE_SUFFIXES = ("", "-wal", "-shm", "-journal", LOCK_SUFFIX)
 LEGACY_ROOT = ""  # the root of paths kept from a version-1 store (stored as given, not relative)
 
 
+RESTORE = "restore a copy, or ingest again into a new store"
+
+
+def damage(exc: Exception) -> str:
+    """What SQLite said about a damaged page, on one line (its text may itself be garbage)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "unreadable pages"
+    return " ".join(str(exc).split())
+
+
 class StoreError(Exception):
     """The database cannot be used (not SQLite, damaged, a newer schema, locked). ``str`` is one line."""
 
@@ -110,6 +120,8 @@ def connect_readonly(path: str | os.PathLike, *, check: bool = False) -> sqlite3
             conn, last = None, exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable SQLite database ({exc})") from None
+        except UnicodeDecodeError:  # SQLite's own message about the page is garbage too
+            raise StoreError(f"{path}: the store is damaged (unreadable pages); {RESTORE}") from None
     if conn is None:
         raise StoreError(f"{path}: {_reason(last)}")
     try:
@@ -122,12 +134,12 @@ def connect_readonly(path: str | os.PathLike, *, check: bool = False) -> sqlite3
             _upgrade(path, version)
             return connect_readonly(path, check=check)
         if check:
-            verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            verdict = " ".join(conn.execute("PRAGMA quick_check(1)").fetchone()[0].replace("***", "").split())
             if verdict != "ok":
-                raise StoreError(f"{path}: the store is damaged ({verdict}); restore a copy or ingest again into a new one")
-    except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{path}: the store is damaged ({verdict}); {RESTORE}")
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         conn.close()
-        raise StoreError(f"{path}: the store is damaged ({exc}); restore a copy or ingest again into a new one") from None
+        raise StoreError(f"{path}: the store is damaged ({damage(exc)}); {RESTORE}") from None
     except StoreError:
         conn.close()
         raise

@@ -148,12 +148,12 @@ def items_from_db(db: str | Path, **options) -> Iterator[tuple[str, object]]:
     if not Path(db).is_file():
         raise NotFound(str(db), "no such database")
     try:  # read-only: rendering never changes the store (which may be on read-only media)
-        con = connect_readonly(db)
+        con = connect_readonly(db, check=True)  # a damaged page met half-way would end the batch
         cur = con.execute(_DB_QUERY)
     except StoreError as exc:
         raise ReadError(None, str(exc)) from None
     except sqlite3.Error as exc:
-        raise ReadError(str(db), f"not a report store ({exc})") from None
+        raise ReadError(str(db), f"not a report store, or a damaged one ({exc})") from None
 
     def rows():
         try:
