@@ -47,6 +47,8 @@ class Patterns:
     words: dict[str, dict]  # other vocabulary (grade words, kind keywords, suffixes …)
     version: str
     headers: dict = field(default_factory=dict)  # headers.toml: column roles of tables
+    prose: dict = field(default_factory=dict)  # prose.toml: what the prose scanner reads after each label
+    qualifiers: dict = field(default_factory=dict)  # qualifiers.toml: words that change what a figure is
     _word_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def for_field(self, name: str) -> tuple[Pattern, ...]:
@@ -87,7 +89,8 @@ def _label_alternation(words: tuple[str, ...]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-def _expand(template: str, env: dict[str, str], where: str, depth: int = 0) -> str:
+def expand(template: str, env: dict[str, str], where: str, depth: int = 0) -> str:
+    """``template`` with its ``{macro}`` and ``{L_label}`` names expanded (PatternError on an unknown one)."""
     if depth > 8:
         raise PatternError(f"{where}: macros nest too deep")
 
@@ -95,7 +98,7 @@ def _expand(template: str, env: dict[str, str], where: str, depth: int = 0) -> s
         key = m.group(1)
         if key not in env:
             raise PatternError(f"{where}: unknown macro or label {{{key}}}")
-        return _expand(env[key], env, where, depth + 1)
+        return expand(env[key], env, where, depth + 1)
 
     return _MACRO.sub(sub, template)
 
@@ -113,7 +116,7 @@ def _read(path: Path) -> dict:
 def _read_all(directory: Path, digest: str) -> dict[str, dict]:
     """The pattern files parsed, by name; for the bundled patterns, from the on-disk cache when
     it was parsed from files with the same bytes (``digest``)."""
-    names = ["labels.toml", "macros.toml", "words.toml", "headers.toml"] + [
+    names = ["labels.toml", "macros.toml", "words.toml", "headers.toml", "prose.toml", "qualifiers.toml"] + [
         p.name for p in sorted(directory.glob("fields*.toml"))]
     cache = _cache_file("patterns") if directory == PATTERN_DIR else None
     if cache is not None:
@@ -145,7 +148,7 @@ def load(directory: Path = PATTERN_DIR) -> Patterns:
         for i, entry in enumerate(files[path.name].get("pattern", [])):
             where = f"{path.name} pattern {entry.get('id', i)}"
             try:
-                source = _expand(entry["regex"], env, where)
+                source = expand(entry["regex"], env, where)
                 compiled = compile_regex(source, regex.MULTILINE)
                 pat = Pattern(
                     id=entry["id"], field=entry["field"], regex=compiled, source=source,
@@ -160,7 +163,8 @@ def load(directory: Path = PATTERN_DIR) -> Patterns:
                 raise PatternError(f"{where}: bad regex: {exc}") from exc
             patterns.setdefault(pat.field, []).append(pat)
     ordered = {k: tuple(sorted(v, key=lambda p: p.priority)) for k, v in patterns.items()}
-    return Patterns(labels, label_regex, macros, ordered, words, digest.hexdigest()[:12], files["headers.toml"])
+    return Patterns(labels, label_regex, macros, ordered, words, digest.hexdigest()[:12], files["headers.toml"],
+                    files["prose.toml"], files["qualifiers.toml"])
 
 
 def compiled(template: str) -> regex.Pattern:
@@ -172,7 +176,7 @@ def compiled(template: str) -> regex.Pattern:
 def _compiled(template: str) -> regex.Pattern:
     p = load()
     env = {**p.macros, **{f"L_{k}": v for k, v in p.label_regex.items()}}
-    return compile_regex(_expand(template, env, "code template"), regex.MULTILINE)
+    return compile_regex(expand(template, env, "code template"), regex.MULTILINE)
 
 
 # ---- compiled code and parsed files kept on disk --------------------------------------------

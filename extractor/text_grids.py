@@ -75,9 +75,15 @@ def _lines(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def _opens_with_pipe(line: str, parts: list[str]) -> bool:
+    """The outer pipes of a "| a | b |" row open and close it (a row that only opens with a pipe
+    starts with an empty cell)."""
+    return len(parts) > 2 and not parts[0].strip() and not parts[-1].strip()
+
+
 def _cells_of(line: str) -> list[str]:
     parts = line.split("|")
-    if parts and not parts[0].strip() and line.lstrip().startswith("|"):
+    if _opens_with_pipe(line, parts):
         parts = parts[1:]
     while parts and not parts[-1].strip():
         parts.pop()
@@ -96,9 +102,7 @@ def _pipe_grid(text: str, run: list[tuple[str, int]]) -> Grid | None:
         parts = _cells_of(line)
         if not any(p.strip() for p in parts):
             continue  # a separator of pipes only
-        lead = 0
-        if line.lstrip().startswith("|"):
-            lead = line.index("|") + 1
+        lead = line.index("|") + 1 if _opens_with_pipe(line, line.split("|")) else 0
         cells, pos = [], start + lead
         r = len(rows)
         for c, part in enumerate(parts):

@@ -29,9 +29,11 @@ def test_pattern_examples(pattern, example, should):
 
 
 def test_labels_tolerate_layout_breaks():
-    rx = PATTERNS.for_field("headcount.retired")[0].regex
-    assert rx.search(fold("离 退休人数 94 人").text)
-    assert rx.search(fold("离退\n休人数94人").text)
+    from extractor.fields.prose import lexicon
+
+    rx = lexicon(PATTERNS).regex
+    assert rx.search(fold("离 退休人数 94 人").text).group() == "离 退休人数"
+    assert rx.search(fold("离退\n休人数94人").text).group() == "离退\n休人数"
 
 
 @pytest.mark.parametrize("broken,message", [
@@ -41,8 +43,31 @@ def test_labels_tolerate_layout_breaks():
     ("this is not toml = = =", "fields.toml"),
 ])
 def test_loader_fails_loudly(tmp_path, broken, message):
-    for name in ("labels.toml", "macros.toml", "words.toml", "headers.toml"):
+    for name in ("labels.toml", "macros.toml", "words.toml", "headers.toml", "prose.toml", "qualifiers.toml"):
         shutil.copy(PATTERN_DIR / name, tmp_path / name)
     (tmp_path / "fields.toml").write_text(broken, encoding="utf-8")
     with pytest.raises(PatternError, match=message):
         load.__wrapped__(tmp_path)
+
+
+def _prose_examples():
+    from extractor.fields.prose import lexicon
+
+    for entry in lexicon(PATTERNS).entries:
+        for text in entry.match:
+            yield pytest.param(entry.field, text, True, id=f"{entry.field}-match-{text}")
+        for text in entry.no_match:
+            yield pytest.param(entry.field, text, False, id=f"{entry.field}-no_match-{text}")
+
+
+@pytest.mark.parametrize("field,text,fills", list(_prose_examples()))
+def test_prose_examples(field, text, fills):
+    """Every example of patterns/prose.toml through the scanner: a `match` fills its field, a
+    `no_match` does not (it has no figure there, or a qualifier the field refuses)."""
+    from extractor import extract_text
+    from extractor.fields.common import Context
+    from extractor.fields.prose import field_mentions
+
+    ctx = Context.of(extract_text(text, verify=False).document)
+    got = field_mentions(ctx, field)
+    assert bool(got) == fills, [(m.value.raw, sorted(m.qualifiers)) for m in got]

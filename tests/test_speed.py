@@ -161,7 +161,7 @@ def test_a_warm_cache_spares_the_toml_parser(tmp_path):
 def test_parsed_pattern_files_are_reused_only_for_the_same_bytes(tmp_path, monkeypatch):
     folder = tmp_path / "patterns"
     folder.mkdir()
-    for name in ("labels.toml", "macros.toml", "words.toml", "headers.toml"):
+    for name in ("labels.toml", "macros.toml", "words.toml", "headers.toml", "prose.toml", "qualifiers.toml"):
         (folder / name).write_text("", encoding="utf-8")
     (folder / "fields.toml").write_text('[[pattern]]\nid = "a"\nfield = "x"\nregex = "a"\n', encoding="utf-8")
     monkeypatch.setenv(patterns.CACHE_ENV, str(tmp_path / "cache"))

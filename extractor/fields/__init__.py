@@ -32,6 +32,7 @@ def extract_report(document: Document, patterns: Patterns | None = None) -> Repo
     ctx.year = fiscal_year.value if fiscal_year is not None else None
     ctx.kind = kind.value if kind is not None else None
     ctx.department = department.value if department is not None else None
+    ctx.kind_pattern = kind.pattern if kind is not None else None
     indicators = indicators_from_tables(ctx)
     if indicators:
         indicators = _with_execution_rate(ctx, indicators)

@@ -26,11 +26,13 @@ class Context:
     candidates: dict[str, list[Grounded]] = field(default_factory=dict)
     year: int | None = None  # the fiscal year, once known: a figure of another year is not this one's
     kind: str | None = None  # the report's kind, once known
+    kind_pattern: str | None = None  # what told the kind (kind.title.other: a budget disclosure's title)
     department: str | None = None  # the unit's name, once known
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
     several_score_tables: bool = False  # the text holds several forms' score tables
     _unit_headers: list[tuple[int, str]] | None = None
     _grids: list | None = None
+    memo: dict = field(default_factory=dict)  # what field code computes once per document (mentions …)
 
     @property
     def grids(self) -> list:
@@ -94,7 +96,7 @@ _SENTENCE_STOPS = "。;!?\n"
 _CLAUSE_STOPS = "。;!?\n,"
 # what a sentence says its figures are of: a year, last year (上年结转 is a source of this year's
 # money, not last year's figure), or this year
-_PERIOD = compile_regex(r"(?<![\d.])(?P<year>20[0-4]\d)[ ]?年|(?P<cn_year>二[〇○零][〇○零一二三四][〇○零一二三四五六七八九])[ ]?年|(?P<prior>上年(?!结转|结余)|去年|上一年|前一年|以前年度|往年)"
+_PERIOD = compile_regex(r"(?<![\d.])(?P<year>20[0-4]\d)[ ]?年(?![ ]?\d{1,2}[ ]?月)|(?P<cn_year>二[〇○零][〇○零一二三四][〇○零一二三四五六七八九])[ ]?年|(?P<prior>上年(?!结转|结余)|去年|上一年|前一年|以前年度|往年)"
                         r"|(?P<current>本年|今年|当年|本期)")
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 # a period that a comparison names ("较2022年减少…", "与上年相比") speaks of that period only

@@ -49,6 +49,7 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
             form = _money_row(ctx, grid, header, r, cells, label)
             if form:
                 out.append(form)
+                ctx.memo.setdefault("form_row_label", (cells[label].start, cells[label].end))
             break
     return out
 
@@ -64,8 +65,10 @@ def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, valu
             if h is not None and role in _FORM_ROLES:
                 out.append((h, role, v))
         return out
-    columns = [(c, role) for c, role in header if base(role) in _FORM_ROLES]
-    return [(c, role, v) for (c, role), v in zip(columns, values, strict=False)]
+    # from the first form column on, every header cell takes a figure, an unknown one too (its
+    # figure is passed over, not given to the next column)
+    first = next((k for k, (_, role) in enumerate(header) if base(role) in _FORM_ROLES), len(header))
+    return [(c, role, v) for (c, role), v in zip(header[first:], values, strict=False) if base(role) in _FORM_ROLES]
 
 
 def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], label: int) -> dict:
@@ -92,3 +95,9 @@ def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], 
 def _same(a: dict, b: dict) -> bool:
     keys = ("budget_initial", "budget_adjusted", "budget_spent")
     return all(k in a and k in b and a[k].value == b[k].value for k in keys if k in a or k in b)
+
+
+def row_label_span(ctx: Context, form: dict) -> tuple[int, int] | None:
+    """The original span of the money row's label cell (年度资金总额)."""
+    at = ctx.memo.get("form_row_label")
+    return ctx.folded.span(*at) if form and at else None

@@ -10,17 +10,14 @@ from ..model import Band, GradeBands, Grounded, Indicator, Number
 from ..numbers import parse_arabic
 from ..patterns import compile_regex, label_alternation
 from .common import (
-    DEFAULT_HEAD_WINDOW,
     Context,
     choose,
     compiled,
     lines_with_offsets,
     number_from,
-    of_another_year,
-    of_one_project,
-    sentence_start,
     split_cells,
 )
+from .prose import field_mentions
 
 DEFAULT_BANDS = (("优", Decimal(90), True, None, True), ("良", Decimal(80), True, Decimal(90), False),
                  ("中", Decimal(60), True, Decimal(80), False), ("差", None, True, Decimal(60), False))
@@ -36,61 +33,47 @@ TABLE_TOTAL_PRIORITY = 20
 _TOTAL_ROW_NAMES = ("合计", "总计", "总分", "合计得分", "总得分", "自评总分")
 
 
-_SCORE_LABEL_TAIL = ("评价", "自评", "指标", "考核", "综合", "自")
-
-
-def _an_indicators_score(ctx: Context, m, names: set[str]) -> bool:
+def _an_indicators_score(ctx: Context, label_span: tuple[int, int], names: set[str]) -> bool:
     """A total-score label that ends an indicator's name is that indicator's score: "部门绩效得分46分"
     where 部门绩效（50分） is a level-1 indicator, "满意度评价得分9分"."""
     text = ctx.text
-    start, end = m.start("label"), m.end("label")
+    start, end = label_span
     # the label less its 得分 / 总分 / 评分 / 分数 (自评分: less 评分, then 自 as a tail below)
     core = text[max(0, start - 12) : end - 2]
+    tails = tuple(ctx.patterns.prose["total_score"]["label_tails"])
     trimmed = True
     while trimmed:
         trimmed = False
-        for tail in _SCORE_LABEL_TAIL:
+        for tail in tails:
             if core.endswith(tail):
                 core, trimmed = core[: -len(tail)], True
     return any(core.endswith(n) for n in names)
 
 
-def _own_sentence(ctx: Context, pos: int) -> bool:
-    """A score or grade of the report's year and of the unit or project it is about, not of a
-    part ("评价得分为87.6分。其中，部门自评得分为92分，财政重点评价核减4.4分")."""
-    text = ctx.text
-    if text.find("其中", sentence_start(text, pos, DEFAULT_HEAD_WINDOW), pos) >= 0:
-        return False
-    return not of_another_year(ctx, pos) and not of_one_project(ctx, pos)
-
-
-# patterns whose label is a bare 得分 ("经评价，得分：92分"): the report's own score only where no
-# indicator is named just before (a section "（一）产出指标\n经评价，得分：38分" is the indicator's)
-_BARE_SCORE_PATTERNS = ("total_score.summary",)
-# labels that say no more than that: "（一）产出指标\n评价结果为38分", "满意度\n自评分：9分"
-_BARE_SCORE_LABELS = ("自评分", "评定得分", "自评结果", "评价结果", "评分结果")
 DEFAULT_BARE_SCORE_WINDOW = 80
 
 
 def _near_an_indicator(ctx: Context, pos: int, names: set[str]) -> bool:
     head = ctx.text[max(0, pos - DEFAULT_BARE_SCORE_WINDOW) : pos]
-    return "指标" in head or any(n in head for n in names)
+    return any(w in head for w in ctx.patterns.prose["total_score"]["indicator_words"]) or any(n in head for n in names)
 
 
 def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None) -> Number | None:
-    names = {n for n in ctx.patterns.words["indicators"]["level1"]}
+    spec = ctx.patterns.prose["total_score"]
+    names = set(ctx.patterns.words["indicators"]["level1"])
     names.update(i.name for i in indicators or () if len(i.name) >= 2)
     found = []
-    for pat, m in ctx.matches("total_score"):
-        if not _own_sentence(ctx, m.start()) or _an_indicators_score(ctx, m, names):
+    for m in field_mentions(ctx, "total_score"):
+        if _an_indicators_score(ctx, m.label_span, names):
             continue
-        bare = pat.id in _BARE_SCORE_PATTERNS or "".join(m.group("label").split()) in _BARE_SCORE_LABELS
-        if bare and _near_an_indicator(ctx, m.start(), names):
+        # a label that says no more than "score" ("（一）产出指标\n评价结果为38分"): the report's own
+        # score only where no indicator is named just before
+        bare = m.value.pattern in spec["bare_patterns"] or m.label in spec["bare_labels"]
+        if bare and _near_an_indicator(ctx, m.label_span[0], names):
             continue
-        v = number_from(ctx, m, pat.id)
-        if v is not None and v.value <= 100:
-            found.append((pat.priority, v))
-            ctx.remember("total_score", v)
+        if m.value.value <= spec["max_value"]:
+            found.append((m.priority, m.value))
+            ctx.remember("total_score", m.value)
     for v in table_total_scores(ctx) if not ctx.several_score_tables else ():
         found.append((TABLE_TOTAL_PRIORITY, v))
         ctx.remember("total_score", v)
@@ -141,15 +124,9 @@ def extract_max_score(ctx: Context) -> Number | None:
 
 
 def extract_grade(ctx: Context) -> Grounded | None:
-    found = []
-    for pat, m in ctx.matches("grade"):
-        if not _own_sentence(ctx, m.start()):
-            continue
-        grade = _grade_word(ctx, m.group("grade"))
-        if grade:
-            v = ctx.ground(m.start("grade"), m.end("grade"), grade, Grounded, pat.id)
-            found.append((pat.priority, v))
-            ctx.remember("grade", v)
+    found = [(m.priority, m.value) for m in field_mentions(ctx, "grade")]
+    for _, v in found:
+        ctx.remember("grade", v)
     return choose(found)
 
 

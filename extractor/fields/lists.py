@@ -1,0 +1,85 @@
+"""Lists of parts after a total: revenue by source, spending by functional class (words.toml [lists])."""
+
+from __future__ import annotations
+
+from ..model import Item, Money
+from ..normalize import fold_name
+from .common import Context, compiled, money_from, share_from
+
+DEFAULT_LIST_WINDOW = 600
+_FULL_STOP = "\u3002"
+
+
+def _words(ctx: Context) -> dict:
+    return ctx.patterns.words["lists"]
+
+
+def list_end(text: str, start: int, window: int = DEFAULT_LIST_WINDOW) -> int | None:
+    """Where a list that starts at ``start`` ends: its sentence's full stop, or the window's end.
+    None when the document itself ends inside the list (an excerpt cut mid-list): its items
+    would look like a complete breakdown that does not add up."""
+    stop = text.find(_FULL_STOP, start, start + window)
+    if stop >= 0:
+        return stop
+    end = min(len(text), start + window)
+    if end == len(text) and "\n" not in text[start:end].rstrip():
+        return None
+    return end
+
+
+def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -> list[Item]:
+    """The "其中" list that follows a total, up to the end of its sentence."""
+    words = _words(ctx)
+    text = ctx.text
+    start = ctx.folded.to_folded(value.span[1])
+    if not compiled(words["lead"]).match(text, start, start + 12):
+        return []
+    stop = list_end(text, start, window)
+    if stop is None:
+        return []
+    lead_word, not_a_source = compiled(words["lead_word"]), compiled(words["not_a_source"])
+    out = []
+    for m in compiled(words["item"]).finditer(text, start, stop):
+        name = lead_word.sub("", fold_name(m.group("name")).strip("\u201c\u201d\""))
+        if not_a_source.search(name):  # "…其他收入7万元；支出总计287.45万元，…": the list has ended
+            break
+        money = money_from(ctx, m, "list.item")
+        if money is not None:
+            out.append(Item(name=name, amount=money, share=share_from(ctx, m, "list.share"),
+                            name_span=ctx.folded.span(*m.span("name"))))
+    return out
+
+
+def revenue_items(ctx: Context, total: Money) -> list[Item]:
+    """The sources listed after the revenue total, less carry-overs and the list's own subtotals."""
+    subtotals = ctx.patterns.words["revenue"]["subtotals"]
+    carry = tuple(_words(ctx)["carryover"])
+    return [i for i in items_after(ctx, total) if not any(w in i.name for w in carry) and i.name not in subtotals]
+
+
+def functions(ctx: Context, total: Money | None) -> list[Item]:
+    """Spending by functional class: after a 按功能分类 mark, or after the spending total."""
+    words = _words(ctx)
+    classes = ctx.patterns.words["functions"]["classes"]
+    text = ctx.text
+    marked = [m.end() for m in compiled(words["function_mark"]).finditer(text)]
+    starts = list(marked)
+    if total is not None:
+        starts.append(ctx.folded.to_folded(total.span[1]))
+    item, lead_word = compiled(words["item"]), compiled(words["lead_word"])
+    for start in starts:
+        stop = list_end(text, start)
+        if stop is None:
+            continue
+        items = []
+        for m in item.finditer(text, start, stop):
+            name = lead_word.sub("", fold_name(m.group("name")))
+            if not any(name.startswith(c) for c in classes):
+                continue
+            money = money_from(ctx, m, "function.item")
+            if money is not None:
+                items.append(Item(name=name, amount=money, share=share_from(ctx, m, "function.share"),
+                                  name_span=ctx.folded.span(*m.span("name"))))
+        if len(items) >= 2 or (items and start in marked):
+            return items
+    return []

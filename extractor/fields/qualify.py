@@ -1,0 +1,143 @@
+"""Qualifiers of a labelled figure, read from ``patterns/qualifiers.toml``: where each word may stand
+(its reach) and what it makes the figure. Two qualifiers are structural and always read: a figure
+its sentence gives for another year (``other_year``) and one inside brackets (``in_brackets``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..patterns import Patterns, compile_regex, label_alternation
+from .common import Context, clause_start, of_another_year, sentence_start
+
+DEFAULT_WINDOW = 60
+_HAN = "[\u4e00-\u9fa5]"
+_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[、.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
+
+
+class Qualifiers:
+    """One check per qualifier of qualifiers.toml: ``check(ctx, label_start, label_end, figure_end)``."""
+
+    def __init__(self, patterns: Patterns):
+        spec = patterns.qualifiers
+        part = spec.get("part", {}).get("words", ())
+        self.part_words = compile_regex(label_alternation(part)) if part else None
+        self.checks: list[tuple[str, Callable]] = []
+        for name, q in spec.items():
+            self.checks.append((name, self._check(name, q, patterns)))
+
+    def _check(self, name: str, q: dict, patterns: Patterns) -> Callable:
+        reach = q["reach"]
+        words = q.get("words")
+        if q.get("classes"):  # the functional classes of words.toml, and what follows a class's name
+            classes = patterns.words["functions"]["classes"]
+            body = compile_regex(label_alternation(classes) + q["suffix"])
+        else:
+            body = compile_regex(q["regex"] if "regex" in q else label_alternation(words))
+        unless = compile_regex(q["unless"]) if "unless" in q else None
+        window = int(q.get("window", DEFAULT_WINDOW))
+        if reach == "prefix":
+            tail = compile_regex(label_alternation(words) + _HAN + "{0," + str(int(q.get("gap", 0))) + r"}\Z")
+            span = max(len(w) for w in words) + int(q.get("gap", 0))
+            return lambda ctx, ls, le, fe: tail.search(ctx.text, max(0, ls - span), ls) is not None
+        if reach == "prefix_regex":
+            return lambda ctx, ls, le, fe: body.search(ctx.text, max(0, ls - 20), ls) is not None
+        if reach == "after":
+            after = compile_regex(r"[ ]?(?:" + label_alternation(words) + ")")
+            return lambda ctx, ls, le, fe: after.match(ctx.text, fe) is not None
+        if reach == "clause":
+            return lambda ctx, ls, le, fe: body.search(ctx.text, clause_start(ctx.text, ls, window), ls) is not None
+        if reach == "sentence":
+            unless_after = compile_regex(q["unless_after"]) if "unless_after" in q else None
+            kinds = frozenset(q.get("kinds", ()))
+            stops = q.get("stops")
+            return lambda ctx, ls, le, fe: _in_sentence(ctx, ls, body, unless_after, kinds, window, stops)
+        if reach == "opening":
+            def opening(ctx, ls, le, fe):
+                start = sentence_start(ctx.text, ls)
+                return ls - start <= window and body.match(ctx.text, start, ls) is not None
+
+            return opening
+        if reach == "head":
+            return lambda ctx, ls, le, fe: self._in_head(ctx, ls, body, window)
+        if reach == "later":  # after the figure, in the same sentence; for labels that start so
+            prefixes = tuple(q.get("label_prefix", ()))
+            stops = compile_regex(r"[\u3002;\n]")
+
+            def later(ctx, ls, le, fe):
+                if prefixes and not ctx.text.startswith(prefixes, ls):
+                    return False
+                end = stops.search(ctx.text, fe, fe + window)
+                return body.search(ctx.text, fe, end.start() if end else fe + window) is not None
+
+            return later
+        if reach == "list_head":
+            anchored, sentence = bool(q.get("anchored")), bool(q.get("sentence"))
+            return lambda ctx, ls, le, fe: self._in_list_head(ctx, ls, body, unless, anchored, sentence)
+        raise ValueError(f"qualifiers.toml [{name}]: unknown reach {reach!r}")
+
+    def _in_head(self, ctx: Context, pos: int, body, window: int) -> bool:
+        """A word of the sentence's head (its start up to its first 其中). A sentence that opens with
+        其中 lists the parts of the sentence before it, unless its own head names the subset."""
+        text, part = ctx.text, self.part_words
+        start = sentence_start(text, pos, window)
+        first = part.search(text, start, pos) if part is not None else None
+        if first is not None and first.start() == start and start > 0:
+            own = part.search(text, first.end(), pos)
+            if body.search(text, start, own.start() if own else pos):
+                return True
+            start = sentence_start(text, start - 1, window)
+            first = part.search(text, start, pos)
+        return body.search(text, start, first.start() if first else pos) is not None
+
+    def _in_list_head(self, ctx: Context, pos: int, body, unless, anchored: bool, sentence: bool) -> bool:
+        """A word of the clause that heads the 其中 list the figure stands in ("…预算数365万元，其中：
+        基本支出…", "教育支出100万元，其中基本支出…"; "…支出合计。其中：…" reads the sentence before)."""
+        text, part = ctx.text, self.part_words
+        if part is None:
+            return False
+        start = sentence_start(text, pos, DEFAULT_WINDOW)
+        leads = list(part.finditer(text, start, pos))
+        if not leads:
+            return False
+        lead = leads[-1].start()
+        end = start - 1 if lead == start and start > 0 else lead
+        head_start = sentence_start(text, max(0, end - 1), DEFAULT_WINDOW) if sentence else \
+            clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
+        head = text[head_start:end]
+        head = head[_NUMBERING.match(head).end():]
+        lead_part = part.match(head)  # "其中：教育支出300万元，其中基本支出…": the list of a part
+        if lead_part is not None:
+            head = head[lead_part.end():].lstrip(": ")
+        if unless is not None and unless.search(head):
+            return False
+        return (body.match(head) if anchored else body.search(head)) is not None
+
+
+def _in_sentence(ctx: Context, pos: int, body, unless_after, kinds, window: int, stops: str | None) -> bool:
+    if kinds and ctx.kind not in kinds:
+        return False
+    text = ctx.text
+    if stops:
+        start = max(max(text.rfind(c, max(0, pos - window), pos) for c in stops) + 1, pos - window, 0)
+    else:
+        start = sentence_start(text, pos, window)
+    hits = list(body.finditer(text, max(start, pos - window), pos))
+    if not hits:
+        return False
+    return unless_after is None or unless_after.search(text, hits[-1].end(), pos) is None
+
+
+def _inside_brackets(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", max(0, pos - 200), pos) + 1
+    head = text[max(line_start, pos - 200) : pos]
+    return head.count("(") > head.count(")")
+
+
+def qualifiers_of(ctx: Context, quals: Qualifiers, label_start: int, label_end: int, figure_end: int) -> frozenset[str]:
+    """The qualifiers of the figure whose label is text[label_start:label_end] (folded offsets)."""
+    found = {name for name, check in quals.checks if check(ctx, label_start, label_end, figure_end)}
+    if of_another_year(ctx, label_start):
+        found.add("other_year")
+    if _inside_brackets(ctx.text, label_start):
+        found.add("in_brackets")
+    return frozenset(found)
