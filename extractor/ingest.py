@@ -244,26 +244,48 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
 
 def _run(conn, paths, db, policy: Policy, *, workers, timeout, follow_symlinks, prune, bar, max_memory_mb,
          engine, scheduler) -> Summary:
-    from .limits import current
-
-    max_bytes = current().max_bytes  # the limit in force (EXTRACTOR_MAX_BYTES reaches the workers too)
     walk = archive.scan(conn, paths, follow_symlinks=follow_symlinks, exclude=store.store_files(db))
-    summary = Summary(outside=len(walk.outside))
+    batch = _Batch(conn, policy, bar, Summary(outside=len(walk.outside)))
     bar.total = len(walk.entries)
-    pending: dict[str, list[tuple[int, str]]] = {}  # sha256 -> places waiting for that document's result
-    tries: dict[str, int] = {}  # sha256 -> the attempt number being written
-    done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
-    hook = os.environ.get(TEST_HOOK_ENV)
-    tool_version, patterns_version = policy.versions
+    with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler) as runner:
+        for outcome in runner.map_unordered(batch.tasks(walk.entries)):
+            path, sha = outcome.task[:2]
+            if outcome.ok:
+                result = outcome.value
+            else:
+                result = _error_result(sha, _size(path), outcome.code or "internal", outcome.error or "failed")
+                result["seconds"] = outcome.seconds
+            batch.write(result, batch.pending.pop(sha))
+    # Only a complete walk says what is gone (a run killed half-way marks nothing missing).
+    for scope in walk.scopes:
+        batch.summary.missing += store.mark_missing(conn, scope.root, scope.prefix, scope.seen, scope.unlisted)
+    if prune:
+        batch.summary.pruned = store.prune(conn)
+    return batch.summary
 
-    def write(result: dict, places: list[tuple[int, str]]) -> None:
-        sha = result["sha256"]
-        attempt = tries.pop(sha, 1)
-        links = store.write_document(conn, result, places, tool_version=tool_version,
+
+class _Batch:
+    """The parent's side of a run: decides what each file needs, and writes each result."""
+
+    def __init__(self, conn, policy: Policy, bar, summary: Summary):
+        from .limits import current
+
+        self.conn, self.policy, self.bar, self.summary = conn, policy, bar, summary
+        self.max_bytes = current().max_bytes  # the limit in force (EXTRACTOR_MAX_BYTES reaches the workers too)
+        self.pending: dict[str, list[tuple[int, str]]] = {}  # sha256 -> places waiting for its result
+        self.tries: dict[str, int] = {}  # sha256 -> the attempt number being written
+        self.done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
+        self.hook = os.environ.get(TEST_HOOK_ENV)
+
+    def write(self, result: dict, places: list[tuple[int, str]]) -> None:
+        sha, summary = result["sha256"], self.summary
+        attempt = self.tries.pop(sha, 1)
+        tool_version, patterns_version = self.policy.versions
+        links = store.write_document(self.conn, result, places, tool_version=tool_version,
                                      patterns_version=patterns_version, attempts=attempt)
         summary.changed += links.count("superseded")
-        done.add(sha)
-        summary.retried += attempt > 1 and not policy.force
+        self.done.add(sha)
+        summary.retried += attempt > 1 and not self.policy.force
         if result["status"] == "ok":
             summary.ok += 1
         elif result["status"] == "not-a-report":
@@ -272,52 +294,37 @@ def _run(conn, paths, db, policy: Policy, *, workers, timeout, follow_symlinks, 
             summary.errors += 1
             summary.error_kinds[result.get("error_code") or "error"] += 1
         summary.findings.update(result.get("severities", {}))
-        bar.advance(len(places), errors=summary.errors)
+        self.bar.advance(len(places), errors=summary.errors)
 
-    def tasks() -> Iterator[tuple]:
-        # Runs in the parent between results: whatever needs no worker is settled here.
-        for entry in walk.entries:
+    def tasks(self, entries: list[archive.Entry]) -> Iterator[tuple]:
+        """The files a worker must read; runs in the parent between results, settling the rest here."""
+        summary = self.summary
+        for entry in entries:
             place = (entry.scope.root, entry.rel)
-            sha, failure = _identify(entry, max_bytes)
+            sha, failure = _identify(entry, self.max_bytes)
             if sha is None:  # not a document: images, archives, code, a FIFO met in a folder
                 summary.ignored += 1
-                bar.advance(1, errors=summary.errors)
+                self.bar.advance(1, errors=summary.errors)
                 continue
             entry.scope.seen.add(entry.rel)
             summary.files += 1
-            if sha in pending:  # the same bytes at another path, already on their way
+            if sha in self.pending:  # the same bytes at another path, already on their way
                 summary.skipped += 1
-                pending[sha].append(place)
+                self.pending[sha].append(place)
                 continue
-            attempt = None if sha in done else policy.attempts(store.stored(conn, sha))
+            attempt = None if sha in self.done else self.policy.attempts(store.stored(self.conn, sha))
             if attempt is None:
                 summary.skipped += 1
-                summary.changed += store.link_path(conn, *place, sha) == "superseded"
-                bar.advance(1, errors=summary.errors)
+                summary.changed += store.link_path(self.conn, *place, sha) == "superseded"
+                self.bar.advance(1, errors=summary.errors)
                 continue
-            tries[sha] = attempt
+            self.tries[sha] = attempt
             if failure is not None:
-                write(failure, [place])
+                self.write(failure, [place])
                 continue
             # The worker reads the file itself and checks the hash: the bytes do not cross the pipe.
-            pending[sha] = [place]
-            yield (entry.path, sha, hook) if hook else (entry.path, sha)
-
-    with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler) as runner:
-        for outcome in runner.map_unordered(tasks()):
-            path, sha = outcome.task[:2]
-            if outcome.ok:
-                result = outcome.value
-            else:
-                result = _error_result(sha, _size(path), outcome.code or "internal", outcome.error or "failed")
-                result["seconds"] = outcome.seconds
-            write(result, pending.pop(sha))
-    # Only a complete walk says what is gone (a run killed half-way marks nothing missing).
-    for scope in walk.scopes:
-        summary.missing += store.mark_missing(conn, scope.root, scope.prefix, scope.seen, scope.unlisted)
-    if prune:
-        summary.pruned = store.prune(conn)
-    return summary
+            self.pending[sha] = [place]
+            yield (entry.path, sha, self.hook) if self.hook else (entry.path, sha)
 
 
 def _identify(entry: archive.Entry, max_bytes: int) -> tuple[str | None, dict | None]:
