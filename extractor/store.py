@@ -235,7 +235,11 @@ def ingest_lock(db: str | os.PathLike, on_wait=None):
     try:
         fh = open(os.fspath(db) + LOCK_SUFFIX, "a+b")  # noqa: SIM115 - held for the whole run
     except OSError as exc:
-        raise StoreError(f"{db}: cannot create the ingest lock beside the store ({exc.strerror or exc})") from None
+        import errno
+
+        why = {errno.ENOENT: "no such folder", errno.EACCES: "the store's folder is read-only (ingest needs to "
+               "write it)", errno.EROFS: "the store is on read-only media (ingest needs to write it)"}.get(exc.errno)
+        raise StoreError(f"{db}: {why or f'cannot create the ingest lock beside the store ({exc.strerror})'}") from None
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal, InvalidOperation
 
 
 def _lookup(report: dict, entry):
@@ -44,9 +45,19 @@ def report_identity(report: dict) -> tuple[str | None, int]:
     if unit in (None, "") or year is None:
         return None, len(values)
     unit = "".join(str(unit).split())
-    figures = sorted((e.column, str(values.get(e.column))) for e in field_entries() if e.type != "text")
+    figures = sorted((e.column, _same(values.get(e.column), e.type)) for e in field_entries() if e.type != "text")
     blob = json.dumps([unit, figures], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest(), len(values)
+
+
+def _same(value, kind: str) -> str:
+    """A figure as the key compares it: 145.16 and 145.1600 (a table's places) are the same amount."""
+    if value is not None and kind in ("money", "percent", "points"):
+        try:
+            return format(Decimal(str(value)).normalize(), "f")
+        except InvalidOperation:
+            pass
+    return str(value)
 
 
 def _column(key: str) -> str:

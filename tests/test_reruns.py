@@ -255,3 +255,16 @@ def test_a_file_that_is_no_report_is_flagged_not_a_report(tmp_path):
                     "WHERE p.path = 'minutes.txt'") == [("ING001", "warning")]
     assert rows(db, "SELECT path FROM reports") == [("a.txt",)]
     assert "not a report 1" in summary.render()
+
+
+def test_report_identity_compares_amounts_not_the_places_they_were_written_with():
+    def report(unit="示例县水利局", year=2023, revenue="1451600"):
+        g = lambda v: {"value": v, "raw": str(v), "span": [0, 1]}  # noqa: E731
+        return {"department": g(unit), "fiscal_year": g(year), "revenue": {"total": g(revenue)}}
+
+    key, found = store.report_identity(report())
+    assert found == 3 and key == store.report_identity(report(revenue="1451600.00"))[0]
+    assert key == store.report_identity(report(unit="示例县 水利局"))[0]  # a line break or space in a PDF's title
+    assert key != store.report_identity(report(revenue="1451600.01"))[0]
+    assert key != store.report_identity(report(year=2024))[0]
+    assert store.report_identity(report(year=None))[0] is None  # no year: nothing says which others it equals
