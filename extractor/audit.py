@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -239,8 +240,6 @@ def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> 
     unknown = [c for c in select if not any(code.startswith(c) for code in CHECKS)]
     if unknown:
         raise ValueError(f"no cross-report check matches {unknown[0]!r} (checks: {', '.join(sorted(CHECKS))})")
-    import sqlite3
-
     conn = store.connect_readonly(db, check=True)  # a damaged store is an error, never a clean audit
     try:
         reports = _load_reports(conn)
