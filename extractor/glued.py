@@ -1,7 +1,7 @@
 """A project form whose cells were glued into one line, rebuilt as a grid by its figures' arithmetic.
 
 Text copied from a form often loses every cell border: "全年预算数(A)全年执行数(B)执行率(B/A)
-年度资金总额194.9194.9100%". The header words (``patterns/headers.toml``) say which figures the
+年度资金总额86.586.5100%". The header words (``patterns/headers.toml``) say which figures the
 run holds and in which order; the run is split where the figures agree with each other: the rate
 is spending over budget (within the rounding it was written with), points and scores are at most
 100, a money figure has no leading zero. Only a run with exactly one such split becomes a grid:

@@ -49,7 +49,7 @@ def cell_index(ctx: Context) -> CellIndex:
 
 
 def cell_mentions(ctx: Context, entry, label: str, m, where: tuple[Grid, GridCell], lex) -> list:
-    from .prose import Mention, _prose_mention
+    from .prose import Mention, _prose_mention, labelled
 
     grid, cell = where
     # a figure in the label's own cell ("执行率96%", a sentence in a form's cell) is read as prose
@@ -68,7 +68,7 @@ def cell_mentions(ctx: Context, entry, label: str, m, where: tuple[Grid, GridCel
         return []
     quals = qualifiers_of(ctx, lex.qualifiers, m.start(), m.end(), found.end)
     share = _share_right(ctx, grid, found) if entry.type == "money_share" else None
-    return [Mention(entry, value, label, m.span(), quals, "cell", entry.priority, share)]
+    return [Mention(entry, labelled(value, label, quals), label, m.span(), quals, "cell", entry.priority, share)]
 
 
 def _share_right(ctx: Context, grid: Grid, figure: GridCell):

@@ -51,7 +51,7 @@ def _without_parts(ctx: Context, found: list[Mention]) -> list[Mention]:
 
 
 def _single_category(ctx: Context) -> Count | None:
-    """A unit that states one establishment category and no total ("县编委核定事业编制17人"): that
+    """A unit that states one establishment category and no total ("县编办核定事业编制23人"): that
     category is its establishment. Two categories, or one in a 其中 list, say nothing of the whole."""
     if any(m.field == "headcount.authorized" for m in mentions(ctx)):
         return None  # a total is stated, if not as the unit's own (a subordinate's, last year's)

@@ -8,6 +8,7 @@ mention keeps its label, its qualifiers and its source, so choosing among them i
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import regex
@@ -34,6 +35,11 @@ class FieldEntry:
     require: frozenset[str] = frozenset()
     match: tuple[str, ...] = ()
     no_match: tuple[str, ...] = ()
+
+
+def labelled(value: Grounded, label: str, quals: frozenset[str]) -> Grounded:
+    """``value`` carrying the label that named it and its qualifiers (what the verifier reads)."""
+    return dataclasses.replace(value, label=label, qualifiers=tuple(sorted(quals)))
 
 
 @dataclass(slots=True)
@@ -157,8 +163,8 @@ def _pattern_mentions(ctx: Context, lex: Lexicon) -> list[Mention]:
                     continue
                 ls, le = m.span("label") if m.groupdict().get("label") else m.span()
                 quals = qualifiers_of(ctx, lex.qualifiers, ls, le, m.end())
-                out.append(Mention(entry, value, "".join(ctx.text[ls:le].split()), (ls, le), quals,
-                                   "pattern", pat.priority))
+                label = "".join(ctx.text[ls:le].split())
+                out.append(Mention(entry, labelled(value, label, quals), label, (ls, le), quals, "pattern", pat.priority))
     return out
 
 
@@ -189,7 +195,7 @@ def _prose_mention(ctx: Context, entry: FieldEntry, label: str, m, lex: Lexicon)
     end = tail.end()
     quals = qualifiers_of(ctx, lex.qualifiers, m.start(), m.end(), end)
     share = share_from(ctx, tail, entry.id + ".share") if "share" in tail.groupdict() else None
-    return Mention(entry, value, label, m.span(), quals, "prose", entry.priority, share)
+    return Mention(entry, labelled(value, label, quals), label, m.span(), quals, "prose", entry.priority, share)
 
 
 def _value(ctx: Context, entry: FieldEntry, tail, pid: str) -> Grounded | None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import regex
+
 from ..patterns import Patterns, compile_regex, label_alternation
 from .common import Context, clause_start, of_another_year, sentence_start
 
 DEFAULT_WINDOW = 60
 _HAN = "[\u4e00-\u9fa5]"
-_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[、.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
+_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[\u3001.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
 
 
 class Qualifiers:
@@ -57,6 +59,9 @@ class Qualifiers:
                 return ls - start <= window and body.match(ctx.text, start, ls) is not None
 
             return opening
+        if reach == "heading":
+            heading = compile_regex(q["heading"], regex.MULTILINE)
+            return lambda ctx, ls, le, fe: _under_heading(ctx, ls, body, heading, window)
         if reach == "head":
             return lambda ctx, ls, le, fe: self._in_head(ctx, ls, body, window)
         if reach == "later":  # after the figure, in the same sentence; for labels that start so
@@ -125,6 +130,17 @@ def _in_sentence(ctx: Context, pos: int, body, unless_after, kinds, window: int,
     if not hits:
         return False
     return unless_after is None or unless_after.search(text, hits[-1].end(), pos) is None
+
+
+def _under_heading(ctx: Context, pos: int, body, heading, window: int) -> bool:
+    """A word of the nearest heading above the line that holds ``pos``."""
+    text = ctx.text
+    line_start = text.rfind("\n", max(0, pos - window), pos) + 1
+    lo = max(0, pos - window)
+    last = None
+    for m in heading.finditer(text, lo, max(lo, line_start - 1)):
+        last = m
+    return last is not None and body.search(text, last.start(), last.end()) is not None
 
 
 def _inside_brackets(text: str, pos: int) -> bool:

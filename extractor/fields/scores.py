@@ -145,7 +145,10 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
     for _, m in ctx.matches("grade_bands.above"):
         found.append((m.start(), m.end(), Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"),
                                                min=Decimal(m.group("a")), min_inclusive=True, max=None, max_inclusive=True)))
-    for _, m in ctx.matches("grade_bands.below"):
+    below = sorted((m for _, m in ctx.matches("grade_bands.below")), key=lambda m: (m.start(), -m.end()))
+    for k, m in enumerate(below):
+        if any(o.start() <= m.start() and m.end() <= o.end() for o in below[:k]):
+            continue  # "低于60分以下为差" read once, by the pattern that starts with its words
         b = m.group("b") or m.group("b2")
         found.append((m.start(), m.end(), Band(grade=_grade_word(ctx, m.group("g")) or m.group("g"),
                                                min=None, min_inclusive=True, max=Decimal(b), max_inclusive=False)))

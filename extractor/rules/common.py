@@ -59,10 +59,12 @@ def label_before(document: Document | None, g: Grounded, window: int = DEFAULT_L
 
 
 def holds_carry(document: Document | None, total: Grounded | None, side: str) -> bool | None:
-    """Whether a revenue or expenditure total includes its carry-over, by its label; None: unknown."""
+    """Whether a revenue or expenditure total includes its carry-over, by its label; None: unknown.
+    The label is the one the extractor recorded with the figure, or, for a record without labels,
+    the words just before the figure in the text."""
     if total is None:
         return None
-    label = label_before(document, total)
+    label = total.label if total.label is not None else label_before(document, total)
     if _HOLDS_CARRY[side].search(label):
         # "本年度收入总计" says both: the year's, and the grand total (which holds the carry-over)
         return True if "本年" not in label else None
@@ -135,6 +137,14 @@ def year_total(report: Report, path: str) -> Money | None:
     return cands[0]
 
 
+DEFAULT_LIST_REACH = 300
+
+
+def _listed_after(total: Grounded, part: Grounded) -> bool:
+    """``part`` was read as a part of a list (qualifier "part") that follows ``total`` closely."""
+    return bool({"part", "in_list"} & set(part.qualifiers)) and 0 <= part.span[0] - total.span[1] <= DEFAULT_LIST_REACH
+
+
 def total_holds_carry(report: Report, document: Document | None, side: str) -> bool | None:
     """Whether the revenue or expenditure total holds its carry-over: as its label says, unless
     its own breakdown shows otherwise — a 收入总计 whose items make it without the 年初结转和结余
@@ -145,6 +155,10 @@ def total_holds_carry(report: Report, document: Document | None, side: str) -> b
     said = holds_carry(document, total, side)
     carry = report.carryover.start if revenue else report.carryover.end
     items = report.revenue.items if revenue else (report.expenditure.by_type or report.expenditure.by_function)
+    if total is not None and carry is not None and _listed_after(total, carry):
+        # the carry-over is listed with the total's parts ("本年收入合计…，其中：…上年结余转入…"): the
+        # total holds it, unless its label says it does not and the other parts make it without
+        return not (said is False and items and parts_sum(items).meets(of_figure(total)))
     if said is not True or carry is None or not items or any("结转" in it.name or "结余" in it.name for it in items):
         return said
     between = document.text[total.span[1] : carry.span[0]] if document is not None else "。"

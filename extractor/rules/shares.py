@@ -79,6 +79,8 @@ def shares_sum_to_100(ctx: Context):
         if shares.contains(HUNDRED):
             continue
         parts = parts_sum(bd.items)
+        if bd.carry is not None and bd.holds_carry and not parts.meets(of_figure(bd.total)):
+            continue  # the shares of the total's parts but its carry-over, which has none stated
         complete = any(parts.meets(b) for b in bd.bases(strict=False))
         if shares.lo <= HUNDRED and not complete:
             continue
