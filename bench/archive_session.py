@@ -41,11 +41,16 @@ def report_text(unit: str, year: int, wan: Decimal) -> str:
     return QINGHE.replace(UNIT, unit).replace(YEAR, str(year)).replace(REVENUE, f"{wan}万元")
 
 
+CITIES = ["示例市", "样例市", "演示市", "范例市", "模拟市"]
+DISTRICTS = ["东湖区", "西山区", "南岭区", "北塘区", "中和区", "新城区", "长乐区", "安平区"]
+UNITS = [c + d + u for u in ("文化馆", "图书馆") for c in CITIES for d in DISTRICTS]  # invented, 80 of them
+
+
 def build(folder: Path, n: int, rng: random.Random) -> dict[str, tuple[str, int, Decimal]]:
     """Write the archive; returns the ledger: file -> (unit, year, revenue in yuan) for every report file."""
     ledger = {}
     for i in range(n):
-        unit, year = f"示例市第{i + 1}区文化馆", 2019 + i % 5
+        unit, year = UNITS[i], 2019 + i % 5
         wan = Decimal(rng.randrange(1_000_000, 90_000_000)) / 10000  # 万元 to four places: whole yuan
         if i % 7 == 3:
             wan += Decimal("0.000055")  # and some with fen: 5100000.55 yuan
@@ -56,7 +61,7 @@ def build(folder: Path, n: int, rng: random.Random) -> dict[str, tuple[str, int,
     # The same report as .docx (unit and year changed in the sample's XML, its amounts as written).
     docx = (SAMPLES / "qinghe-whg-2022.docx").read_bytes()
     for i in range(0, n, 10):
-        unit, year = f"示例市第{i + 1}区文化馆(双格式)", 2019 + i % 5
+        unit, year = UNITS[-1 - i // 10], 2019 + i % 5
         for fmt in ("txt", "docx"):
             name = f"{year}/both-{i:03d}.{fmt}"
             data = (report_text(unit, year, Decimal("510.00")).encode("utf-8") if fmt == "txt" else
@@ -99,12 +104,17 @@ def store_figures(db: Path) -> tuple[int, Decimal, dict]:
     return n, sum(amounts, Decimal(0)), states
 
 
-def ingest(folder: Path, db: Path, env=None, kill_after: float | None = None) -> str:
-    """Run ``cli.py ingest`` as the team would; with ``kill_after``, kill -9 its worker then."""
+def ingest(folder: Path, db: Path, env=None, kill_when: str | None = None) -> str:
+    """Run ``cli.py ingest`` as the team would; once the SQL ``kill_when`` counts a row, kill -9 its worker."""
     proc = subprocess.Popen([*CLI, "ingest", str(folder), "--db", str(db), "--workers", "1", "--timeout", "600"],
                             env={**os.environ, **(env or {})}, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    if kill_after is not None:
-        time.sleep(kill_after)
+    if kill_when is not None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            with sqlite3.connect(db) as conn:
+                if conn.execute(kill_when).fetchone()[0]:
+                    break
+            time.sleep(0.1)
         worker = workers_of(proc.pid)
         print(f"  kill -9 worker {worker} of ingest {proc.pid}")
         os.kill(worker, signal.SIGKILL)
@@ -143,7 +153,7 @@ def step(title: str, db: Path, ledger: dict, err: str | None = None, note: str =
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=30)
+    parser.add_argument("--reports", type=int, default=30, help=f"at most {len(UNITS) - 10}")
     parser.add_argument("--keep", type=Path, help="work here and keep it")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="archive-session-"))
@@ -169,7 +179,9 @@ def main() -> None:
 
     hook = {"EXTRACTOR_INGEST_TEST_HOOK": "hang:report-003.txt"}  # so the worker is busy when killed
     step("3. re-run; its worker killed (kill -9) while it reads 2022/report-003.txt", db, ledger,
-         ingest(folder, db, env=hook, kill_after=3.0),
+         # The first edited file is written: the one worker is now on the second, which hangs.
+         ingest(folder, db, env=hook, kill_when="SELECT count(*) FROM paths WHERE path = '2020/report-001.txt' "
+                                               "AND state = 'superseded'"),
          note="the killed file is a 'crashed' row under its new bytes until the next run retries it")
     step("4. re-run", db, ledger, ingest(folder, db))
     second = work / "export-2.parquet"
