@@ -83,9 +83,18 @@ def _html_with_rowspans(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("build", [_docx_with_merged_cells, _html_with_rowspans], ids=["docx", "html"])
-def test_a_readers_table_with_merged_level1_cells_and_a_merged_total_label(tmp_path, build):
-    suffix = ".docx" if build is _docx_with_merged_cells else ".html"
+def _txt_as_pipes(path: Path) -> Path:
+    rows = "\n".join(" | ".join(row) for row in _ROWS)
+    path.write_text(f"某县档案馆2023年度部门整体支出绩效自评报告\n{rows}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "build,suffix",
+    [(_docx_with_merged_cells, ".docx"), (_html_with_rowspans, ".html"), (_txt_as_pipes, ".txt")],
+    ids=["docx", "html", "txt"],
+)
+def test_a_readers_table_with_merged_level1_cells_and_a_merged_total_label(tmp_path, build, suffix):
     result = extract(build(tmp_path / f"t{suffix}"))
     r = result.report
     assert tree(r.indicators) == _TREE
@@ -231,6 +240,20 @@ def test_a_table_split_with_its_header_repeated_is_one_table():
     assert r.total_score.value == 93
 
 
+def test_a_repeated_header_whose_page_restates_the_level1_name_is_one_table():
+    # the page chrome gone, the header repeated inline and the merged level-1 cell restated
+    t = (
+        "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 10 | 9\n | 预算编制 | 10 | 10\n"
+        "一级指标 | 二级指标 | 分值 | 得分\n决策 | 资金到位 | 10 | 9\n产出 | 数量 | 70 | 65\n合计 |  | 100 | 93\n"
+    )
+    r = report(t)
+    assert [(i.name, [c.name for c in i.children]) for i in r.indicators] == [
+        ("决策", ["目标设定", "预算编制", "资金到位"]),
+        ("产出", ["数量"]),
+    ]
+    assert r.total_score.value == 93
+
+
 def test_a_table_after_a_page_break_with_its_own_header_is_not_joined():
     t = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n— 2 —\n项目 | 金额\n收入合计 | 120.5万元\n"
     assert [(i.name, i.max.value) for i in report(t).indicators] == [("决策", 20)]
@@ -280,6 +303,30 @@ def test_a_heading_and_a_sentence_of_one_indicator_are_one_indicator():
         ("产出指标", 50, 47),
         ("效益指标", 40, 38),
     ]
+
+
+def test_a_total_row_that_cannot_be_placed_spoils_nothing():
+    t = "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 20 | 18\n产出 | 数量 | 80 | 72\n合计 | 100 | 90\n"
+    r = report(t)
+    assert tree(r.indicators) == [
+        ("决策", None, None, [("目标设定", 20, 18, [])]),
+        ("产出", None, None, [("数量", 80, 72, [])]),
+    ]
+    assert r.total_score is None
+
+
+@pytest.mark.parametrize(
+    "text,score",
+    [("自评总分(分)97.5", "97.5"), ("经综合评价，自评等级为“优”，分数为96分。", "96")],
+    ids=["unit-note", "fenshu"],
+)
+def test_total_score_wordings(text, score):
+    r = report(text)
+    assert grounded(text, r.total_score).value == Decimal(score)
+
+
+def test_an_indicators_fenshu_is_not_the_total():
+    assert report("服务对象满意度分数为95分。").total_score is None
 
 
 # ---- wording is data ----------------------------------------------------------------------------

@@ -116,7 +116,8 @@ def find_header(ctx: Context, words: ScoreWords, grid: Grid, r: int) -> Header |
     if found is None:
         return None
     levels, points, score = found
-    rows, pipes = 1, _pipes(ctx, grid, r)
+    rows = 1
+    pipes = pipes_on_line(ctx, grid.rows[r][0].start) if grid.source == "pipe" and grid.rows[r] else None
     role_list = [words.roles.of(t) if t else None for t in row]
     if points is None and score is None:
         # a header broken over two lines ("绩效指标 | 一级 指标 |" / "二级指标 | … | 分值 | 得分")
@@ -174,12 +175,9 @@ def _texts(grid: Grid, r: int) -> list[str]:
     return [c.text for c in grid.rows[r]]
 
 
-def _pipes(ctx: Context, grid: Grid, r: int) -> int | None:
-    """How many "|" the line of a pipe table's row holds."""
-    if grid.source != "pipe" or not grid.rows[r]:
-        return None
+def pipes_on_line(ctx: Context, at: int) -> int:
+    """How many "|" the line holding ``at`` has."""
     text = ctx.text
-    at = grid.rows[r][0].start
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
     return text.count("|", start, end if end >= 0 else len(text))
@@ -202,30 +200,38 @@ class PlacedRow:
 
 def placed_row(ctx: Context, words: ScoreWords, header: Header, grid: Grid, r: int) -> PlacedRow | None:
     """Row ``r`` of ``grid`` placed under ``header``; None when its cells fit nowhere."""
-    if grid.source == "table":
-        cells = {c: cell for c, cell in enumerate(grid.resolved()[r][: header.width]) if cell is not None}
-        fresh = {c for c, cell in cells.items() if cell.row == r and cell.col == c and cell.text}
-        return PlacedRow(cells, fresh, True)
+    exact = exact_row(ctx, header, grid, r)
+    if exact is not None:
+        if grid.source != "table" and not _fits(
+            words, header, [exact.get(k) or _EMPTY for k in range(header.width)], 0
+        ):
+            return None
+        fresh = {
+            c for c, cell in exact.items() if cell.text and (grid.source != "table" or (cell.row, cell.col) == (r, c))
+        }
+        return PlacedRow(exact, fresh, True)
     row = grid.rows[r]
     if not any(c.text for c in row):
         return PlacedRow({}, set(), False)
-    if _opens_empty(ctx, row[0].start):
-        # the writer kept the places of the merged cells: each cell stands where its pipes say
-        cells = {col: c for c in row if 0 <= (col := _pipes_before(ctx, c.start) - header.lead) < header.width}
-        if not _fits(words, header, [cells.get(k) or _EMPTY for k in range(header.width)], 0):
-            return None
-        return PlacedRow(cells, {col for col, c in cells.items() if c.text}, True)
-    total = words.clean(row[0].text) in words.total_rows
-    if len(row) >= header.width or total:
-        k = 0 if _fits(words, header, row, 0) else None
-    else:
-        k = _offset(words, header, row)
+    k = _offset(words, header, row)
     if k is None:
         return None
     cells = {k + j: c for j, c in enumerate(row) if k + j < header.width}
-    # a total row with as many pipes as the header stands where they say (its trailing empty cells dropped)
-    exact = k == 0 and (len(row) >= header.width or (total and _pipes(ctx, grid, r) == header.pipes))
-    return PlacedRow(cells, {col for col, c in cells.items() if c.text}, exact)
+    return PlacedRow(cells, {col for col, c in cells.items() if c.text}, False)
+
+
+def exact_row(ctx: Context, header: Header, grid: Grid, r: int) -> dict[int, GridCell] | None:
+    """Row ``r``'s cells by column where the table says where they stand: a reader's table (merged
+    cells resolved), a pipe row that keeps the places of its merged cells (it opens with an empty
+    cell) or has as many cells as the header; None for a pipe row that may have lost cells."""
+    if grid.source == "table":
+        return {c: cell for c, cell in enumerate(grid.resolved()[r][: header.width]) if cell is not None}
+    row = grid.rows[r]
+    if row and _opens_empty(ctx, row[0].start):
+        return {col: c for c in row if 0 <= (col := _pipes_before(ctx, c.start) - header.lead) < header.width}
+    if len(row) >= header.width:
+        return {k: c for k, c in enumerate(row[: header.width])}
+    return None
 
 
 def _opens_empty(ctx: Context, at: int) -> bool:

@@ -19,8 +19,10 @@ from .score_rows import (
     Header,
     ScoreWords,
     cell_points,
+    exact_row,
     find_header,
     name_max,
+    pipes_on_line,
     placed_row,
     score_words,
     squash_name,
@@ -143,29 +145,29 @@ def _only_page_chrome(ctx: Context, words: ScoreWords, start: int, end: int) -> 
 def _read_rows(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid, r: int, continued: bool = False) -> int:
     """Read rows from ``r`` until the table ends (a total row, another header); where it stopped."""
     table.open = False
-    first = True
+    first = continued  # the first row after a page break may restate the level-1 name merged over it
     while r < len(grid.rows):
         header = find_header(ctx, words, grid, r)
         if header is not None:
             if header.key != table.header.key:
                 return r
-            table.repeated = True
+            table.repeated, first = True, True
             r += header.rows
             continue
-        row = placed_row(ctx, words, table.header, grid, r)
-        r += 1
-        if row is None:
-            _lost(table, grid.rows[r - 1])
-            continue
-        label = next((c.text for _, c in sorted(row.cells.items()) if c.text), "")
-        label = words.clean(label)
+        label = words.clean(next((c.text for c in grid.rows[r] if c.text), ""))
         if label in words.total_rows:
-            _total_row(ctx, words, table, row)
-            return r
-        if label in words.subtotal_rows or not row.cells:
+            _total_row(ctx, words, table, grid, r)
+            return r + 1
+        if label in words.subtotal_rows or not label:
+            r += 1
             continue
-        _add_row(ctx, words, table, row, carry=continued and first)
-        first = False
+        row = placed_row(ctx, words, table.header, grid, r)
+        if row is None:
+            _lost(table, grid.rows[r])
+        else:
+            _add_row(ctx, words, table, row, carry=first)
+            first = False
+        r += 1
     table.open = True
     return r
 
@@ -177,13 +179,18 @@ def _lost(table: ScoreTable, cells: list[GridCell]) -> None:
         table.spoiled.add(id(table.path[0]))
 
 
-def _total_row(ctx: Context, words: ScoreWords, table: ScoreTable, row) -> None:
-    """A total row's score, when its cells stand where the header's do and it is within its full mark."""
+def _total_row(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid, r: int) -> None:
+    """A total row's score, when its cells stand where the header's do and it is within its full
+    mark (a pipe row with as many "|" as the header stands where they say: its trailing empty
+    cells were dropped, not its merged ones)."""
     h = table.header
-    if not row.exact or h.score is None or h.score not in row.cells:
+    cells = exact_row(ctx, h, grid, r)
+    if cells is None and h.pipes is not None and pipes_on_line(ctx, grid.rows[r][0].start) == h.pipes:
+        cells = dict(enumerate(grid.rows[r]))
+    if cells is None or h.score not in cells:
         return
-    score = _number(ctx, words, row.cells[h.score], "total_score.table")
-    full = _number(ctx, words, row.cells[h.points], "total_score.table") if h.points in row.cells else None
+    score = _number(ctx, words, cells[h.score], "total_score.table")
+    full = _number(ctx, words, cells[h.points], "total_score.table") if h.points in cells else None
     if score is not None and score.value <= (full.value if full is not None else words.full_mark):
         table.totals.append(score)
 
