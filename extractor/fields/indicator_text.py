@@ -14,6 +14,8 @@ from .common import Context, number_from
 
 DEFAULT_BEFORE_WINDOW = 30  # how far before a heading an enumeration's earlier item is looked for
 DEFAULT_SCORE_WINDOW = 400  # how far after the last heading its score is looked for
+DEFAULT_SCORE_GAP = 10  # characters between an indicator's name and its 得分 (产出指标总共得分…)
+MAX_SCORE_TAIL = 16  # characters of "得分为 18.5 分"
 DEFAULT_GLUED_WINDOW = 8000
 MIN_LIST = 2  # one indicator named in a sentence is not the list of level-1 indicators
 
@@ -98,7 +100,7 @@ def _from_headings(ctx: Context) -> list[Indicator] | None:
                 continue
             seen.add(name)
             by = (m.group("name"),) if len(group) > 1 else (m.group("name"), *this)
-            sm = _score_after(text, score_after, by, m.end() if len(group) == 1 else start, end)
+            sm = _score_after(ctx, score_after, by, m.end() if len(group) == 1 else start, end)
             out.append(
                 Indicator(
                     name=name,
@@ -111,17 +113,25 @@ def _from_headings(ctx: Context) -> list[Indicator] | None:
     return out
 
 
-def _score_after(text: str, tail: regex.Pattern | None, names, start: int, end: int):
-    """The first "<name>…得分N分" in [start, end): the name found by str.find, the score by one
-    fixed pattern (nothing is compiled from a document's own words)."""
+def _score_after(ctx: Context, tail: regex.Pattern | None, names, start: int, end: int):
+    """The first "<name>…得分N分" in [start, end), at most DEFAULT_SCORE_GAP characters between the
+    name and 得分 and no sentence stop: the name found by str.find, the score by one fixed pattern
+    (nothing is compiled from a document's own words)."""
     if tail is None:
         return None
+    text = ctx.text
+    stops = tuple(ctx.patterns.words.get("indicators", {}).get("score_gap_stops", ()))
     best = None
     for name in names:
         at = text.find(name, start, end)
         while at >= 0:
-            m = tail.match(text, at + len(name), end)
-            if m is not None:
+            after = at + len(name)
+            m = tail.search(text, after, min(end, after + DEFAULT_SCORE_GAP + MAX_SCORE_TAIL))
+            if (
+                m is not None
+                and m.start() - after <= DEFAULT_SCORE_GAP
+                and not any(s in text[after : m.start()] for s in stops)
+            ):
                 if best is None or at < best[0]:
                     best = (at, m)
                 break

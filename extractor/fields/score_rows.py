@@ -111,30 +111,31 @@ class Header:
 
 def find_header(ctx: Context, words: ScoreWords, grid: Grid, r: int) -> Header | None:
     """The score-table header starting at row ``r`` of ``grid``, if it is one."""
-    row = _texts(grid, r)
-    found = _header_of([words.roles.of(t) if t else None for t in row])
+    role_list = _roles(words, grid, r)
+    found = _header_of(role_list)
     if found is None:
         return None
-    levels, points, score = found
-    rows = 1
-    pipes = pipes_on_line(ctx, grid.rows[r][0].start) if grid.source == "pipe" and grid.rows[r] else None
-    role_list = [words.roles.of(t) if t else None for t in row]
-    if points is None and score is None:
+    rows, pipes = 1, (pipes_on_line(ctx, grid.rows[r][0].start) if grid.source == "pipe" and grid.rows[r] else None)
+    if found[1] is None and found[2] is None:
         # a header broken over two lines ("绩效指标 | 一级 指标 |" / "二级指标 | … | 分值 | 得分")
         if grid.source == "table" or r + 1 >= len(grid.rows):
             return None
-        more = [words.roles.of(t) if t else None for t in _texts(grid, r + 1)]
-        known = [m for m in more if m is not None]
-        if len(known) < len([t for t in _texts(grid, r + 1) if t]) or any(m in LEVEL_ROLES[:1] for m in known):
+        more = _roles(words, grid, r + 1)
+        texts = [t for t in _texts(grid, r + 1) if t]
+        if len([m for m in more if m is not None]) < len(texts) or LEVEL_ROLES[0] in more:
             return None
         role_list = role_list + more
         found = _header_of(role_list)
         if found is None or (found[1] is None and found[2] is None):
             return None
-        levels, points, score = found
         rows, pipes = 2, None
+    levels, points, score = found
     lead = _pipes_before(ctx, grid.rows[r][0].start) if pipes is not None else 0
     return Header(role_list, levels, points, score, _level_points(role_list, levels), rows, grid.source, pipes, lead)
+
+
+def _roles(words: ScoreWords, grid: Grid, r: int) -> list[str | None]:
+    return [words.roles.of(t) if t else None for t in _texts(grid, r)]
 
 
 def _header_of(role_list: list[str | None]) -> tuple[list[int], int | None, int | None] | None:
@@ -264,20 +265,24 @@ def _figures_under_points(words: ScoreWords, header: Header, row: list[GridCell]
 
 
 def _offset(words: ScoreWords, header: Header, row: list[GridCell]) -> int | None:
-    """Where a short row's first cell stands (its leading merged cells lost)."""
+    """Where a short row's first cell stands (its leading merged cells lost): a name under a level,
+    where the most figures stand under 分值 / 得分; a row of names alone under the level its first
+    name has in the lexicon, else under the deepest that fits."""
     options = [k for k in range(header.width - len(row) + 1) if _fits(words, header, row, k)]
+    if words.is_name(row[0].text):
+        options = [k for k in options if k in header.levels]
     if not options:
         return None
     placed = {k: _figures_under_points(words, header, row, k) for k in options}
     best = max(placed.values())
     if best:
-        return max((k for k in options if placed[k] == best), key=lambda k: (k in header.levels, k))
-    # names alone: under the level the first name has in the lexicon, else the deepest that fits
-    at_levels = [k for k in options if k in header.levels]
+        return max(k for k in options if placed[k] == best)
+    if not words.is_name(row[0].text):
+        return None  # neither a name nor a figure: the wrapped rest of a cell
     level = lexicon_level(words, row[0].text)
-    if level is not None and level <= len(header.levels) and header.levels[level - 1] in at_levels:
+    if level is not None and level <= len(header.levels) and header.levels[level - 1] in options:
         return header.levels[level - 1]
-    return max(at_levels) if at_levels else None
+    return max(options)
 
 
 def lexicon_level(words: ScoreWords, text: str) -> int | None:
