@@ -255,8 +255,13 @@ def test_a_repeated_header_whose_page_restates_the_level1_name_is_one_table():
 
 
 def test_a_table_after_a_page_break_with_its_own_header_is_not_joined():
-    t = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n— 2 —\n项目 | 金额\n收入合计 | 120.5万元\n"
+    t = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n— 2 —\n项目 | 金额\n财政拨款收入 | 100.00\n"
     assert [(i.name, i.max.value) for i in report(t).indicators] == [("决策", 20)]
+    # nor rows under another header in the same pipe table, nor a form's summary row
+    t = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n项目 | 金额\n财政拨款收入 | 100.00\n"
+    assert [(i.name, i.max.value) for i in report(t).indicators] == [("决策", 20)]
+    t = "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 20 | 18\n自评得分 | 95\n"
+    assert tree(report(t).indicators) == [("决策", None, None, [("目标设定", 20, 18, [])])]
     # nor one after a paragraph of text
     t = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n本单位严格执行预算管理制度，各项指标完成良好，具体如下。\n产出 | 80 | 70\n"
     assert [i.name for i in report(t).indicators] == ["决策"]

@@ -24,9 +24,11 @@ from .common import Context
 LEVEL_ROLES = ("indicator_1", "indicator_2", "indicator_3")
 _FIGURE_ROLES = frozenset({"points", "score", "row_number"})
 _HAN = compile_regex(r"[\u4e00-\u9fa5]")
-# a quantity, not a name: a figure with at most a short unit (≥95%, 29.5亩, 100%覆盖, 2022年全年)
-_QUANTITY = compile_regex(r"^[≥≤<>=~]*[\d.,]+%?[\u4e00-\u9fa5A-Za-z]{0,3}$")
+# a quantity, not a name: a figure with at most a short unit (≥95%, 29.5亩, 100%覆盖, 2022年全年; not
+# a numbered name, 1.产出)
+_QUANTITY = compile_regex(r"^[≥≤<>=~]*\d[\d,]*(?:\.\d+)?%?[\u4e00-\u9fa5A-Za-z]{0,3}$")
 DEFAULT_FULL_MARK = Decimal(100)
+MIN_OTHER_HEADER = 2  # header words in a row that heads another kind of table
 _EMPTY = GridCell("", 0, 0, 0, 0)
 
 
@@ -132,6 +134,12 @@ def find_header(ctx: Context, words: ScoreWords, grid: Grid, r: int) -> Header |
     levels, points, score = found
     lead = _pipes_before(ctx, grid.rows[r][0].start) if pipes is not None else 0
     return Header(role_list, levels, points, score, _level_points(role_list, levels), rows, grid.source, pipes, lead)
+
+
+def other_header(words: ScoreWords, grid: Grid, r: int) -> bool:
+    """Row ``r`` heads another kind of table: two or more header words and no figure ("项目 | 金额")."""
+    texts = [t for t in _texts(grid, r) if t]
+    return sum(words.roles.of(t) is not None for t in texts) >= MIN_OTHER_HEADER and not any(map(is_figure, texts))
 
 
 def _roles(words: ScoreWords, grid: Grid, r: int) -> list[str | None]:

@@ -22,12 +22,14 @@ from .score_rows import (
     exact_row,
     find_header,
     name_max,
+    other_header,
     pipes_on_line,
     placed_row,
     score_words,
     squash_name,
 )
 
+SUMMARY_ROLES = ("points", "score")  # a row labelled so sums the table up, it is no indicator
 DEFAULT_GAP_LINES = 2  # running heads allowed between the parts of a table split by a page break
 DEFAULT_GAP_LINE_CHARS = 40
 
@@ -115,6 +117,8 @@ def _continue(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid) ->
     """Where the rows of the next grid that continue ``table`` after a page break end (past a
     repeated header); 0 when the grid is a table of its own (its own header, another layout)."""
     header = find_header(ctx, words, grid, 0)
+    if header is None and other_header(words, grid, 0):
+        return 0
     if header is not None:
         if header.key != table.header.key:
             return 0
@@ -154,10 +158,14 @@ def _read_rows(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid, r
             table.repeated, first = True, True
             r += header.rows
             continue
+        if other_header(words, grid, r):
+            return r
         label = words.clean(next((c.text for c in grid.rows[r] if c.text), ""))
         if label in words.total_rows:
             _total_row(ctx, words, table, grid, r)
             return r + 1
+        if words.roles.of(label) in SUMMARY_ROLES:
+            return r  # a form's summary ("自评得分 | 95"): the prose and cell scanners read it
         if label in words.subtotal_rows or not label:
             r += 1
             continue
