@@ -208,6 +208,17 @@ def test_a_row_of_figures_that_fits_no_name_drops_its_level1_childrens_figures()
     ]
 
 
+def test_a_level1_indicator_whose_rows_were_lost_stays_so_the_level_is_seen_incomplete():
+    t = (
+        "本次评价实行百分制。\n一级指标 | 二级指标 | 分值 | 指标值 | 得分 | 备注 | |||\n产出 | 完成数量 | 30 | 100% | 30 | |||||\n"
+        "100% | 20 | 98% | 18 | ||||||\n效益 | 社会效益 | 40 | 明显 | 36 | |||||\n满意度 | 群众满意度 | 10 | 95% | 9 | ||||\n"
+    )
+    result = extract_text(t)
+    assert tree(result.report.indicators)[0] == ("产出", None, None, [])
+    assert [f.rule for f in result.findings if f.severity == "error"] == []
+    assert "IND003" in {f.rule for f in result.findings if f.severity == "info"}
+
+
 # ---- a table split by a page break --------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from .score_rows import (
     cell_points,
     exact_row,
     find_header,
+    lexicon_level,
     name_max,
     other_header,
     pipes_on_line,
@@ -107,7 +108,7 @@ def _read_all(ctx: Context) -> ScoreTables:
             r = _read_rows(ctx, words, last, grid, r + header.rows)
         last_end = grid.end
     for t in tables:
-        t.roots = _pruned(t.roots, t.spoiled)
+        t.roots = _pruned(words, t.roots, t.spoiled)
     names = [squash_name(n.name, words) for t in tables for n in t.roots]
     several = (len(tables) > 1 or any(t.repeated for t in tables)) and len(set(names)) < len(names)
     return ScoreTables([t for t in tables if t.roots or t.totals], several)
@@ -298,12 +299,15 @@ def _join_wrapped(ctx: Context, table: ScoreTable, row) -> None:
             node.name_span = (node.name_span[0], ctx.folded.span(cell.start, cell.end)[1])
 
 
-def _pruned(nodes: list[Indicator], spoiled: set[int]) -> list[Indicator]:
-    """The nodes that hold a figure in their subtree (a row of text is not an indicator); the
-    children of a level-1 node a row of figures was lost under are dropped."""
+def _pruned(words: ScoreWords, nodes: list[Indicator], spoiled: set[int], level1: bool = True) -> list[Indicator]:
+    """The nodes that hold a figure in their subtree (a row of text is not an indicator), and the
+    level-1 nodes the lexicon names or a row of figures was lost under: they stay, without what
+    cannot be trusted, so that the verifier sees the level incomplete rather than a part of it
+    as the whole. A spoiled node's children are dropped (they no longer add up to it)."""
     out = []
     for n in nodes:
-        n.children = [] if id(n) in spoiled else _pruned(n.children, set())
-        if n.max is not None or n.score is not None or n.children:
+        n.children = [] if id(n) in spoiled else _pruned(words, n.children, set(), level1=False)
+        keep = level1 and (id(n) in spoiled or lexicon_level(words, n.name) == 1)
+        if keep or n.max is not None or n.score is not None or n.children:
             out.append(n)
     return out
