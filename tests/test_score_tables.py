@@ -297,6 +297,22 @@ def test_indicators_stated_as_sentences_of_points_and_score():
     assert r.total_score.value == Decimal("94.68") and errors(t) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.产出指标：分值50分，得分48分；2.效益指标：分值30分，得分27分。",
+        "产出指标（分值50分，得分48分），效益指标（分值30分，得分27分）。",
+        "产出指标50分，实际得分48分；效益指标30分，实际得分27分。",
+    ],
+    ids=["numbered-with-colons", "in-brackets", "without-the-points-word"],
+)
+def test_more_wordings_of_points_and_score(text):
+    assert [(i.name, i.max.value, i.score.value) for i in report(text).indicators] == [
+        ("产出指标", 50, 48),
+        ("效益指标", 30, 27),
+    ]
+
+
 def test_a_run_of_sentences_keeps_its_unknown_items_under_their_names():
     t = "经评价，部门决策分值20分，得分18分；部门管理分值30分，得分27分；部门绩效分值50分，得分46分。\n"
     assert [(i.name, i.max.value, i.score.value) for i in report(t).indicators] == [
