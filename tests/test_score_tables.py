@@ -183,6 +183,25 @@ def test_a_row_of_names_alone_is_placed_by_the_level_its_name_has():
     ]
 
 
+def test_a_row_number_keeps_its_column_while_the_merged_cells_after_it_are_lost():
+    t = (
+        "序号 | 一级指标 | 二级指标 | 三级指标 | 分值 | 评分标准 | 得分 | |||\n"
+        "1 | 投入(20分) | 预算编制(10分) | 目标设定 | 5 | 目标明确得5分，否则不得分 | 5 | |||\n"
+        "2 | 编制准确 | 5 | 偏差率低于10%得满分 | 4 | ||||\n3 | 资金到位(10分) | 到位率 | 10 | 到位率×10 | 10 | ||||\n"
+    )
+    assert tree(report(t).indicators) == [
+        (
+            "投入",
+            20,
+            None,
+            [
+                ("预算编制", 10, None, [("目标设定", 5, 5, []), ("编制准确", 5, 4, [])]),
+                ("资金到位", 10, None, [("到位率", 10, 10, [])]),
+            ],
+        )
+    ]
+
+
 def test_a_header_broken_over_two_lines():
     t = (
         "绩效指标 | 一级 指标 |\n二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 | 偏差原因 | ||\n"

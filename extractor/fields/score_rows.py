@@ -222,10 +222,14 @@ def placed_row(ctx: Context, words: ScoreWords, header: Header, grid: Grid, r: i
     row = grid.rows[r]
     if not any(c.text for c in row):
         return PlacedRow({}, set(), False)
-    k = _offset(words, header, row)
+    cells: dict[int, GridCell] = {}
+    if header.roles[0] == "row_number" and len(row) > 1 and is_figure(row[0].text):
+        # a row's number keeps its column while the merged cells after it are lost ("2 | 编制准确 | 5 | …")
+        cells, row = {0: row[0]}, row[1:]
+    k = _offset(words, header, row, lo=len(cells))
     if k is None:
         return None
-    cells = {k + j: c for j, c in enumerate(row) if k + j < header.width}
+    cells.update((k + j, c) for j, c in enumerate(row) if k + j < header.width)
     return PlacedRow(cells, {col for col, c in cells.items() if c.text}, False)
 
 
@@ -272,11 +276,11 @@ def _figures_under_points(words: ScoreWords, header: Header, row: list[GridCell]
     return sum(1 for j, c in enumerate(row) if k + j in cols and c.text and words.cell.match(c.text))
 
 
-def _offset(words: ScoreWords, header: Header, row: list[GridCell]) -> int | None:
+def _offset(words: ScoreWords, header: Header, row: list[GridCell], lo: int = 0) -> int | None:
     """Where a short row's first cell stands (its leading merged cells lost): a name under a level,
     where the most figures stand under 分值 / 得分; a row of names alone under the level its first
     name has in the lexicon, else under the deepest that fits."""
-    options = [k for k in range(header.width - len(row) + 1) if _fits(words, header, row, k)]
+    options = [k for k in range(lo, header.width - len(row) + 1) if _fits(words, header, row, k)]
     if words.is_name(row[0].text):
         options = [k for k in options if k in header.levels]
     if not options:
