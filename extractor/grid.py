@@ -102,3 +102,35 @@ def _from_table(table: Table, folded: Folded) -> Grid | None:
     if not any(rows):
         return None
     return Grid(rows, "table", page=table.page)
+
+
+def join_split(grids: list[Grid], text: str, is_break) -> list[Grid]:
+    """Tables that a page break split, joined: two grids in a row with nothing but blank lines
+    and page-break lines (``is_break(line)``) between them, the second repeating the first's
+    header row (dropped) or as wide as the first."""
+    out: list[Grid] = []
+    for g in sorted(grids, key=lambda g: g.start):
+        prev = out[-1] if out else None
+        if prev is not None and g.rows and prev.rows and _only_breaks(text[prev.end : g.start], is_break):
+            rows = g.rows
+            if [c.text for c in rows[0]] == [c.text for c in prev.rows[0]]:
+                rows = rows[1:]  # the header repeated on the new page
+            elif g.ncols != prev.ncols:
+                out.append(g)
+                continue
+            out[-1] = _joined(prev, rows)
+            continue
+        out.append(g)
+    return out
+
+
+def _only_breaks(between: str, is_break) -> bool:
+    lines = [ln.strip() for ln in between.split("\n")]
+    return "\n" in between and all(not ln or is_break(ln) for ln in lines)
+
+
+def _joined(first: Grid, rows: list[list[GridCell]]) -> Grid:
+    base = len(first.rows)
+    moved = [[GridCell(c.text, c.start, c.end, base + r, c.col, c.rowspan, c.colspan) for c in row]
+             for r, row in enumerate(rows)]
+    return Grid(first.rows + moved, first.source, first.page)

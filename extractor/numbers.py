@@ -71,6 +71,14 @@ def parse_number(text: str) -> Number | None:
     return Number(Decimal(c), 0) if c is not None else None
 
 
+_CN_DIGITS = str.maketrans("\u3007\u25cb\u96f6\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d", "000123456789")
+
+
+def year_of(text: str) -> int:
+    """A year written in digits or digit by digit in Chinese numerals ("2023", "二〇二三") as an int."""
+    return int(text.translate(_CN_DIGITS))
+
+
 def to_yuan(amount: Decimal, unit: str) -> Decimal:
     return amount * UNIT_FACTORS[unit]
 

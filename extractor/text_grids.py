@@ -27,6 +27,12 @@ MAX_LABEL_CHARS = 30  # a row label, not a sentence
 MAX_BARE_LABELS = 3  # labels in a row without figures end a flattened form
 
 
+def is_page_break(line: str) -> bool:
+    """A line that only marks a page ("— 5 —", "第5页", "5/12"), or a form feed."""
+    body = "".join(line.split())
+    return not body or body == "\f" or bool(_PAGE_MARKER.match(body))
+
+
 def is_figure(text: str) -> bool:
     """A cell that holds a figure (or the dash of an empty figure), not words."""
     return bool(_FIGURE.match(text))

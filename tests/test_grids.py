@@ -113,3 +113,23 @@ def test_merged_cells_carry_their_spans_and_the_grid_resolves_them():
     (grid,) = reader_grids(doc, fold(doc.text))
     assert grid.at(1, 0).text == "项目资金" and grid.at(0, 2).text == "年初预算数"
     assert grid.ncols == 4 and [c.text for c in grid.resolved()[1]] == ["项目资金", "10", "12", "95%"]
+
+
+def _split_table(header_again: bool) -> str:
+    head = "一级指标 | 二级指标 | 分值 | 得分\n"
+    return ("示例中心2024年度部门整体支出绩效自评报告\n" + head + "决策 | 目标设定 | 20 | 18\n\n— 3 —\n\n"
+            + (head if header_again else "") + "产出 | 数量 | 80 | 71.5\n合计 |  | 100 | 89.5\n")
+
+
+@pytest.mark.parametrize("header_again", [True, False], ids=["header-repeated", "header-not-repeated"])
+def test_a_table_split_by_a_page_break_is_one_grid(header_again):
+    (grid,) = _ctx(_split_table(header_again)).grids
+    assert [r[0].text for r in grid.rows] == ["一级指标", "决策", "产出", "合计"]
+    assert grid.at(2, 3).text == "71.5" and grid.at(2, 3).row == 2
+
+
+@pytest.mark.xfail(strict=True, reason="the indicator tree is still read from pipe text, not from grids (issue 12)")
+@pytest.mark.parametrize("header_again", [True, False], ids=["header-repeated", "header-not-repeated"])
+def test_a_score_table_split_by_a_page_break_gives_every_indicator(header_again):
+    r = extract_text(_split_table(header_again), verify=False).report
+    assert [(i.name, str(i.max.value), str(i.score.value)) for i in r.indicators] == [("决策", "20", "18"), ("产出", "80", "71.5")]

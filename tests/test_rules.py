@@ -449,6 +449,63 @@ def execution_rate_without_spending():
     return base(budget__spent=None)
 
 
+@case("BUD002", "fires")
+def spending_beyond_the_adjusted_budget():
+    return base(budget__spent=moved(lambda g: g.money("318.30万元", after="全年执行数"), D("3400000")))
+
+
+@case("BUD002", "fires")
+def a_rate_over_a_hundred_without_the_figures():
+    return base(budget__spent=None, budget__execution_rate=moved(lambda g: g.number("96.45%"), D("101.20")))
+
+
+@case("BUD002", "ok")
+def spending_within_the_budget():
+    return base()
+
+
+def _sources(extra: str, rows) -> tuple[Report, Document]:
+    """The clean report with the form's source rows written after it: (name, adjusted, spent, rate)."""
+    from extractor.model import BudgetRow
+
+    g = Snippet(BASE + extra)
+    r = base_report(g)
+    built = [BudgetRow(name=n, adjusted=g.money(a + "万元", after=n), spent=g.money(s + "万元", after=n + a),
+                       execution_rate=g.number(p, after=n)) for n, a, s, p in rows]
+    return replace(r, budget=replace(r.budget, sources=built)), g.document()
+
+
+_ROWS = [("当年财政拨款", "300.00", "290.30", "96.77%"), ("其他资金", "30.00", "28.00", "93.33%")]
+
+
+@case("BUD003", "fires")
+def a_source_rate_that_its_figures_do_not_give():
+    rows = [_ROWS[0], ("其他资金", "30.00", "28.00", "0%")]
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in rows), rows)
+
+
+@case("BUD003", "ok")
+def source_rates_that_hold():
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in _ROWS), _ROWS)
+
+
+@case("SUM005", "fires")
+def sources_that_exceed_the_budget():
+    rows = [_ROWS[0], ("其他资金", "40.00", "28.00", "70.00%")]
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in rows), rows)
+
+
+@case("SUM005", "fires")
+def every_source_stated_and_short_of_the_budget():
+    rows = [("当年财政拨款", "290.00", "290.30", "100.10%"), _ROWS[1]]
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in rows), rows)
+
+
+@case("SUM005", "ok")
+def sources_that_make_the_budget():
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in _ROWS), _ROWS)
+
+
 # ---- document ----------------------------------------------------------------------------
 
 for _code in ("DOC001", "DOC002", "DOC003", "DOC004"):
@@ -594,3 +651,13 @@ def _error_rules(text: str) -> list[str]:
 ], ids=["zongji-for-the-year", "final-accounts-both-totals", "form-with-execution-points", "bennian-zongji"])
 def test_consistent_invented_reports_give_no_error(text):
     assert _error_rules(text) == []
+
+
+def test_a_part_listed_after_baokuo_is_not_a_restatement_of_its_total():
+    """在职在编人员 91 and, after 包括, a category's 在职在编人员 0: a part, not the same count twice."""
+    from extractor import extract_text
+
+    t = "示例县文化馆2024年度部门整体支出绩效自评报告\n本馆在职在编人员91人，包括：行政在职在编人员0人、事业在职在编人员91人。\n"
+    result = extract_text(t)
+    assert result.report.headcount.in_service.value == 91
+    assert [f.rule for f in result.findings if f.severity == "error"] == []

@@ -21,10 +21,10 @@ def test_codes_and_names_are_unique_and_well_formed():
 
 
 def test_select_and_ignore_by_prefix_the_more_specific_wins():
-    assert set(codes(selected_rules(["SUM"]))) == {"SUM001", "SUM002", "SUM003", "SUM004"}
+    assert set(codes(selected_rules(["SUM"]))) == {"SUM001", "SUM002", "SUM003", "SUM004", "SUM005"}
     assert "SUM001" not in codes(selected_rules(ignore=["SUM"]))
     assert codes(selected_rules(["SUM001"], ["SUM"])) == ["SUM001"]
-    assert codes(selected_rules(["SUM"], ["SUM001"])) == ["SUM002", "SUM003", "SUM004"]
+    assert codes(selected_rules(["SUM"], ["SUM001"])) == ["SUM002", "SUM003", "SUM004", "SUM005"]
     assert codes(selected_rules(["sum00"])) == codes(selected_rules(["SUM"]))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,8 +9,6 @@ import docx
 import pytest
 
 from extractor import extract, extract_text
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def report(text: str):
@@ -378,32 +375,3 @@ def test_total_score_wordings(text, score):
 
 def test_an_indicators_fenshu_is_not_the_total():
     assert report("服务对象满意度分数为95分。").total_score is None
-
-
-# ---- wording is data ----------------------------------------------------------------------------
-
-_NO_WORDS = ["scores.py", "score_tables.py", "score_rows.py", "indicator_text.py", "__init__.py"]
-
-
-def _han_literals(path: Path) -> list[tuple[int, str]]:
-    """String literals with a Han character, docstrings aside."""
-    tree_ = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree_):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    return [
-        (n.lineno, n.value)
-        for n in ast.walk(tree_)
-        if isinstance(n, ast.Constant)
-        and isinstance(n.value, str)
-        and id(n) not in docstrings
-        and any("\u4e00" <= ch <= "\u9fff" for ch in n.value)
-    ]
-
-
-@pytest.mark.parametrize("name", _NO_WORDS)
-def test_score_modules_hold_no_chinese_words(name):
-    assert _han_literals(ROOT / "extractor" / "fields" / name) == []

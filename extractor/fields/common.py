@@ -10,11 +10,9 @@ import regex
 from ..document import Document
 from ..model import Count, Grounded, Money, Number
 from ..normalize import Folded, fold
-from ..numbers import UNIT_FACTORS, half_unit, parse_arabic, parse_number
-from ..patterns import Patterns, compile_regex, compiled, load
+from ..numbers import UNIT_FACTORS, half_unit, parse_arabic, parse_number, year_of
+from ..patterns import Patterns, compiled, load
 
-# A unit stated once for a whole table: 单位：万元, 金额单位:元, (万元)
-_UNIT_HEADER = compile_regex(r"(?:金额)?单位[:]?[ ]?(?P<u>亿元|万元|千元|元)|\((?P<u2>亿元|万元|千元|元)\)")
 DEFAULT_UNIT_WINDOW = 4000
 
 
@@ -41,13 +39,13 @@ class Context:
         if self._grids is None:
             from ..columns import roles
             from ..glued import glued_grids
-            from ..grid import reader_grids
-            from ..text_grids import text_grids
+            from ..grid import join_split, reader_grids
+            from ..text_grids import is_page_break, text_grids
 
             own = reader_grids(self.document, self.folded)
             found = text_grids(self.text, [(g.start, g.end) for g in own], roles(self.patterns))
             found += glued_grids(self.text, self.patterns, roles(self.patterns))
-            self._grids = sorted(own + found, key=lambda g: g.start)
+            self._grids = join_split(own + found, self.text, is_page_break)
         return self._grids
 
     @classmethod
@@ -77,7 +75,8 @@ class Context:
     def unit_before(self, pos: int, window: int = DEFAULT_UNIT_WINDOW) -> str | None:
         """The money unit a table header states before ``pos`` (nearest first)."""
         if self._unit_headers is None:
-            self._unit_headers = [(m.start(), m.group("u") or m.group("u2")) for m in _UNIT_HEADER.finditer(self.text)]
+            header = compiled("{unit_header}")  # a unit stated once for a whole table (单位：万元)
+            self._unit_headers = [(m.start(), m.group("u") or m.group("u2")) for m in header.finditer(self.text)]
         best = None
         for at, unit in self._unit_headers:
             if at >= pos:
@@ -92,16 +91,8 @@ class Context:
         return value
 
 
-_SENTENCE_STOPS = "。;!?\n"
-_CLAUSE_STOPS = "。;!?\n,"
-# what a sentence says its figures are of: a year, last year (上年结转 is a source of this year's
-# money, not last year's figure), or this year
-_PERIOD = compile_regex(r"(?<![\d.])(?P<year>20[0-4]\d)[ ]?年(?![ ]?\d{1,2}[ ]?月)|(?P<cn_year>二[〇○零][〇○零一二三四][〇○零一二三四五六七八九])[ ]?年|(?P<prior>上年(?!结转|结余)|去年|上一年|前一年|以前年度|往年)"
-                        r"|(?P<current>本年|今年|当年|本期)")
-_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
-# a period that a comparison names ("较2022年减少…", "与上年相比") speaks of that period only
-# within its own clause; "2022年该项目实际支出…" speaks of it for the whole sentence
-_COMPARED = compile_regex(r"(?:较|比|与|同|和|相比|对比)[ ]?$")
+_SENTENCE_STOPS = "\u3002;!?\n"
+_CLAUSE_STOPS = "\u3002;!?\n,"
 # how far back a sentence or clause is read for what it says of a figure: a table flattened
 # onto one line (no stops at all) must not lend one cell's words to a figure far away
 DEFAULT_HEAD_WINDOW = 60
@@ -137,36 +128,20 @@ def of_another_year(ctx: Context, pos: int) -> bool:
     later "本年度" or the report's own year restores this year."""
     text = ctx.text
     start, clause = sentence_start(text, pos, DEFAULT_HEAD_WINDOW), clause_start(text, pos, DEFAULT_HEAD_WINDOW)
+    # what a sentence says its figures are of: a year, last year, or this year; a period that a
+    # comparison names ("较2022年减少…", "与上年相比") speaks of that period only in its own clause
+    period, compared = compiled("{period}"), compiled("{compared}")
     other = False
-    for m in _PERIOD.finditer(text, start, pos):
-        if m.start() < clause and _COMPARED.search(text, max(start, m.start() - 4), m.start()):
+    for m in period.finditer(text, start, pos):
+        if m.start() < clause and compared.search(text, max(start, m.start() - 4), m.start()):
             continue
         year = m.group("year") or m.group("cn_year")
         if year:
             if ctx.year is not None:
-                other = int(year.translate(_CN_DIGITS)) != ctx.year
+                other = year_of(year) != ctx.year
         else:
             other = bool(m.group("prior"))
     return other
-
-
-# a numbered item of a list of projects: "2.村级道路维修项目：预算80万元，…自评得分84分"
-_PROJECT_ITEM = compile_regex(r"^[ ]*(?:\d{1,2}[.、]|\(?[一二三四五六七八九十]{1,3}[)、])[^。;:]{0,30}?[一-龥]{2}项目[^。;:]{0,8}:")
-_DEPARTMENT_KINDS = ("department_overall", "final_accounts", "other")
-
-
-def of_one_project(ctx: Context, pos: int) -> bool:
-    """A budget, execution rate, score or grade at ``pos`` that its sentence gives for one project:
-    in a department's report or final accounts, any sentence that names a project before it
-    ("农村公路提质改造项目绩效自评综述：全年预算数…", "其中社区服务项目执行率为62.5%"); in any report,
-    a numbered item that names a project ("2.村级道路维修项目：…自评得分84分")."""
-    text = ctx.text
-    start = sentence_start(text, pos)
-    head = text[max(start, pos - DEFAULT_HEAD_WINDOW) : pos]
-    if ctx.kind in _DEPARTMENT_KINDS and "项目" in head:
-        return True
-    # (the item's number opens the sentence: not a run-in heading far back in a flattened text)
-    return pos - start <= DEFAULT_HEAD_WINDOW and bool(_PROJECT_ITEM.match(head))
 
 
 def lines_with_offsets(text: str) -> list[tuple[str, int]]:
@@ -230,7 +205,7 @@ def count_from(ctx: Context, m: regex.Match, pattern_id: str) -> Count | None:
     return ctx.ground(s, e, int(num.value), Count, pattern_id)
 
 
-def number_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "num", suffix: str = "分") -> Number | None:
+def number_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "num", suffix: str = "\u5206") -> Number | None:
     num = parse_arabic(m.group(group))
     if num is None:
         return None
@@ -268,4 +243,4 @@ def choose(values: list[tuple[int, Grounded]]) -> Grounded | None:
 
 
 __all__ = ["Context", "choose", "clause_start", "compiled", "count_from", "lines_with_offsets", "money_from",
-           "number_from", "of_another_year", "of_one_project", "sentence_start", "share_from", "split_cells"]
+           "number_from", "of_another_year", "sentence_start", "share_from", "split_cells"]

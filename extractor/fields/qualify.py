@@ -13,7 +13,7 @@ from .common import Context, clause_start, of_another_year, sentence_start
 
 DEFAULT_WINDOW = 60
 _HAN = "[\u4e00-\u9fa5]"
-_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[、.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
+_NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[\u3001.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
 
 
 class Qualifiers:

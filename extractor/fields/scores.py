@@ -143,7 +143,10 @@ def _bands(ctx: Context):
         yield m.start(), m.end(), _band(ctx, m, lo, not upper_in, hi, upper_in or hi >= 100)
     for _, m in ctx.matches("grade_bands.above"):
         yield m.start(), m.end(), _band(ctx, m, Decimal(m.group("a")), True, None, True)
-    for _, m in ctx.matches("grade_bands.below"):
+    below = sorted((m for _, m in ctx.matches("grade_bands.below")), key=lambda m: (m.start(), -m.end()))
+    for k, m in enumerate(below):
+        if any(o.start() <= m.start() and m.end() <= o.end() for o in below[:k]):
+            continue  # "低于60分以下为差" read once, by the pattern that starts with its words
         yield m.start(), m.end(), _band(ctx, m, None, True, Decimal(m.group("b") or m.group("b2")), False)
 
 

@@ -47,3 +47,67 @@ def execution_rate(ctx: Context):
         fields=["report.budget.execution_rate", "report.budget.spent", f"report.budget.{path}"],
         spans=[rate.span, spent.span, base.span], expected=expected, found=found,
         severity=None if b.adjusted is not None else "warning")
+
+
+@rule(code="BUD002", name="spending-exceeds-budget", severity="warning")
+def spending_exceeds_budget(ctx: Context):
+    """Spending beyond the full-year budget is flagged.
+
+    What it checks
+    ``budget.spent`` (全年执行数) is at most ``budget.adjusted`` (全年预算数 / 调整后预算), or,
+    without an adjusted budget, ``budget.total`` (年初预算), within the rounding of both figures;
+    and a stated ``budget.execution_rate`` is at most 100% within its rounding.
+
+    Why it matters
+    Money spent beyond the budget the year allowed (超预算支出) is spending without an
+    appropriation: an auditor looks for the adjustment or the approval behind it. It is a
+    warning, not an error: the figures may be right, and the overspending real.
+
+    Example
+    ``全年预算数329.77万元，全年执行数338.31万元，执行率102.59%`` — 8.54万元 beyond the budget.
+    """
+    b = ctx.report.budget
+    base_path, base = ("adjusted", b.adjusted) if b.adjusted is not None else ("total", b.total)
+    if b.spent is not None and base is not None and of_figure(b.spent).lo > of_figure(base).hi:
+        over = show_like(b.spent.value - base.value, [b.spent, base])
+        yield ctx.finding(
+            f"执行数{show_like(b.spent.value, [b.spent])}超过预算数{show_like(base.value, [base])}，超出{over}。",
+            fields=["report.budget.spent", f"report.budget.{base_path}"], spans=[b.spent.span, base.span],
+            expected=f"≤{show_like(base.value, [base])}", found=show_like(b.spent.value, [b.spent]))
+    elif b.execution_rate is not None and of_figure(b.execution_rate).lo > HUNDRED:
+        found = show_percent(b.execution_rate.value, b.execution_rate.decimals)
+        yield ctx.finding(f"预算执行率为{found}，超过100%。", fields=["report.budget.execution_rate"],
+                          spans=[b.execution_rate.span], expected="≤100%", found=found)
+
+
+@rule(code="BUD003", name="source-execution-rate", severity="error")
+def source_execution_rate(ctx: Context):
+    """Each source of a project's money has the execution rate its own figures give.
+
+    What it checks
+    For each row of ``budget.sources`` (其中：当年财政拨款, 上年结转资金, 其他资金 under a form's
+    年度资金总额 row) that states a rate, spending and a budget, the rate meets spending ÷ the
+    full-year budget (or ÷ the opening budget when the full-year one is not given).
+
+    Why it matters
+    The form's rows are copied from the accounts by hand; a rate typed for one row and not
+    recomputed (0% where the row spent all its money) misstates how that fund was used.
+
+    Example
+    ``其他资金 | 0 | 1.8 | 1.8 | — | 0 | —`` — 1.8 ÷ 1.8 is 100%, not 0%.
+    """
+    for i, row in enumerate(ctx.report.budget.sources):
+        base = row.adjusted if row.adjusted is not None else row.total
+        rate, spent = row.execution_rate, row.spent
+        if rate is None or spent is None or base is None:
+            continue
+        computed = share_of(of_figure(spent), of_figure(base))
+        if computed is None or computed.meets(of_figure(rate)):
+            continue
+        expected = show_percent(spent.value / base.value * HUNDRED, rate.decimals)
+        found = show_percent(rate.value, rate.decimals)
+        path = f"report.budget.sources[{i}]"
+        yield ctx.finding(f"“{row.name}”执行数{show_like(spent.value, [spent])}÷预算数{show_like(base.value, [base])}"
+                          f"应为{expected}，报告的执行率为{found}。",
+                          fields=[f"{path}.execution_rate", f"{path}.spent"], spans=[rate.span, spent.span, base.span],
+                          expected=expected, found=found)

@@ -30,6 +30,7 @@ _PLANNING = compile_regex(r"目标|计划|预算编制|预算安排|申报|编�
 _LAUNCH_BEFORE = compile_regex(r"(?:开展|关于|组织|启动|做好)[ ]?$")
 _WORK = compile_regex(r"工作|通知")
 DEFAULT_LOOKBEHIND = 8
+DEFAULT_HEADING_WINDOW = 500  # how far back a year's line and its heading are read
 
 
 # a section about earlier years' evaluations names them rightly
@@ -38,8 +39,10 @@ _EARLIER_SECTION = compile_regex(r"上年度|上一年度|以前年度|往年|�
 
 def _heading_before(text: str, pos: int) -> str:
     """The line that holds ``pos`` up to it, and the line before (the section's heading)."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    prev_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+    # bounded: a text written as one line would be read from its start at every year (quadratic)
+    lo = max(0, pos - DEFAULT_HEADING_WINDOW)
+    line_start = max(lo, text.rfind("\n", lo, pos) + 1)
+    prev_start = max(lo, text.rfind("\n", lo, max(lo, line_start - 1)) + 1)
     return text[prev_start:pos]
 
 

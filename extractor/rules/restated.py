@@ -19,6 +19,16 @@ FIELD_NAMES = {
     "headcount.in_service": "在职人员", "headcount.retired": "退休人员", "fiscal_year": "年度",
 }
 POINT_FIELDS = ("total_score", "max_score")
+# qualifiers that say a figure is a part or another subject's: a figure that has one of them and
+# one that has not are two quantities, not one written twice
+DISTINGUISHING = frozenset({"part", "in_list", "in_brackets", "scope", "scope_heading", "subordinate", "project",
+                            "project_item"})
+
+
+def same_quantity(a: Grounded, b: Grounded) -> bool:
+    """Two candidates name the same quantity: neither is qualified as a part, a subset or another
+    subject's where the other is not (a count after 其中/包括 is a part, not a restatement)."""
+    return DISTINGUISHING.intersection(a.qualifiers) == DISTINGUISHING.intersection(b.qualifiers)
 
 
 def resolve(report: Report, path: str) -> tuple[str, Grounded | None]:
@@ -83,9 +93,11 @@ def restated_figure_differs(ctx: Context):
     What it checks
     The extractor keeps every candidate it saw for a restatable field (the narrative and a
     table, the summary and its section, the heading and the body) in ``report.candidates``.
-    Each candidate must agree with the value the record kept: their intervals meet (money and
-    percentages at their written precision; ``145.16万元`` and ``1451600元`` agree), or, for
-    words such as the grade, they are the same word.
+    Each candidate that names the same quantity as the value the record kept (the same
+    qualifiers: not a part listed after 其中/包括, a subset or another subject's where the kept
+    value is not) must agree with it: their intervals meet (money and percentages at their
+    written precision; ``145.16万元`` and ``1451600元`` agree), or, for words such as the grade,
+    they are the same word.
 
     Why it matters
     When a figure is updated in one place and not the other, one of them is wrong, and which
@@ -104,7 +116,7 @@ def restated_figure_differs(ctx: Context):
         points = key in POINT_FIELDS
         name = FIELD_NAMES.get(key, key)
         for c in uniq:
-            if c.span == ref.span or agree(ref, c, points):
+            if c.span == ref.span or not same_quantity(ref, c) or agree(ref, c, points):
                 continue
             yield ctx.finding(
                 f"{name}在两处写法不一致：一处为{show(ref)}，另一处为{show(c)}。",

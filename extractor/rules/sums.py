@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .common import Breakdown, breakdowns, looks_complete, parts_sum, point_sum, show_like, total_holds_carry
-from .interval import of_figure
+from .interval import Interval, of_figure
 from .registry import Context, rule
 
 
@@ -176,3 +176,39 @@ def carryover_balance(ctx: Context):
         f"年初结转和结余{show_like(s.value, figures)}、收入{show_like(r.value, figures)}、"
         f"支出{show_like(e.value, figures)}推得年末结转和结余应为{expected}，报告为{found}。",
         fields=list(named), spans=[s.span, r.span, e.span, end.span], expected=expected, found=found)
+
+
+@rule(code="SUM005", name="budget-sources-sum", severity="error")
+def budget_sources_sum(ctx: Context):
+    """The sources of a budget add up to the budget, column by column.
+
+    What it checks
+    For the opening budget, the full-year budget and the spending, the rows of
+    ``budget.sources`` that state the figure (two or more) add up to the budget's own figure
+    within rounding: an error when they exceed it, or when every row states it and the sum
+    falls short. Rows that leave a figure out may be partial, and are not summed short.
+
+    Why it matters
+    The sources are the budget split by where the money comes from; when they do not make the
+    budget, a source is missing or a figure was typed wrongly — and the execution rate, scored
+    from the total, rests on it.
+
+    Example
+    ``项目资金总预算为318.4万元，其中部门预算项目支出20.5万元，专项预算支出290万元`` — 310.5万元.
+    """
+    b = ctx.report.budget
+    for key, name in (("total", "年初预算数"), ("adjusted", "全年预算数"), ("spent", "全年执行数")):
+        whole = getattr(b, key)
+        stated = [r for r in b.sources if getattr(r, key) is not None]
+        if whole is None or len(stated) < 2:
+            continue
+        parts = Interval.total(of_figure(getattr(r, key)) for r in stated)
+        w = of_figure(whole)
+        if parts.meets(w) or (parts.hi < w.lo and len(stated) < len(b.sources)):
+            continue
+        figures = [whole, *(getattr(r, key) for r in stated)]
+        found, expected = show_like(sum(getattr(r, key).value for r in stated), figures), show_like(whole.value, figures)
+        yield ctx.finding(f"{name}各来源之和为{found}，与{name}{expected}不符。",
+                          fields=[f"report.budget.{key}"] + [f"report.budget.sources[{i}].{key}"
+                                                             for i, r in enumerate(b.sources) if getattr(r, key)],
+                          spans=[whole.span, *(getattr(r, key).span for r in stated)], expected=expected, found=found)

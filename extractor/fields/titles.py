@@ -1,0 +1,244 @@
+"""The report's title: candidate lines in the opening, past web chrome, contents, annex labels and
+metadata labels; titles split over lines, glued to the body, or given only as a file name.
+
+A candidate is a span of the folded text and where it came from; ``extract_title`` picks one, and
+the unit's name may be read from the others (a page's generic heading, then the full title).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..patterns import compile_regex
+from .common import Context
+from .names import FILE_EXT, HAN, NameShape, agrees_with_self, strip_junk, trim_name
+
+DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
+DEFAULT_FULLER_TITLE_LINES = 8  # a generic heading's full title follows within a few lines
+MAX_TITLE_CHARS = 80
+MAX_FRAGMENT_CHARS = 40
+MAX_FRAGMENTS = 2  # a title split over up to three lines
+_CLAUSE_MARKS = ",:"
+_TITLE_JUNK = compile_regex(r"^(?:[A-Za-z]+\d*|[^\w\s(\[])+[ _-]?(?=[" + HAN + "])")
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A candidate title: [start, end) in the folded text, and how it was found (``line``, ``glued``,
+    ``file`` for a file name, ``quoted`` for a name in 《…》)."""
+
+    start: int
+    end: int
+    source: str
+    line: int = 0
+
+
+def _lines(text: str, limit: int) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n")[:limit]:
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _kind_words(ctx: Context, late: bool = True) -> list[str]:
+    """What a title may say it is about: a kind word, or 绩效 (with ``late``, also the weaker kind
+    words, which make a title only beside a year)."""
+    words = ctx.patterns.words
+    sections = ("kind", "kind_late") if late else ("kind",)
+    return [w for section in sections for ws in words[section].values() for w in ws] + words["title"]["subjects"]
+
+
+def _has_sentence_end(ctx: Context, text: str) -> bool:
+    return any(c in text for c in _words(ctx)["sentence_end"])
+
+
+def _words(ctx: Context):
+    return ctx.patterns.words["title"]
+
+
+def _one(ctx: Context, field: str):
+    return ctx.patterns.for_field(field)[0].regex
+
+
+def title_candidates(ctx: Context) -> list[Title]:
+    """Every title line in the opening, in text order; then any report named in 《…》."""
+    lines = _lines(ctx.text, DEFAULT_TITLE_LINES)
+    toc = _toc_lines(ctx, lines)
+    found = [cand for i in range(len(lines)) if i not in toc and (cand := _title_on_line(ctx, lines, i))]
+    return found or _quoted_titles(ctx, lines)
+
+
+def choose_title(ctx: Context, cands: list[Title]) -> Title | None:
+    """The first title that is not a file name; when it is a page's generic heading (no year, no
+    name: "决算公开"), a full title a few lines below it; a file name only when nothing else."""
+    own = [c for c in cands if c.source != "file"]
+    if not own:
+        return cands[0] if cands else None
+    first = own[0]
+    if _is_bare(ctx, first):
+        for c in own[1:]:
+            if c.line - first.line <= DEFAULT_FULLER_TITLE_LINES and not _is_bare(ctx, c):
+                return c
+    return first
+
+
+def _is_bare(ctx: Context, cand: Title) -> bool:
+    seg = ctx.text[cand.start : cand.end]
+    return not _one(ctx, "title.year").search(seg) and name_in_title(ctx, cand) is None
+
+
+def _toc_lines(ctx: Context, lines) -> set[int]:
+    """Indices of a table of contents' entries: from a 目录 line until an entry repeats."""
+    marks = set(_words(ctx)["contents"])
+    start = next((i for i, (_, ln) in enumerate(lines) if "".join(ln.split()) in marks), None)
+    if start is None:
+        return set()
+    seen: set[str] = set()
+    for i in range(start + 1, len(lines)):
+        key = "".join(lines[i][1].split())
+        if key in seen or len(key) > MAX_TITLE_CHARS:
+            return set(range(start, i))
+        if key:
+            seen.add(key)
+    return set(range(start, len(lines)))
+
+
+def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
+    pos, line = lines[i]
+    lead = len(line) - len(line.lstrip(" |"))
+    body = line[lead:].rstrip(" |")
+    junk = _TITLE_JUNK.match(body)
+    if junk:  # "PAGE15PAGE11某局…", "• 某局…": a word processor's field codes, a list bullet
+        lead, body = lead + junk.end(), body[junk.end() :]
+    annex = _one(ctx, "title.annex").match(body)
+    if annex and annex.end() < len(body):  # "附件1：某局…自评报告": the annex label is not the title
+        lead, body = lead + annex.end(), body[annex.end() :]
+    label = ctx.patterns.compiled_words("title", "labels").match(body)
+    if label:  # "信息名称  某局2023年…说明": a page's metadata label
+        rest = body[label.end() :]
+        skip = len(rest) - len(rest.lstrip(" :|"))
+        lead, body = lead + label.end() + skip, rest[skip:]
+    source = "line"
+    if len(body) > MAX_TITLE_CHARS or _has_sentence_end(ctx, body):
+        glued = _one(ctx, "title.glued").match(body)
+        if not glued:
+            return None
+        lead, body, source = lead + glued.start("title"), glued.group("title"), "glued"
+    if not _looks_like_a_title(ctx, body):
+        return None
+    start, end = pos + lead, pos + lead + len(body)
+    ext = FILE_EXT.search(body)
+    if ext:  # "某局2021年度…报告.docx": a file's name, the weakest title
+        end, source = start + ext.start(), "file"
+    elif source == "line" and not _starts_complete(ctx, body):
+        start = _merge_fragments(ctx, lines, i, start)
+    return Title(start, end, source, i)
+
+
+def _looks_like_a_title(ctx: Context, body: str) -> bool:
+    words = _words(ctx)
+    squashed = "".join(body.split())
+    if not squashed or len(squashed) > MAX_TITLE_CHARS or _has_sentence_end(ctx, squashed):
+        return False
+    if ctx.patterns.compiled_words("title", "chrome").search(body) or _one(ctx, "title.table_content").search(body):
+        return False
+    if not any(k in squashed for k in words["keywords"]) or not any(k in squashed for k in _kind_words(ctx)):
+        return False
+    if not any(k in squashed for k in _kind_words(ctx, late=False)) and not _one(ctx, "title.year").search(squashed):
+        return False  # a table's or a chart's name (收入支出决算总表), not a report's
+    if squashed.startswith("(") and squashed.endswith(")"):
+        return False  # a caption or a note in brackets
+    if squashed.endswith(":"):
+        return False  # what introduces something ("…情况报告如下:"), not a name
+    return not squashed.startswith(tuple(words["not_first"])) and not _one(ctx, "title.numbered").match(squashed)
+
+
+def _starts_complete(ctx: Context, body: str) -> bool:
+    """Whether a title line starts with what only a title's start holds (关于…, a unit's name), so
+    that the lines above it are not its first part; a line that starts with its year may still
+    have the name on the line above."""
+    shape = NameShape.of(ctx.patterns)
+    text = body.lstrip()
+    if shape.leading.match(text):
+        return True
+    y = _one(ctx, "title.year").search(text)
+    return trim_name(text[: y.start()] if y else text, shape) is not None
+
+
+def _merge_fragments(ctx: Context, lines, i: int, start: int) -> int:
+    """The start of a title split over lines: "…2023年度部门" / "整体支出绩效自评报告"."""
+    shape = NameShape.of(ctx.patterns)
+    keywords = _words(ctx)["keywords"]
+    j, merged = i - 1, 0
+    while j >= 0 and merged < MAX_FRAGMENTS:
+        while j >= 0 and not lines[j][1].strip():
+            j -= 1
+        if j < 0 or i - j > 3 + merged:
+            break
+        prev = lines[j][1].strip(" |")
+        if not (
+            prev
+            and len(prev) <= MAX_FRAGMENT_CHARS
+            and not _has_sentence_end(ctx, prev)
+            and not any(c in prev for c in _CLAUSE_MARKS)
+            and not _one(ctx, "title.numbered").match(prev)
+            and not any(k in prev for k in keywords)
+            and not ctx.patterns.compiled_words("title", "chrome").search(prev)
+            and (_one(ctx, "title.fragment").search(prev) or shape.ends_with_suffix(prev))
+        ):
+            break
+        start = lines[j][0] + (len(lines[j][1]) - len(lines[j][1].lstrip(" |")))
+        j, merged = j - 1, merged + 1
+    return start
+
+
+def _quoted_titles(ctx: Context, lines) -> list[Title]:
+    """A document-sharing page names the report only in 《…》: "《某局…自评报告.docx》由用户上传…";
+    a report's name ends with what it is (…报告, …自评表), a cited regulation's does not."""
+    words = _words(ctx)
+    endings = tuple(words["keywords"]) + tuple(words["endings"])
+    kinds = _kind_words(ctx)
+    for i, (pos, line) in enumerate(lines):
+        for m in _one(ctx, "title.quoted").finditer(line):
+            inner = m.group("t")
+            ext = FILE_EXT.search(inner)
+            cut = ext.start() if ext else len(inner)
+            _, name = strip_junk(inner[:cut], NameShape.of(ctx.patterns))  # "(定稿)", "(2023年度)"
+            if name.endswith(endings) and any(k in inner for k in kinds):
+                return [Title(pos + m.start("t"), pos + m.start("t") + cut, "quoted", i)]
+    return []
+
+
+def name_in_title(ctx: Context, title: Title) -> tuple[int, str] | None:
+    """The unit's name a title states, as (start in the folded text, name): what stands before the
+    year, or between the year and the report's type; without a year, before the first fiscal term."""
+    shape = NameShape.of(ctx.patterns)
+    text = ctx.text
+    seg = text[title.start : title.end]
+    y = _one(ctx, "title.year").search(seg)
+    stops = [w for ws in ctx.patterns.words["kind"].values() for w in ws] + ctx.patterns.words["title"]["fiscal"]
+    spans = []
+    if y and y.start() > 0:
+        spans.append((0, y.start()))
+    if y:
+        after = y.end()
+        spans.append((after, min([i for k in stops if (i := seg.find(k, after)) >= 0] or [len(seg)])))
+    else:
+        from ..segment import first_fiscal_term
+
+        stop = first_fiscal_term(seg)
+        if stop is None:
+            stop = min([i for k in stops if (i := seg.find(k)) >= 0] or [len(seg)])
+        spans.append((0, stop))
+    for a, b in spans:
+        found = trim_name(seg[a:b], shape)
+        if found is None:
+            continue
+        cut, name = found
+        rest = "".join(seg[a + cut : b].split())[len(name) :]
+        # a name followed by more words (a project's name: "某市场仓储基地建设项目") may be part of
+        # that project's name rather than the unit: kept when the report's words for itself agree
+        if not rest or agrees_with_self(ctx, name):
+            return title.start + a + cut, name
+    return None
