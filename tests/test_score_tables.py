@@ -294,6 +294,61 @@ def test_a_table_after_a_page_break_with_its_own_header_is_not_joined():
     assert [i.name for i in report(t).indicators] == ["决策"]
 
 
+# ---- tables whose structure the text lost ----------------------------------------------------
+
+
+def test_a_score_table_flattened_one_cell_per_line():
+    cells = [
+        "绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+        "产出指标", "数量指标", "培训农民人次", "≥500人次", "526人次", "20", "20",
+        "培训班期数", "10", "10", "10", "9.5",
+        "质量指标", "结业考核合格率", "≥95%", "97%", "20", "20",
+        "效益指标", "社会效益指标", "农民增收", "明显", "明显", "30", "27",
+        "满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "93%", "20", "18",
+        "总分", "100", "94.5", "填报人：张三",
+    ]  # fmt: skip
+    t = "某县农广校2023年度农民培训项目支出绩效自评表\n" + "\n".join(cells) + "\n"
+    r = report(t)
+    assert tree(r.indicators) == [
+        (
+            "产出指标",
+            None,
+            None,
+            [
+                ("数量指标", None, None, [("培训农民人次", 20, 20, []), ("培训班期数", 10, Decimal("9.5"), [])]),
+                ("质量指标", None, None, [("结业考核合格率", 20, 20, [])]),
+            ],
+        ),
+        ("效益指标", None, None, [("社会效益指标", None, None, [("农民增收", 30, 27, [])])]),
+        ("满意度指标", None, None, [("服务对象满意度指标", None, None, [("学员满意度", 20, 18, [])])]),
+    ]
+    assert (grounded(t, r.total_score).value, grounded(t, r.max_score).value) == (Decimal("94.5"), 100)
+    assert errors(t) == []
+
+
+def test_a_header_glued_into_one_line_above_a_table_without_one():
+    # a PDF's header row left out of its table, its words run together, a page break after it
+    t = (
+        "一级指标分值二级指标分值得分\n- 4 -\n决策 | 20 | 目标设定 | 20 | 18\n过程 | 30 | 资金管理 | 30 | 27\n"
+        "产出 | 50 | 产出数量 | 50 | 46\n"
+    )
+    assert tree(report(t).indicators) == [
+        ("决策", 20, None, [("目标设定", 20, 18, [])]),
+        ("过程", 30, None, [("资金管理", 30, 27, [])]),
+        ("产出", 50, None, [("产出数量", 50, 46, [])]),
+    ]
+    # words that are not all header words are no header
+    assert report(t.replace("一级指标分值", "一级指标名单")).indicators == []
+
+
+def test_a_total_rows_points_are_the_full_mark():
+    t = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n过程 | 30 | 27\n产出 | 50 | 46\n合计 | 100 | 91\n"
+    r = report(t)
+    assert (grounded(t, r.max_score).value, r.max_score.pattern) == (100, "max_score.table")
+    # the indicators' own total is no full mark of the report
+    assert report(t.replace("| 100 | 91", "| 90 | 81").replace("产出 | 50 | 46", "产出 | 40 | 36")).max_score is None
+
+
 # ---- indicators stated in prose ------------------------------------------------------------------
 
 

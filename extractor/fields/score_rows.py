@@ -22,6 +22,9 @@ from ..text_grids import is_figure
 from .common import Context
 
 LEVEL_ROLES = ("indicator_1", "indicator_2", "indicator_3")
+# grids whose cells stand where the table put them: a reader's table (merged cells resolved), a
+# table flattened one cell per line and rebuilt (score_lines)
+POSITIONED = frozenset({"table", "score_lines"})
 _FIGURE_ROLES = frozenset({"points", "score", "row_number"})
 _HAN = compile_regex(r"[\u4e00-\u9fa5]")
 # a quantity, not a name: a figure with at most a short unit (≥95%, 29.5亩, 100%覆盖, 2022年全年; not
@@ -44,9 +47,7 @@ class ScoreWords:
         self.level2 = frozenset(labels.get("indicator_level2", ()))
         words = patterns.words
         self.endings = tuple(sorted(words.get("indicators", {}).get("name_endings", ()), key=len, reverse=True))
-        table = words.get("score_table", {})
-        self.page_marker = compile_regex(table.get("page_marker", "(?!)"))
-        self.stops = tuple(table.get("sentence_stops", ()))
+        self.stops = tuple(words.get("score_table", {}).get("sentence_stops", ()))
         self.name_max = _pattern(patterns, "indicator.name_max")
         self.cell = _pattern(patterns, "indicator.cell")
         self.full_mark = DEFAULT_FULL_MARK
@@ -120,7 +121,7 @@ def find_header(ctx: Context, words: ScoreWords, grid: Grid, r: int) -> Header |
     rows, pipes = 1, (pipes_on_line(ctx, grid.rows[r][0].start) if grid.source == "pipe" and grid.rows[r] else None)
     if found[1] is None and found[2] is None:
         # a header broken over two lines ("绩效指标 | 一级 指标 |" / "二级指标 | … | 分值 | 得分")
-        if grid.source == "table" or r + 1 >= len(grid.rows):
+        if grid.source in POSITIONED or r + 1 >= len(grid.rows):
             return None
         more = _roles(words, grid, r + 1)
         texts = [t for t in _texts(grid, r + 1) if t]
@@ -140,6 +141,15 @@ def other_header(words: ScoreWords, grid: Grid, r: int) -> bool:
     """Row ``r`` heads another kind of table: two or more header words and no figure ("项目 | 金额")."""
     texts = [t for t in _texts(grid, r) if t]
     return sum(words.roles.of(t) is not None for t in texts) >= MIN_OTHER_HEADER and not any(map(is_figure, texts))
+
+
+def header_from_roles(role_list: list[str | None], source: str) -> Header | None:
+    """A header not standing in its grid's rows (a glued line above it, a flattened header)."""
+    found = _header_of(role_list)
+    if found is None or (found[1] is None and found[2] is None):
+        return None
+    levels, points, score = found
+    return Header(role_list, levels, points, score, _level_points(role_list, levels), 0, source, None)
 
 
 def _roles(words: ScoreWords, grid: Grid, r: int) -> list[str | None]:
@@ -179,7 +189,7 @@ def _level_points(role_list: list[str | None], levels: list[int]) -> dict[int, i
 
 
 def _texts(grid: Grid, r: int) -> list[str]:
-    if grid.source == "table":
+    if grid.source in POSITIONED:
         return [c.text if c is not None else "" for c in grid.resolved()[r]]
     return [c.text for c in grid.rows[r]]
 
@@ -211,14 +221,13 @@ def placed_row(ctx: Context, words: ScoreWords, header: Header, grid: Grid, r: i
     """Row ``r`` of ``grid`` placed under ``header``; None when its cells fit nowhere."""
     exact = exact_row(ctx, header, grid, r)
     if exact is not None:
-        if grid.source != "table" and not _fits(
-            words, header, [exact.get(k) or _EMPTY for k in range(header.width)], 0
-        ):
+        if grid.source in POSITIONED:  # a merged cell from above is not this row's
+            return PlacedRow(
+                exact, {c for c, cell in exact.items() if cell.text and (cell.row, cell.col) == (r, c)}, True
+            )
+        if not fits(words, header, [exact.get(k) or _EMPTY for k in range(header.width)], 0):
             return None
-        fresh = {
-            c for c, cell in exact.items() if cell.text and (grid.source != "table" or (cell.row, cell.col) == (r, c))
-        }
-        return PlacedRow(exact, fresh, True)
+        return PlacedRow(exact, {c for c, cell in exact.items() if cell.text}, True)
     row = grid.rows[r]
     if not any(c.text for c in row):
         return PlacedRow({}, set(), False)
@@ -237,24 +246,18 @@ def exact_row(ctx: Context, header: Header, grid: Grid, r: int) -> dict[int, Gri
     """Row ``r``'s cells by column where the table says where they stand: a reader's table (merged
     cells resolved), a pipe row that keeps the places of its merged cells (it opens with an empty
     cell) or has as many cells as the header; None for a pipe row that may have lost cells."""
-    if grid.source == "table":
+    if grid.source in POSITIONED:
         return {c: cell for c, cell in enumerate(grid.resolved()[r][: header.width]) if cell is not None}
     row = grid.rows[r]
-    if row and _opens_empty(ctx, row[0].start):
+    if row and (not row[0].text or _pipes_before(ctx, row[0].start) > header.lead):
+        # the writer kept the places of the merged cells (an empty cell opens the row)
         return {col: c for c in row if 0 <= (col := _pipes_before(ctx, c.start) - header.lead) < header.width}
     if len(row) >= header.width:
         return {k: c for k, c in enumerate(row[: header.width])}
     return None
 
 
-def _opens_empty(ctx: Context, at: int) -> bool:
-    """The line holding ``at`` opens with an empty cell (or a "| a | b |" table's opening pipe)."""
-    start = ctx.text.rfind("\n", 0, at) + 1
-    pipe = ctx.text.find("|", start, at)
-    return pipe >= 0 and not ctx.text[start:pipe].strip()
-
-
-def _fits(words: ScoreWords, header: Header, row: list[GridCell], k: int) -> bool:
+def fits(words: ScoreWords, header: Header, row: list[GridCell], k: int) -> bool:
     """Placed from column ``k`` on, every cell suits its column: names under the levels, figures
     under 分值 / 得分 / 序号 (a dash or an empty cell anywhere)."""
     for j, cell in enumerate(row):
@@ -280,7 +283,7 @@ def _offset(words: ScoreWords, header: Header, row: list[GridCell], lo: int = 0)
     """Where a short row's first cell stands (its leading merged cells lost): a name under a level,
     where the most figures stand under 分值 / 得分; a row of names alone under the level its first
     name has in the lexicon, else under the deepest that fits."""
-    options = [k for k in range(lo, header.width - len(row) + 1) if _fits(words, header, row, k)]
+    options = [k for k in range(lo, header.width - len(row) + 1) if fits(words, header, row, k)]
     if words.is_name(row[0].text):
         options = [k for k in options if k in header.levels]
     if not options:

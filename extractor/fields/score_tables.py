@@ -14,8 +14,11 @@ from dataclasses import dataclass, field
 
 from ..grid import Grid, GridCell
 from ..model import Indicator, Number
+from ..text_grids import is_page_break
 from .common import Context, number_from
+from .score_lines import header_above, score_line_grids
 from .score_rows import (
+    POSITIONED,
     Header,
     ScoreWords,
     cell_points,
@@ -42,6 +45,7 @@ class ScoreTable:
     header: Header
     roots: list[Indicator] = field(default_factory=list)
     totals: list[Number] = field(default_factory=list)
+    full_marks: list[Number] = field(default_factory=list)  # a total row's 分值 of 100 or more
     path: list[Indicator | None] = field(default_factory=list)
     previous: dict[int, Indicator] = field(default_factory=dict)  # column -> node the last row made
     spoiled: set[int] = field(default_factory=set)  # level-1 nodes a row of figures was lost under
@@ -65,6 +69,10 @@ class ScoreTables:
     def totals(self) -> list[Number]:
         return [] if self.several else [v for t in self.tables for v in t.totals]
 
+    @property
+    def full_marks(self) -> list[Number]:
+        return [] if self.several else [v for t in self.tables for v in t.full_marks]
+
 
 def score_tables(ctx: Context) -> ScoreTables:
     """Every score table of the document (computed once per document)."""
@@ -85,17 +93,26 @@ def table_total_scores(ctx: Context) -> list[Number]:
     return score_tables(ctx).totals
 
 
+def table_full_marks(ctx: Context) -> list[Number]:
+    """The 分值 of each score table's total row, when it is a report's full mark (100 or more)."""
+    return score_tables(ctx).full_marks
+
+
 def _read_all(ctx: Context) -> ScoreTables:
     words = score_words(ctx.patterns)
     tables: list[ScoreTable] = []
     last: ScoreTable | None = None  # the table the previous grid ended in
     last_end = 0
-    for grid in ctx.grids:
+    for grid in sorted(ctx.grids + score_line_grids(ctx), key=lambda g: g.start):
         r = 0
         if last is not None and last.open and _only_page_chrome(ctx, words, last_end, grid.start):
             r = _continue(ctx, words, last, grid)
         if last is not None and r == 0:
             last.open = False
+        if r == 0 and find_header(ctx, words, grid, 0) is None and (above := header_above(ctx, grid)) is not None:
+            last = ScoreTable(above)  # its header row left above it as a line of text
+            tables.append(last)
+            r = _read_rows(ctx, words, last, grid, 0)
         while r < len(grid.rows):
             header = find_header(ctx, words, grid, r)
             if header is None:
@@ -126,9 +143,9 @@ def _continue(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid) ->
         table.repeated = True
         start = header.rows
     else:
-        if (grid.source == "table") != (table.header.source == "table"):
+        if (grid.source in POSITIONED) != (table.header.source in POSITIONED):
             return 0
-        if grid.source == "table" and grid.ncols != table.header.width:
+        if grid.source in POSITIONED and grid.ncols != table.header.width:
             return 0
         start = 0
     return _read_rows(ctx, words, table, grid, start, continued=True)
@@ -138,11 +155,11 @@ def _only_page_chrome(ctx: Context, words: ScoreWords, start: int, end: int) -> 
     """Only blank lines, page numbers and short running heads between ``start`` and ``end``."""
     heads = 0
     for line in ctx.text[start:end].split("\n"):
-        t = "".join(line.split())
-        if not t or words.page_marker.match(t):
+        t = "".join(line.replace("|", " ").split())  # a Markdown row's outer pipes are no content
+        if not t or is_page_break(t):
             continue
         heads += 1
-        if heads > DEFAULT_GAP_LINES or len(t) > DEFAULT_GAP_LINE_CHARS or "|" in t or any(s in t for s in words.stops):
+        if heads > DEFAULT_GAP_LINES or len(t) > DEFAULT_GAP_LINE_CHARS or any(s in t for s in words.stops):
             return False
     return True
 
@@ -199,9 +216,13 @@ def _total_row(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid, r
     if cells is None or h.score not in cells:
         return
     score = _number(ctx, words, cells[h.score], "total_score.table")
-    full = _number(ctx, words, cells[h.points], "total_score.table") if h.points in cells else None
+    # the full mark stands in the 分值 column nearest the score (a sheet with a 分值 column per level)
+    points = [c for c, role in enumerate(h.roles) if role == "points" and c in cells and c < h.score]
+    full = next((n for c in reversed(points) if (n := _number(ctx, words, cells[c], "max_score.table"))), None)
     if score is not None and score.value <= (full.value if full is not None else words.full_mark):
         table.totals.append(score)
+    if full is not None and full.value >= words.full_mark and (score is None or score.value <= full.value):
+        table.full_marks.append(full)
 
 
 def _number(ctx: Context, words: ScoreWords, cell: GridCell, pattern_id: str) -> Number | None:

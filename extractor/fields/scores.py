@@ -13,7 +13,7 @@ from .common import Context, choose, number_from
 from .finance import execution_indicator
 from .indicator_text import extract_indicators, indicators_from_glued_table
 from .prose import field_mentions
-from .score_tables import indicators_from_tables, table_total_scores
+from .score_tables import indicators_from_tables, table_full_marks, table_total_scores
 
 # A score table's total row: its 得分 cell is the report's score, stated once more (a narrative
 # "自评得分87.5分" wins over it; when both are there the verifier compares them).
@@ -99,12 +99,14 @@ def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None)
 
 
 def extract_max_score(ctx: Context) -> Number | None:
+    """The full mark: as the report states it (满分100分, 百分制), else the 分值 of a score table's
+    total row (合计 | 100 | 92.5)."""
     m = next((m for _, m in ctx.matches("max_score")), None)
-    if not m:
-        return None
-    if m.group("label"):
-        return ctx.ground(m.start("label"), m.end("label"), Decimal(100), Number, "max_score.percent")
-    return number_from(ctx, m, "max_score.label")
+    if m is not None:
+        if m.group("label"):
+            return ctx.ground(m.start("label"), m.end("label"), Decimal(100), Number, "max_score.percent")
+        return number_from(ctx, m, "max_score.label")
+    return choose([(TABLE_TOTAL_PRIORITY, v) for v in table_full_marks(ctx)])
 
 
 def extract_grade(ctx: Context) -> Grounded | None:
