@@ -148,14 +148,7 @@ _SHORT_TOTAL = (
 )
 # (file, field, what came out and why): the strict xfails of test_value_matches_truth
 _GAPS = [
-    ("donghu-zc-2023.pdf", "kind", "the .pdf's title wraps (…项目支出绩效 / 自评表): no title, kind None"),
     ("xishan-nfzx-2023.txt", "max_score", _SHORT_TOTAL),
-    (
-        "nanhu-tyzx-2023.pdf",
-        "department",
-        "the .pdf's title wraps after the year (title read: its second line "
-        "年度部门整体支出绩效自评报告) and the department is a WRONG value from the body: '中心是区文化体育和旅游局所'",
-    ),
 ]
 KNOWN = {(name, field): reason for name, field, reason in _GAPS}
 # file -> why a consistent sample draws an error finding
