@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,9 +79,11 @@ class _Report:
 
 
 def _load_reports(conn) -> list[_Report]:
+    # The view's own SELECT, not the view: always made from the current registry, even on a
+    # read-only store whose view an older version wrote.
     columns = ["sha256", "path", "department", "fiscal_year", *HEADCOUNT_FIELDS]
     reports = []
-    for row in conn.execute(f"SELECT {', '.join(columns)} FROM reports "  # noqa: S608 - fixed column names
+    for row in conn.execute(f"SELECT {', '.join(columns)} FROM ({store.reports_select()}) "  # noqa: S608
                             "WHERE department IS NOT NULL AND fiscal_year IS NOT NULL ORDER BY path, sha256"):
         item = dict(zip(columns, row, strict=True))
         reports.append(_Report(item["sha256"], item["path"], _SPACE.sub("", str(item["department"])),
@@ -237,7 +240,7 @@ def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> 
     unknown = [c for c in select if not any(code.startswith(c) for code in CHECKS)]
     if unknown:
         raise ValueError(f"no cross-report check matches {unknown[0]!r} (checks: {', '.join(sorted(CHECKS))})")
-    conn = store.connect(db, create=False)
+    conn = store.connect_readonly(db, check=True)  # a damaged store is an error, never a clean audit
     try:
         reports = _load_reports(conn)
         findings = []
@@ -245,6 +248,8 @@ def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> 
             if select and not code.startswith(tuple(select)):
                 continue
             findings.extend(item.fn(conn, reports, options))
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise store.StoreError(f"{db}: the store is damaged ({store.damage(exc)}); {store.RESTORE}") from None
     finally:
         conn.close()
     order = {"error": 0, "warning": 1, "info": 2}

@@ -80,13 +80,14 @@ def extract(path: str | Path, *, verify: bool = True, select=(), ignore=()) -> E
         return _extract(_read(str(path)), budget, verify, select, ignore)
 
 
-def extract_bytes(data: bytes, *, name: str = "", path: str | None = None, verify: bool = True) -> Extraction:
-    """Read, extract and verify a file's bytes already in memory (ingest's workers), all within
-    one time budget; ``name`` labels errors, ``path`` is recorded on the Document."""
+def extract_bytes(data: bytes, *, name: str = "", path: str | None = None, verify: bool = True, select=(),
+                  ignore=()) -> Extraction:
+    """Read, extract and verify a file's bytes already in memory (ingest's workers, stdin), all
+    within one time budget; ``name`` labels errors, ``path`` is recorded on the Document."""
     from .readers import read_bytes
 
     with _guarded(name or path) as budget:
-        return _extract(read_bytes(data, name=name, path=path), budget, verify, (), ())
+        return _extract(read_bytes(data, name=name, path=path), budget, verify, select, ignore)
 
 
 def extract_text(text: str, *, verify: bool = True, path: str = "<text>") -> Extraction:

@@ -549,9 +549,8 @@ def test_ingest_mixed_folder_ingests_every_good_file_and_records_every_bad_one(t
     summary = ingest([folder], db, workers=2, timeout=60, quiet=True)
 
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT p.path, d.status, d.error_code, d.error FROM documents d "
-                            "JOIN paths p USING (sha256)").fetchall()
-    by_name = {os.path.relpath(path, folder): (status, code, error) for path, status, code, error in rows}
+        rows = conn.execute("SELECT path, status, error_code, error FROM files").fetchall()
+    by_name = {path: (status, code, error) for path, status, code, error in rows}  # relative to the archive
     expected_good = [f"good/{p.name}" for p in good] + ["good/pdf-named.docx", "good/with-nul.txt"]
     for name in expected_good:
         assert by_name[name][0] == "ok", (name, by_name.get(name))

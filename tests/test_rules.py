@@ -519,6 +519,22 @@ def evaluative_year_without_fiscal_year():
     return replace(r, fiscal_year=None), doc
 
 
+def _own_unit(text: str) -> tuple[Report, Document]:
+    g = Snippet(text)
+    dept = replace(g.word("示例县东坪镇人民政府"), value="示例县东坪镇人民政府")
+    return record(department=dept), g.document()
+
+
+@case("DOC005", "fires")
+def own_unit_of_another_township():
+    return _own_unit("示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：西坪镇人民政府（本级）；事业单位2个。\n")
+
+
+@case("DOC005", "ok")
+def own_unit_shortened():
+    return _own_unit("示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：东坪镇人民政府（本级）；事业单位2个。\n")
+
+
 @case("DOC004", "ok")
 def budget_disclosure_published_in_advance():
     r, doc = doc_case("DOC004-fires.txt")

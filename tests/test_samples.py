@@ -105,12 +105,7 @@ def test_every_value_is_grounded(path):
 
 # The team-written samples' known gaps, field by field, are in tests/test_formats.py (KNOWN).
 FORMAT_GAPS = {
-    "donghu-zc-2023": ".txt (form flattened one cell per line): no indicators; .pdf: the title wraps (no title, kind "
-                      "None) and the level-1 cells lost their row spans (indicator tree shifted)",
-    "xishan-nfzx-2023": ".txt and .pdf: no indicators (score table split right after its header row); .pdf: the title "
-                        "wraps (title '年度部门决算')",
-    "nanhu-tyzx-2023": ".txt: the Markdown |---| line and the 合计 row read as level-1 indicators; .pdf: the title wraps "
-                       "(title '年度部门整体支出绩效自评报告', department '中心是区文化体育和旅游局所', wrong)",
+    "xishan-nfzx-2023": ".txt: the Markdown 合计 row lost its merged cells (max_score None, 100 in the other formats)",
 }
 
 

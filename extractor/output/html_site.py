@@ -15,12 +15,23 @@ from .html_parts import KIND_LABELS, esc, page_head
 COLUMNS = (("department", "单位", "text"), ("year", "年度", "num"), ("kind", "类型", "text"),
            ("score", "总分", "num"), ("grade", "等级", "text"), ("errors", "错误", "num"),
            ("warnings", "警告", "num"), ("path", "文件", "text"))
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#%&{}$!\'@`=+\s]+')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|#%&{}$!\'@`=+\s\ud800-\udfff\ufffd]+')
+# A page name's stem in UTF-8 bytes: with "-" + 10 hex + ".html" it stays far below the 255
+# bytes a file name may have (a Chinese character is 3 bytes, so 80 characters were not).
+MAX_STEM_BYTES = 120
 
 
 def page_name(path: str, sha256: str | None) -> str:
-    """A file name for a report's page: its file's stem, made safe, and a short hash (unique)."""
-    stem = _UNSAFE.sub("_", Path(path or "report").stem).strip("._")[:80] or "report"
+    """A file name for a report's page: its file's stem, made safe, and a short hash (unique).
+
+    Safe for any name: separators, controls, shell and URL characters and undecodable bytes
+    (surrogate escapes of a GBK name) become "_", and the stem is cut to ``MAX_STEM_BYTES``
+    at a character boundary.
+    """
+    from ..store import display_path  # a GBK name the OS gave undecoded reads as its characters
+
+    stem = _UNSAFE.sub("_", Path(display_path(path or "report")).stem).strip("._")
+    stem = stem.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").strip("._") or "report"
     return f"{stem}-{sha256[:10]}.html" if sha256 else f"{stem}.html"
 
 
@@ -110,12 +121,13 @@ def items_from_files(paths: Iterable[str | Path], **options) -> Iterator[tuple[s
             yield str(path), exc
 
 
-# One row per stored document, readable or not, with the record and text a page is made from
-# (the store's tables: documents, paths, texts; see extractor/store.py).
+# One row per document at a current path, readable or not, with the record and text a page is
+# made from (the store's tables: documents, paths, texts; see extractor/store_schema.py).
 _DB_QUERY = """
-SELECT (SELECT min(p.path) FROM paths p WHERE p.sha256 = d.sha256) AS path, d.sha256, d.status, d.error,
-       d.record, t.text
+SELECT (SELECT min(p.path) FROM paths p WHERE p.sha256 = d.sha256 AND p.state = 'current') AS path, d.sha256,
+       d.status, d.error, d.record, t.text
 FROM documents d LEFT JOIN texts t ON t.sha256 = d.sha256
+WHERE EXISTS (SELECT 1 FROM paths p WHERE p.sha256 = d.sha256 AND p.state = 'current')
 ORDER BY path, d.sha256
 """
 
@@ -131,14 +143,17 @@ def items_from_db(db: str | Path, **options) -> Iterator[tuple[str, object]]:
     import sqlite3
 
     from ..errors import NotFound, ReadError
+    from ..store import StoreError, connect_readonly
 
     if not Path(db).is_file():
         raise NotFound(str(db), "no such database")
-    try:  # read-only: rendering never changes the store
-        con = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    try:  # read-only: rendering never changes the store (which may be on read-only media)
+        con = connect_readonly(db, check=True)  # a damaged page met half-way would end the batch
         cur = con.execute(_DB_QUERY)
+    except StoreError as exc:
+        raise ReadError(None, str(exc)) from None
     except sqlite3.Error as exc:
-        raise ReadError(str(db), f"not a report store ({exc})") from None
+        raise ReadError(str(db), f"not a report store, or a damaged one ({exc})") from None
 
     def rows():
         try:

@@ -307,3 +307,45 @@ def numbering_gap(ctx: Context):
             f"{within}编号从“{show_marker(mk.level, prev.n)}”跳到“{show_marker(mk.level, mk.n)}”，缺少{missing}。",
             spans=[folded.span(prev.start, prev.end), folded.span(mk.start, mk.end)],
             expected=show_marker(mk.level, prev.n + 1), found=show_marker(mk.level, mk.n))
+
+
+# ---- the unit's own name ------------------------------------------------------------------
+
+
+@rule(code="DOC005", name="own-unit-named-otherwise", severity="warning")
+def own_unit_named_otherwise(ctx: Context):
+    """The unit a report names as its own (本级) is the reporting unit.
+
+    What it checks
+    Where the text names the unit it covers as ``X（本级）`` or ``X本级`` (决算单位构成, 部门预算
+    单位构成), X is the reporting unit: the department's name holds X or X holds the department's
+    name. A name of the same kind (…镇人民政府, …幼儿园) that is neither is flagged.
+
+    Why it matters
+    A report filled in from another unit's file keeps that unit's name where no one reads it
+    again: the composition of the accounts then names another township or school, and the
+    figures beside it may be the other unit's too.
+
+    Example
+    ``裴兴镇人民政府2021年度部门决算`` whose 单位构成 lists ``行政部门1个：包家镇人民政府（本级）``.
+    """
+    dept = ctx.report.department
+    if ctx.document is None or dept is None:
+        return
+    from ..normalize import fold_name
+    from ..patterns import load
+
+    patterns = load()
+    suffixes = sorted(patterns.words["department"]["suffixes"], key=len, reverse=True)
+    own = fold_name(str(dept.value))
+    kind = next((s for s in suffixes if own.endswith(s)), None)
+    folded = ctx.folded
+    lead = patterns.memo("own_unit.lead", lambda: compile_regex(patterns.words["lists"]["lead_word"] + "[:]?"))
+    for m in patterns.memo("own_unit", lambda: compile_regex(patterns.words["own_unit"]["regex"])).finditer(folded.text):
+        name = lead.sub("", fold_name(m.group("name")))  # "包括局本级": the list's word is not a name
+        if kind is None or not name.endswith(kind) or name in own or own in name or len(name) < len(kind) + 3:
+            continue
+        s, e = folded.span(*m.span("name"))
+        yield ctx.finding(f"文中称“{ctx.document.text[s:e]}”为本级单位，与报告单位“{dept.value}”不符。",
+                          fields=["report.department"], spans=[(s, e), dept.span], expected=str(dept.value),
+                          found=ctx.document.text[s:e])
