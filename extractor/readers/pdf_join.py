@@ -1,0 +1,210 @@
+"""A PDF's pages into one text, with a table that runs over a page break handed over as one table.
+
+A report's long table (a 决算 table, a score table) is cut by the page break: its rows go on at
+the top of the next page, with its header rows drawn again or not. Read page by page that is two
+tables, and a field that reads a column by its header finds none in the second part. So a table
+that ends a page (only page furniture after it: a page number) and a table that starts the next
+page (only furniture, or a 续表 caption, before it) become one Document table when their columns
+stand at the same places (every column boundary within ``SAME_COLUMN`` pt). Joined:
+
+- the next page's first rows are dropped when they repeat the table's first rows (a header row
+  repeated on every page), compared cell by cell;
+- an empty cell at the top of the next page's part continues the merged cell above it (a level-1
+  indicator merged down over rows on both pages) when either side of the cut shows it merged:
+  the cell above already spans rows, or the empty one does;
+- each row's cells keep their own page (``Block.page``); the table's ``page`` is where it starts;
+  the furniture lines between the parts follow the joined table in the text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from extractor.document import Block
+from extractor.readers._build import Cell, TextBuilder
+
+SAME_COLUMN = 1.5  # pt
+MAX_HEADER_ROWS = 3
+# A line that is page furniture between two parts of one table: page numbers ("- 3 -", "第3页 共9页",
+# "3/9", "Page 3 of 9") and the captions that say a table goes on (续表, 续上表).
+_FURNITURE = re.compile(r"(?i)(?:[\s\d\-—–_·.,/|()（）第页共续表上:：]|page|of)*")
+
+
+@dataclass(slots=True)
+class PageTable:
+    """A table of one page: rows as TextBuilder.table() takes them, and where its columns start
+    and the table ends (for matching it with the next page's first table)."""
+
+    rows: list[list[Cell]]
+    columns: tuple[float, ...]
+
+
+def is_furniture(line: str) -> bool:
+    return _FURNITURE.fullmatch(line) is not None
+
+
+@dataclass
+class _Pending:
+    rows: list[list[Cell]]
+    pages: list[int]  # each row's page
+    columns: tuple[float, ...]
+    last_page: int
+    held: list[tuple[str, int]] = field(default_factory=list)  # furniture lines between its parts
+
+
+class PageWriter:
+    """Writes the pages' lines and tables into a TextBuilder in order, joining tables across
+    page breaks, and adds each page's block at the end (``finish``)."""
+
+    def __init__(self, builder: TextBuilder) -> None:
+        self.builder = builder
+        self.pending: _Pending | None = None
+        self.spans: dict[int, list[int]] = {}  # page -> [start, end] of its text
+
+    def page(self, number: int, items: list[str | PageTable]) -> None:
+        """One page's items in reading order: lines (str) and tables."""
+        k = 0
+        if self.pending is not None:
+            lead = _count_furniture(items, 0)
+            first = items[lead] if lead < len(items) else None
+            if isinstance(first, PageTable) and self._joins(first, number):
+                self.pending.held += [(text, number) for text in items[:lead]]
+                self._extend(first, number)
+                k = lead + 1
+            else:
+                self.flush()
+        if self.pending is not None:  # joined: does the table end this page too?
+            if _count_furniture(items, k) == len(items) - k:
+                self.pending.held += [(text, number) for text in items[k:]]
+                return
+            self.flush()
+        last = _last_table(items)
+        for i in range(k, len(items)):
+            item = items[i]
+            if i == last:
+                self.pending = _Pending([list(r) for r in item.rows], [number] * len(item.rows), item.columns, number)
+                self.pending.held += [(text, number) for text in items[i + 1:]]
+                return
+            if isinstance(item, PageTable):
+                self._table(item.rows, [number] * len(item.rows))
+            else:
+                self._line(item, number)
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self._table(pending.rows, pending.pages)
+            for text, page in pending.held:
+                self._line(text, page, count=False)
+
+    def finish(self, pages: int) -> None:
+        """Flush, then add a page block for every page 1..pages (an empty page: an empty span
+        where its text would be)."""
+        self.flush()
+        at = 0
+        for number in range(1, pages + 1):
+            start, end = self.spans.get(number, (at, at))
+            self.builder.add_block(Block("page", start, end, page=number))
+            at = end
+
+    # -- joining ----------------------------------------------------------------------------------
+
+    def _joins(self, table: PageTable, number: int) -> bool:
+        pending = self.pending
+        return (pending.last_page == number - 1 and len(table.columns) == len(pending.columns)
+                and all(abs(a - b) <= SAME_COLUMN for a, b in zip(table.columns, pending.columns, strict=True)))
+
+    def _extend(self, table: PageTable, number: int) -> None:
+        pending = self.pending
+        rows = [list(r) for r in table.rows]
+        repeated = _repeated_header(pending.rows, rows)
+        rows = rows[repeated:]
+        if rows:
+            _continue_merged(pending.rows, rows)
+        pending.rows += rows
+        pending.pages += [number] * len(rows)
+        pending.last_page = number
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def _mark(self, page: int, start: int, end: int) -> None:
+        span = self.spans.get(page)
+        if span is None:
+            self.spans[page] = [start, end]
+        else:
+            span[0], span[1] = min(span[0], start), max(span[1], end)
+
+    def _line(self, text: str, page: int, count: bool = True) -> None:
+        block = self.builder.line(text, "line", page=page)
+        if block is not None and count:
+            self._mark(page, block.start, block.end)
+
+    def _table(self, rows: list[list[Cell]], pages: list[int]) -> None:
+        kept = [(row, page) for row, page in zip(rows, pages, strict=True) if "".join(c[1] or "" for c in row).strip()]
+        if not kept:
+            return
+        table = self.builder.table([row for row, _ in kept], page=kept[0][1])
+        if table is None:
+            return
+        for r, (_, page) in enumerate(kept):
+            row = table.rows[r]
+            if row:
+                self._mark(page, row[0].start, row[-1].end)
+        if any(page != kept[0][1] for _, page in kept):
+            _repage(self.builder, table, [page for _, page in kept])
+
+
+def _count_furniture(items: list, start: int) -> int:
+    """How many items from ``start`` on are furniture lines."""
+    n = 0
+    for item in items[start:]:
+        if isinstance(item, PageTable) or not is_furniture(item):
+            break
+        n += 1
+    return n
+
+
+def _last_table(items: list) -> int:
+    """The index of the page's last item if it is a table (furniture after it aside), else -1."""
+    i = len(items) - 1
+    while i >= 0 and isinstance(items[i], str) and is_furniture(items[i]):
+        i -= 1
+    return i if i >= 0 and isinstance(items[i], PageTable) else -1
+
+
+def _texts(row: list[Cell]) -> list[tuple]:
+    return [(c[0], c[1], c[2] if len(c) > 2 else None) for c in row]
+
+
+def _repeated_header(top: list[list[Cell]], rows: list[list[Cell]]) -> int:
+    """How many of ``rows``' first rows repeat ``top``'s first rows (a repeated header)."""
+    for k in range(min(MAX_HEADER_ROWS, len(top), len(rows) - 1), 0, -1):
+        if all(_texts(a) == _texts(b) and any(c[1] for c in a) for a, b in zip(top[:k], rows[:k], strict=True)):
+            return k
+    return 0
+
+
+def _continue_merged(above: list[list[Cell]], rows: list[list[Cell]]) -> None:
+    """An empty cell atop the new part continues the merged cell of its column above the cut,
+    when either side shows that cell merged (see the module's docstring)."""
+    last, first = above[-1], rows[0]
+    continued = {c[0] for c in last if c[1] is None}  # merged from a row above the last
+    own_above = {c[0] for c in last if c[1] is not None}
+    spans_down = {c[0] for c in rows[1] if c[1] is None} if len(rows) > 1 else set()
+    for k, cell in enumerate(first):
+        col = cell[0]
+        if cell[1] == "" and (col in continued or (col in own_above and col in spans_down)):
+            first[k] = (col, None, *cell[2:])
+
+
+def _repage(builder: TextBuilder, table, pages: list[int]) -> None:
+    """Give each row's cell blocks its own page (TextBuilder.table gives them all one)."""
+    count = sum(len(row) for row in table.rows)
+    tail = len(builder.blocks) - count
+    out: list[Block] = []
+    for row, page in zip(table.rows, pages, strict=True):
+        row[:] = [b if b.page == page else dataclasses.replace(b, page=page) for b in row]
+        out += row
+    builder.blocks[tail:] = out
