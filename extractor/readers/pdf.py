@@ -18,7 +18,7 @@ from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, NoTextLayer
 from extractor.limits import Budget, current
 from extractor.readers._build import TextBuilder
-from extractor.readers.pdf_join import PageTable, PageWriter
+from extractor.readers.pdf_join import PageTable, PageWriter, is_furniture
 from extractor.readers.pdf_tables import (
     MIN_RULING_SEGMENTS,
     FoundTable,
@@ -165,18 +165,29 @@ def _down(x: float, y: float) -> tuple[float, float]:
 
 def _place(lines, tables: list[FoundTable], text: TextPage, to_space) -> list:
     """The page's items in reading order: its lines, a table's rows in place of the lines inside
-    its box (a table that holds no line comes after the page's text)."""
+    its box (a table that holds no line comes after the page's text); each table knows whether
+    a line other than page furniture stands above it or below it."""
     items: list = []
-    placed: set[int] = set()
+    placed: dict[int, PageTable] = {}
+    middles: list[float] = []  # of the lines outside the tables, furniture aside
     for ln in lines:
-        k = _line_table(ln, text, to_space, tables)
+        k, middle = _line_table(ln, text, to_space, tables)
         if k is None:
             if ln.text.strip():
                 items.append(ln.text)
+                if not is_furniture(ln.text):
+                    middles.append(middle)
         elif k not in placed:
-            placed.add(k)
-            items.append(_page_table(tables[k]))
-    items += [_page_table(t) for k, t in enumerate(tables) if k not in placed]
+            placed[k] = _page_table(tables[k])
+            items.append(placed[k])
+    for k, table in enumerate(tables):
+        if k not in placed:
+            placed[k] = _page_table(table)
+            items.append(placed[k])
+    for k, table in placed.items():
+        top, bottom = tables[k].bbox[1], tables[k].bbox[3]
+        table.opens = not any(m < top for m in middles)
+        table.closes = not any(m > bottom for m in middles)
     return items
 
 
@@ -184,8 +195,9 @@ def _page_table(table: FoundTable) -> PageTable:
     return PageTable(table.rows_of_cells(), (*table.columns, table.bbox[2]))
 
 
-def _line_table(line, text: TextPage, to_space, tables: list[FoundTable]) -> int | None:
-    """The table whose box holds this line, if any: judged by its first and last characters."""
+def _line_table(line, text: TextPage, to_space, tables: list[FoundTable]) -> tuple[int | None, float]:
+    """(the table whose box holds this line or None, the line's vertical middle): judged by its
+    first and last characters."""
     corners = []
     for index in (line.first, line.last):
         left, bottom, right, top = text.get_charbox(index)
@@ -196,10 +208,11 @@ def _line_table(line, text: TextPage, to_space, tables: list[FoundTable]) -> int
         x0, top, x1, bottom = table.bbox
         if (x0 - TABLE_SLACK <= left and right <= x1 + TABLE_SLACK
                 and top - TABLE_SLACK <= middle <= bottom + TABLE_SLACK):
-            return k
-    return None
+            return k, middle
+    return None, middle
 
 
+# Distinct characters of a sample whose occurrences are counted one by one (str.count, a pass of
 # the sample each); past this many, one Counter pass over the sample.
 _COUNT_EACH = 16
 

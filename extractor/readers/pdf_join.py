@@ -3,9 +3,10 @@
 A report's long table (a 决算 table, a score table) is cut by the page break: its rows go on at
 the top of the next page, with its header rows drawn again or not. Read page by page that is two
 tables, and a field that reads a column by its header finds none in the second part. So a table
-that ends a page (only page furniture after it: a page number) and a table that starts the next
-page (only furniture, or a 续表 caption, before it) become one Document table when their columns
-stand at the same places (every column boundary within ``SAME_COLUMN`` pt). Joined:
+that closes a page (nothing but page furniture below it, such as a page number) and the next
+page's first table when it opens that page (nothing but furniture above it, or a 续表 caption)
+become one Document table when their columns stand at the same places (every column boundary
+within ``SAME_COLUMN`` pt). Above and below are the reader's judgement, by position. Joined:
 
 - the next page's first rows are dropped when they repeat the table's first rows (a header row
   repeated on every page), compared cell by cell;
@@ -13,7 +14,7 @@ stand at the same places (every column boundary within ``SAME_COLUMN`` pt). Join
   indicator merged down over rows on both pages) when either side of the cut shows it merged:
   the cell above already spans rows, or the empty one does;
 - each row's cells keep their own page (``Block.page``); the table's ``page`` is where it starts;
-  the furniture lines between the parts follow the joined table in the text.
+  the lines read after the first part on its page (furniture) follow the joined table in the text.
 """
 
 from __future__ import annotations
@@ -29,16 +30,19 @@ SAME_COLUMN = 1.5  # pt
 MAX_HEADER_ROWS = 3
 # A line that is page furniture between two parts of one table: page numbers ("- 3 -", "第3页 共9页",
 # "3/9", "Page 3 of 9") and the captions that say a table goes on (续表, 续上表).
-_FURNITURE = re.compile(r"(?i)(?:[\s\d\-—–_·.,/|()（）第页共续表上:：]|page|of)*")
+_FURNITURE = re.compile(r"(?i)(?:[\s\d\-—–_·.,/|()（）第页共:：]|page|of|续上?表?)*")
 
 
 @dataclass(slots=True)
 class PageTable:
-    """A table of one page: rows as TextBuilder.table() takes them, and where its columns start
-    and the table ends (for matching it with the next page's first table)."""
+    """A table of one page: rows as TextBuilder.table() takes them, where its columns start and
+    the table ends (for matching it with the next page's first table), and whether only page
+    furniture stands above it on its page (``opens``) or below it (``closes``)."""
 
     rows: list[list[Cell]]
     columns: tuple[float, ...]
+    opens: bool = True
+    closes: bool = True
 
 
 def is_furniture(line: str) -> bool:
@@ -65,30 +69,29 @@ class PageWriter:
 
     def page(self, number: int, items: list[str | PageTable]) -> None:
         """One page's items in reading order: lines (str) and tables."""
-        k = 0
+        joined = -1
         if self.pending is not None:
-            lead = _count_furniture(items, 0)
-            first = items[lead] if lead < len(items) else None
-            if isinstance(first, PageTable) and self._joins(first, number):
-                self.pending.held += [(text, number) for text in items[:lead]]
-                self._extend(first, number)
-                k = lead + 1
-            else:
-                self.flush()
-        if self.pending is not None:  # joined: does the table end this page too?
-            if _count_furniture(items, k) == len(items) - k:
-                self.pending.held += [(text, number) for text in items[k:]]
-                return
+            first = next((i for i, item in enumerate(items) if isinstance(item, PageTable)), -1)
+            if first >= 0 and items[first].opens and self._joins(items[first], number):
+                joined = first
+                self._extend(items[first], number)
+                if items[first].closes:  # it runs on over the whole page
+                    self.pending.held += [(item, number) for item in items if isinstance(item, str)]
+                    return
             self.flush()
-        last = _last_table(items)
-        for i in range(k, len(items)):
-            item = items[i]
-            if i == last:
-                self.pending = _Pending([list(r) for r in item.rows], [number] * len(item.rows), item.columns, number)
-                self.pending.held += [(text, number) for text in items[i + 1:]]
-                return
+        closing = next((i for i in range(len(items) - 1, -1, -1)
+                        if isinstance(items[i], PageTable) and items[i].closes), -1)
+        for i, item in enumerate(items):
+            if i == joined:
+                continue
             if isinstance(item, PageTable):
-                self._table(item.rows, [number] * len(item.rows))
+                if i == closing:  # held until the next page is read: it may go on there
+                    self.pending = _Pending([list(r) for r in item.rows], [number] * len(item.rows), item.columns,
+                                            number)
+                else:
+                    self._table(item.rows, [number] * len(item.rows))
+            elif self.pending is not None and self.pending.last_page == number and i > closing:
+                self.pending.held.append((item, number))
             else:
                 self._line(item, number)
 
@@ -96,8 +99,8 @@ class PageWriter:
         pending, self.pending = self.pending, None
         if pending is not None:
             self._table(pending.rows, pending.pages)
-            for text, page in pending.held:
-                self._line(text, page, count=False)
+            for text, page in pending.held:  # a line of an earlier page is not in that page's span
+                self._line(text, page, count=page == pending.last_page)
 
     def finish(self, pages: int) -> None:
         """Flush, then add a page block for every page 1..pages (an empty page: an empty span
@@ -154,24 +157,6 @@ class PageWriter:
                 self._mark(page, row[0].start, row[-1].end)
         if any(page != kept[0][1] for _, page in kept):
             _repage(self.builder, table, [page for _, page in kept])
-
-
-def _count_furniture(items: list, start: int) -> int:
-    """How many items from ``start`` on are furniture lines."""
-    n = 0
-    for item in items[start:]:
-        if isinstance(item, PageTable) or not is_furniture(item):
-            break
-        n += 1
-    return n
-
-
-def _last_table(items: list) -> int:
-    """The index of the page's last item if it is a table (furniture after it aside), else -1."""
-    i = len(items) - 1
-    while i >= 0 and isinstance(items[i], str) and is_furniture(items[i]):
-        i -= 1
-    return i if i >= 0 and isinstance(items[i], PageTable) else -1
 
 
 def _texts(row: list[Cell]) -> list[tuple]:
