@@ -55,9 +55,15 @@ def set_cell(cell, text: str) -> None:
     cell.paragraphs[0].add_run(text)
 
 
-def repeat_header(row) -> None:
-    """Word's "repeat as header row at the top of each page" (w:tblHeader)."""
-    tr_pr = row._tr.get_or_add_trPr()
+def repeat_header(document, row: int) -> None:
+    """Word's "repeat as header row at the top of each page" (w:tblHeader) on a row of the last
+    table added, through the document's public XML element."""
+    table = document.element.body.findall(qn("w:tbl"))[-1]
+    tr = table.findall(qn("w:tr"))[row]
+    tr_pr = tr.find(qn("w:trPr"))
+    if tr_pr is None:
+        tr_pr = OxmlElement("w:trPr")
+        tr.insert(0, tr_pr)
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
@@ -81,8 +87,8 @@ def totals_table(document, rng: random.Random, year: int) -> None:
     set_cell(table.cell(0, 3), "支出")
     for c, word in enumerate(["项目", "行次", "金额", "项目", "行次", "金额"]):
         set_cell(table.cell(1, c), word)
-    repeat_header(table.rows[0])
-    repeat_header(table.rows[1])
+    repeat_header(document, 0)
+    repeat_header(document, 1)
     for r in range(n):
         cells = table.rows[r + 2].cells
         if r < len(INCOME):
@@ -112,7 +118,7 @@ def score_table(document, rng: random.Random) -> None:
     table = new_table(document, len(rows) + 2, 6)
     for c, word in enumerate(["一级指标", "二级指标", "三级指标", "分值", "得分", "扣分原因"]):
         set_cell(table.cell(0, c), word)
-    repeat_header(table.rows[0])
+    repeat_header(document, 0)
     total = 0.0
     for r, (_, _, level3) in enumerate(rows, 1):
         cells = table.rows[r].cells
@@ -178,7 +184,7 @@ def detail_table(document, rng: random.Random, rows: int, header_repeated: bool)
     for c, word in enumerate(["科目编码", "科目名称", "合计", "人员经费", "公用经费"]):
         set_cell(table.cell(0, c), word)
     if header_repeated:
-        repeat_header(table.rows[0])
+        repeat_header(document, 0)
     for r in range(1, rows + 1):
         cells = table.rows[r].cells
         set_cell(cells[0], f"30{rng.randrange(100, 399)}")
@@ -224,14 +230,27 @@ def to_pdf(docx_path: Path) -> Path:
     return docx_path.with_suffix(".pdf")
 
 
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    with pdfium.PdfDocument(str(pdf)) as doc:
+        return len(doc)
+
+
 def build(out: Path, pages: int, seed: int) -> tuple[Path, Path]:
-    """tables-<pages>p.docx and .pdf in ``out`` (reused when both exist)."""
+    """tables-<pages>p.docx and .pdf in ``out`` (reused when both exist): sections added or
+    taken away until LibreOffice lays the PDF out within 12% of ``pages`` (three tries)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"tables-{pages}p.docx"
     pdf = path.with_suffix(".pdf")
     if not (path.exists() and pdf.exists()):
-        build_docx(path, max(1, round(pages / PAGES_PER_SECTION)), seed + pages)
-        to_pdf(path)
+        sections = max(1, round(pages / PAGES_PER_SECTION))
+        for _ in range(3):
+            build_docx(path, sections, seed + pages)
+            got = page_count(to_pdf(path))
+            if abs(got - pages) <= 0.12 * pages:
+                break
+            sections = max(1, round(sections * pages / got))
     return path, pdf
 
 
@@ -264,12 +283,9 @@ def main() -> None:
     ap.add_argument("--pages", type=int, nargs="+", default=[10, 50, 200])
     ap.add_argument("--seed", type=int, default=16)
     args = ap.parse_args()
-    import pypdfium2 as pdfium
-
     for pages in args.pages:
         docx_path, pdf_path = build(args.out, pages, args.seed)
-        with pdfium.PdfDocument(str(pdf_path)) as pdf:
-            print(f"{pdf_path}: {len(pdf)} pages (target {pages}); {docx_path}")
+        print(f"{pdf_path}: {page_count(pdf_path)} pages (target {pages}); {docx_path}")
 
 
 if __name__ == "__main__":
