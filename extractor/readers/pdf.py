@@ -18,12 +18,12 @@ from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, NoTextLayer
 from extractor.limits import Budget, current
 from extractor.readers._build import TextBuilder
+from extractor.readers.pdf_cells import ruled_page
 from extractor.readers.pdf_join import PageTable, PageWriter, is_furniture
 from extractor.readers.pdf_tables import (
     MIN_RULING_SEGMENTS,
     FoundTable,
     TooManyRulings,
-    fill_texts,
     find_tables,
     is_table,
     page_rulings,
@@ -109,8 +109,11 @@ class _Reader:
             if sample_unmapped:
                 bad, seen = unmapped_share(text, self.c, raw)
                 self.unmapped, self.asked = self.unmapped + bad, self.asked + seen
-            tables, to_space = self._tables(index, page, text, len(raw))
-            if tables:  # a table replaces the lines inside its box: lines with their positions
+            tables, to_space = self._tables(index, page)
+            if tables and to_space is _down:  # pdfium's tables: the page's text sorted into cells and lines
+                items = ruled_page(text, self.c, raw, tables)
+                blank = not raw.strip()
+            elif tables:  # pdfplumber's: a table replaces the lines inside its box
                 lines = page_lines(text, self.c, raw)
                 items = _place(lines, tables, text, to_space)
                 blank = not any(ln.text.strip() for ln in lines)
@@ -126,7 +129,7 @@ class _Reader:
             textpage.close()
             page.close()
 
-    def _tables(self, index: int, page, text: TextPage, chars: int):
+    def _tables(self, index: int, page):
         """(the page's tables, the map from a pdfium point into their space)."""
         number = index + 1
         try:
@@ -145,7 +148,6 @@ class _Reader:
                                      f"limit {MAX_TABLE_PAGE_OBJECTS}): read as lines")
                 return [], None
             return self._plumber_tables(index)
-        fill_texts(self.c, text.raw, found, chars)
         return found, _down
 
     def _plumber_tables(self, index: int):

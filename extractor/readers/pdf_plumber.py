@@ -15,7 +15,7 @@ import io
 import logging
 from dataclasses import dataclass
 
-from extractor.readers.pdf_tables import FoundTable, is_table
+from extractor.readers.pdf_tables import FoundTable, clean_cell, is_table
 
 
 def _quiet_pdfminer() -> None:
@@ -82,7 +82,7 @@ def plumber_tables(plumber, index: int, warnings: list[str]) -> tuple[list[Found
             for row, texts in zip(table.rows, table.extract(x_tolerance=3, y_tolerance=3), strict=False):
                 for bbox, text in zip(row.cells, texts, strict=False):
                     if bbox is not None:
-                        candidate.texts[tuple(map(float, bbox))] = text or ""
+                        candidate.texts[tuple(map(float, bbox))] = clean_cell(text)
             found.append(candidate)
         mediabox = tuple(float(v) for v in page.page_obj.mediabox)
         frame = Frame(page.rotation, mediabox, float(page.height), (float(page.mediabox[0]), float(page.mediabox[1])))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ctypes
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 
 from extractor.readers._build import Cell, is_wide, join_fragments
 
@@ -68,11 +68,17 @@ class FoundTable:
     rows: list[float]  # each grid row's top
     cells: list[tuple[float, float, float, float]]  # (x0, top, x1, bottom)
     texts: dict[tuple[float, float, float, float], str] = field(default_factory=dict)
+    _layout: list | None = None
 
     def layout(self) -> list[list[tuple[int, int, tuple | None]]]:
         """Each grid row as (column, colspan, cell box) in column order: the box of a cell that
         starts in this row, None for the continuation of a cell merged down from a row above
         (at the column where that cell starts); a cell merged across appears once."""
+        if self._layout is None:
+            self._layout = self._grid()
+        return self._layout
+
+    def _grid(self) -> list[list[tuple[int, int, tuple | None]]]:
         col_at = {x: c for c, x in enumerate(self.columns)}
         row_at = {t: r for r, t in enumerate(self.rows)}
         grid: list[list[tuple[int, int, tuple | None]]] = [[] for _ in self.rows]
@@ -87,11 +93,11 @@ class FoundTable:
             row.sort(key=lambda item: item[0])
         return grid
 
-    def rows_of_cells(self, clean=None) -> list[list[Cell]]:
+    def rows_of_cells(self) -> list[list[Cell]]:
         """The table as TextBuilder.table() takes it: (column, text, colspan), text None for the
-        continuation of a vertically merged cell."""
-        clean = clean or clean_cell
-        return [[(c, None if box is None else clean(self.texts.get(box, "")), span) for c, span, box in row]
+        continuation of a vertically merged cell (``texts`` holds each cell's cleaned text)."""
+        texts = self.texts
+        return [[(c, None if box is None else texts.get(box, ""), span) for c, span, box in row]
                 for row in self.layout()]
 
 
@@ -299,60 +305,62 @@ def _crossings(vertical, horizontal) -> dict[tuple[float, float], tuple[set, set
 
 
 def _cells(points: dict[tuple[float, float], tuple[set, set]]) -> list[tuple[float, float, float, float]]:
-    """Each crossing's smallest cell: the nearest crossing below it on a shared vertical edge and
-    the nearest to its right on a shared horizontal edge whose far corner closes the box."""
+    """Each crossing's smallest cell (pdfplumber's find_smallest_cell): the nearest crossing
+    below it on a shared vertical edge, then the nearest to its right on a shared horizontal
+    edge, whose far corner is a crossing on both the bottom's and the right's edges."""
+    ordered = sorted(points.items())
     by_x: dict[float, list[float]] = {}
     by_top: dict[float, list[float]] = {}
-    for x, top in sorted(points):
+    for (x, top), _ in ordered:
         by_x.setdefault(x, []).append(top)
         by_top.setdefault(top, []).append(x)
     cells = []
-    for (x, top), (vs, hs) in sorted(points.items()):
+    get = points.get
+    for (x, top), (vs, hs) in ordered:
         column, line = by_x[x], by_top[top]
-        below = column[bisect_right(column, top):]
-        right = line[bisect_right(line, x):]
-        cell = _smallest_cell(points, x, top, vs, hs, below, right)
-        if cell is not None:
-            cells.append(cell)
+        right_from = bisect_right(line, x)
+        cell = None
+        for b in islice(column, bisect_right(column, top), None):
+            b_vs, b_hs = points[(x, b)]
+            if vs.isdisjoint(b_vs):
+                continue
+            for r in islice(line, right_from, None):
+                r_vs, r_hs = points[(r, top)]
+                if hs.isdisjoint(r_hs):
+                    continue
+                corner = get((r, b))
+                if corner is not None and not corner[0].isdisjoint(r_vs) and not corner[1].isdisjoint(b_hs):
+                    cell = (x, top, r, b)
+                    break
+            if cell is not None:
+                cells.append(cell)
+                break
     return cells
-
-
-def _smallest_cell(points, x, top, vs, hs, below, right):
-    rights = [r for r in right if not hs.isdisjoint(points[(r, top)][1])]
-    if not rights:
-        return None
-    for b in below:
-        b_vs, b_hs = points[(x, b)]
-        if vs.isdisjoint(b_vs):
-            continue
-        for r in rights:
-            corner = points.get((r, b))
-            if corner is not None and not corner[0].isdisjoint(points[(r, top)][0]) and not corner[1].isdisjoint(b_hs):
-                return (x, top, r, b)
-    return None
 
 
 def _group(cells: list[tuple]) -> list[list[tuple]]:
     """Cells that share a corner (directly or through others) form one table; tables of one
     cell are dropped; tables sorted by their topmost, then leftmost, corner."""
-    parent: dict[tuple, tuple] = {}
-
-    def root(p):
-        while parent.setdefault(p, p) != p:
-            parent[p] = parent[parent[p]]
-            p = parent[p]
-        return p
-
-    for x0, top, x1, bottom in cells:
-        corners = [(x0, top), (x0, bottom), (x1, top), (x1, bottom)]
-        first = root(corners[0])
-        for corner in corners[1:]:
-            other = root(corner)
-            if other != first:
-                parent[other] = first
-    groups: dict[tuple, list[tuple]] = {}
-    for cell in cells:
-        groups.setdefault(root((cell[0], cell[1])), []).append(cell)
+    parent = list(range(len(cells)))
+    owner: dict[tuple[float, float], int] = {}
+    for i, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            j = owner.setdefault(corner, i)
+            if j == i:
+                continue
+            while parent[j] != j:  # union of i's and j's groups, roots found with path halving
+                parent[j] = j = parent[parent[j]]
+            k = i
+            while parent[k] != k:
+                parent[k] = k = parent[parent[k]]
+            if j != k:
+                parent[j] = k
+    groups: dict[int, list[tuple]] = {}
+    for i, cell in enumerate(cells):
+        k = i
+        while parent[k] != k:
+            k = parent[k]
+        groups.setdefault(k, []).append(cell)
     tables = [g for g in groups.values() if len(g) > 1]
     return sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
 
