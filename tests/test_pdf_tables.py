@@ -169,3 +169,15 @@ def test_table_finder_on_random_grids_finds_every_cell():
                            sum(1 for c in cols if reg.col <= c < reg.col + reg.colspan)) for reg in table.regions)
         got = sorted((r, c, span) for r, row in enumerate(found.layout()) for c, span, box in row if box is not None)
         assert got == expected
+
+
+def test_a_form_whose_first_part_hides_a_column_boundary_is_joined_on_the_finer_grid():
+    xs = [100, 200, 300, 400, 500]
+    head = GenTable(xs, 120, 2, [Region(0, 0, 1, 1, "Project"), Region(0, 1, 1, 3, "Library repairs"),
+                                 Region(1, 0, 1, 2, "Unit"), Region(1, 2, 1, 2, "Culture office")], "lines")
+    rest = GenTable(xs, PAGE_H - 40, 2, [Region(r, c, 1, 1, f"{r}{c}.5") for r in range(2) for c in range(4)], "lines")
+    doc = read_pdf(make_pdf([GenPage([(72, 160, "Table 5 Project form")], [head]), GenPage([], [rest])]))
+    (table,) = doc.tables
+    got = [[(b.col, b.colspan, doc.text[b.start:b.end]) for b in row] for row in table.rows]
+    assert got == [[(0, 1, "Project"), (1, 3, "Library repairs")], [(0, 2, "Unit"), (2, 2, "Culture office")],
+                   [(c, 1, f"0{c}.5") for c in range(4)], [(c, 1, f"1{c}.5") for c in range(4)]]

@@ -71,7 +71,10 @@ def has_ruling(page) -> bool:
     """Whether a pypdfium2 PdfPage has enough ruling segments to be searched for tables."""
     import pypdfium2.raw as pdfium_c
 
-    return page_rulings(pdfium_c, page.raw)[1].segments >= MIN_RULING_SEGMENTS
+    try:
+        return page_rulings(pdfium_c, page.raw)[1].segments >= MIN_RULING_SEGMENTS
+    except TooManyRulings:
+        return True
 
 
 def table_finder(tables: str | None = None) -> str:

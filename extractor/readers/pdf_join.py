@@ -5,14 +5,18 @@ the top of the next page, with its header rows drawn again or not. Read page by 
 tables, and a field that reads a column by its header finds none in the second part. So a table
 that closes a page (nothing but page furniture below it, such as a page number) and the next
 page's first table when it opens that page (nothing but furniture above it, or a 续表 caption)
-become one Document table when their columns stand at the same places (every column boundary
-within ``SAME_COLUMN`` pt). Above and below are the reader's judgement, by position. Joined:
+become one Document table when their columns stand at the same places: the same outer edges
+(within ``SAME_COLUMN`` pt), and every column boundary of one part among the other's (a cell
+merged across all of a part's rows hides a boundary; the joined table takes the finer grid).
+Above and below are the reader's judgement, by position. Joined:
 
 - the next page's first rows are dropped when they repeat the table's first rows (a header row
   repeated on every page), compared cell by cell;
 - an empty cell at the top of the next page's part continues the merged cell above it (a level-1
-  indicator merged down over rows on both pages) when either side of the cut shows it merged:
-  the cell above already spans rows, or the empty one does;
+  indicator merged down over rows on both pages) when either side of the cut shows it merged
+  (the cell above already spans rows, or the empty one does) or its column has cells merged
+  down elsewhere in the table;
+- a row broken by the page (its cells' text split over both pages) stays two rows.
 - each row's cells keep their own page (``Block.page``); the table's ``page`` is where it starts;
   the lines read after the first part on its page (furniture) follow the joined table in the text.
 """
@@ -115,13 +119,21 @@ class PageWriter:
     # -- joining ----------------------------------------------------------------------------------
 
     def _joins(self, table: PageTable, number: int) -> bool:
+        """The next page's table goes on with the pending one: same outer edges, and the column
+        boundaries of one part all among the other's (a cell merged across hides a boundary)."""
         pending = self.pending
-        return (pending.last_page == number - 1 and len(table.columns) == len(pending.columns)
-                and all(abs(a - b) <= SAME_COLUMN for a, b in zip(table.columns, pending.columns, strict=True)))
+        a, b = pending.columns, table.columns
+        return (pending.last_page == number - 1 and _near(a[0], b[0]) and _near(a[-1], b[-1])
+                and (_within(a, b) or _within(b, a)))
 
     def _extend(self, table: PageTable, number: int) -> None:
         pending = self.pending
         rows = [list(r) for r in table.rows]
+        if len(table.columns) > len(pending.columns):
+            pending.rows = _regrid(pending.rows, pending.columns, table.columns)
+            pending.columns = table.columns
+        elif len(table.columns) < len(pending.columns):
+            rows = _regrid(rows, table.columns, pending.columns)
         repeated = _repeated_header(pending.rows, rows)
         rows = rows[repeated:]
         if rows:
@@ -159,6 +171,29 @@ class PageWriter:
             _repage(self.builder, table, [page for _, page in kept])
 
 
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= SAME_COLUMN
+
+
+def _within(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return all(any(_near(x, y) for y in outer) for x in inner)
+
+
+def _regrid(rows: list[list[Cell]], columns: tuple[float, ...], union: tuple[float, ...]) -> list[list[Cell]]:
+    """Rows on ``columns`` (boundaries, the right edge last) moved onto the finer ``union``."""
+    at = [min(range(len(union)), key=lambda k, x=x: abs(union[k] - x)) for x in columns]
+    out = []
+    for row in rows:
+        new = []
+        for cell in row:
+            col, text = cell[0], cell[1]
+            span = cell[2] if len(cell) > 2 else 1
+            end = at[min(col + span, len(at) - 1)]
+            new.append((at[col], text, max(1, end - at[col])))
+        out.append(new)
+    return out
+
+
 def _texts(row: list[Cell]) -> list[tuple]:
     return [(c[0], c[1], c[2] if len(c) > 2 else None) for c in row]
 
@@ -173,14 +208,16 @@ def _repeated_header(top: list[list[Cell]], rows: list[list[Cell]]) -> int:
 
 def _continue_merged(above: list[list[Cell]], rows: list[list[Cell]]) -> None:
     """An empty cell atop the new part continues the merged cell of its column above the cut,
-    when either side shows that cell merged (see the module's docstring)."""
+    when either side shows that cell merged (see the module's docstring), or when its column
+    holds cells merged down elsewhere in the table (a level-1 indicator's column)."""
     last, first = above[-1], rows[0]
     continued = {c[0] for c in last if c[1] is None}  # merged from a row above the last
     own_above = {c[0] for c in last if c[1] is not None}
     spans_down = {c[0] for c in rows[1] if c[1] is None} if len(rows) > 1 else set()
+    merging = {c[0] for row in above + rows for c in row if c[1] is None}
     for k, cell in enumerate(first):
         col = cell[0]
-        if cell[1] == "" and (col in continued or (col in own_above and col in spans_down)):
+        if cell[1] == "" and (col in continued or (col in own_above and (col in spans_down or col in merging))):
             first[k] = (col, None, *cell[2:])
 
 

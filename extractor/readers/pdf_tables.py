@@ -39,11 +39,10 @@ MIN_RULING_SEGMENTS = 12
 # horizontal and vertical edge, the cells per crossing.
 MAX_EDGE_PAIRS = 250_000
 MAX_CROSSINGS = 5_000
-# How far a cell's text query stays inside its borders (pt), at most this share of its size:
-# pdfium returns every character whose box overlaps the rectangle, and a tall glyph of the row
-# above or below may reach over the ruling line by a point or so.
-INSET = 2.0
-INSET_SHARE = 0.25
+# Page objects typed per pass of the scan (a bounded list for a page of a million objects), and
+# the ruling edges a page may hold before it is read as lines.
+SCAN_CHUNK = 4096
+MAX_EDGES = 20_000
 
 
 class TooManyRulings(Exception):
@@ -149,7 +148,8 @@ def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
 
 
 def page_rulings(pdfium_c, page, max_depth: int = 3) -> tuple[int, Rulings]:
-    """(objects on the page, its ruling edges). ``page`` is a raw FPDF_PAGE.
+    """(objects on the page, its ruling edges). ``page`` is a raw FPDF_PAGE. TooManyRulings
+    past MAX_EDGES edges.
 
     Every page object's type is asked (two pdfium calls an object, through map(): no Python
     code runs per text object, most of a page); only path objects are looked at further."""
@@ -163,18 +163,22 @@ def page_rulings(pdfium_c, page, max_depth: int = 3) -> tuple[int, Rulings]:
 def _scan(calls: _Calls, container, count: int, get_object, matrix: tuple, depth: int, max_depth: int,
           rulings: Rulings) -> None:
     c = calls.c
-    objects = list(map(get_object, repeat(container, count), range(count)))
-    kinds = list(map(c.FPDFPageObj_GetType, objects))
     path, form = c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM
-    if path not in kinds and form not in kinds:
-        return
-    for obj, kind in zip(objects, kinds, strict=True):
-        if kind == path:
-            _path_edges(calls, obj, matrix, rulings)
-        elif kind == form and depth < max_depth:
-            inner = _compose(calls.get_matrix(obj), matrix)
-            _scan(calls, obj, c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, inner, depth + 1,
-                  max_depth, rulings)
+    for low in range(0, count, SCAN_CHUNK):
+        size = min(SCAN_CHUNK, count - low)
+        objects = list(map(get_object, repeat(container, size), range(low, low + size)))
+        kinds = list(map(c.FPDFPageObj_GetType, objects))
+        if path not in kinds and form not in kinds:
+            continue
+        for obj, kind in zip(objects, kinds, strict=True):
+            if kind == path:
+                _path_edges(calls, obj, matrix, rulings)
+            elif kind == form and depth < max_depth:
+                inner = _compose(calls.get_matrix(obj), matrix)
+                _scan(calls, obj, c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, inner, depth + 1,
+                      max_depth, rulings)
+        if len(rulings.vertical) + len(rulings.horizontal) > MAX_EDGES:
+            raise TooManyRulings(f"over {MAX_EDGES} ruling segments")
 
 
 def _path_edges(calls: _Calls, obj, matrix: tuple, rulings: Rulings) -> None:
@@ -377,22 +381,6 @@ def is_table(table: FoundTable) -> bool:
 
 
 # ---- the cells' text -----------------------------------------------------------------------------
-
-def fill_texts(pdfium_c, textpage, tables: list[FoundTable], chars: int) -> None:
-    """Each cell's text: pdfium's text of the characters inside the cell's box (a little inside
-    its borders, see INSET), one call per cell into a buffer reused for the page."""
-    buffer = (ctypes.c_ushort * (3 * chars + 16))()
-    size = len(buffer)
-    bounded = pdfium_c.FPDFText_GetBoundedText
-    view = memoryview(buffer).cast("B")
-    for table in tables:
-        for cell in table.cells:
-            x0, top, x1, bottom = cell
-            dx = min(INSET, (x1 - x0) * INSET_SHARE)
-            dy = min(INSET, (bottom - top) * INSET_SHARE)
-            n = bounded(textpage, x0 + dx, -(top + dy), x1 - dx, -(bottom - dy), buffer, size)
-            table.texts[cell] = bytes(view[:2 * n]).decode("utf-16-le", "replace") if n > 0 else ""
-
 
 def clean_cell(text: str | None) -> str:
     """A cell's text as one line: its lines joined (nothing between CJK, a space between Latin
