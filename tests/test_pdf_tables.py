@@ -7,7 +7,7 @@ import random
 from collections import Counter
 
 import pytest
-from pdf_tables_gen import PAGE_H, GenPage, GenTable, Region, make_pdf, random_document, random_table
+from pdf_tables_gen import PAGE_H, GenPage, GenTable, Region, draw_page, make_pdf, random_document, random_table
 
 from extractor.grid import reader_grids
 from extractor.normalize import Folded
@@ -181,3 +181,34 @@ def test_a_form_whose_first_part_hides_a_column_boundary_is_joined_on_the_finer_
     got = [[(b.col, b.colspan, doc.text[b.start:b.end]) for b in row] for row in table.rows]
     assert got == [[(0, 1, "Project"), (1, 3, "Library repairs")], [(0, 2, "Unit"), (2, 2, "Culture office")],
                    [(c, 1, f"0{c}.5") for c in range(4)], [(c, 1, f"1{c}.5") for c in range(4)]]
+
+
+def test_a_cell_drawn_in_fake_bold_is_read_once():
+    table = GenTable([100, 200, 300], 700, 2, [Region(0, 0, 1, 1, "Name"), Region(0, 1, 1, 1, "Value"),
+                                               Region(1, 0, 1, 1, ""), Region(1, 1, 1, 1, "")], "lines")
+    page = GenPage([(72, 740, "Fake bold")], [table])
+    bold = b"".join(b"\nBT /F1 9 Tf %.1f 670 Td (%s) Tj ET" % (x + dx, text) for x, text in ((103, b"Total"), (203, b"100"))
+                    for dx in (0, 0.4))  # each drawn twice, 0.4 pt apart
+    content = draw_page(page)
+    data = make_pdf([page]).replace(content, content + bold).replace(b"/Length %d" % len(content),
+                                                                       b"/Length %d" % len(content + bold))
+    doc = read_pdf(data)
+    (t,) = doc.tables
+    assert [[doc.text[b.start:b.end] for b in row] for row in t.rows] == [["Name", "Value"], ["Total", "100"]]
+
+
+class _Boxes:
+    def __init__(self, boxes):
+        self.boxes = boxes
+
+    def get_charbox(self, i):
+        return self.boxes[i]
+
+
+def test_a_run_of_glyphs_each_drawn_twice_is_read_once():
+    from extractor.readers.pdf_cells import _deduped
+
+    twice = _Boxes([(100 + 5 * (i // 2) + 0.2 * (i % 2), 700, 105 + 5 * (i // 2), 709) for i in range(10)])
+    assert _deduped(twice, "TToottaall", 0, 10) == "Total"
+    side_by_side = _Boxes([(100 + 5 * i, 700, 105 + 5 * i, 709) for i in range(4)])
+    assert _deduped(side_by_side, "1100", 0, 4) == "1100"

@@ -21,7 +21,7 @@ from bisect import bisect_right
 
 from extractor.readers.pdf_join import PageTable, is_furniture
 from extractor.readers.pdf_tables import FoundTable, clean_cell
-from extractor.readers.pdf_text import page_lines, page_texts
+from extractor.readers.pdf_text import boxes_overlap, page_lines, page_texts
 
 _RUN = re.compile(r"[^\s]+")
 _LINE = re.compile(r"[^\r\n]+")
@@ -69,10 +69,7 @@ def _deduped(text, raw: str, start: int, end: int) -> str:
     itself (fake bold: every character of the run doubled, the first two boxes overlapping)."""
     s = raw[start:end]
     if len(s) >= 2 and len(s) % 2 == 0 and s[0::2] == s[1::2]:
-        a, b = text.get_charbox(start), text.get_charbox(start + 1)
-        width = max(a[2] - a[0], b[2] - b[0], 0.1)
-        height = max(a[3] - a[1], b[3] - b[1], 0.1)
-        if abs(a[0] - b[0]) < 0.3 * width and abs(a[1] - b[1]) < 0.3 * height:
+        if boxes_overlap(text.get_charbox(start), text.get_charbox(start + 1)):
             return s[0::2]
     return s
 

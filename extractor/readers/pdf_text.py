@@ -31,7 +31,7 @@ class _Line(NamedTuple):
     last: int
 
 
-def _boxes_overlap(a, b) -> bool:
+def boxes_overlap(a, b) -> bool:
     """Two glyph boxes (left, bottom, right, top) drawn on top of each other (fake bold)."""
     width = max(a[2] - a[0], b[2] - b[0], 0.1)
     height = max(a[3] - a[1], b[3] - b[1], 0.1)
@@ -183,7 +183,7 @@ def page_texts(textpage, raw: str) -> list[str] | None:
         boxes = [charbox(i) for i in range(start, end)]
         kept = boxes[0]
         for k in range(1, end - start):
-            if _boxes_overlap(kept, boxes[k]):
+            if boxes_overlap(kept, boxes[k]):
                 drop.append(start + k)
             else:
                 kept = boxes[k]
@@ -245,7 +245,7 @@ def _line_by_events(textpage, pdfium_c, raw: str, seg: str, base: int, repeats: 
         if repeat:
             ch = seg[end]
             cursor = end + 1
-            if prev == ch and _boxes_overlap(textpage.get_charbox(base + prev_at), textpage.get_charbox(base + end)):
+            if prev == ch and boxes_overlap(textpage.get_charbox(base + prev_at), textpage.get_charbox(base + end)):
                 continue
             pieces.append(ch)
             if first < 0:
@@ -277,7 +277,7 @@ def _line_by_chars(textpage, pdfium_c, raw: str, start: int, end: int) -> _Line 
             if not chars or _generated_space(pdfium_c, handle, raw, i, chars[-1]):
                 continue
         elif chars and chars[-1] == ch and not ch.isspace():
-            if _boxes_overlap(textpage.get_charbox(indices[-1]), textpage.get_charbox(i)):
+            if boxes_overlap(textpage.get_charbox(indices[-1]), textpage.get_charbox(i)):
                 continue
         chars.append(ch)
         indices.append(i)
