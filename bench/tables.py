@@ -11,11 +11,14 @@ markitdown. A text-only report (paragraphs, no table) gives the text-page ratio.
 
 The peers are never the project's dependencies: they run in the bench's own environment,
 
-    python3 -m venv bench/.venv && bench/.venv/bin/pip install pdfplumber pypdfium2 pymupdf 'markitdown[pdf,docx]'
+    python3 -m venv bench/.venv
+    bench/.venv/bin/pip install pdfplumber pypdfium2 'markitdown[pdf,docx]' 'pymupdf<2'
 
-one subprocess per peer (``--peer NAME``), warmed up on the smallest file; a peer that is not
-installed there is shown as "-". Every time is the median of --repeat runs, in a process that
-has already read one file (imports and pattern compilation are not counted).
+(PyMuPDF 2.0 brings a layout model that makes find_tables some ten times slower; the issue's
+figures are PyMuPDF 1.28's), one subprocess per peer (``--peer NAME``), warmed up on the smallest
+file; a peer that is not installed there, or takes longer than --peer-timeout, is shown as "-".
+The project's times are the median of --repeat runs, the peers' of --peer-repeat runs, each in
+a process that has already read one file (imports and pattern compilation are not counted).
 """
 
 from __future__ import annotations
@@ -123,7 +126,7 @@ def run_peer(name: str, files: list[Path], repeat: int) -> None:
     print(json.dumps({str(p): median_time(lambda p=p: fn(p), repeat) for p in files}))
 
 
-def peers(files: list[Path], repeat: int) -> dict[str, dict[str, float]]:
+def peers(files: list[Path], repeat: int, timeout: float) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     if not BENCH_PYTHON.exists():
         print(f"(no {BENCH_PYTHON.relative_to(ROOT)}: peers skipped; see this script's docstring)")
@@ -131,7 +134,11 @@ def peers(files: list[Path], repeat: int) -> dict[str, dict[str, float]]:
     for name in PEERS:
         mine = [p for p in files if p.suffix in PEER_FORMATS[name]]
         cmd = [str(BENCH_PYTHON), __file__, "--peer", name, "--repeat", str(repeat), *map(str, mine)]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            print(f"  {name}: over {timeout:g} s, left out")
+            continue
         try:
             result = json.loads(done.stdout.strip().splitlines()[-1])
         except (IndexError, json.JSONDecodeError):
@@ -172,14 +179,16 @@ def project(files: list[Path], repeat: int) -> dict[str, tuple[float, float, flo
 
 def report(files: list[Path], mine: dict, others: dict) -> None:
     names = [n for n in PEERS if n in others]
-    head = f"{'file':22} {'pages':>5} {'floor':>7} {'read':>7} {'project':>8} {'x floor':>8}"
+    head = f"{'file':22} {'pages':>5} {'floor':>7} {'read':>7} {'x floor':>7} {'project':>8} {'x floor':>8}"
     head += "".join(f" {n[:10]:>10} {'ratio':>6}" for n in names)
-    print("\nms per page (ratio = project / peer: < 1 is ahead)")
+    print("\nms per page: floor (pypdfium2 text; .docx: zip + lxml), the project's read alone and its"
+          " extract + verify (ratio = project / peer: < 1 is ahead)")
     print(head)
     for path in files:
         pages = pdf_pages(path.with_suffix(".pdf")) if path.with_suffix(".pdf").exists() else 1
         floor, reading, tool = (t / pages * 1000 for t in mine[str(path)])
-        line = f"{path.name:22} {pages:5d} {floor:7.2f} {reading:7.2f} {tool:8.2f} {tool / floor:7.1f}x"
+        line = (f"{path.name:22} {pages:5d} {floor:7.2f} {reading:7.2f} {reading / floor:6.1f}x {tool:8.2f} "
+                f"{tool / floor:7.1f}x")
         for n in names:
             peer = others[n].get(str(path))
             line += f" {peer / pages * 1000:10.2f} {tool / (peer / pages * 1000):6.2f}" if peer else f" {'-':>10} {'':6}"
@@ -194,6 +203,8 @@ def main() -> None:
     ap.add_argument("--peer", choices=sorted(PEERS))
     ap.add_argument("--pages", type=int, nargs="+", default=[10, 50, 200])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--peer-repeat", type=int, default=1)
+    ap.add_argument("--peer-timeout", type=float, default=1800)
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "gov-perf-bench-tables")
     ap.add_argument("--no-peers", action="store_true")
     args = ap.parse_args()
@@ -212,8 +223,10 @@ def main() -> None:
         files.append(table_reports.build_text(args.out, 20))
     print(f"python {sys.version.split()[0]}; files in {args.out}")
     mine = project(files, args.repeat)
-    others = {} if args.no_peers else peers(files, args.repeat)
-    report(files, mine, others)
+    report(files, mine, {})
+    if not args.no_peers:
+        others = peers(files, args.peer_repeat, args.peer_timeout)
+        report(files, mine, others)
 
 
 if __name__ == "__main__":
