@@ -235,7 +235,7 @@ def new_document() -> docx.Document:
 def add_paragraph(document, line: str, style: str | None = None) -> None:
     paragraph = document.add_paragraph(style=style)
     run = paragraph.add_run(line)
-    set_east_asian_font(run._r)
+    set_east_asian_font(run.element)
 
 
 def add_score_table(document, rows: list[list[str]]) -> None:
@@ -247,7 +247,7 @@ def add_score_table(document, rows: list[list[str]]) -> None:
         for c, value in enumerate(row):
             if value.strip():
                 paragraph = table.cell(r, c).paragraphs[0]
-                set_east_asian_font(paragraph.add_run(value)._r)
+                set_east_asian_font(paragraph.add_run(value).element)
     r = 1
     while r < len(rows):
         end = r

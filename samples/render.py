@@ -213,8 +213,9 @@ def _exact(paragraph, twips: int) -> None:
     fmt.space_before = fmt.space_after = Pt(0)
 
 
-def _row_props(row, *, height: int | None = None, header: bool = False) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
+def _row_props(tr, *, height: int | None = None, header: bool = False) -> None:
+    """Properties of a table row's ``w:tr`` element (python-docx has no API for these)."""
+    tr_pr = tr.get_or_add_trPr()
     if height is not None:
         tr_pr.append(OxmlElement("w:cantSplit"))
         h = OxmlElement("w:trHeight")
@@ -236,7 +237,7 @@ def _spacer(document, table: Table, set_font) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.page_break_before = True
     _exact(paragraph, twips)
-    set_font(paragraph.add_run(" ")._r)
+    set_font(paragraph.add_run(" ").element)
 
 
 def add_docx_table(document, table: Table, set_font) -> None:
@@ -258,15 +259,17 @@ def add_docx_table(document, table: Table, set_font) -> None:
             if cell.text:
                 run = target.paragraphs[0].add_run(cell.text)
                 run.font.size = Pt(table.font_pt)
-                set_font(run._r)
+                set_font(run.element)
             if cell.rowspan > 1 or cell.colspan > 1:
                 target.merge(doc_table.cell(r + cell.rowspan - 1, col + cell.colspan - 1))
-    for r, row in enumerate(doc_table.rows):
+    # the rows' XML, through the document's public element tree
+    rows = document.element.body.xpath("./w:tbl")[-1].xpath("./w:tr")
+    for r, tr in enumerate(rows):
         header = r < table.header_rows and table.repeat_header
         if table.break_after is not None:
-            _row_props(row, height=_split_height(table, r), header=header)
+            _row_props(tr, height=_split_height(table, r), header=header)
         elif header:
-            _row_props(row, header=True)
+            _row_props(tr, header=True)
 
 
 def _page_numbers(document, set_font) -> None:
@@ -275,16 +278,22 @@ def _page_numbers(document, set_font) -> None:
 
     paragraph = document.sections[0].footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_font(paragraph.add_run("- ")._r)
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
-    set_font(paragraph.add_run(" -")._r)
+    set_font(paragraph.add_run("- ").element)
+    # a PAGE field written as runs (python-docx has no API for fields; its runs' elements are public)
+    for kind in ("begin", "instr", "separate", "1", "end"):
+        run = paragraph.add_run()
+        if kind == "instr":
+            part = OxmlElement("w:instrText")
+            part.set(qn("xml:space"), "preserve")
+            part.text = " PAGE "
+        elif kind == "1":
+            part = OxmlElement("w:t")
+            part.text = "1"
+        else:
+            part = OxmlElement("w:fldChar")
+            part.set(qn("w:fldCharType"), kind)
+        run.element.append(part)
+    set_font(paragraph.add_run(" -").element)
 
 
 def build_docx(report: Report, document, add_paragraph, set_font) -> None:
