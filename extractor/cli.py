@@ -62,10 +62,29 @@ def _limit_flags(parser: argparse.ArgumentParser) -> None:
                         help="stop reading a document after this long (default 60)")
 
 
+def _language(text: str) -> str:
+    from .i18n import LANGUAGES
+
+    if text not in LANGUAGES:
+        raise argparse.ArgumentTypeError(f"not one of {', '.join(LANGUAGES)}: {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cli.py", description="Extract and verify Chinese government performance reports.")
     p.add_argument("--version", action="version", version=_version())
+    # what people read (summaries, findings, rule docs, errors, pages): Chinese, or English
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", type=_language, default=argparse.SUPPRESS,
+                      help="language of what is shown: zh (default; or $EXTRACTOR_LANG) or en")
+    p.add_argument("--lang", type=_language, default=None, help="language of what is shown: zh (default) or en")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add = sub.add_parser
+
+    def add_parser(*args, **kwargs):
+        return _add(*args, parents=[lang], **kwargs)
+
+    sub.add_parser = add_parser
 
     ex = sub.add_parser("extract", help="extract the grounded record of each file")
     ex.add_argument("files", nargs="+", metavar="FILE", help="files to read; - reads one document from stdin")
@@ -86,8 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of one `extract --json` object (for creating tables)")
 
-    ru = sub.add_parser("rules", help="list the rule catalogue, or print one rule's documentation")
-    ru.add_argument("code", nargs="?")
+    ru = sub.add_parser("rules", help="list the rule catalogue (or the rules whose code starts with PREFIX), "
+                                      "or print one rule's documentation")
+    ru.add_argument("code", nargs="?", metavar="CODE|PREFIX", help="a rule (SUM001) or a prefix (SUM, XR)")
+    ru.add_argument("--json", action="store_true", help="the rules as one JSON array, their docs by section")
 
     rp = sub.add_parser("report", help="write the auditor's HTML page; for several files or --db, pages and an index")
     rp.add_argument("files", nargs="*", metavar="FILE")
@@ -128,10 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(path: str, exc: Exception) -> None:
-    from .errors import ReadError
+    from .errors import describe
+    from .i18n import _
 
-    msg = str(exc) if isinstance(exc, ReadError) else f"{path}: internal error: {type(exc).__name__}: {exc}"
-    print(f"error: {msg}", file=sys.stderr)
+    print(_("错误：{message}").format(message=describe(exc, path)), file=sys.stderr)
 
 
 def _run_each(files, fn):
@@ -248,17 +269,22 @@ def cmd_verify(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from .output.text import render_catalogue, render_rule_doc
+    from .i18n import _
+    from .output.text import render_catalogue, render_catalogue_json, render_rule_doc
     from .rules import catalogue
+    from .rules.registry import rules_matching
 
-    if args.code:
-        try:
-            print(render_rule_doc(args.code.upper()))
-        except KeyError:
-            print(f"error: no rule {args.code!r} (see: python cli.py rules)", file=sys.stderr)
-            return EXIT_USAGE
-        return EXIT_OK
-    print(render_catalogue(catalogue()))
+    infos = rules_matching(args.code) if args.code else catalogue()
+    if not infos:
+        print(_("错误：没有代码为 {code!r} 或以其开头的规则（见 python cli.py rules）").format(code=args.code),
+              file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(render_catalogue_json(infos))
+    elif len(infos) == 1 and infos[0].code == args.code.strip().upper():
+        print(render_rule_doc(infos[0].code))
+    else:
+        print(render_catalogue(infos))
     return EXIT_OK
 
 
@@ -282,17 +308,26 @@ def cmd_report(args) -> int:
             return _usage(f"{out}: is a file; several pages need a folder (-o FOLDER/)")
         try:
             items = html.items_from_db(args.db) if args.db else html.items_from_files(args.files)
-            site = html.write_site(items, out)
+            site = html.write_site(items, out, cross=_cross_findings(args.db) if args.db else ())
         except (ReadError, StoreError) as exc:
             _fail(args.db, exc)
             return EXIT_UNREADABLE
         except OSError as exc:
             return _store_error(f"{out}: cannot write ({exc.strerror or exc})")
+        from .i18n import _
+
         for row in site.failed:
-            print(f"error: {row['error']}", file=sys.stderr)
+            print(_("错误：{message}").format(message=row["error"]), file=sys.stderr)
         print(site.index)
         return EXIT_UNREADABLE if site.failed else EXIT_OK
     return _run_each(args.files, lambda path: print(html.write_report(extract(path), out)) or EXIT_OK)
+
+
+def _cross_findings(db: str) -> list:
+    """The store's cross-report (XR) findings, shown on the pages of the reports they name."""
+    from .audit import audit
+
+    return audit(db)
 
 
 def _store_error(exc) -> int:
@@ -373,6 +408,9 @@ def cmd_schema(args) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    from .i18n import set_language
+
+    set_language(getattr(args, "lang", None))
     handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
                "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit,
                "schema": cmd_schema}[args.command]
