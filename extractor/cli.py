@@ -408,17 +408,16 @@ def cmd_schema(args) -> int:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .i18n import set_language
-
-    set_language(getattr(args, "lang", None))
     handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
                "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit,
                "schema": cmd_schema}[args.command]
+    from .i18n import use as language
     from .limits import LimitsError, use
 
     try:
         # The limit flags, over EXTRACTOR_MAX_* (a bad value of which is a usage error too).
-        with use(**{k: getattr(args, k, None) for k in ("max_bytes", "max_chars", "max_pages", "max_seconds")}):
+        with use(**{k: getattr(args, k, None) for k in ("max_bytes", "max_chars", "max_pages", "max_seconds")}), \
+                language(getattr(args, "lang", None)):
             return handler(args)
     except LimitsError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -38,6 +38,8 @@ KINDS = {"department_overall": N_("部门整体支出"), "project": N_("项目�
 SEVERITIES = {"error": N_("错误"), "warning": N_("警告"), "info": N_("未能核对")}
 
 _BY_PATH = {f.path.removeprefix("report."): f for f in FIELDS if f.by_type is None}
+# parts of the record that only hold fields: a field's own name says where it is
+_CONTAINERS = {"headcount", "revenue", "expenditure", "carryover", "budget"}
 _TOKEN = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
 
 
@@ -78,8 +80,8 @@ def path_name(path: str, report: Any = None) -> str:
         plain.append(token)
         key = ".".join(plain)
         node = node.get(token) if isinstance(node, Mapping) else getattr(node, token, None)
-        if token == "children":
-            pass  # an indicator's children: the child's own name says it
+        if token == "children" or (len(plain) == 1 and token in _CONTAINERS):
+            pass  # an indicator's children, the record's sections: the next name says it
         elif key in _BY_PATH:
             names.append(field_name(key))
         elif key in PARTS:

@@ -121,16 +121,15 @@ def as_data(extraction) -> dict:
 
 
 def _tip(values: list[Value], text: str) -> str:
-    """Three lines per value (its name, as written and in yuan, pattern and place); a blank line
-    between values. The first line of a block is what the value is, for people (no JSON path)."""
+    """Three lines per value (its name, as written and in yuan, where it is); a blank line between
+    values. The first line of a block is what the value is, for people (no JSON path); the pattern
+    that found it is the mark's ``data-pattern``, for whoever maintains the patterns."""
     blocks = []
     for v in values:
         where = _("第 {n} 页").format(n=v.page) + " · " if v.page else ""
         where += _("第 {n} 行").format(n=text.count(chr(10), 0, v.span[0]) + 1)
         shown = v.display if v.yuan is None else _("{written}（{yuan}）").format(written=v.display, yuan=v.yuan)
-        blocks.append(visible_text("\n".join((v.label or v.path, shown,
-                                               _("模式 {pattern} · {where}").format(pattern=v.pattern or "—",
-                                                                                  where=where)))))
+        blocks.append(visible_text("\n".join((v.label or v.path, shown, where))))
     return "\n\n".join(blocks)
 
 
@@ -157,6 +156,7 @@ def _marks(text: str, values: list[Value], findings: list[dict]) -> tuple[list, 
             classes += ["hl", f"g-{vs[0].group}"] + (["nm"] if all(v.is_name for v in vs) else [])
             attrs["tabindex"] = "0"
             attrs["data-tip"] = _tip(vs, text)
+            attrs["data-pattern"] = " ".join(dict.fromkeys(v.pattern for v in vs if v.pattern))
             for v in vs:
                 ids.setdefault(v.path, k)
         if m["f"]:

@@ -94,6 +94,7 @@ a.val { color: inherit; text-decoration: none; background: var(--bg); border-bot
   border-radius: 2px; padding: 0 .15rem; }
 a.val:hover, a.val:focus { outline: 2px solid var(--bd); }
 .none { color: var(--muted); font-style: italic; }
+.derived { color: var(--muted); }
 .legend span { display: inline-block; margin: .1rem .4rem .1rem 0; padding: 0 .3rem; font-size: .8rem;
   background: var(--bg); border-bottom: 2px solid var(--bd); }
 ol.findings { list-style: none; padding: 0; margin: 0; }

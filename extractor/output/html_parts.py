@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ..display import as_written, field_name, in_yuan, kind_name, path_name, severity_name
 from ..i18n import N_, _, language
+from ..numbers import format_decimal
 from .visible import visible_html, visible_text
 
 _GROUP_OF = {"title": "meta", "department": "meta", "fiscal_year": "meta", "kind": "meta", "divisions": "meta",
@@ -23,7 +25,8 @@ _INDEX = re.compile(r"\[\d+\]")
 # the panel's own words (marked here: Babel does not see a call inside an f-string)
 WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置）"), "involves": N_("涉及："), "none": N_("无。"),
          "cross": N_("跨报告核查"), "nothing_missing": N_("没有缺失的字段。"), "missing": N_("文中未找到的字段"),
-         "indicator": N_("指标"), "max": N_("分值"), "score": N_("得分")}
+         "indicator": N_("指标"), "max": N_("分值"), "score": N_("得分"),
+         "sum_of_children": N_("未写明，按下级指标之和")}
 
 
 def word(key: str) -> str:
@@ -177,6 +180,27 @@ def _sources(report: dict, ids) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
+def children_sum(node: dict, kind: str) -> Decimal | None:
+    """What a node's max or score stands for when it states none: its children's (as the rules
+    read it, IND002); None when a child states none either."""
+    own = node.get(kind)
+    if own:
+        return Decimal(str(own["value"]))
+    kids = node.get("children") or []
+    parts = [children_sum(c, kind) for c in kids]
+    return None if not kids or any(p is None for p in parts) else sum(parts, Decimal(0))
+
+
+def _points(node: dict, kind: str, path: str, ids) -> str:
+    if node.get(kind) or not node.get("children"):
+        return _link(node.get(kind), f"{path}.{kind}", ids)
+    total = children_sum(node, kind)
+    if total is None:
+        return _link(None, f"{path}.{kind}", ids)
+    shown = esc(_("{n}分").format(n=format_decimal(total)))
+    return f'<span class="derived" title="{word("sum_of_children")}">Σ {shown}</span>'
+
+
 def _indicator_rows(items: list[dict], path: str, ids) -> list[str]:
     rows = []
     for i, it in enumerate(items):
@@ -185,8 +209,8 @@ def _indicator_rows(items: list[dict], path: str, ids) -> list[str]:
         name = visible_html(it["name"]) if name_k is None else (
             f'<a href="#v{name_k}" data-k="{name_k}" class="val g-indicators">{visible_html(it["name"])}</a>')
         rows.append(f'<tr><td class="lvl-{min(int(it.get("level") or 1), 4)}">{name}</td>'
-                    f'<td class="num">{_link(it.get("max"), p + ".max", ids)}</td>'
-                    f'<td class="num">{_link(it.get("score"), p + ".score", ids)}</td></tr>')
+                    f'<td class="num">{_points(it, "max", p, ids)}</td>'
+                    f'<td class="num">{_points(it, "score", p, ids)}</td></tr>')
         rows += _indicator_rows(it.get("children") or [], p + ".children", ids)
     return rows
 

@@ -32,13 +32,14 @@ def _code(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def visible_text(text: str) -> str:
+def visible_text(text) -> str:
     """``text`` with each hidden character as ``⟨U+202E⟩`` (terminals, attributes, plain text)."""
-    return _HIDDEN.sub(lambda m: f"⟨{_code(m.group())}⟩", text)
+    return _HIDDEN.sub(lambda m: f"⟨{_code(m.group())}⟩", str(text))
 
 
-def visible_html(text: str) -> str:
+def visible_html(text) -> str:
     """``text`` escaped for HTML, each hidden character a visible badge naming it."""
+    text = str(text)
     out, last = [], 0
     for m in _HIDDEN.finditer(text):
         out.append(html.escape(text[last:m.start()], quote=True))
