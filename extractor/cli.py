@@ -148,11 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _fail(path: str, exc: Exception) -> None:
-    from .errors import describe
+def _error(message) -> None:
+    """One line on stderr: ``错误：…`` (``error: …`` with --lang en)."""
     from .i18n import _
 
-    print(_("错误：{message}").format(message=describe(exc, path)), file=sys.stderr)
+    print(_("错误：{message}").format(message=message), file=sys.stderr)
+
+
+def _fail(path: str, exc: Exception) -> None:
+    from .errors import ReadError, describe
+    from .store import StoreError
+
+    _error(str(exc) if isinstance(exc, StoreError) and not isinstance(exc, ReadError) else describe(exc, path))
 
 
 def _run_each(files, fn):
@@ -192,7 +199,7 @@ def _extract(path: str, **options):
 
 
 def _usage(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    _error(message)
     return EXIT_USAGE
 
 
@@ -276,9 +283,7 @@ def cmd_rules(args) -> int:
 
     infos = rules_matching(args.code) if args.code else catalogue()
     if not infos:
-        print(_("错误：没有代码为 {code!r} 或以其开头的规则（见 python cli.py rules）").format(code=args.code),
-              file=sys.stderr)
-        return EXIT_USAGE
+        return _usage(_("没有代码为 {code!r} 或以其开头的规则（见 python cli.py rules）").format(code=args.code))
     if args.json:
         print(render_catalogue_json(infos))
     elif len(infos) == 1 and infos[0].code == args.code.strip().upper():
@@ -314,10 +319,8 @@ def cmd_report(args) -> int:
             return EXIT_UNREADABLE
         except OSError as exc:
             return _store_error(f"{out}: cannot write ({exc.strerror or exc})")
-        from .i18n import _
-
         for row in site.failed:
-            print(_("错误：{message}").format(message=row["error"]), file=sys.stderr)
+            _error(row["error"])
         print(site.index)
         return EXIT_UNREADABLE if site.failed else EXIT_OK
     return _run_each(args.files, lambda path: print(html.write_report(extract(path), out)) or EXIT_OK)
@@ -331,7 +334,7 @@ def _cross_findings(db: str) -> list:
 
 
 def _store_error(exc) -> int:
-    print(f"error: {exc}", file=sys.stderr)
+    _error(exc)
     return EXIT_UNREADABLE
 
 
@@ -420,7 +423,7 @@ def main(argv=None) -> int:
                 language(getattr(args, "lang", None)):
             return handler(args)
     except LimitsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_USAGE
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

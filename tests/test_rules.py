@@ -444,7 +444,7 @@ def unsound_bands_are_not_trusted_against_the_national_ones():
     return _shifted_bands("良")
 
 
-@case("GRD001", "info")
+@case("GRD001", "fires")
 def unsound_bands_and_the_national_ones_disagree_with_the_grade():
     return _shifted_bands("差")
 

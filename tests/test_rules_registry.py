@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractor.document import Document
-from extractor.model import Finding, Report
 from extractor.i18n import use
+from extractor.model import Finding, Report
 from extractor.output.text import render_catalogue, render_catalogue_json, render_findings, render_rule_doc
 from extractor.rules import catalogue, get_rule, rule, run_rules, selected_rules, sort_findings
 from extractor.rules.registry import rules_matching

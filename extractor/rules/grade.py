@@ -55,8 +55,8 @@ def grade_matches_score(ctx: Context):
     （``grade_bands.source == "report"``），否则用通行区间——90分及以上为优，80分至90分（不含）
     为良，60分至80分（不含）为中，60分以下为差。得分落在报告所列区间的空档里时给警告。
 
-    报告所列区间本身有重叠或空档时（GRD002），它们不是对报告等级标准的可靠读法：只有通行区间也
-    不支持所写等级时才报告，且只给 ``info``。
+    报告所列区间本身有重叠或空档时（GRD002），它们不是对报告等级标准的可靠读法：只有按这些区间和
+    按通行区间都不是所写等级时，才是错误。
 
     为何重要
     等级是读者和排名从报告中取走的东西；比得分高一档的等级，正是审计要找的虚报。
@@ -89,14 +89,17 @@ def grade_matches_score(ctx: Context):
     expected = "/".join(normalize_grade(b.grade) for b in hits)
     if unsound:
         # bands that overlap or leave gaps (GRD002) are no sure reading of the report's scale: the
-        # grade is judged against them only when the national bands say the same
-        if any(normalize_grade(b.grade) == stated for b in DEFAULT_BANDS.bands if in_band(score, b)):
+        # grade is wrong only when the national bands do not give it either
+        national = [b for b in DEFAULT_BANDS.bands if in_band(score, b)]
+        if not national or any(normalize_grade(b.grade) == stated for b in national):
             return
-        yield ctx.not_checkable(
-            _("{total_score}{score}分按报告所列等级区间应为“{expected}”，报告为“{stated}”，但这些区间有重叠或空档"
-              "（见 GRD002），未作判定。").format(total_score=field_name("total_score"), score=show_number(r.total_score),
-                                           expected=expected, stated=stated),
-            fields=fields, spans=spans)
+        expected = "/".join(normalize_grade(b.grade) for b in national)
+        yield ctx.finding(
+            _("{total_score}{score}分按通行的等级区间（{band}）应为“{expected}”，报告为“{stated}”；报告所列的等级区间"
+              "有重叠或空档（见 GRD002），按它也不是“{stated}”。").format(
+                total_score=field_name("total_score"), score=show_number(r.total_score), band=show_band(national[0]),
+                expected=expected, stated=stated),
+            fields=fields, spans=spans, expected=expected, found=stated)
         return
     yield ctx.finding(
         _("{total_score}{score}分按{where}等级区间（{band}）应为“{expected}”，报告为“{stated}”。").format(
