@@ -295,6 +295,7 @@ def cmd_rules(args) -> int:
 
 def cmd_report(args) -> int:
     from . import extract
+    from .audit import audit
     from .errors import ReadError
     from .outfile import refuse_overwrite
     from .output import html
@@ -313,7 +314,8 @@ def cmd_report(args) -> int:
             return _usage(f"{out}: is a file; several pages need a folder (-o FOLDER/)")
         try:
             items = html.items_from_db(args.db) if args.db else html.items_from_files(args.files)
-            site = html.write_site(items, out, cross=_cross_findings(args.db) if args.db else ())
+            # the store's cross-report (XR) findings go on the pages of the reports they name
+            site = html.write_site(items, out, cross=audit(args.db) if args.db else ())
         except (ReadError, StoreError) as exc:
             _fail(args.db, exc)
             return EXIT_UNREADABLE
@@ -324,13 +326,6 @@ def cmd_report(args) -> int:
         print(site.index)
         return EXIT_UNREADABLE if site.failed else EXIT_OK
     return _run_each(args.files, lambda path: print(html.write_report(extract(path), out)) or EXIT_OK)
-
-
-def _cross_findings(db: str) -> list:
-    """The store's cross-report (XR) findings, shown on the pages of the reports they name."""
-    from .audit import audit
-
-    return audit(db)
 
 
 def _store_error(exc) -> int:

@@ -81,16 +81,12 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 def store(tmp_path_factory) -> Path:
     """One unit over two years with a broken carry-over chain and a headcount jump, its 2022 report
     filed again as 2023 with one sentence added, and a second unit whose two years agree."""
+    from test_export_audit import edit
+
     from extractor.ingest import ingest
 
     qinghe = (SAMPLES / "qinghe-whg-2022.txt").read_text(encoding="utf-8")
     yushui = (SAMPLES / "yushui-gsl-2023.txt").read_text(encoding="utf-8")
-
-    def edit(text: str, *pairs: tuple[str, str]) -> str:
-        for old, new in pairs:
-            assert old in text, old
-            text = text.replace(old, new)
-        return text
 
     files = {
         "a-2022.txt": qinghe,
