@@ -10,12 +10,12 @@ A message missing from the catalogue is shown in Chinese, never dropped.
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -24,7 +24,7 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENV = "EXTRACTOR_LANG"
 
 _current: ContextVar[str | None] = ContextVar("extractor_language", default=None)
-_catalogues: dict[str, _gettext.NullTranslations] = {}
+_catalogues: dict[str, Any] = {}  # gettext's translations, by language (gettext imported on first use)
 
 
 def language() -> str:
@@ -57,9 +57,11 @@ def use(lang: str | None) -> Iterator[str]:
         _current.reset(token)
 
 
-def catalogue(lang: str) -> _gettext.NullTranslations:
+def catalogue(lang: str):
     """The compiled catalogue of ``lang`` (a null one for Chinese, the source language)."""
     if lang not in _catalogues:
+        import gettext as _gettext  # only when a language other than Chinese is asked for
+
         if lang == DEFAULT_LANGUAGE:
             _catalogues[lang] = _gettext.NullTranslations()
         else:
