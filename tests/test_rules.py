@@ -777,3 +777,11 @@ def test_other_categories_listed_with_the_actual_count_make_it_not_checkable():
     hc = SimpleNamespace(actual_breakdown=listed)
     assert [p.name for p in other_categories(hc, [in_service, retired])] == ["离休人员", "遗属人员"]
     assert other_categories(SimpleNamespace(), [in_service, retired]) == []  # a record without the list
+
+
+@pytest.mark.parametrize("c", [c for c in CASES if not c.code.startswith("DOC")], ids=lambda c: c.id)
+def test_figure_rules_read_only_the_record(c: Case):
+    """A figure rule gives the same findings with the document's text as without it: what a figure
+    is (its label, its qualifiers) comes from the record, never from re-reading the text."""
+    report, document = c.make()
+    assert run_rules(report, document, select=[c.code]) == run_rules(report, None, select=[c.code])

@@ -32,6 +32,11 @@ WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置�
 def word(key: str) -> str:
     """One of the panel's ``WORDS`` in the language in force, escaped."""
     return esc(_(WORDS[key]))
+
+
+def counted(name: str, n: int) -> str:
+    """A heading with its count: 错误（2）, errors (2); escaped."""
+    return esc(_("{name}（{n}）").format(name=name, n=n))
 PEOPLE = ("authorized", "actual", "in_service", "retired")
 MONEY = ("revenue.total", "expenditure.total", "carryover.start", "carryover.end")
 BUDGET = ("budget.total", "budget.adjusted", "budget.spent", "budget.execution_rate")
@@ -265,7 +270,7 @@ def render_findings(findings: list[dict], text: str, severities: tuple[str, ...]
                 f'{visible_html(f["message"])}<span class="muted">{esc(where)}</span>{nospan}'
                 f'</button>{f"<dl class=ef>{ef}</dl>" if ef else ""}'
                 f'{"<div class=fieldlist>" + word("involves") + visible_html(fields) + "</div>" if fields else ""}</li>')
-        out.append(f'<h3 id="findings-{esc(sev)}">{esc(severity_name(sev))}（{len(items)}）</h3>'
+        out.append(f'<h3 id="findings-{esc(sev)}">{counted(severity_name(sev), len(items))}</h3>'
                    f'<ol class="findings">{"".join(lis)}</ol>')
     return "".join(out) or f'<p class="none">{esc(empty if empty is not None else _(WORDS["none"]))}</p>'
 
@@ -286,7 +291,7 @@ def render_cross(cross: list[dict], links: dict[str, str] | None = None) -> str:
         lis.append(f'<li class="finding {esc(f["severity"])} xr"><span class="rule">{esc(f["rule"])}</span>'
                    f'{visible_html(f["message"])}{f"<dl class=ef>{ef}</dl>" if ef else ""}'
                    f'<ul class="reports">{others}</ul></li>')
-    return (f'<h3 id="findings-cross">{word("cross")}（{len(cross)}）</h3>'
+    return (f'<h3 id="findings-cross">{counted(_(WORDS["cross"]), len(cross))}</h3>'
             f'<ol class="findings">{"".join(lis)}</ol>')
 
 
@@ -296,7 +301,7 @@ def missing_fields(report: dict) -> str:
     missing = [k for k in EXPECTED.get(kind, EXPECTED_ANY) if not _get(report, k)]
     if not missing:
         return f'<p class="none">{word("nothing_missing")}</p>'
-    return (f'<h3>{word("missing")}（{len(missing)}）</h3><ul class="missing">'
+    return (f'<h3>{counted(_(WORDS["missing"]), len(missing))}</h3><ul class="missing">'
             + "".join(f"<li>{esc(field_name(k))}</li>" for k in missing) + "</ul>")
 
 

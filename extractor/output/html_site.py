@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ..display import field_name, kind_name, severity_name
 from ..i18n import N_, _
 from .html_assets import INDEX_CSS, INDEX_JS, csp
-from .html_parts import esc, page_head
+from .html_parts import counted, esc, page_head
 from .visible import visible_html
 
 # Index columns: (row key, header, sort type); a header is a registry field's name or one of these.
@@ -118,15 +118,15 @@ def render_index(rows: Iterable[Mapping], *, title: str | None = None) -> str:
     if failed:
         items = "".join(f'<tr><td class="wrap">{visible_html(r.get("path") or "")}</td>'
                         f'<td class="wrap">{visible_html(r["error"])}</td></tr>' for r in failed)
-        unread = (f'<h2 id="unreadable">{word("unreadable")}（{len(failed)}）</h2>'
+        unread = (f'<h2 id="unreadable">{counted(_(WORDS["unreadable"]), len(failed))}</h2>'
                   f'<table class="idx failed"><thead><tr><th>{word("file")}</th><th>{word("why")}</th></tr>'
                   f"</thead><tbody>{items}</tbody></table>")
-    counted = _("{n} 份报告").format(n=len(reports)) + (
+    summary = _("{n} 份报告").format(n=len(reports)) + (
         _("，另有 {n} 个文件无法读取").format(n=len(failed)) if failed else "")
     head = page_head(title, INDEX_CSS, csp(INDEX_JS, INDEX_CSS))
     return f"""{head}
 <body>
-<header class="top"><h1>{esc(title)}</h1><div class="src">{esc(counted)}</div></header>
+<header class="top"><h1>{esc(title)}</h1><div class="src">{esc(summary)}</div></header>
 <div class="tools noprint">
 <label>{word("filter")} <input id="q" type="search" placeholder="{word("filter_hint")}"></label>
 <label>{esc(field_name("grade"))} <select id="grade" data-filter="grade"><option value="">{word("all")}</option>{_options(reports, "grade")}</select></label>
