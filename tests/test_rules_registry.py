@@ -141,3 +141,20 @@ def test_rules_json_has_every_rule_and_its_sections():
         assert set(item) == {"code", "name", "severity", "scope", "title", "checks", "why", "example"}
         assert all(item[k] for k in ("title", "checks", "why", "example")), item["code"]
     assert {i["scope"] for i in items} == {"report", "store"}
+
+
+def test_cli_rules_lists_a_prefix_prints_one_rule_and_json(capsys):
+    import json
+
+    from extractor.cli import main
+
+    assert main(["rules", "SUM"]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == codes(rules_matching("SUM"))
+    assert main(["rules", "xr"]) == 0
+    assert "XR001" in capsys.readouterr().out
+    assert main(["rules", "XR003"]) == 0
+    assert capsys.readouterr().out.startswith("XR003 text-reused-year-unchanged（警告，跨报告）")
+    assert main(["rules", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == len(catalogue())
+    assert main(["rules", "NOPE"]) == 3
+    assert "NOPE" in capsys.readouterr().err
