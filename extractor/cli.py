@@ -64,10 +64,29 @@ def _limit_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-memory", type=size, help="stop a document that needs more memory than this (default 2G)")
 
 
+def _language(text: str) -> str:
+    from .i18n import LANGUAGES
+
+    if text not in LANGUAGES:
+        raise argparse.ArgumentTypeError(f"not one of {', '.join(LANGUAGES)}: {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cli.py", description="Extract and verify Chinese government performance reports.")
     p.add_argument("--version", action="version", version=_version())
+    # what people read (summaries, findings, rule docs, errors, pages): Chinese, or English
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", type=_language, default=argparse.SUPPRESS,
+                      help="language of what is shown: zh (default; or $EXTRACTOR_LANG) or en")
+    p.add_argument("--lang", type=_language, default=None, help="language of what is shown: zh (default) or en")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add = sub.add_parser
+
+    def add_parser(*args, **kwargs):
+        return _add(*args, parents=[lang], **kwargs)
+
+    sub.add_parser = add_parser
 
     ex = sub.add_parser("extract", help="extract the grounded record of each file")
     ex.add_argument("files", nargs="+", metavar="FILE", help="files to read; - reads one document from stdin")
@@ -88,8 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of one `extract --json` object (for creating tables)")
 
-    ru = sub.add_parser("rules", help="list the rule catalogue, or print one rule's documentation")
-    ru.add_argument("code", nargs="?")
+    ru = sub.add_parser("rules", help="list the rule catalogue (or the rules whose code starts with PREFIX), "
+                                      "or print one rule's documentation")
+    ru.add_argument("code", nargs="?", metavar="CODE|PREFIX", help="a rule (SUM001) or a prefix (SUM, XR)")
+    ru.add_argument("--json", action="store_true", help="the rules as one JSON array, their docs by section")
 
     rp = sub.add_parser("report", help="write the auditor's HTML page; for several files or --db, pages and an index")
     rp.add_argument("files", nargs="*", metavar="FILE")
@@ -129,20 +150,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _say_error(message: object) -> None:
-    """One line on stderr, whatever control characters a file name or a message holds."""
+def _error(message) -> None:
+    """One line on stderr: ``错误：…`` (``error: …`` with --lang en), whatever control characters a
+    file name or a message holds."""
     from .errors import printable
+    from .i18n import _
 
-    print(f"error: {printable(' '.join(str(message).splitlines()))}", file=sys.stderr)
+    print(_("错误：{message}").format(message=printable(message)), file=sys.stderr)
 
 
 def _fail(path: str, exc: BaseException) -> None:
-    from .errors import ReadError
+    from .errors import ReadError, describe
     from .limits import out_of_memory
 
     if isinstance(exc, MemoryError):
         exc = out_of_memory(path)
-    _say_error(exc if isinstance(exc, ReadError) else f"{path}: internal error: {type(exc).__name__}: {exc}")
+    # (the store's module only when it is loaded: nothing is imported past the memory cap)
+    store = sys.modules.get(f"{__package__}.store")
+    own = store is not None and isinstance(exc, store.StoreError) and not isinstance(exc, ReadError)
+    _error(str(exc) if own else describe(exc, path))
 
 
 def _run_each(files, fn):
@@ -184,7 +210,7 @@ def _extract(path: str, **options):
 
 
 def _usage(message: str) -> int:
-    _say_error(message)
+    _error(message)
     return EXIT_USAGE
 
 
@@ -261,22 +287,26 @@ def cmd_verify(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from .output.text import render_catalogue, render_rule_doc
+    from .i18n import _
+    from .output.text import render_catalogue, render_catalogue_json, render_rule_doc
     from .rules import catalogue
+    from .rules.registry import rules_matching
 
-    if args.code:
-        try:
-            print(render_rule_doc(args.code.upper()))
-        except KeyError:
-            print(f"error: no rule {args.code!r} (see: python cli.py rules)", file=sys.stderr)
-            return EXIT_USAGE
-        return EXIT_OK
-    print(render_catalogue(catalogue()))
+    infos = rules_matching(args.code) if args.code else catalogue()
+    if not infos:
+        return _usage(_("没有代码为 {code!r} 或以其开头的规则（见 python cli.py rules）").format(code=args.code))
+    if args.json:
+        print(render_catalogue_json(infos))
+    elif len(infos) == 1 and infos[0].code == args.code.strip().upper():
+        print(render_rule_doc(infos[0].code))
+    else:
+        print(render_catalogue(infos))
     return EXIT_OK
 
 
 def cmd_report(args) -> int:
     from . import extract
+    from .audit import audit
     from .errors import ReadError
     from .outfile import refuse_overwrite
     from .output import html
@@ -295,21 +325,22 @@ def cmd_report(args) -> int:
             return _usage(f"{out}: is a file; several pages need a folder (-o FOLDER/)")
         try:
             items = html.items_from_db(args.db) if args.db else html.items_from_files(args.files)
-            site = html.write_site(items, out)
+            # the store's cross-report (XR) findings go on the pages of the reports they name
+            site = html.write_site(items, out, cross=audit(args.db) if args.db else ())
         except (ReadError, StoreError) as exc:
             _fail(args.db, exc)
             return EXIT_UNREADABLE
         except OSError as exc:
             return _store_error(f"{out}: cannot write ({exc.strerror or exc})")
         for row in site.failed:
-            _say_error(row["error"])
+            _error(row["error"])
         print(site.index)
         return EXIT_UNREADABLE if site.failed else EXIT_OK
     return _run_each(args.files, lambda path: print(html.write_report(extract(path), out)) or EXIT_OK)
 
 
 def _store_error(exc) -> int:
-    _say_error(exc)
+    _error(exc)
     return EXIT_UNREADABLE
 
 
@@ -394,17 +425,22 @@ def main(argv=None) -> int:
     handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
                "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit,
                "schema": cmd_schema}[args.command]
+    from .i18n import use as language
     from .limits import LimitsError, memory_cap, use
 
     try:
         # The limit flags, over EXTRACTOR_MAX_* (a bad value of which is a usage error too).
-        with use(**{k: getattr(args, k, None) for k in _LIMIT_KEYS}) as limits:
+        with use(**{k: getattr(args, k, None) for k in _LIMIT_KEYS}) as limits, language(getattr(args, "lang", None)) as lang:
             if args.command not in _READS_DOCUMENTS:  # ingest caps its workers, not its parent
                 return handler(args)
+            from .errors import describe  # noqa: F401 - what an error past the cap needs, loaded before it
+            from .i18n import catalogue
+
+            catalogue(lang)
             with memory_cap(limits.max_memory):
                 return handler(args)
     except LimitsError as exc:
-        _say_error(exc)
+        _error(exc)
         return EXIT_USAGE
     except BrokenPipeError:  # `| head` closed the pipe: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

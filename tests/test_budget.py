@@ -64,11 +64,14 @@ def test_cli_time_budget_covers_fields_one_line_exit_2(monkeypatch, capsys):
     monkeypatch.setattr(pipeline, "extract_report", _scan_forever)
     path = str(SEED.with_suffix(".docx"))
     for command in (["extract", path, "--json"], ["verify", path]):
-        assert main([*command, "--time-budget", "0.3"]) == 2
+        assert main([*command, "--time-budget", "0.3", "--lang", "en"]) == 2
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1
-        assert err.startswith(f"error: {path}: took longer than 0.3 s (stopped while extracting the fields)")
+        assert err.startswith(f"error: {path}: processing took too long (took longer than 0.3 s, stopped while "
+                              "extracting the fields")
         assert "--time-budget or EXTRACTOR_MAX_SECONDS" in err
+        assert main([*command, "--time-budget", "0.3"]) == 2  # in Chinese by default
+        assert capsys.readouterr().err.startswith(f"错误：{path}：处理时间超过上限（用时超过 0.3 秒，停在提取字段")
 
 
 def test_readers_inside_a_document_share_its_clock():
@@ -149,9 +152,9 @@ def test_docx_of_three_million_tiny_runs_in_one_paragraph_is_one_line_under_the_
     assert len(bomb) < 300_000
     path = tmp_path / "runs.docx"
     path.write_bytes(bomb)
-    code, err, peak = _cli(["extract", str(path), "--max-memory", "400M"], tmp_path)
+    code, err, peak = _cli(["extract", str(path), "--max-memory", "400M", "--lang", "en"], tmp_path)
     assert code == 2 and err.count("\n") == 1, err
-    assert err.startswith(f"error: {path}: out of memory") and "--max-memory or EXTRACTOR_MAX_MEMORY" in err
+    assert err.startswith(f"error: {path}: out of memory") and "--max-memory or EXTRACTOR_MAX_MEMORY" in err, err
     assert peak < 400 + 100  # resident memory also counts the code of the libraries, which the limit does not
 
 

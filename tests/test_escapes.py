@@ -37,7 +37,7 @@ def test_read_error_of_a_hostile_name_is_one_line():
 def test_cli_error_for_a_hostile_file_name_is_one_escaped_line(tmp_path, capsys, command):
     path = tmp_path / HOSTILE_NAME
     path.write_bytes(b"")  # an empty file: exit 2 with one line naming it
-    assert main([command, str(path)]) == 2
+    assert main([command, str(path), "--lang", "en"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "\x1b" not in err and "\u202e" not in err
     assert err == f"error: {tmp_path}/report\\n2023\\x1b[31m\\u202etxt.exe\\r: empty file\n"
@@ -49,10 +49,10 @@ def test_summary_and_findings_escape_the_file_name(tmp_path, capsys):
     assert main(["extract", str(path)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out and "\u2066" not in out and "\x07" not in out
-    assert "title\\x1b.txt" in out
+    assert "title\\x1b.txt" in out or "title⟨U+001B⟩.txt" in out
     main(["verify", str(path)])
     out = capsys.readouterr().out
-    assert "\x1b" not in out and "\u202e" not in out and out.startswith(f"{tmp_path}/title\\x1b.txt: ")
+    assert "\x1b" not in out and "\u202e" not in out and out.startswith(f"{tmp_path}/title⟨U+001B⟩.txt：")
 
 
 def test_json_output_keeps_the_text_exactly(tmp_path, capsys):
@@ -73,4 +73,4 @@ def test_findings_quote_the_text_escaped():
                       expected="1", found="2")
     out = render_findings([finding], Document(text=text, format="txt"), "a\nb.txt")
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out and out.count("\n") == 2
-    assert out.startswith("a\\nb.txt: 1 error") and "收入总计\\x1b[8m145.16\\u202e万元" in out
+    assert out.startswith("a\\nb.txt：错误 1") and "收入总计⟨U+001B⟩[8m145.16⟨U+202E⟩万元" in out

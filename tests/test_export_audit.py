@@ -145,7 +145,7 @@ def test_cli_audit_exit_codes_and_json(db, capsys, tmp_path):
 def test_checks_are_documented():
     for code, item in CHECKS.items():
         assert code.startswith("XR") and item.severity in ("error", "warning", "info")
-        assert "Why it matters" in item.doc and item.title
+        assert "为何重要" in item.doc and item.title
 
 
 def test_sentences_ignore_layout_breaks():

@@ -487,7 +487,7 @@ def test_cli_exit_2_and_one_line_for_each_broken_kind(tmp_path, capsys, kind):
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     lines = err.strip().split("\n")
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ") and "Traceback" not in err
+    assert len(lines) == 1 and lines[0].startswith(f"错误：{path}：") and "Traceback" not in err
 
 
 def test_cli_bad_limit_is_a_usage_error(capsys, monkeypatch):
@@ -506,7 +506,7 @@ def test_cli_permission_denied(tmp_path, capsys):
     with pytest.raises(PermissionDenied):
         read(path)
     assert main(["extract", str(path)]) == 2
-    assert capsys.readouterr().err.strip() == f"error: {path}: permission denied"
+    assert capsys.readouterr().err.strip() == f"错误：{path}：没有读取权限"
 
 
 # -- nothing lost: a batch over every broken kind ------------------------------------------------------------------

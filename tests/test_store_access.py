@@ -38,7 +38,7 @@ def good_store(tmp_path_factory) -> Path:
 
 def one_error_line(err: str) -> str:
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    assert len(lines) == 1 and lines[0].startswith("错误：") and "Traceback" not in err, err
     return lines[0]
 
 
