@@ -67,7 +67,7 @@ def text_to_docx(text: str, path: Path) -> None:
         for r, cells in enumerate(rows):
             for c, value in enumerate(cells):
                 if value.strip():
-                    base.set_east_asian_font(table.cell(r, c).paragraphs[0].add_run(value.strip())._r)
+                    base.set_east_asian_font(table.cell(r, c).paragraphs[0].add_run(value.strip()).element)
         rows.clear()
 
     for k, line in enumerate(lines):

@@ -143,18 +143,18 @@ def run_child(code: str) -> str:
 
 
 def ruled_pages(path: Path) -> list[bool]:
-    """For each page, whether the reader hands it to pdfplumber's table finder."""
+    """For each page, whether the reader searches it for ruled tables."""
     import pypdfium2 as pdfium
 
     sys.path.insert(0, str(ROOT))
-    from extractor.readers.pdf import _has_ruling
+    from extractor.readers.pdf import has_ruling
 
     doc = pdfium.PdfDocument(str(path))
     try:
         out = []
         for i in range(len(doc)):
             page = doc[i]
-            out.append(bool(_has_ruling(page, pdfium.raw)))
+            out.append(has_ruling(page))
             page.close()
         return out
     finally:
@@ -188,7 +188,7 @@ def warm(min_time: float) -> dict[str, list[float]]:
     from extractor.readers import read
 
     files = [p for fmt in FORMATS for p in sorted(SAMPLES.glob(f"*.{fmt}"))]
-    for path in files:  # warm-up: imports, pattern compilation, jieba, pdfplumber
+    for path in files:  # warm-up: imports, pattern compilation, jieba
         extractor.extract(path)
         FLOORS[path.suffix[1:]](path)
     print("\n== warm: one process, after a warm-up; medians ==")
@@ -209,7 +209,7 @@ def warm(min_time: float) -> dict[str, list[float]]:
 
 
 def pdf_pages(generated: list[Path]) -> list[tuple[str, float]]:
-    """Per-page PDF cost against pdfium's own text, and how many pages went to pdfplumber."""
+    """Per-page PDF cost against pdfium's own text, and how many pages were searched for tables."""
     sys.path.insert(0, str(ROOT))
     import extractor
 
@@ -224,7 +224,7 @@ def pdf_pages(generated: list[Path]) -> list[tuple[str, float]]:
         ratio = tool_s / floor_s
         out.append((path.name, ratio))
         mark = f"<= {WARM_TARGET['pdf']:g}x {verdict(ratio <= WARM_TARGET['pdf'])}" if not any(ruled) else ""
-        print(f"{path.name:34} {n:4d} pages, {sum(ruled):3d} ruled -> pdfplumber  "
+        print(f"{path.name:34} {n:4d} pages, {sum(ruled):3d} ruled  "
               f"floor {floor_s / n * 1000:5.2f} ms/page  tool {tool_s / n * 1000:6.2f} ms/page  "
               f"{ratio:5.1f}x  {mark}  ({runs} runs)")
     return out

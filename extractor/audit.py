@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import store
+from .display import field_name
+from .i18n import _
+from .rules.registry import RuleInfo, catalogue, selected_rules
 
 DEFAULT_HEADCOUNT_JUMP = Decimal("0.5")  # a change of more than half the earlier headcount …
 DEFAULT_HEADCOUNT_MIN_CHANGE = 3  # … and of at least this many people (3 → 5 is noise, not a jump)
@@ -21,8 +24,8 @@ DEFAULT_REUSE_SHARE = Decimal("0.8")  # share of the shorter report's sentences 
 DEFAULT_MIN_SENTENCE = 12  # characters; shorter sentences (headings, 单位：万元) say nothing of reuse
 # A sentence found in more reports than this is template wording, not evidence of copying.
 DEFAULT_MAX_SENTENCE_REPORTS = 20
-HEADCOUNT_FIELDS = {"headcount_authorized": "编制人数", "headcount_actual": "实有人数",
-                    "headcount_in_service": "在职人员"}
+HEADCOUNT_FIELDS = {"headcount_authorized": "authorized", "headcount_actual": "actual",
+                    "headcount_in_service": "in_service"}  # store column -> the field's key under headcount.
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _SPACE = re.compile(r"\s+")
 
@@ -43,26 +46,12 @@ class AuditFinding:
                 "expected": self.expected, "found": self.found}
 
 
-@dataclass(frozen=True)
-class Check:
-    code: str
-    severity: str
-    title: str
-    fn: Callable
-    doc: str
+def check(code: str, name: str, severity: str):
+    """Register a cross-report check where it is defined: a rule of the one registry
+    (``extractor/rules/registry.py``), of scope ``store``, documented like every rule."""
+    from .rules.registry import rule
 
-
-CHECKS: dict[str, Check] = {}
-
-
-def check(code: str, severity: str, title: str):
-    """Register a cross-report check where it is defined."""
-
-    def register(fn):
-        CHECKS[code] = Check(code, severity, title, fn, (fn.__doc__ or "").strip())
-        return fn
-
-    return register
+    return rule(code=code, name=name, severity=severity, scope="store")
 
 
 @dataclass
@@ -78,9 +67,11 @@ class _Report:
 
 
 def _load_reports(conn) -> list[_Report]:
+    # The view's own SELECT, not the view: always made from the current registry, even on a
+    # read-only store whose view an older version wrote.
     columns = ["sha256", "path", "department", "fiscal_year", *HEADCOUNT_FIELDS]
     reports = []
-    for row in conn.execute(f"SELECT {', '.join(columns)} FROM reports "  # noqa: S608 - fixed column names
+    for row in conn.execute(f"SELECT {', '.join(columns)} FROM ({store.reports_select()}) "  # noqa: S608
                             "WHERE department IS NOT NULL AND fiscal_year IS NOT NULL ORDER BY path, sha256"):
         item = dict(zip(columns, row, strict=True))
         reports.append(_Report(item["sha256"], item["path"], _SPACE.sub("", str(item["department"])),
@@ -114,13 +105,21 @@ def _consecutive(reports: list[_Report]):
                 yield e, later
 
 
-@check("XR001", "error", "carry-over chain")
+@check("XR001", "carryover-chain", "error")
 def check_carryover_chain(conn, reports, options) -> list[AuditFinding]:
-    """年末结转和结余 of year N−1 must equal 年初结转和结余 of year N for the same department.
+    """同一单位上一年的年末结转和结余等于下一年的年初结转和结余。
 
-    Why it matters: the balance carried out of one year is the balance carried into the next;
-    when the two reports disagree beyond the rounding each wrote, money appeared or vanished
-    between them, or one of the reports is wrong.
+    检查内容
+    库中同一单位相邻两年的报告：第 N−1 年的 ``carryover.end``（年末结转和结余）与第 N 年的
+    ``carryover.start``（年初结转和结余）在各自的书写精度内相等。同一报告的多种格式只报一次。
+    由 ``audit`` 在整个库上运行，不在单份报告的 ``verify`` 中运行。
+
+    为何重要
+    一年结出的余额就是下一年结入的余额；两份报告对不上（超出各自的舍入范围），说明两年之间有资金
+    凭空出现或消失，或其中一份报告有误。
+
+    示例
+    2022年度报告“年末结转和结余8.90万元”，2023年度报告“年初结转和结余9.90万元”。
     """
     out, seen = [], set()
     for a, b in _consecutive(reports):
@@ -133,17 +132,26 @@ def check_carryover_chain(conn, reports, options) -> list[AuditFinding]:
         seen.add(key)
         out.append(AuditFinding(
             "XR001", "error",
-            f"{a.department}{a.year}年末结转和结余{end[1]}与{b.year}年初结转和结余{start[1]}不一致。",
+            _("{department}{year}{end_name}{end}与{next_year}{start_name}{start}不一致。").format(
+                department=a.department, year=a.year, end_name=field_name("carryover.end"), end=end[1],
+                next_year=b.year, start_name=field_name("carryover.start"), start=start[1]),
             [a.ref(), b.ref()], expected=end[1], found=start[1]))
     return out
 
 
-@check("XR002", "warning", "headcount jump")
+@check("XR002", "headcount-jump", "warning")
 def check_headcount_jump(conn, reports, options) -> list[AuditFinding]:
-    """A headcount (编制, 实有, 在职) that changes by more than half from one year to the next.
+    """同一单位的人数（编制、实有、在职）相邻两年变动超过一半。
 
-    Why it matters: establishments and staff change slowly; a jump is a merger or a
-    restructuring the report should explain, or a figure typed wrong in one of the years.
+    检查内容
+    库中同一单位相邻两年的报告：编制人数、实有人数、在职人员各自的变动超过上一年的 50%，且至少
+    3 人（3 人变 5 人是常见波动，不算跳变）。阈值可在 ``audit()`` 中调整。
+
+    为何重要
+    编制和人员变化缓慢；跳变要么是报告应当说明的合并、改制，要么是某一年的数字录错。
+
+    示例
+    2022年度“在职人员21人”，2023年度“在职人员40人”。
     """
     jump, least = options.get("headcount_jump", DEFAULT_HEADCOUNT_JUMP), options.get(
         "headcount_min_change", DEFAULT_HEADCOUNT_MIN_CHANGE)
@@ -162,7 +170,9 @@ def check_headcount_jump(conn, reports, options) -> list[AuditFinding]:
             seen.add(key)
             out.append(AuditFinding(
                 "XR002", "warning",
-                f"{a.department}{label}由{a.year}年的{before}人变为{b.year}年的{after}人，变动超过{jump * 100:.0f}%。",
+                _("{department}{field}由{year}年的{before}人变为{next_year}年的{after}人，变动超过{jump}%。").format(
+                    department=a.department, field=field_name(f"headcount.{label}"), year=a.year, before=before,
+                    next_year=b.year, after=after, jump=f"{jump * 100:.0f}"),
                 [a.ref(), b.ref()], expected=str(before), found=str(after)))
     return out
 
@@ -173,13 +183,20 @@ def sentences(text: str, min_chars: int = DEFAULT_MIN_SENTENCE) -> set[str]:
     return {part for part in _SENTENCE_END.split(_SPACE.sub("", text)) if len(part) >= min_chars}
 
 
-@check("XR003", "warning", "text reused, year unchanged")
+@check("XR003", "text-reused-year-unchanged", "warning")
 def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
-    """Two different files whose text is mostly the same sentences and that state the same year.
+    """两份不同的文件正文大多是相同的句子，且年度相同。
 
-    Why it matters: a report copied from an earlier one with the year left unchanged claims a
-    year it does not describe (and the year it should describe has no report); or the same
-    report was filed twice, and a count of reports counts it twice.
+    检查内容
+    库中两份（或一组）不同的文件，较短一份至少 80% 的句子（12 字以上，去掉空白和换行后按句末标点
+    切分）在另一份中出现，且两者所述年度相同。出现在 20 份以上报告中的句子是模板用语，不计。
+
+    为何重要
+    照搬旧报告而未改年度，报告声称的年度并非其所述的年度（应有报告的年度反而缺失）；或同一报告
+    重复入库，报告数被重复计算。
+
+    示例
+    “示例馆2022年度自评报告.txt”与“示例馆2023年度自评报告（草稿）.txt”正文相同，年度都写作2022年。
     """
     share = options.get("reuse_share", DEFAULT_REUSE_SHARE)
     by_sha = {r.sha256: r for r in reports}
@@ -226,29 +243,31 @@ def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
         pct = f"{lowest[key]:.0f}%"
         out.append(AuditFinding(
             "XR003", "warning",
-            f"{len(members)}份文件的正文至少{pct}的句子相同且年度同为{members[0].year}年："
-            "同一报告重复入库，或沿用旧报告而未改年度。",
+            _("{n}份文件的正文至少{share}的句子相同且年度同为{year}年：同一报告重复入库，或沿用旧报告而未改年度。").format(
+                n=len(members), share=pct, year=members[0].year),
             [r.ref() for r in members], expected=None, found=pct))
     return out
 
 
 def audit(db: str | os.PathLike, *, select: tuple[str, ...] = (), **options) -> list[AuditFinding]:
     """Run every cross-report check (or those whose code starts with one of ``select``) on store ``db``."""
-    unknown = [c for c in select if not any(code.startswith(c) for code in CHECKS)]
-    if unknown:
-        raise ValueError(f"no cross-report check matches {unknown[0]!r} (checks: {', '.join(sorted(CHECKS))})")
-    conn = store.connect(db, create=False)
+    chosen = {r.code for r in selected_rules(select, scope="store")}  # ValueError: an unknown prefix
+    conn = store.connect_readonly(db, check=True)  # a damaged store is an error, never a clean audit
     try:
         reports = _load_reports(conn)
         findings = []
         for code, item in sorted(CHECKS.items()):
-            if select and not code.startswith(tuple(select)):
-                continue
-            findings.extend(item.fn(conn, reports, options))
+            if code in chosen:
+                findings.extend(item.func(conn, reports, options))
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise store.StoreError(f"{db}: the store is damaged ({store.damage(exc)}); {store.RESTORE}") from None
     finally:
         conn.close()
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(findings, key=lambda f: (order[f.severity], f.rule, [r["path"] or "" for r in f.reports]))
+
+
+CHECKS: dict[str, RuleInfo] = {r.code: r for r in catalogue("store")}
 
 
 def render(findings: list[AuditFinding]) -> str:

@@ -35,6 +35,9 @@ class Table:
     page: int | None = None
 
 
+LINE_MARK_EVERY = 1 << 16  # characters between two marks of Document.line_at
+
+
 @dataclass(frozen=True, slots=True)
 class OcrLine:
     """Text that OCR recognised: ``text[start:end]``, the box it was read from (x0, y0, x1, y1 in
@@ -82,6 +85,7 @@ class Document:
     ocr: Ocr | None = None  # set when any page was read by OCR (extractor.readers.ocr)
     _page_starts: list[int] | None = None
     _page_numbers: list[int] | None = None
+    _line_marks: LineIndex | None = field(default=None, compare=False, repr=False)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, or None for formats without pages."""
@@ -96,4 +100,42 @@ class Document:
 
     def line_at(self, offset: int) -> int:
         """The 1-based line number of ``offset`` in ``text``."""
-        return self.text.count("\n", 0, offset) + 1
+        if self._line_marks is None:
+            self._line_marks = line_index(self.text)
+        return self._line_marks(offset)
+
+
+class LineIndex:
+    """1-based line numbers of offsets in a text, counted from the nearest of marks made every
+    ``LINE_MARK_EVERY`` characters: a count from the start for every finding made a long
+    document's page quadratic."""
+
+    __slots__ = ("text", "marks")
+
+    def __init__(self, text: str):
+        self.text, self.marks = text, []
+        lines = 0
+        for at in range(0, len(text), LINE_MARK_EVERY):
+            self.marks.append(lines)
+            lines += text.count("\n", at, at + LINE_MARK_EVERY)
+
+    def __call__(self, offset: int) -> int:
+        offset = max(offset, 0)
+        if not self.marks:
+            return 1
+        k = min(offset // LINE_MARK_EVERY, len(self.marks) - 1)
+        return self.marks[k] + self.text.count("\n", k * LINE_MARK_EVERY, offset) + 1
+
+
+_RECENT_INDEXES: list[LineIndex] = []
+
+
+def line_index(text: str) -> LineIndex:
+    """The LineIndex of ``text``; the same string object asked again gets the same index."""
+    for index in _RECENT_INDEXES:
+        if index.text is text:
+            return index
+    index = LineIndex(text)
+    _RECENT_INDEXES.insert(0, index)
+    del _RECENT_INDEXES[2:]
+    return index

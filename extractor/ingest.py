@@ -1,9 +1,11 @@
 """Bulk ingestion: a folder tree of reports into the SQLite store, in parallel, resumably, losing nothing.
 
-The parent walks the paths, hashes each file and decides what to do with it; workers (a
-local process pool, or a Dask cluster) run ``process_file``; the parent alone writes the
-store, one transaction per document. A document already stored with the same tool and
-pattern versions is skipped, so a run killed at any point is finished by running it again.
+The parent walks the archive (``archive.py``), hashes each file and decides what to do with
+it; workers (a local process pool, or a Dask cluster) run ``process_file``; the parent alone
+writes the store, one transaction per document. Re-runs converge on the archive as it is:
+a file stored with the same tool and pattern versions is skipped, a transient failure (a
+crashed worker, a timeout, a file that vanished or changed while read) is tried again, a path
+whose bytes changed supersedes its old row, and a path that is gone is marked missing.
 """
 
 from __future__ import annotations
@@ -13,24 +15,24 @@ import json
 import os
 import sqlite3
 import stat
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import store
+from . import archive, store
+from .archive import DOCUMENT_EXTENSIONS, find_files  # noqa: F401 - the public names they always had
+from .progress import Progress
 
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take before its worker is killed and replaced
 DEFAULT_MAX_MEMORY_MB = 4096  # address space of one worker; a parser past it gets MemoryError
-# Extensions under which a file is taken for a report even when it cannot be read (it then
-# gets an error row). Elsewhere in a walked folder, what no reader takes (archives, GIFs) and
-# plain text under other names (code, CSV, JSON) is not a document; workbooks, OFD files and
-# scanned pages saved as images are (images are read by OCR, with the [ocr] extra).
-DOCUMENT_EXTENSIONS = frozenset({".txt", ".text", ".doc", ".docx", ".pdf", ".htm", ".html", ".xhtml", ".mht",
-                                 ".rtf", ".wps", ".xlsx", ".xls", ".ofd", ".png", ".jpg", ".jpeg", ".tif",
-                                 ".tiff", ""})
+# Failures that say nothing about the file: the next run tries it again, this many times in all.
+TRANSIENT_ERRORS = frozenset({"crashed", "timeout", "vanished", "changed", "internal"})
+DEFAULT_MAX_ATTEMPTS = 3
+# The warning a file gets when nothing in it looks like a report (status 'not-a-report').
+NOT_A_REPORT_RULE = "ING001"
+NOT_A_REPORT_MESSAGE = "未识别出报告标题、单位、年度或任何数字：该文件不像绩效自评报告，请人工查看。"
 # A test-only hook: "hang:NAME,eat:NAME,crash:NAME,slow:NAME" makes process_file misbehave on
 # files named NAME ("*": every file). ingest() reads it once and passes it with each task,
 # since workers forked from a long-lived server would not see a later change to the parent's
@@ -70,6 +72,14 @@ def _test_hook(path: str, spec: str) -> None:
             os._exit(70)
 
 
+def _is_report(values: list[tuple], report: dict) -> bool:
+    """Anything a report has: a title, a unit, a year, or any figure (a count, an amount, a score)."""
+    if any(report.get(k) for k in ("title", "department", "fiscal_year")):
+        return True
+    # A row's decimals are set for amounts and scores; counts are integers.
+    return any(row[8] is not None or (isinstance(row[1], int) and not isinstance(row[1], bool)) for row in values)
+
+
 def process_file(path: str, sha256: str | None = None, test_hook: str | None = None) -> dict:
     """Read, extract and verify one file; the result is what ``store.write_document`` writes.
 
@@ -84,9 +94,16 @@ def process_file(path: str, sha256: str | None = None, test_hook: str | None = N
     if test_hook:
         _test_hook(path, test_hook)
     started = time.perf_counter()
-    data = Path(path).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
     shown = store.display_path(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return {"sha256": sha256, "path": shown, "status": "error", "error_code": "vanished",
+                "error": "the file disappeared before it was read"}
+    except OSError as exc:
+        return {"sha256": sha256, "path": shown, "status": "error", "error_code": "unreadable",
+                "error": f"cannot read: {exc.strerror or exc}"}
+    digest = hashlib.sha256(data).hexdigest()
     result: dict = {"sha256": sha256 or digest, "path": shown, "size": len(data)}
     if sha256 and digest != sha256:
         return {**result, "status": "error", "error_code": "changed", "error": "file changed while being ingested"}
@@ -96,13 +113,20 @@ def process_file(path: str, sha256: str | None = None, test_hook: str | None = N
         return {**result, "status": "error", "error_code": exc.code, "error": exc.reason,
                 "seconds": time.perf_counter() - started}
     record = to_dict(extraction)
+    values = store.flatten_values(record["report"])
+    status, error = "ok", None
+    if not _is_report(values, record["report"]):
+        status, error = "not-a-report", NOT_A_REPORT_MESSAGE
+        record["findings"].append({"rule": NOT_A_REPORT_RULE, "severity": "warning", "message": error,
+                                   "fields": [], "spans": [], "expected": None, "found": None})
+    key, found = store.report_identity(record["report"])
     source = record["source"]
     return {
-        **result, "status": "ok", "format": source["format"], "pages": source["pages"], "chars": source["chars"],
-        "encoding": source["encoding"], "record": json.dumps(record, ensure_ascii=False),
-        "text": extraction.document.text, "values": store.flatten_values(record["report"]),
-        "findings": store.flatten_findings(record["findings"]),
+        **result, "status": status, "error": error, "format": source["format"], "pages": source["pages"],
+        "chars": source["chars"], "encoding": source["encoding"], "record": json.dumps(record, ensure_ascii=False),
+        "text": extraction.document.text, "values": values, "findings": store.flatten_findings(record["findings"]),
         "severities": dict(Counter(f["severity"] for f in record["findings"])),
+        "report_key": key if status == "ok" else None, "fields_found": found,
         "seconds": time.perf_counter() - started,
     }
 
@@ -112,185 +136,222 @@ def process_file(path: str, sha256: str | None = None, test_hook: str | None = N
 
 @dataclass
 class Summary:
-    """What a run did. ``files`` counts documents considered; ``ignored`` files were not documents."""
+    """What a run did. ``files`` counts documents considered; ``ignored`` files were not documents;
+    ``outside`` were symlinks out of the archive, not followed; ``changed`` paths got new bytes."""
 
     files: int = 0
     ok: int = 0
+    not_reports: int = 0
     skipped: int = 0
     errors: int = 0
+    retried: int = 0
     ignored: int = 0
+    outside: int = 0
+    changed: int = 0
+    missing: int = 0
+    pruned: int = 0
     findings: Counter = field(default_factory=Counter)
     error_kinds: Counter = field(default_factory=Counter)
     elapsed: float = 0.0
 
     @property
     def docs_per_s(self) -> float:
-        return (self.ok + self.errors) / self.elapsed if self.elapsed > 0 else 0.0
+        done = self.ok + self.errors + self.not_reports
+        return done / self.elapsed if self.elapsed > 0 else 0.0
 
     def render(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.error_kinds.items()))
         sev = " · ".join(f"{s} {self.findings.get(s, 0)}" for s in ("error", "warning", "info"))
         return (f"files {self.files} · ok {self.ok} · skipped {self.skipped} · errors {self.errors}"
-                f"{f' ({kinds})' if kinds else ''} · ignored {self.ignored}\n"
+                f"{f' ({kinds})' if kinds else ''} · not a report {self.not_reports} · retried {self.retried}\n"
+                f"paths: changed {self.changed} · missing {self.missing} · pruned {self.pruned} · "
+                f"ignored {self.ignored} · symlinks out of the archive {self.outside}\n"
                 f"findings: {sev}\n"
                 f"elapsed {self.elapsed:.1f} s · {self.docs_per_s:.1f} docs/s")
-
-
-def find_files(paths: Iterable[str | os.PathLike], *, exclude: Iterable[str] = ()) -> Iterator[tuple[str, bool]]:
-    """(path, named) for each file under ``paths``, depth first in name order; hidden entries skipped.
-
-    ``named`` is True for a file given directly: it is taken for a document whatever its name.
-    """
-    excluded = {os.path.realpath(p) for p in exclude}
-    excluded_names = {os.path.basename(p) for p in excluded}  # realpath costs syscalls: only for these
-    for top in paths:
-        top = os.fspath(top)
-        if not os.path.isdir(top):
-            yield top, True
-            continue
-        for root, dirs, files in os.walk(top):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                full = os.path.join(root, name)
-                if name.startswith(".") or (name in excluded_names and os.path.realpath(full) in excluded):
-                    continue
-                yield full, False
 
 
 def _error_result(sha: str, size: int | None, code: str, reason: str, fmt: str | None = None) -> dict:
     return {"sha256": sha, "size": size, "format": fmt, "status": "error", "error_code": code, "error": reason}
 
 
-def _looks_like_document(path: str) -> bool:
-    """For a file whose name does not say document: does it sniff as one (a .pdf saved as .bin,
-    a web page saved as .jsp)? Reads the first block only, or the whole file for a zip, whose
-    directory is at its end; plain text under such a name (code, CSV, logs) is not a document.
-    """
-    from .errors import ReadError
-    from .limits import current
-    from .readers import SNIFF_BYTES, sniff
+def _path_key(entry: archive.Entry) -> str:
+    """The key of a file whose bytes could not be read: its place, stable from run to run."""
+    place = f"{entry.scope.folder}\0{entry.rel}".encode("utf-8", "surrogateescape")
+    return "unreadable:" + hashlib.sha256(place).hexdigest()
 
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(SNIFF_BYTES)
-            if data.startswith(b"PK"):
-                data += fh.read(current().max_bytes)
-        return bool(data) and sniff(data, path) != "txt"
-    except (OSError, ReadError):
-        return False
+
+@dataclass(frozen=True)
+class Policy:
+    """What a run re-does: everything (``force``), every stored error (``retry_errors``), or only
+    transient errors with fewer than ``max_attempts`` tries; and documents of other versions."""
+
+    versions: tuple[str, str]
+    force: bool = False
+    retry_errors: bool = False
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+
+    def attempts(self, prev: dict | None) -> int | None:
+        """The attempt number if the document must be (re)done, None to keep what is stored."""
+        if prev is None or (prev["tool_version"], prev["patterns_version"]) != self.versions:
+            return 1
+        again = prev["attempts"] + 1
+        if self.force:
+            return again
+        if prev["status"] == "error" and (self.retry_errors or (
+                prev["error_code"] in TRANSIENT_ERRORS and prev["attempts"] < self.max_attempts)):
+            return again
+        return None
+
+
+def _check_options(workers: int | None, timeout: float | None, max_attempts: int) -> None:
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1 (got {workers})")
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"the timeout must be more than 0 seconds (got {timeout:g})")
+    if max_attempts < 1:
+        raise ValueError(f"max_attempts must be at least 1 (got {max_attempts})")
 
 
 def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers: int | None = None,
-           timeout: float = DEFAULT_TIMEOUT, force: bool = False, quiet: bool = False,
-           max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, engine: str = "process",
-           scheduler=None, progress: bool | None = None) -> Summary:
+           timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_errors: bool = False,
+           prune: bool = False, follow_symlinks: bool = False, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+           quiet: bool = False, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, engine: str = "process",
+           scheduler=None, progress: bool | None = None, on_wait: Callable[[], None] | None = None) -> Summary:
     """Ingest every document under ``paths`` into the store ``db``; returns what was done.
 
     ``engine`` is "process" (a local pool of ``workers`` processes, default all cores) or
     "dask" (``scheduler``: a Dask scheduler address or a ``distributed.Client``). A progress
-    bar is drawn on a terminal unless ``quiet``; ``progress`` forces it on or off.
+    bar is drawn on a terminal unless ``quiet``; ``progress`` forces it on or off. A second
+    ingest on the same store waits for the first (``on_wait`` is called if it has to).
+    ``prune`` removes paths found missing and the documents left with no path.
     """
-    from .limits import current
-
-    max_bytes = current().max_bytes  # the limit in force (EXTRACTOR_MAX_BYTES reaches the workers too)
+    _check_options(workers, timeout, max_attempts)
     started = time.monotonic()
-    conn = store.connect(db)
-    tool_version, patterns_version = versions()
-    db_files = [os.fspath(db) + suffix for suffix in ("", "-wal", "-shm", "-journal")]
-    files = list(find_files(paths, exclude=db_files))
-    summary = Summary()
-    pending: dict[str, list[str]] = {}  # sha256 -> paths waiting for that document's result
-    done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
-    replacing: set[str] = set()  # already in the store: its old rows must go
-    bar = _Progress(len(files), enabled=(not quiet) if progress is None else progress)
-    hook = os.environ.get(TEST_HOOK_ENV)
-
-    def write(result: dict, paths_: list[str]) -> None:
-        versions_ = {"tool_version": tool_version, "patterns_version": patterns_version}
+    with store.ingest_lock(db, on_wait):
+        conn = store.connect(db)
         try:
-            store.write_document(conn, result, paths_, replace=result["sha256"] in replacing, **versions_)
-        except sqlite3.IntegrityError:  # another run stored it meanwhile: replace its rows instead
-            store.write_document(conn, result, paths_, replace=True, **versions_)
-        done.add(result["sha256"])
+            summary = _run(conn, paths, db, Policy(versions(), force, retry_errors, max_attempts),
+                           workers=workers, timeout=timeout, follow_symlinks=follow_symlinks, prune=prune,
+                           bar=Progress(0, enabled=(not quiet) if progress is None else progress),
+                           max_memory_mb=max_memory_mb, engine=engine, scheduler=scheduler)
+        except sqlite3.Error as exc:  # e.g. the disk is full, or another program holds the lock too long
+            raise store.StoreError(f"{db}: {store._reason(exc)}") from exc
+        finally:
+            conn.close()
+    summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _run(conn, paths, db, policy: Policy, *, workers, timeout, follow_symlinks, prune, bar, max_memory_mb,
+         engine, scheduler) -> Summary:
+    walk = archive.scan(conn, paths, follow_symlinks=follow_symlinks, exclude=store.store_files(db))
+    batch = _Batch(conn, policy, bar, Summary(outside=len(walk.outside)))
+    bar.total = len(walk.entries)
+    with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler) as runner:
+        for outcome in runner.map_unordered(batch.tasks(walk.entries)):
+            path, sha = outcome.task[:2]
+            if outcome.ok:
+                result = outcome.value
+            else:
+                result = _error_result(sha, _size(path), outcome.code or "internal", outcome.error or "failed")
+                result["seconds"] = outcome.seconds
+            batch.write(result, batch.pending.pop(sha))
+    # Only a complete walk says what is gone (a run killed half-way marks nothing missing).
+    for scope in walk.scopes:
+        batch.summary.missing += store.mark_missing(conn, scope.root, scope.prefix, scope.seen, scope.unlisted)
+    if prune:
+        batch.summary.pruned = store.prune(conn)
+    return batch.summary
+
+
+class _Batch:
+    """The parent's side of a run: decides what each file needs, and writes each result."""
+
+    def __init__(self, conn, policy: Policy, bar, summary: Summary):
+        from .limits import current
+
+        self.conn, self.policy, self.bar, self.summary = conn, policy, bar, summary
+        self.max_bytes = current().max_bytes  # the limit in force (EXTRACTOR_MAX_BYTES reaches the workers too)
+        self.pending: dict[str, list[tuple[int, str]]] = {}  # sha256 -> places waiting for its result
+        self.tries: dict[str, int] = {}  # sha256 -> the attempt number being written
+        self.done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
+        self.hook = os.environ.get(TEST_HOOK_ENV)
+
+    def write(self, result: dict, places: list[tuple[int, str]]) -> None:
+        sha, summary = result["sha256"], self.summary
+        attempt = self.tries.pop(sha, 1)
+        tool_version, patterns_version = self.policy.versions
+        links = store.write_document(self.conn, result, places, tool_version=tool_version,
+                                     patterns_version=patterns_version, attempts=attempt)
+        summary.changed += links.count("superseded")
+        self.done.add(sha)
+        summary.retried += attempt > 1 and not self.policy.force
         if result["status"] == "ok":
             summary.ok += 1
-            summary.findings.update(result.get("severities", {}))
+        elif result["status"] == "not-a-report":
+            summary.not_reports += 1
         else:
             summary.errors += 1
             summary.error_kinds[result.get("error_code") or "error"] += 1
-        bar.advance(len(paths_), errors=summary.errors)
+        summary.findings.update(result.get("severities", {}))
+        self.bar.advance(len(places), errors=summary.errors)
 
-    def settle(path: str, result: dict | None) -> None:
-        """A file that needs no worker: counted, and its error row (if any) written."""
-        if result is None:
-            summary.ignored += 1
-            bar.advance(1, errors=summary.errors)
-        else:
+    def tasks(self, entries: list[archive.Entry]) -> Iterator[tuple]:
+        """The files a worker must read; runs in the parent between results, settling the rest here."""
+        summary = self.summary
+        for entry in entries:
+            place = (entry.scope.root, entry.rel)
+            sha, failure = _identify(entry, self.max_bytes)
+            if sha is None:  # not a document: images, archives, code, a FIFO met in a folder
+                summary.ignored += 1
+                self.bar.advance(1, errors=summary.errors)
+                continue
+            entry.scope.seen.add(entry.rel)
             summary.files += 1
-            write(result, [path])
-
-    def tasks() -> Iterator[tuple[str, str]]:
-        # Runs in the parent between results: whatever needs no worker is settled here.
-        for path, named in files:
-            document_name = named or os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
-            failure: dict | None = None
-            try:
-                info = os.stat(path)
-                if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-                    settle(path, _error_result("unreadable:" + _path_hash(path), None, "not-a-file",
-                                               "not a regular file") if named else None)
-                    continue
-                if not document_name and not _looks_like_document(path):
-                    settle(path, None)  # images, archives, code: not hashed, not stored
-                    continue
-                if info.st_size > max_bytes:
-                    sha = _hash_file(path)
-                    failure = _error_result(sha, info.st_size, "limit-exceeded",
-                                            f"file is {info.st_size} bytes (limit {max_bytes})")
-                else:
-                    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            except OSError as exc:
-                # No bytes, no content hash: the row is keyed by the path instead.
-                sha = "unreadable:" + _path_hash(path)
-                failure = _error_result(sha, None, "unreadable", f"cannot read: {exc.strerror or exc}")
-            if sha in pending:  # the same bytes at another path, already on their way
-                summary.files += 1
+            if sha in self.pending:  # the same bytes at another path, already on their way
                 summary.skipped += 1
-                pending[sha].append(path)
+                self.pending[sha].append(place)
                 continue
-            stored = store.versions_of(conn, sha)
-            if stored is not None:
-                replacing.add(sha)
-            if stored == (tool_version, patterns_version) and (not force or sha in done):
-                summary.files += 1
+            attempt = None if sha in self.done else self.policy.attempts(store.stored(self.conn, sha))
+            if attempt is None:
                 summary.skipped += 1
-                store.add_path(conn, sha, path)
-                bar.advance(1, errors=summary.errors)
+                summary.changed += store.link_path(self.conn, *place, sha) == "superseded"
+                self.bar.advance(1, errors=summary.errors)
                 continue
+            self.tries[sha] = attempt
             if failure is not None:
-                settle(path, failure)
+                self.write(failure, [place])
                 continue
             # The worker reads the file itself and checks the hash: the bytes do not cross the pipe.
-            summary.files += 1
-            pending[sha] = [path]
-            yield (path, sha, hook) if hook else (path, sha)
+            self.pending[sha] = [place]
+            yield (entry.path, sha, self.hook) if self.hook else (entry.path, sha)
 
+
+def _identify(entry: archive.Entry, max_bytes: int) -> tuple[str | None, dict | None]:
+    """(key, failure) of a file: its sha256, or a key by its place and the error row it gets.
+
+    The key is None for what is not a document (not hashed, not stored).
+    """
     try:
-        with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler) as runner:
-            for outcome in runner.map_unordered(tasks()):
-                path, sha = outcome.task[:2]
-                if outcome.ok:
-                    result = outcome.value
-                else:
-                    result = _error_result(sha, _size(path), outcome.code or "internal", outcome.error or "failed")
-                    result["seconds"] = outcome.seconds
-                write(result, pending.pop(sha))
-    except sqlite3.Error as exc:  # e.g. the disk is full, or another writer holds the lock too long
-        raise store.StoreError(f"{db}: {exc}") from exc
-    finally:
-        conn.close()
-    summary.elapsed = time.monotonic() - started
-    return summary
+        info = os.stat(entry.path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            if not entry.named:
+                return None, None
+            key = _path_key(entry)
+            return key, _error_result(key, None, "not-a-file", "not a regular file")
+        if not archive.looks_like_document(entry):
+            return None, None
+        sha = _hash_file(entry.path)
+        if info.st_size > max_bytes:
+            return sha, _error_result(sha, info.st_size, "limit-exceeded",
+                                      f"file is {info.st_size} bytes (limit {max_bytes})")
+        return sha, None
+    except FileNotFoundError:  # listed, then gone: tried again next run if it comes back
+        key = _path_key(entry)
+        return key, _error_result(key, None, "vanished", "the file disappeared before it was read")
+    except OSError as exc:  # no bytes, no content hash: the row is keyed by the place instead
+        key = _path_key(entry)
+        return key, _error_result(key, None, "unreadable", f"cannot read: {exc.strerror or exc}")
 
 
 def default_workers() -> int:
@@ -305,10 +366,6 @@ def _size(path: str) -> int | None:
         return os.path.getsize(path)
     except OSError:
         return None
-
-
-def _path_hash(path: str) -> str:
-    return hashlib.sha256(os.fsencode(path)).hexdigest()
 
 
 def _hash_file(path: str) -> str:
@@ -332,35 +389,3 @@ def _engine(name: str, workers: int | None, timeout: float | None, max_memory_mb
 
         return DaskRunner(scheduler, process_file, timeout=timeout)
     raise ValueError(f"unknown engine {name!r} (process or dask)")
-
-
-class _Progress:
-    """A rich progress bar on a terminal (files, errors, docs/s, ETA); nothing otherwise."""
-
-    def __init__(self, total: int, *, enabled: bool):
-        self.total, self.bar, self.task = total, None, None
-        if enabled and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.bar = Progress(
-                TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("errors {task.fields[errors]}"),
-                TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=False,
-            )
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.__enter__()
-            self.task = self.bar.add_task("ingest", total=self.total, errors=0, rate="–")
-        return self
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-
-    def advance(self, n: int, *, errors: int) -> None:
-        if self.bar is not None:
-            speed = self.bar.tasks[0].speed
-            self.bar.update(self.task, advance=n, errors=errors, rate=f"{speed:.1f}" if speed else "–")

@@ -1,4 +1,4 @@
-"""What one document may cost: size, text length, pages, zip contents, nesting, cells, OCR and time.
+"""What one document may cost: size, text length, pages, zip contents, nesting, cells, OCR, time and memory.
 
 Every limit has a default that no real report comes near, and can be changed three ways,
 later ones winning:
@@ -6,13 +6,23 @@ later ones winning:
 - an environment variable (``EXTRACTOR_MAX_BYTES=500M``), which ingest's worker processes
   inherit;
 - ``with limits.use(max_pages=5000): extract(path)`` around library calls (the CLI's
-  ``--max-bytes``, ``--max-chars``, ``--max-pages`` and ``--time-budget`` do this);
+  ``--max-bytes``, ``--max-chars``, ``--max-pages``, ``--time-budget`` and ``--max-memory`` do this);
 - a ``limits=`` keyword to ``extractor.readers.read`` / ``read_bytes`` (and ``max_bytes=``).
 
 A document over a limit is refused with ``LimitExceeded``: one line naming the limit and the
-variable that raises it. The time budget is checked between pages, paragraphs and elements,
-so it bounds the reader's own loops; a single call into a C parser is bounded by the size
-limits instead, and ingest's per-file timeout kills a worker that overruns anyway.
+variable that raises it.
+
+Time: ``document()`` opens one budget for a whole document (reading, fields, rules); every
+reader's ``Budget`` inside it shares its clock. Readers check it between pages, paragraphs and
+elements. In the main thread an alarm (``SIGALRM``) also stops whatever runs at the deadline,
+a long regex scan included: the ``regex`` module checks for signals while it matches, so the
+fields and rules need no checks of their own. A single call into a C parser (lxml, lexbor,
+pdfium) is not interrupted by it: readers bound those calls by cheap counts made first. In
+other threads (a Dask worker's) only the readers' own checks apply.
+
+Memory: ``memory_cap()`` (the CLI) and ``apply_memory_limit()`` (a worker process, once) cap the
+process's data segment, so an allocation past ``max_memory`` raises MemoryError where it is made,
+which the pipeline turns into a ``LimitExceeded``.
 """
 
 from __future__ import annotations
@@ -22,12 +32,15 @@ import contextvars
 import dataclasses
 import os
 import re
+import signal
+import threading
 import time
 from collections.abc import Iterator, Mapping
 
 from .errors import LimitExceeded
 
-__all__ = ["ENV", "Budget", "Limits", "LimitsError", "current", "parse_seconds", "parse_size", "use"]
+__all__ = ["ENV", "Budget", "BudgetExpired", "Limits", "LimitsError", "apply_memory_limit", "current", "document",
+           "memory_cap", "parse_seconds", "parse_size", "use"]
 
 MiB = 1024 * 1024
 
@@ -41,7 +54,8 @@ class Limits:
     max_bytes: int = 200 * MiB  # a file's size on disk
     max_chars: int = 10_000_000  # the document's text (a 1,000-page report has ~1 million)
     max_pages: int = 2_000  # pages of a PDF
-    max_seconds: float = 60.0  # time to read one document (ingest kills a worker at 120 s)
+    max_seconds: float = 60.0  # time for one document: reading, fields and rules (ingest kills at 120 s)
+    max_memory: int = 2 * 1024 * MiB  # data memory of a process that reads documents (CLI, ingest worker)
     max_zip_members: int = 10_000  # members of a .docx zip (Word writes about 15)
     max_zip_bytes: int = 500 * MiB  # the zip's members inflated, as their headers declare
     max_xml_bytes: int = 100 * MiB  # one XML part (word/document.xml) inflated, as actually read
@@ -85,7 +99,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(Limits))
 ENV = {key: "EXTRACTOR_" + key.upper() for key in _FIELDS}
 # The CLI flag for the limits that have one (shown in the error that names the limit).
 FLAGS = {"max_bytes": "--max-bytes", "max_chars": "--max-chars", "max_pages": "--max-pages",
-         "max_seconds": "--time-budget"}
+         "max_seconds": "--time-budget", "max_memory": "--max-memory"}
 
 _override: contextvars.ContextVar[dict | None] = contextvars.ContextVar("extractor_limits", default=None)
 
@@ -151,20 +165,32 @@ def _number(value: float) -> str:
 
 
 class Budget:
-    """Limits plus a clock for one document: readers call ``check()`` as they go."""
+    """Limits plus a clock for one document: readers call ``check()`` as they go.
 
-    __slots__ = ("limits", "name", "started", "deadline", "_ticks")
+    Made inside ``document()``, a budget shares the document's clock: it started when the
+    document did, and ends at the document's deadline if that comes first."""
+
+    __slots__ = ("limits", "name", "started", "deadline", "stage", "armed", "_ticks")
 
     def __init__(self, limits: Limits, name: str | None = None):
         self.limits, self.name = limits, name or None
-        self.started = time.monotonic()
+        outer = _document.get()
+        self.started = outer.started if outer is not None else time.monotonic()
         self.deadline = self.started + limits.max_seconds
+        if outer is not None:
+            self.deadline = min(self.deadline, outer.deadline)
+        self.stage = "reading"  # what the document's time went on when it ran out
+        self.armed = False  # an alarm is set for this budget's deadline
         self._ticks = 0
 
     def exceeded(self, key: str, what: str) -> LimitExceeded:
         """The error for ``what`` ("file is 3 bytes") going past the limit ``key``."""
         limit = getattr(self.limits, key)
         return LimitExceeded(self.name, f"{what} (limit {_number(limit)}; raise it with {_hint(key)})", limit=key)
+
+    def expired(self) -> LimitExceeded:
+        """The error for the document's time running out while it was at ``stage``."""
+        return self.exceeded("max_seconds", f"took longer than {self.limits.max_seconds:g} s (stopped while {self.stage})")
 
     def check(self, where: str = "") -> None:
         """Raise LimitExceeded once the time budget is spent; ``where`` says how far reading got."""
@@ -186,3 +212,132 @@ class Budget:
         for the number: ``check_size("max_pages", n, "PDF has {} pages")``."""
         if value > getattr(self.limits, key):
             raise self.exceeded(key, what.format(_number(value)))
+
+
+# -- one budget for a whole document ---------------------------------------------------------------
+
+
+class BudgetExpired(BaseException):
+    """Raised by the alarm in whatever code runs when a document's time is up.
+
+    A BaseException, so that no ``except Exception`` in a parser, a field or a rule swallows
+    it; ``document()`` turns it into the one-line ``LimitExceeded``."""
+
+
+_document: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("extractor_document", default=None)
+_armed: Budget | None = None  # the budget the alarm is set for (main thread only)
+
+
+def _on_alarm(signum, frame) -> None:
+    budget = _armed
+    if budget is None or not budget.armed:
+        return  # a late alarm after the document ended
+    left = budget.deadline - time.monotonic()
+    if left > 0.001:  # woken early: sleep on
+        signal.setitimer(signal.ITIMER_REAL, left)
+        return
+    budget.armed = False
+    raise BudgetExpired
+
+
+def _can_alarm() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def document(name: str | None = None, limits: Limits | None = None) -> Iterator[Budget]:
+    """The one time budget of a document: everything in the block (reading, fields, rules)
+    shares it, and running past it raises ``LimitExceeded`` naming the stage it stopped at
+    (set ``budget.stage``). Inside another ``document()`` block, the outer budget is used.
+
+    In the main thread the deadline is an alarm (``ITIMER_REAL``) whose handler raises
+    ``BudgetExpired`` where the code is; a handler and timer set before are put back after."""
+    outer = _document.get()
+    if outer is not None:
+        yield outer
+        return
+    budget = (limits or current()).budget(name)
+    token = _document.set(budget)
+    alarm = _arm(budget) if _can_alarm() and _armed is None else None
+    try:
+        yield budget
+    except BudgetExpired:
+        raise budget.expired() from None
+    finally:
+        while alarm is not None:
+            try:  # an alarm between the block's end and the disarming is too late to matter
+                _disarm(budget, *alarm)
+                alarm = None
+            except BudgetExpired:
+                pass
+        _document.reset(token)
+
+
+def _arm(budget: Budget) -> tuple:
+    global _armed
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _armed, budget.armed = budget, True
+    before = signal.setitimer(signal.ITIMER_REAL, max(budget.remaining(), 0.001))
+    return previous, before
+
+
+def _disarm(budget: Budget, previous, before: tuple[float, float]) -> None:
+    global _armed
+    budget.armed = False  # first: an alarm from here on does nothing
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _armed = None
+    signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+    if before[0] > 0:  # someone else's timer: what is left of it
+        elapsed = time.monotonic() - budget.started
+        signal.setitimer(signal.ITIMER_REAL, max(before[0] - elapsed, 0.001), before[1])
+
+
+# -- memory --------------------------------------------------------------------------------------------
+
+
+def _rlimit():
+    """The resource module and the limit to set: the data segment (on Linux since 4.7 it counts
+    every private writable mapping, malloc's and mmap's), else the address space."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: no limit can be set
+        return None, None
+    return resource, getattr(resource, "RLIMIT_DATA", None) or getattr(resource, "RLIMIT_AS", None)
+
+
+def apply_memory_limit(nbytes: int | None = None) -> int | None:
+    """Cap this process's memory at ``nbytes`` (default: ``current().max_memory``) for good, as
+    ingest's worker processes should when they start; an allocation past it raises MemoryError.
+    Returns the soft limit that was in force before (None when no limit can be set here)."""
+    resource, which = _rlimit()
+    if which is None:
+        return None
+    nbytes = current().max_memory if nbytes is None else nbytes
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        nbytes = min(nbytes, hard)
+    try:
+        resource.setrlimit(which, (nbytes, hard))
+    except (ValueError, OSError):
+        return None
+    return soft
+
+
+@contextlib.contextmanager
+def memory_cap(nbytes: int | None = None) -> Iterator[None]:
+    """``apply_memory_limit`` for the block only (the CLI, and tests that call it in-process)."""
+    resource, which = _rlimit()
+    previous = apply_memory_limit(nbytes)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            resource.setrlimit(which, (previous, resource.getrlimit(which)[1]))
+
+
+def out_of_memory(name: str | None, limits: Limits | None = None, what: str = "") -> LimitExceeded:
+    """The one-line error for a MemoryError while working on the document ``name``."""
+    limit = (limits or current()).max_memory
+    doing = f" {what}" if what else ""
+    return LimitExceeded(name, f"out of memory{doing} (limit {limit / MiB:,.0f} MiB; raise it with "
+                               f"{_hint('max_memory')})", limit="max_memory")

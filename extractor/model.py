@@ -115,12 +115,27 @@ class Expenditure:
 
 
 @_record
+class BudgetRow:
+    """One source of a budget (其中：当年财政拨款 / 上年结转资金 / 其他资金 rows of a project form, or
+    the parts a sentence lists after a budget), with the figures stated for it."""
+
+    __pydantic_config__ = _PYDANTIC
+    name: str
+    total: Money | None = None
+    adjusted: Money | None = None
+    spent: Money | None = None
+    execution_rate: Number | None = None
+    name_span: tuple[int, int] | None = None
+
+
+@_record
 class Budget:
     __pydantic_config__ = _PYDANTIC
     total: Money | None = None
     adjusted: Money | None = None
     spent: Money | None = None
     execution_rate: Number | None = None
+    sources: list[BudgetRow] = field(default_factory=list)
 
 
 @_record

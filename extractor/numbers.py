@@ -24,6 +24,10 @@ UNIT_FACTORS: dict[str, Decimal] = {
 APPROX_MARKERS = ("余", "约", "多", "近", "左右", "大约", "超过")
 
 CN_NUMERAL = r"[零〇○一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+"
+# A run of digits longer than these is not a number: 10^1000 times a unit of 10^8 stays far inside
+# Decimal's exponent range (a million digits times 万 overflowed it, issue 17). Far shorter runs
+# are no figure either, but callers take any run their pattern matched for a number.
+MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS = 1000, 1000
 _ARABIC = compile_regex(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
@@ -36,11 +40,16 @@ class Number:
 def parse_arabic(text: str) -> Number | None:
     """``"1,451,600.5"`` -> Number(1451600.5, 1). None when ``text`` is not a plain number."""
     t = text.strip().replace(" ", "")
+    if len(t) > 2 * (MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS):  # before any scan of a hostile run (with commas)
+        return None
     if t.isascii() and t.isdigit():  # the common case, a whole number: no pattern needed
-        return Number(Decimal(t), 0)
+        return Number(Decimal(t), 0) if len(t) <= MAX_INTEGER_DIGITS else None
     if not _ARABIC.fullmatch(t):
         return None
     plain = t.replace(",", "")
+    whole, _, fraction = plain.lstrip("-").partition(".")
+    if len(whole) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+        return None
     try:
         value = Decimal(plain)
     except InvalidOperation:

@@ -8,16 +8,18 @@ A pattern file that does not load, compile or pass its own examples is an error,
 from __future__ import annotations
 
 import atexit
+import copyreg
 import functools
+import io
 import marshal
 import os
+import pickle
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
-from regex import _regex as _regex_engine  # builds a Pattern from compiled code, as unpickling does
 
 PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
 
@@ -179,17 +181,19 @@ def _compiled(template: str) -> regex.Pattern:
     return compile_regex(expand(template, env, "code template"), regex.MULTILINE)
 
 
-# ---- compiled code and parsed files kept on disk --------------------------------------------
+# ---- compiled regexes and parsed files kept on disk ------------------------------------------
 # regex parses and compiles a pattern in Python: ~1 ms for a field pattern, ~40 ms for all of
 # them, which a cold `cli.py extract` would pay on every run, and tomllib parses the pattern
-# files in Python too. The compiled code is plain data (what pickling a Pattern carries), so,
-# like Python's own __pycache__, both are kept per user and a cold start only rebuilds the
-# Pattern objects (~40 µs each). The files are marshal data, never pickle; they are used only
-# when the current user owns them and no one else can write them, and anything wrong with them
-# means compiling or parsing afresh. EXTRACTOR_CACHE_DIR="" turns the cache off.
+# files in Python too. A compiled Pattern pickles as regex's own compiled code (regex registers
+# that with copyreg), so, like Python's own __pycache__, both are kept per user and a cold start
+# only rebuilds the Pattern objects (~40 µs each). The files are marshal data (the pickles are
+# bytes inside them) and a pickle is loaded by an unpickler that resolves one global only: the
+# function regex's own pickles name, so nothing else can be called. They are used only when the
+# current user owns them and no one else can write them, and anything wrong with them means
+# compiling or parsing afresh. EXTRACTOR_CACHE_DIR="" turns the cache off.
 CACHE_ENV = "EXTRACTOR_CACHE_DIR"
 MAX_CACHED_REGEXES = 4096
-_codes: dict | None = None  # (source, flags) -> regex's compiled code, once read
+_codes: dict | None = None  # (source, flags) -> a compiled Pattern pickled, once read
 _new: dict = {}  # compiled by this process, written at exit
 
 
@@ -246,16 +250,41 @@ def _read_codes() -> dict:
     return codes if isinstance(codes, dict) else {}
 
 
-def _plain(value):
-    # RegexFlag and other int subclasses are not marshallable
-    return int(value) if isinstance(value, int) and type(value) is not bool else value
+@functools.lru_cache(maxsize=1)
+def _pattern_builder() -> tuple[str, str] | None:
+    """(module, name) of the function a pickled Pattern is rebuilt with, as regex registers it
+    with copyreg; None when this regex does not pickle its patterns (no cache then)."""
+    reducer = copyreg.dispatch_table.get(type(regex.compile("")))
+    if reducer is None:
+        return None
+    build = reducer(regex.compile(""))[0]
+    return getattr(build, "__module__", None), getattr(build, "__name__", None)
+
+
+class _PatternUnpickler(pickle.Unpickler):
+    """Loads a pickled Pattern and nothing else: the one global it may name is regex's builder."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) != _pattern_builder():
+            raise pickle.UnpicklingError(f"not a regex pattern: {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _from_cache(data) -> regex.Pattern | None:
+    if type(data) is not bytes or _pattern_builder() is None:
+        return None
+    try:
+        pattern = _PatternUnpickler(io.BytesIO(data)).load()
+    except Exception:  # noqa: BLE001 - a stale or damaged entry: compile afresh
+        return None
+    return pattern if isinstance(pattern, regex.Pattern) else None
 
 
 def _write_codes() -> None:
     path = _cache_file("regex")
     if not _new or path is None:
         return
-    codes = {**_read_codes(), **_new}
+    codes = {**{k: v for k, v in _read_codes().items() if type(v) is bytes}, **_new}
     if len(codes) > MAX_CACHED_REGEXES:  # drop what other versions of the patterns left behind
         codes = dict(_new)
     _write_marshal(path, codes)
@@ -263,23 +292,20 @@ def _write_codes() -> None:
 
 
 def compile_regex(source: str, flags: int = 0) -> regex.Pattern:
-    """``regex.compile(source, flags)``, rebuilt from the on-disk cache when it holds it."""
+    """``regex.compile(source, flags)``, unpickled from the on-disk cache when it holds it."""
     global _codes
     if _codes is None:
         _codes = _read_codes()
     key = (source, int(flags))
-    code = _codes.get(key)
-    if type(code) is tuple and code and code[0] == source:
-        try:
-            return _regex_engine.compile(*code)
-        except Exception:  # noqa: BLE001 - a stale or damaged entry: compile afresh
-            pass
+    cached = _from_cache(_codes.get(key))
+    if cached is not None and cached.pattern == source:
+        return cached
     compiled = regex.compile(source, flags)
-    if compiled.flags & regex.LOCALE:  # its code depends on the locale of the run
+    if compiled.flags & regex.LOCALE or _pattern_builder() is None:  # LOCALE: code depends on the run's locale
         return compiled
     if not _new:
         atexit.register(_write_codes)
-    _codes[key] = _new[key] = tuple(_plain(v) for v in compiled._pickled_data)
+    _codes[key] = _new[key] = pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL)
     return compiled
 
 

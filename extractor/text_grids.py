@@ -19,6 +19,7 @@ from .patterns import compile_regex
 
 _FIGURE = compile_regex(r"^(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[-—–/]{1,2}|\.\d+%?)$")
 _PAGE_MARKER = compile_regex(r"^(?:[-—]+\d{1,4}[-—]+|第\d{1,4}页(?:共\d{1,4}页)?|\d{1,4}/\d{1,4}|\d{1,4})$")
+_RULE_CELL = compile_regex(r"^[ ]*:?-{3,}:?[ ]*$|^[ ]*$")
 MIN_PIPE_CELLS = 2  # a pipe line is a table row when it holds this many non-empty cells
 MAX_JOINED_FRAGMENTS = 3  # a header cell wrapped over at most this many lines
 MIN_HEADER_ROLES = 3  # a flattened form's header: this many figure columns in a row
@@ -106,8 +107,8 @@ def _pipe_grid(text: str, run: list[tuple[str, int]]) -> Grid | None:
     rows: list[list[GridCell]] = []
     for line, start in run:
         parts = _cells_of(line)
-        if not any(p.strip() for p in parts):
-            continue  # a separator of pipes only
+        if not any(p.strip() for p in parts) or all(_RULE_CELL.match(p) for p in parts):
+            continue  # a separator of pipes only, or a Markdown header rule (| --- | :---: |)
         lead = line.index("|") + 1 if _opens_with_pipe(line, line.split("|")) else 0
         cells, pos = [], start + lead
         r = len(rows)

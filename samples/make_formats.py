@@ -263,7 +263,7 @@ def build_workbook_docx(path: Path) -> None:
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 if value not in ("<", "^", ""):
-                    base.set_east_asian_font(table.cell(r, c).paragraphs[0].add_run(shown(value))._r)
+                    base.set_east_asian_font(table.cell(r, c).paragraphs[0].add_run(shown(value)).element)
         for r0, c0, r1, c1 in merges(rows):
             table.cell(r0, c0).merge(table.cell(r1, c1))
         for note in sheet["notes"]:

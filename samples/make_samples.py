@@ -1,4 +1,4 @@
-"""Build the sample documents in samples/ from the seed text and one invented report.
+"""Build the sample documents in samples/ from the seed text and the invented reports.
 
 Run from the project root: ``.venv/bin/python samples/make_samples.py``. It needs python-docx
 and LibreOffice (``soffice``, with fonts-noto-cjk) on PATH. The outputs are committed.
@@ -19,6 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import docx
+import render
+import team_reports
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -233,7 +235,7 @@ def new_document() -> docx.Document:
 def add_paragraph(document, line: str, style: str | None = None) -> None:
     paragraph = document.add_paragraph(style=style)
     run = paragraph.add_run(line)
-    set_east_asian_font(run._r)
+    set_east_asian_font(run.element)
 
 
 def add_score_table(document, rows: list[list[str]]) -> None:
@@ -245,7 +247,7 @@ def add_score_table(document, rows: list[list[str]]) -> None:
         for c, value in enumerate(row):
             if value.strip():
                 paragraph = table.cell(r, c).paragraphs[0]
-                set_east_asian_font(paragraph.add_run(value)._r)
+                set_east_asian_font(paragraph.add_run(value).element)
     r = 1
     while r < len(rows):
         end = r
@@ -386,6 +388,20 @@ def check_project_figures() -> None:
     assert sum(s for rows in leaves.values() for _, s in rows) == D("94.2")
 
 
+def build_team_reports() -> None:
+    """The team-written reports (team_reports.py), each drawn in every format from one source."""
+    team_reports.check_figures()
+    for report in team_reports.REPORTS:
+        base = SAMPLES / f"{report.slug}.txt"
+        base.write_text(render.to_txt(report), encoding="utf-8")
+        base.with_suffix(".html").write_text(render.to_html(report), encoding="utf-8")
+        document = new_document()
+        render.build_docx(report, document, add_paragraph, set_east_asian_font)
+        save_docx(document, base.with_suffix(".docx"))
+        convert_to_pdf(base.with_suffix(".docx"))
+        render.check_pdf_splits(report, base.with_suffix(".pdf"))
+
+
 def main() -> None:
     if SEED.is_file():
         shutil.copyfile(SEED, SEED_COPY)
@@ -407,6 +423,7 @@ def main() -> None:
     project.write_text(PROJECT_TEXT, encoding="utf-8")
     build_invented_docx(PROJECT_TEXT, project.with_suffix(".docx"))
     convert_to_pdf(project.with_suffix(".docx"))
+    build_team_reports()
     import make_formats  # the 决算 workbook (.xlsx, .xls) and the OFD sample
 
     make_formats.build_all(SAMPLES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -140,3 +141,88 @@ def test_gb18030_text_is_decoded_and_named(tmp_path, capsys):
 def test_unknown_rule_prefix_is_a_usage_error(capsys):
     code, out, err = run(capsys, "verify", str(SEED_TXT), "--select", "ZZZ")
     assert code == 3 and out == "" and "ZZZ" in err
+
+
+# -- issue 14: every command ----------------------------------------------------------------------------------------
+
+
+def test_version(capsys):
+    from extractor import __version__
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"gov-perf-extractor {__version__}"
+
+
+def test_extract_reads_stdin_and_writes_o_file_never_over_an_input(tmp_path):
+    out = tmp_path / "out.json"
+    cmd = [sys.executable, str(ROOT / "cli.py"), "extract", "-", "--json", "-o", str(out)]
+    proc = subprocess.run(cmd, input=SEED_DOCX.read_bytes(), capture_output=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout == b"", proc.stderr
+    d = json.loads(out.read_text(encoding="utf-8"))
+    assert d["source"]["format"] == "docx" and d["source"]["path"] == "<stdin>"
+    assert d["report"]["department"]["value"] == "新余市渝水区工商业联合会"
+    copy = tmp_path / "seed.txt"
+    copy.write_bytes(SEED_TXT.read_bytes())
+    before = copy.read_bytes()
+    proc = subprocess.run([*cmd[:3], str(copy), "--json", "-o", str(copy)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 3 and "refusing to overwrite an input" in proc.stderr
+    assert copy.read_bytes() == before
+
+
+def test_verify_format_json_and_csv_for_a_batch(capsys, tmp_path):
+    import csv
+    import io
+
+    code, out, _ = run(capsys, "verify", str(SEED_TXT), str(SEED_DOCX), "--format", "json")
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert code == 0 and {x["path"] for x in lines} == {str(SEED_TXT), str(SEED_DOCX)}
+    assert all({"rule", "severity", "message"} <= set(x) for x in lines)
+    code, out, _ = run(capsys, "verify", str(SEED_TXT), str(SEED_DOCX), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["rule"] for r in rows] == [x["rule"] for x in lines]
+    assert list(rows[0]) == ["path", "rule", "severity", "message", "fields", "spans", "expected", "found"]
+    assert run(capsys, "verify", str(SEED_TXT), "--json")[1] == run(capsys, "verify", str(SEED_TXT),
+                                                                     "--format", "json")[1]
+
+
+def test_report_of_several_files_into_an_existing_file_is_a_usage_error(tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text("mine", encoding="utf-8")
+    code, out, err = run(capsys, "report", str(SEED_TXT), str(SEED_DOCX), "-o", str(page))
+    assert code == 3 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert page.read_text(encoding="utf-8") == "mine"
+    code, _, err = run(capsys, "report", str(SEED_TXT), "-o", str(SEED_TXT))
+    assert code == 3 and "refusing to overwrite an input" in err
+
+
+def test_report_db_pages_for_long_chinese_and_gbk_file_names(tmp_path, capsys):
+    from extractor.ingest import ingest
+
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    long_name = "示例市某某区某某某某单位关于二〇二三年度部门整体支出绩效自评情况的报告及附件说明" * 2 + ".txt"
+    assert len(long_name.encode("utf-8")) < 255  # a legal name, whose page name would not be
+    (folder / long_name).write_bytes(SEED_TXT.read_bytes())
+    gbk = os.fsencode(folder) + b"/" + "渝水区工商联报告.txt".encode("gbk")
+    with open(gbk, "wb") as fh:
+        fh.write(SEED_TXT.read_bytes().replace(b"2023", b"2024"))
+    db = tmp_path / "r.sqlite"
+    ingest([folder], db, workers=1, quiet=True)
+    code, out, err = run(capsys, "report", "--db", str(db), "-o", str(tmp_path / "site"))
+    assert code == 0, err
+    pages = sorted(p.name for p in (tmp_path / "site").iterdir())
+    assert len(pages) == 3 and "index.html" in pages
+    assert all(len(p.encode("utf-8")) <= 255 for p in pages)
+    assert any(p.startswith("渝水区工商联报告-") for p in pages)
+
+
+def test_readme_exit_code_table_names_every_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| exit code |"):]
+    table = table[:table.index("\n\n")]
+    for command in ("extract", "verify", "report", "report --db", "ingest", "export", "audit"):
+        assert f"`{command}`" in table, command
+    for code in ("0", "1", "2", "3"):
+        assert f"\n| {code} |" in table, code

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor import store
 from extractor.audit import CHECKS, audit, sentences
 from extractor.cli import main
-from extractor.export import export
+from extractor.export import export, export_columns
 from extractor.ingest import ingest
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -35,8 +34,10 @@ def db(tmp_path_factory) -> Path:
     # Qinghe 2023: carried in 9.90 where 2022 carried out 8.90; staff almost doubled.
     qinghe_2023 = edit(QINGHE, ("2022", "2023"), ("年初结转和结余12.40万元", "年初结转和结余9.90万元"),
                        ("实有人员21人", "实有人员40人"), ("在职人员16人", "在职人员35人"))
-    # A "2023" report copied from 2022 with the year left unchanged (one sentence added).
-    copied = QINGHE.replace("四、存在的问题及改进措施", "四、存在的问题及改进措施\n本年度新增流动服务点两处。")
+    # A "2023" report copied from 2022 with the year left unchanged (one sentence added, one
+    # figure updated: with every figure the same it would be the same report, one row).
+    copied = edit(QINGHE, ("四、存在的问题及改进措施", "四、存在的问题及改进措施\n本年度新增流动服务点两处。"),
+                  ("实有人员21人", "实有人员22人"), ("退休人员5人", "退休人员6人"))
     # Yushui 2024 carries in what 2023 carried out (0), headcount unchanged: a clean chain.
     yushui_2024 = YUSHUI.replace("2023", "2024")
     files = {"qinghe-2022.txt": QINGHE, "qinghe-2023.txt": qinghe_2023, "qinghe-2023-draft.txt": copied,
@@ -52,38 +53,43 @@ def db(tmp_path_factory) -> Path:
 
 def test_csv_has_one_row_per_report_with_the_view_columns(db, tmp_path):
     out = tmp_path / "r.csv"
-    assert export(db, "csv", out) == 5
+    assert export(db, "csv", out).rows == 5
     with out.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
-        assert tuple(reader.fieldnames) == store.REPORT_COLUMNS
+        assert tuple(reader.fieldnames) == tuple(c.name for c in export_columns())
         rows = list(reader)
     assert len(rows) == 5  # the broken file is in documents, not in reports
-    q2022 = next(r for r in rows if r["path"].endswith("qinghe-2022.txt"))
-    assert (q2022["department"], q2022["fiscal_year"], q2022["carryover_end"], q2022["grade"]) == (
-        "示例市清河区文化馆", "2022", "89000", "良")
+    q2022 = next(r for r in rows if r["path"] == "qinghe-2022.txt")
+    assert (q2022["department"], q2022["fiscal_year"], q2022["carryover_end_yuan"], q2022["grade"]) == (
+        "示例市清河区文化馆", "2022", "89000.00", "良")
 
 
-def test_jsonl_carries_the_full_record(db, tmp_path):
+def test_jsonl_has_the_same_columns_and_the_full_record_on_request(db, tmp_path):
     out = tmp_path / "r.jsonl"
-    export(db, "jsonl", out)
+    export(db, "jsonl", out, with_record=True)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 5
     for item in lines:
+        assert list(item)[:-1] == [c.name for c in export_columns()]
         assert item["record"]["schema_version"] == 1
         assert item["record"]["source"]["sha256"] == item["sha256"]
         assert item["record"]["report"]["department"]["value"] == item["department"]
-        assert item["all_paths"] and item["path"] in item["all_paths"]
+        assert item["copy_paths"] == [item["path"]] and item["copies"] == 1
+    export(db, "jsonl", out)
+    assert "record" not in json.loads(out.read_text(encoding="utf-8").splitlines()[0])
 
 
 def test_parquet_keeps_money_exact(db, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "r.parquet"
-    assert export(db, "parquet", out) == 5
+    assert export(db, "parquet", out).rows == 5
     table = pq.read_table(out)
-    assert table.column_names == list(store.REPORT_COLUMNS)
-    assert str(table.schema.field("revenue_total").type).startswith("decimal128")
+    assert table.column_names == [c.name for c in export_columns()]
+    assert str(table.schema.field("revenue_total_yuan").type) == "decimal128(20, 2)"
+    assert table.schema.field("revenue_total_yuan").metadata[b"unit"] == b"yuan"
     assert str(table.schema.field("fiscal_year").type) == "int64"
-    totals = sorted(v for v in table.column("revenue_total").to_pylist() if v is not None)
+    assert str(table.schema.field("ingested_at").type) == "timestamp[us, tz=UTC]"
+    totals = sorted(v for v in table.column("revenue_total_yuan").to_pylist() if v is not None)
     assert Decimal("5100000") in totals and all(isinstance(v, Decimal) for v in totals)
 
 
@@ -93,7 +99,7 @@ def test_cli_export_to_stdout_and_errors(db, tmp_path, capsys):
     assert len(rows) == 5
     assert main(["export", "--db", str(tmp_path / "missing.sqlite"), "--format", "csv", "-o", "-"]) == 2
     assert "no such database" in capsys.readouterr().err
-    assert main(["export", "--db", str(db), "--format", "parquet", "-o", "-"]) == 2
+    assert main(["export", "--db", str(db), "--format", "parquet", "-o", "-"]) == 3
     with pytest.raises(SystemExit) as exc:
         main(["export", "--db", str(db), "--format", "xlsx", "-o", "x"])
     assert exc.value.code == 3
@@ -112,7 +118,7 @@ def test_audit_finds_the_broken_chain_the_jump_and_the_reuse(db):
     assert all(r["department"] == "示例市清河区文化馆" for r in chain.reports)
 
     jumps = {(f.expected, f.found) for f in by_rule["XR002"]}
-    assert jumps == {("21", "40"), ("16", "35")}
+    assert jumps == {("21", "40"), ("22", "40"), ("16", "35")}  # the draft says 2022 too
 
     (reuse,) = by_rule["XR003"]
     assert sorted(Path(r["path"]).name for r in reuse.reports) == ["qinghe-2022.txt", "qinghe-2023-draft.txt"]
@@ -139,7 +145,7 @@ def test_cli_audit_exit_codes_and_json(db, capsys, tmp_path):
 def test_checks_are_documented():
     for code, item in CHECKS.items():
         assert code.startswith("XR") and item.severity in ("error", "warning", "info")
-        assert "Why it matters" in item.doc and item.title
+        assert "为何重要" in item.doc and item.title
 
 
 def test_sentences_ignore_layout_breaks():

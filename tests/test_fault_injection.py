@@ -1,13 +1,16 @@
 """Fault injection over the clean samples: every breaking change caught, no rounding change flagged.
 
 The work is done by ``bench/fault_injection.py`` (run it to see the table); this test holds it
-to its target on the committed samples (.txt and .docx).
+to its target on the committed samples (.txt and .docx), sample by sample. Where a team-written
+sample (samples/team_reports.py) shows a gap, the case is an ``xfail(strict=True)`` saying which
+change goes unseen and why, so that a fix shows up.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -28,32 +31,60 @@ def results():
     return fault_injection.run(SAMPLES)
 
 
-# A known gap, shown by the 决算 workbook sample: a 决算 states 收入总计 and 支出总计 (each holding
-# its carry-over) beside the year's totals (本年收入合计, 本年支出合计); SUM004 balances only the
-# grand totals, which stay equal when a carry-over is changed. It is caught once SUM004 also
-# balances the year's totals (candidates revenue.total.of_year / expenditure.total.of_year).
-KNOWN_GAPS = {("jiangbei-tjj-2023", "report.carryover.start"), ("jiangbei-tjj-2023", "report.carryover.end")}
-
-
-def _known_gap(outcome) -> bool:
-    return (Path(outcome.sample).stem, outcome.mutation.figure.path) in KNOWN_GAPS
-
-
 def _lines(outcomes) -> str:
     return "\n".join(f"{o.sample} {o.mutation.figure.path} {o.mutation.what}: {o.detail}" for o in outcomes)
 
 
-def test_every_breaking_change_is_caught_or_declared_uncheckable(results):
-    missed = [o for o in results.outcomes if o.result == "missed" and not _known_gap(o)]
+_LONE = "no rule checks a lone 编制 figure (no breakdown) nor declares it unchecked"
+_CARRY = ("the 决算总表's 本年收入合计 + 年初结转和结余 = 总计 (and the spending side) is not checked: carryover.start "
+          "6.20 -> 7.20 and carryover.end 4.60 -> 5.60 give no error")
+_BUDGET = ("budget.total 120.00 -> 121.00 gives no error: the form's 其中 rows (当年财政拨款 120.00 …) are not read as "
+           "parts of 年度资金总额's 年初预算数")
+_JIANGBEI = ("carryover.start and carryover.end changed give no error: SUM004 balances the grand totals, not the "
+             "year's (本年收入合计 + 年初结转和结余 = 收入总计)")
+# sample -> the breaking changes that give no error and no info
+MISSED = {
+    "donghu-zc-2023.docx": _BUDGET,
+    "donghu-zc-2023.txt": _BUDGET,
+    "nanhu-tyzx-2023.docx": f"headcount.authorized 28 -> 29: {_LONE}; budget.total 420.00 -> 421.00: 年初预算数 + "
+                            "年中追加 = 全年预算数 is not checked — only the false GRD001 is raised",
+    "nanhu-tyzx-2023.txt": f"headcount.authorized 28 -> 29: {_LONE}; budget.total 420.00 -> 421.00: 年初预算数 + "
+                           "年中追加 = 全年预算数 is not checked — only the false GRD001 is raised",
+    "xishan-nfzx-2023.docx": f"headcount.authorized 12 -> 13: {_LONE}; {_CARRY}",
+    "xishan-nfzx-2023.txt": f"headcount.authorized 12 -> 13: {_LONE}; {_CARRY}",
+    # the 决算 workbook's content (samples/make_formats.py): SUM004 balances only the grand totals
+    # (收入总计 = 支出总计, each holding its carry-over), which stay equal when a carry-over changes
+    "jiangbei-tjj-2023.docx": _JIANGBEI,
+    "jiangbei-tjj-2023.txt": _JIANGBEI,
+}
+_UNCHECKED = "headcount.authorized and budget.total are unchecked (only the false GRD001 is raised)"
+# sample -> why fewer than 95% of its breaking changes are detected
+SHORT = {
+    "nanhu-tyzx-2023.docx": f"23 of 25 detected: {_UNCHECKED}",
+    "nanhu-tyzx-2023.txt": f"23 of 25 detected: {_UNCHECKED}",
+    "xishan-nfzx-2023.docx": "28 of 31 detected: authorized and the two carry-overs are unchecked",
+    "xishan-nfzx-2023.txt": "27 of 30 detected: authorized and the two carry-overs are unchecked",
+    "jiangbei-tjj-2023.docx": "4 of 6 detected: the two carry-overs are unchecked (a 决算 states few figures)",
+    "jiangbei-tjj-2023.txt": "4 of 6 detected: the two carry-overs are unchecked (a 决算 states few figures)",
+}
+
+
+def _per_sample(gaps: dict[str, str]) -> list:
+    return [pytest.param(p.name, id=p.name,
+                         marks=[pytest.mark.xfail(strict=True, reason=gaps[p.name])] if p.name in gaps else [])
+            for p in SAMPLES]
+
+
+@pytest.mark.parametrize("sample", _per_sample(MISSED))
+def test_every_breaking_change_is_caught_or_declared_uncheckable(results, sample):
+    missed = [o for o in results.outcomes if o.result == "missed" and o.sample == sample]
     assert not missed, _lines(missed)
-    breaking = results.count("break")
+
+
+@pytest.mark.parametrize("sample", _per_sample(SHORT))
+def test_most_breaking_changes_are_detected(results, sample):
+    breaking = Counter(o.result for o in results.outcomes if o.mutation.kind == "break" and o.sample == sample)
     assert breaking["detected"] >= 0.95 * sum(breaking.values()), breaking
-
-
-@pytest.mark.xfail(strict=True, reason="SUM004 does not balance a 决算's year totals (KNOWN_GAPS)")
-def test_known_gaps_are_caught(results):
-    missed = [o for o in results.outcomes if o.result == "missed" and _known_gap(o)]
-    assert not missed, _lines(missed)
 
 
 def test_rounding_only_changes_raise_no_error(results):

@@ -488,7 +488,7 @@ def test_cli_exit_2_and_one_line_for_each_broken_kind(tmp_path, capsys, kind):
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     lines = err.strip().split("\n")
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ") and "Traceback" not in err
+    assert len(lines) == 1 and lines[0].startswith(f"错误：{path}：") and "Traceback" not in err
 
 
 def test_cli_bad_limit_is_a_usage_error(capsys, monkeypatch):
@@ -507,7 +507,7 @@ def test_cli_permission_denied(tmp_path, capsys):
     with pytest.raises(PermissionDenied):
         read(path)
     assert main(["extract", str(path)]) == 2
-    assert capsys.readouterr().err.strip() == f"error: {path}: permission denied"
+    assert capsys.readouterr().err.strip() == f"错误：{path}：没有读取权限"
 
 
 # -- nothing lost: a batch over every broken kind ------------------------------------------------------------------
@@ -550,9 +550,8 @@ def test_ingest_mixed_folder_ingests_every_good_file_and_records_every_bad_one(t
     summary = ingest([folder], db, workers=2, timeout=60, quiet=True)
 
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT p.path, d.status, d.error_code, d.error FROM documents d "
-                            "JOIN paths p USING (sha256)").fetchall()
-    by_name = {os.path.relpath(path, folder): (status, code, error) for path, status, code, error in rows}
+        rows = conn.execute("SELECT path, status, error_code, error FROM files").fetchall()
+    by_name = {path: (status, code, error) for path, status, code, error in rows}  # relative to the archive
     expected_good = [f"good/{p.name}" for p in good] + ["good/pdf-named.docx", "good/with-nul.txt"]
     for name in expected_good:
         assert by_name[name][0] == "ok", (name, by_name.get(name))

@@ -106,15 +106,18 @@ def _seed():
         return extract_text(fh.read(), verify=False, path="samples/yushui-gsl-2023.txt")
 
 
-def test_report_page_marks_every_value_with_its_path_value_and_pattern():
+def test_report_page_marks_every_value_with_its_name_value_and_pattern():
     ex = _seed()
     page = render_report(ex)
     values = collect_values(dump(ex.report))
-    assert any(v.path == "report.revenue.total" and v.display == "1451600 元" for v in values)
+    # as the report wrote it, with its yuan for the hover
+    assert any(v.path == "report.revenue.total" and (v.display, v.yuan) == ("145.16万元", "1451600元") for v in values)
     tips = [html.unescape(t) for t in re.findall(r'data-tip="([^"]*)"', page)]
     for v in values:
-        assert any(v.path in t for t in tips), v.path
-    assert any("report.revenue.total\n1451600 元\n模式 revenue.total.label" in t for t in tips)
+        assert any(v.label in t for t in tips), v.path
+    assert any("收入总计\n145.16万元（1451600元）\n第 " in t for t in tips)
+    assert 'data-pattern="revenue.total.label"' in page
+    assert not any("report." in t for t in tips)  # names for people, not JSON paths
     # the text survives highlighting: strip the marks and unescape, and it is the document
     doc = re.search(r'<div class="doc" lang="zh-CN">(.*?)</div>\n</article>', page, re.S).group(1)
     assert html.unescape(re.sub(r"</?mark[^>]*>", "", doc)) == ex.document.text
@@ -133,7 +136,35 @@ def test_report_page_lists_findings_and_what_is_missing():
     assert 'data-finding="0" data-first=' in page and "<dd>1461600</dd>" in page
     assert re.search(r'<mark [^>]*data-f="0"', page)
     assert re.search(r'<mark [^>]*data-f="2"', page)  # no spans: marked through its field's values
-    assert "report.budget.total（年初预算）" in page and "缺少预算数" in page
+    assert "缺少预算数" in page and "涉及：支出（按功能分类）" in page
+    assert "没有缺失的字段。" in page  # a department's report: everything it is expected to state is found
+    # the findings come first, and the badges link to them
+    assert page.index('id="findings-error"') < page.index("关键数据") < page.index('id="findings-info"')
+    assert '<a class="badge error" href="#findings-error">错误 1</a>' in page
+    assert '<span class="badge warning zero">' not in page and '<a class="badge warning" href="#findings-warning">' in page
+
+
+def test_report_page_shows_hidden_characters_in_the_evidence():
+    ex = extract_text("示例县文化馆2023年度部门整体支出绩效自评报告\n收入总计\u202e145.16万元。\n", verify=False)
+    page = render_report(ex)
+    assert "\u202e" not in page
+    assert '<span class="cc" title="U+202E RIGHT-TO-LEFT OVERRIDE">U+202E</span>' in page
+
+
+def test_project_report_page_shows_its_budget_and_points_not_a_department_s_gaps():
+    from extractor import extract
+
+    page = render_report(extract("samples/shuili-yskh-2023.txt"))
+    figures = re.search(r'<table class="kv">(.*?)</table>', page, re.S).group(1)
+    for name in ("年初预算数", "全年预算数", "全年执行数", "预算执行率"):
+        assert f"<th>{name}</th>" in figures
+    assert 'title="年初预算数：800000元">80.00万元</a>' in figures  # as written, yuan on hover
+    assert "<th>编制人数</th>" not in figures and "未找到" not in figures
+    assert "项目支出" in page and "department_overall" not in page and "project" not in re.sub(r"<[^>]+>", "", page)
+    ex = extract("samples/shuili-yskh-2023.txt")
+    ex.report.budget.adjusted = None
+    missing = re.search(r'<ul class="missing">(.*?)</ul>', render_report(ex)).group(1)
+    assert missing == "<li>全年预算数</li>"  # what a project report is expected to state, by name
 
 
 def test_hostile_report_page_runs_nothing_and_loads_nothing():
@@ -155,6 +186,19 @@ def test_index_escapes_and_links_each_row(tmp_path):
     page = render_index(rows)
     assert "&lt;b&gt;单位&lt;/b&gt;" in page and '<a href="a%20b.html">' in page
     assert "bad.pdf: &lt;encrypted&gt;" in page and 'data-grade="良"' in page
+    assert ">项目支出<" in page and "1 份报告，另有 1 个文件无法读取" in page
+
+
+def test_index_lists_most_errors_first_and_unreadable_files_apart():
+    def row(path, errors, warnings):
+        return {"department": path, "year": 2023, "errors": errors, "warnings": warnings, "path": path, "href": "x"}
+
+    rows = [row("a", 0, 5), row("b", 2, 0), {"path": "bad.pdf", "error": "bad.pdf：文件为空"}, row("c", 2, 3)]
+    page = render_index(rows)
+    body = re.search(r'<table class="idx" id="idx">(.*?)</table>', page, re.S).group(1)
+    assert re.findall(r'<a href="x">(\w)</a>', body) == ["c", "b", "a"]
+    assert "bad.pdf" not in body and '<h2 id="unreadable">无法读取的文件（1）</h2>' in page
+    assert '<th data-type="num" aria-sort="descending"><button type="button">错误</button></th>' in page
 
 
 def test_write_site_keeps_going_after_a_bad_file(tmp_path):
@@ -191,7 +235,7 @@ def test_cli_report_one_file_batch_and_db(tmp_path, capsys):
     db = _store(tmp_path / "reports.sqlite", seed)
     assert main(["report", "--db", str(db), "-o", str(tmp_path / "db")]) == 2  # the stored unreadable file
     index = (tmp_path / "db" / "index.html").read_text(encoding="utf-8")
-    assert "新余市渝水区工商业联合会" in index and "scan.pdf: encrypted" in index
+    assert "新余市渝水区工商业联合会" in index and "scan.pdf：文件已加密，请先解除密码（encrypted）" in index
     assert len(list((tmp_path / "db").glob("*.html"))) == 2
     assert main(["report", "--db", str(tmp_path / "none.sqlite"), "-o", str(tmp_path / "x")]) == 2
     (tmp_path / "junk.sqlite").write_bytes(b"not a database at all, not even close" * 40)

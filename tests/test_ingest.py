@@ -63,31 +63,36 @@ def archive(tmp_path: Path) -> Path:
 
 
 def test_ingest_folder_rows_errors_and_isolation(archive, tmp_path, monkeypatch):
+    # Deterministic on a loaded machine: the run with the memory hog and the crash has no
+    # timeout (the hog ends in MemoryError however long its allocations take), and the hang,
+    # which only a timeout ends, runs alone in a second ingest where nothing else can time out.
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    (archive / "hang.txt").rename(slow / "hang.txt")
     monkeypatch.setenv(TEST_HOOK_ENV, "hang:hang.txt,crash:crash.txt,eat:eat.txt")
     db = tmp_path / "reports.sqlite"
-    summary = ingest([archive], db, workers=2, timeout=3, max_memory_mb=1024, quiet=True)
+    summary = ingest([archive], db, workers=2, timeout=None, max_memory_mb=1024, quiet=True)
+    hung = ingest([slow], db, workers=1, timeout=1, quiet=True)
 
-    # 7 good + the duplicate (skipped) + corrupt + empty + hang + crash + eat + the broken png (an image is
-    # read by OCR); csv and .hidden ignored; the PDF named .bin is a copy of the Yushui PDF's bytes, so a skip too.
-    assert (summary.files, summary.ok, summary.skipped, summary.errors, summary.ignored) == (15, 7, 2, 6, 1)
-    assert summary.error_kinds == {"corrupt": 2, "empty": 1, "timeout": 1, "crashed": 1, "limit-exceeded": 1}
-    errors = dict(rows(db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256) "
-                           "WHERE d.status = 'error'"))
-    assert {Path(p).name: c for p, c in errors.items()} == {
-        "corrupt.docx": "corrupt", "empty.txt": "empty", "hang.txt": "timeout", "crash.txt": "crashed",
-        "eat.txt": "limit-exceeded", "photo.png": "corrupt"}
-    # Same bytes at two paths: one document, both paths.
-    assert rows(db, "SELECT d.format FROM documents d JOIN paths p USING (sha256) WHERE p.path LIKE '%.bin'") == [
-        ("pdf",)]
-    (sha,) = rows(db, "SELECT sha256 FROM paths WHERE path LIKE '%same-bytes.txt'")[0]
-    assert sorted(Path(p).name for (p,) in rows(db, "SELECT path FROM paths WHERE sha256 = ?", sha)) == [
-        "qinghe-whg-2022.txt", "same-bytes.txt"]
-    formats = sorted(f for (f,) in rows(db, "SELECT format FROM reports"))
-    assert formats == ["docx", "docx", "html", "pdf", "pdf", "txt", "txt"]
-    # The view: one row per report, figures as the record has them.
-    qinghe = rows(db, "SELECT department, fiscal_year, headcount_actual, expenditure_basic, expenditure_project, "
-                      "grade FROM reports WHERE format = 'txt' AND fiscal_year = 2022")
-    assert qinghe == [("示例市清河区文化馆", 2022, 21, "3982000", "1153000", "良")]
+    # 7 good + the duplicate (skipped) + corrupt + empty + crash + eat + the broken png (an image is read
+    # by OCR); csv and .hidden ignored; the PDF named .bin is a copy of the Yushui PDF's bytes, so a skip too.
+    assert (summary.files, summary.ok, summary.skipped, summary.errors, summary.ignored) == (14, 7, 2, 5, 1)
+    assert summary.error_kinds == {"corrupt": 2, "empty": 1, "crashed": 1, "limit-exceeded": 1}
+    assert (hung.errors, hung.error_kinds) == (1, {"timeout": 1})
+    errors = dict(rows(db, "SELECT path, error_code FROM files WHERE status = 'error'"))
+    assert errors == {"corrupt.docx": "corrupt", "empty.txt": "empty", "hang.txt": "timeout",
+                      "crash.txt": "crashed", "eat.txt": "limit-exceeded", "photo.png": "corrupt"}
+    # Same bytes at two paths: one document, both paths, relative to the archive.
+    assert rows(db, "SELECT format FROM files WHERE path = 'scan0001.bin'") == [("pdf",)]
+    (sha,) = rows(db, "SELECT sha256 FROM paths WHERE path = '2022/copies/same-bytes.txt'")[0]
+    assert sorted(p for (p,) in rows(db, "SELECT path FROM paths WHERE sha256 = ?", sha)) == [
+        "2022/copies/same-bytes.txt", "2022/qinghe-whg-2022.txt"]
+    # The view: one row per report — the same report in four formats and a copy is one row.
+    assert rows(db, "SELECT count(*) FROM documents WHERE status = 'ok'") == [(7,)]
+    qinghe = rows(db, "SELECT department, fiscal_year, headcount_actual, expenditure_basic_yuan, "
+                      "expenditure_project_yuan, grade, copies FROM reports WHERE fiscal_year = 2022")
+    assert qinghe == [("示例市清河区文化馆", 2022, 21, "3982000", "1153000", "良", 5)]
+    assert rows(db, "SELECT count(*) FROM reports") == [(2,)]
     # Every grounded value row is a slice of the stored text.
     for sha_, text in rows(db, "SELECT sha256, text FROM texts"):
         for raw, start, end in rows(db, "SELECT raw, span_start, span_end FROM field_values WHERE sha256 = ?", sha_):
@@ -140,6 +145,7 @@ def test_a_fifo_and_a_non_utf8_name_neither_block_nor_break(tmp_path):
     paths = {Path(p).name: code for p, code in rows(
         db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256)")}
     assert paths == {"清河.txt": None, "pipe.txt": "not-a-file"}
+    assert rows(db, "SELECT path FROM files WHERE status = 'ok'") == [("清河.txt",)]
 
 
 def test_size_limit_is_an_error_for_documents_and_no_concern_for_other_files(tmp_path, monkeypatch):
@@ -221,7 +227,7 @@ def test_dask_engine_on_a_local_cluster(tmp_path):
         assert again.skipped == 4
     local = tmp_path / "local.sqlite"
     ingest([folder], local, workers=1, quiet=True)
-    view = "SELECT sha256, department, fiscal_year, expenditure_total, errors, warnings FROM reports ORDER BY sha256"
+    view = "SELECT sha256, department, fiscal_year, expenditure_total_yuan, copies FROM reports ORDER BY sha256"
     assert rows(db, view) == rows(local, view)
 
 
@@ -236,6 +242,12 @@ def test_cli_ingest_usage_and_missing_path(tmp_path, capsys):
         conn.execute("CREATE TABLE t (x)")
     assert main(["ingest", str(tmp_path), "--db", str(not_a_store), "--quiet"]) == 2
     assert "not a report store" in capsys.readouterr().err
+    for bad in (["--workers", "-1"], ["--workers", "0"], ["--timeout", "0"], ["--timeout", "-3"], ["--workers", "x"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["ingest", str(tmp_path), "--db", str(tmp_path / "r.sqlite"), *bad])
+        assert exc.value.code == 3
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and bad[0] in err
 
 
 def test_cli_ingest_prints_summary(tmp_path, capsys):
@@ -244,7 +256,7 @@ def test_cli_ingest_prints_summary(tmp_path, capsys):
     shutil.copy(SAMPLES / "yushui-gsl-2023.txt", folder / "a.txt")
     assert main(["ingest", str(folder), "--db", str(tmp_path / "r.sqlite"), "--workers", "1"]) == 0
     err = capsys.readouterr().err
-    assert "files 1 · ok 1 · skipped 0 · errors 0" in err and "docs/s" in err
+    assert "files 1 · ok 1 · skipped 0 · errors 0" in err and "docs/s" in err and "missing 0" in err
 
 
 def test_schema_version_is_recorded_and_checked(tmp_path):

@@ -362,3 +362,8 @@ def test_a_name_does_not_end_inside_the_next_word(text, unit):
 )
 def test_the_unit_on_a_final_accounts_tables_header(text, unit):
     assert value(text, report(text).department) == unit
+
+
+def test_a_numbered_unit_keeps_its_digits():
+    r = report("北京市第35中学2023年度部门整体支出绩效自评报告\n一、基本情况\n本校编制80人。\n")
+    assert r.department.value == "北京市第35中学"

@@ -11,6 +11,9 @@ import io
 import json
 import sqlite3
 import struct
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -19,8 +22,8 @@ import pytest
 from extractor import limits
 from extractor.cli import main
 from extractor.document import Document, Ocr, OcrLine
-from extractor.errors import CorruptFile, LimitExceeded, NoTextLayer
-from extractor.pipeline import extract_document
+from extractor.errors import CorruptFile, LimitExceeded, NoTextLayer, describe
+from extractor.pipeline import extract_bytes, extract_document
 from extractor.readers import ocr, read, read_bytes
 from extractor.readers._build import TextBuilder
 from extractor.readers._layout import Piece, Rule, emit_page, find_tables
@@ -68,12 +71,14 @@ def png_header(width: int, height: int) -> bytes:
 
 def test_a_scan_without_the_ocr_extra_is_refused_in_one_line_naming_it(tmp_path, monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
-    for name, data in (("scan.png", SCAN.read_bytes()), ("scan.pdf", image_pdf(SCAN.read_bytes()))):
+    for name, data, said in (("scan.png", SCAN.read_bytes(), "这是页面的图片"), ("scan.pdf", image_pdf(SCAN.read_bytes()),
+                                                                                "PDF 没有文字层（扫描件）")):
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(NoTextLayer) as err:
             read(path)
         assert str(err.value).endswith(EXTRA) and "\n" not in str(err.value)
+        assert describe(err.value) == f"{path}：{said}，需要文字识别（OCR），但未安装识别引擎（{EXTRA[1:-1]}）"
     # a mixed PDF reads its text pages and says which pages need the extra
     doc = read_bytes(mixed_pdf(), name="mixed.pdf")
     assert "渝水区工商业联合会" in doc.text and doc.ocr is None
@@ -83,11 +88,13 @@ def test_a_scan_without_the_ocr_extra_is_refused_in_one_line_naming_it(tmp_path,
 def test_broken_and_oversized_images_are_refused_before_decoding():
     with pytest.raises(CorruptFile) as err:
         read_bytes(SCAN.read_bytes()[:400], name="cut.png")
-    assert "\n" not in str(err.value)
+    assert "\n" not in str(err.value) and describe(err.value).startswith("cut.png：无法读取图片（")
     for width, height in ((100_000, 100_000), (9000, 9000)):  # 10 G pixels (past Pillow's own bound), 81 M
         with pytest.raises(LimitExceeded) as err:
             read_bytes(png_header(width, height), name="huge.png")
         assert err.value.limit == "max_image_pixels" and "EXTRACTOR_MAX_IMAGE_PIXELS" in str(err.value)
+        assert describe(err.value).startswith("huge.png：图片的像素数超过上限（image has ")
+        assert "可用 EXTRACTOR_MAX_IMAGE_PIXELS 调高" in describe(err.value)
 
 
 def grid_rules(xs: list[float], ys: list[float], skip_below: set[tuple[int, int]] = frozenset()) -> list[Rule]:
@@ -147,7 +154,9 @@ def test_a_low_confidence_figure_gets_an_info_finding():
 @needs_engine
 def test_an_image_is_read_by_ocr_into_text_a_table_and_a_record(capsys, monkeypatch):
     monkeypatch.setattr(ocr, "_on_terminal", lambda: True)
-    assert main(["extract", str(SCAN), "--json", "--with-text"]) == 0
+    # --max-memory caps this whole test process, with what every test before this one left in it;
+    # the cap itself is tested in a process of its own (test_ocr_past_the_memory_cap_is_one_line)
+    assert main(["extract", str(SCAN), "--json", "--with-text", "--max-memory", "64G"]) == 0
     captured = capsys.readouterr()
     assert "识别扫描页 1/1" in captured.err  # the progress line a terminal shows
     out = json.loads(captured.out)
@@ -179,6 +188,34 @@ def test_ocr_pages_are_limited():
     with limits.use(max_ocr_pages=1), pytest.raises(LimitExceeded) as err:
         read_bytes(data, name="long-scan.pdf")
     assert err.value.limit == "max_ocr_pages" and "EXTRACTOR_MAX_OCR_PAGES" in str(err.value)
+    assert describe(err.value).startswith("long-scan.pdf：需要文字识别（OCR）的页数超过上限（document needs OCR on 2 pages")
+
+
+@needs_engine
+def test_a_scanned_pdf_is_read_by_ocr_under_the_documents_time_budget(monkeypatch):
+    pages = []
+
+    def slow_page(image, name="", what=""):  # a page that would take longer than the whole budget
+        pages.append(name)
+        time.sleep(60)
+
+    monkeypatch.setattr(ocr, "recognise", slow_page)
+    data = image_pdf(SCAN.read_bytes(), pages=2)
+    with limits.use(max_seconds=1), pytest.raises(LimitExceeded) as err:
+        extract_bytes(data, name="slow-scan.pdf")
+    assert pages == ["slow-scan.pdf"]  # stopped in the first page's OCR, by the document's one budget
+    assert err.value.limit == "max_seconds" and "\n" not in str(err.value)
+    assert describe(err.value).startswith("slow-scan.pdf：处理时间超过上限（用时超过 1 秒，停在读取文件")
+
+
+@needs_engine
+def test_ocr_past_the_memory_cap_is_one_line():
+    # A process of its own: the cap counts everything in the process. A fresh CLI reads this scan
+    # in ~650 MiB of data (the models, onnxruntime's buffers); at 400 MiB the engine cannot run.
+    run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(SCAN), "--json", "--max-memory", "400M"],
+                         capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert (run.returncode, run.stdout) == (2, "")
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith(f"错误：{SCAN}：内存超过上限（"), run.stderr
 
 
 @needs_engine

@@ -2,19 +2,17 @@
 
 Each fast path skips work only where it can show the result is the same: a .docx paragraph's
 text from its character elements alone, a PDF line judged only at its spaces and repeated
-characters, pdfplumber's char dedupe ordered through a dict. These tests hold each one against
-the general path on many generated inputs.
+characters. These tests hold each one against the general path on many generated inputs.
 """
 
 from __future__ import annotations
 
 import random
 
-import pytest
 from lxml import etree
 
 from extractor.readers import docx as docx_reader
-from extractor.readers import pdf as pdf_reader
+from extractor.readers import pdf_text as pdf_reader
 
 W = docx_reader.W_MAIN
 MC = docx_reader.MC
@@ -83,7 +81,7 @@ class _FakeTextPage:
     def FPDFText_IsGenerated(self, _handle, index: int) -> int:  # noqa: N802 - pdfium's name
         return self.generated_flags[index]
 
-    def generated(self, indices: list[int]) -> list[int]:  # _TextPage.generated
+    def generated(self, indices: list[int]) -> list[int]:  # TextPage.generated
         return [self.generated_flags[i] for i in indices]
 
 
@@ -96,7 +94,7 @@ def test_pdf_lines_by_events_are_the_lines_by_chars():
     for _ in range(20_000):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40)))
         page = _FakeTextPage(rng, text)
-        lines = pdf_reader._page_lines(page, page, text)
+        lines = pdf_reader.page_lines(page, page, text)
         reference = [pdf_reader._line_by_chars(page, page, text, m.start(), m.end())
                      for m in pdf_reader._LINE.finditer(text)]
         assert lines == [line for line in reference if line is not None], repr(text)
@@ -115,27 +113,9 @@ def test_pdf_page_texts_are_the_texts_of_the_page_lines():
         alphabet = _ALPHABET if n % 5 == 0 else _PAGE_ALPHABET
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         page = _FakeTextPage(rng, text)
-        texts = pdf_reader._page_texts(page, text)
+        texts = pdf_reader.page_texts(page, text)
         if texts is None:
             continue
         fast += 1
-        assert texts == [line.text for line in pdf_reader._page_lines(page, page, text)], repr(text)
+        assert texts == [line.text for line in pdf_reader.page_lines(page, page, text)], repr(text)
     assert fast > 15_000  # most pages are read by _page_texts
-
-
-def test_pdf_dedupe_in_linear_time_keeps_pdfplumber_order():
-    pytest.importorskip("pdfplumber")
-    from pdfplumber import utils
-
-    rng = random.Random(3)
-    for _ in range(200):
-        chars = []
-        for i in range(rng.randint(0, 60)):
-            char = {"upright": True, "text": rng.choice("收入0 1a"), "fontname": rng.choice(("F1", "F2")),
-                    "size": 12.0, "doctop": float(rng.choice((10, 10.5, 30))), "x0": float(rng.choice((5, 5.5, 20, i)))}
-            chars.append(char)
-            if rng.random() < 0.3:
-                chars.append(dict(char))  # drawn twice: an equal dict, another object
-        expected = utils.dedupe_chars(chars)
-        got = utils.dedupe_chars(pdf_reader._ByPosition(chars))
-        assert [id(c) for c in got] == [id(c) for c in expected]

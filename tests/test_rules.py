@@ -253,6 +253,25 @@ def counts_side_by_side_may_include_staff_off_the_establishment():
 
 
 @case("HC001", "info")
+def in_service_counts_only_staff_on_the_establishment():
+    # 在编人员 leaves out the 编外 and 聘用 staff that 实有人数 counts: the parts may not be every category
+    g = Snippet("年末实有人数20人，其中在编人员13人，退休人员5人。")
+    r = record(headcount={"actual": g.count("20人"), "in_service": g.count("13人", after="在编人员"),
+                          "retired": g.count("5人", after="退休人员")})
+    return r, g.document()
+
+
+@case("HC001", "fires")
+def staff_on_the_establishment_and_retired_exceed_the_actual():
+    g = Snippet("年末实有人数17人，其中在编人员13人，退休人员5人。")
+    listed = ("part", "in_list")  # as the extractor qualifies counts listed after 其中
+    r = record(headcount={"actual": g.count("17人"),
+                          "in_service": replace(g.count("13人", after="在编人员"), qualifiers=listed),
+                          "retired": replace(g.count("5人", after="退休人员"), qualifiers=listed[1:])})
+    return r, g.document()
+
+
+@case("HC001", "info")
 def in_service_missing():
     return base(headcount__in_service=None)
 
@@ -326,10 +345,43 @@ def maxima_make_110():
     return base(indicators__3__max=moved(lambda g: g.number("20分", after="效益"), D(30)))
 
 
-@case("IND003", "fires")
-def full_mark_only_in_the_text():
+@case("IND003", "info")
+def full_mark_only_in_the_text_not_in_the_record():
+    # the rule reads the record: 百分制 in the text is the extractor's to record as max_score
     r, doc = base(indicators__3__max=moved(lambda g: g.number("20分", after="效益"), D(30)))
     return replace(r, max_score=None), doc
+
+
+def _with_total_row(kind: str) -> tuple[Report, Document]:
+    """The clean report whose score sheet's 合计 row was read as a fifth level-1 indicator."""
+    g = Snippet(BASE + "合计 | 100 | 91.5\n")
+    r = base_report(g)
+    row = g.indicator("合计", None, None)
+    row.max = g.number("100", after="合计 | ") if kind == "max" else None
+    row.score = g.number("91.5", after="合计 | 100 | ")
+    if kind == "score":
+        row.max = None
+    return replace(r, indicators=[*r.indicators, row]), g.document()
+
+
+@case("IND003", "info")
+def a_total_row_read_as_an_indicator_is_not_worth_the_full_mark_twice():
+    return _with_total_row("max")
+
+
+@case("IND004", "info")
+def a_total_row_read_as_an_indicator_is_not_scored_twice():
+    return _with_total_row("score")
+
+
+@case("IND003", "ok")
+def an_indicator_worth_all_the_others_is_not_a_total_row():
+    # 决策 20 + 过程 20 + 产出 40 + 效益 20: 产出 is worth the others together, and is an indicator
+    g = Snippet("本次评价采用百分制。决策（20分）得分18分。过程（20分）得分18分。产出（40分）得分38分。效益（20分）得分18分。总分92分。")
+    r = record(indicators=[g.indicator(n, f"{m}分", f"{s}分") for n, m, s in
+                           (("决策", 20, 18), ("过程", 20, 18), ("产出", 40, 38), ("效益", 20, 18))],
+               total_score=g.number("92分", after="总分"), max_score=Number(value=D(100), raw="百分制", span=g.span("百分制")))
+    return r, g.document()
 
 
 @case("IND003", "ok")
@@ -378,6 +430,25 @@ def score_in_a_gap_between_bands():
     return replace(r, grade_bands=GradeBands(source="report", bands=bands)), doc
 
 
+def _shifted_bands(grade: str) -> tuple[Report, Document]:
+    """Bands read one grade off (良 90 and above, 中 80 to 89) with a gap at 89-90, a score of 86.5."""
+    r, doc = base(total_score=moved(lambda g: g.number("91.5分"), D("86.5")),
+                  grade=lambda g: g.word(grade, after="80分（含）至90分为" if grade == "良" else "60分以下为"))
+    bands = [Band(grade="良", min=D(90), max=None), Band(grade="中", min=D(80), max=D(89)),
+             Band(grade="差", min=None, max=D(80))]
+    return replace(r, grade_bands=GradeBands(source="report", bands=bands, span=r.grade_bands.span)), doc
+
+
+@case("GRD001", "ok")
+def unsound_bands_are_not_trusted_against_the_national_ones():
+    return _shifted_bands("良")
+
+
+@case("GRD001", "fires")
+def unsound_bands_and_the_national_ones_disagree_with_the_grade():
+    return _shifted_bands("差")
+
+
 @case("GRD002", "fires")
 def bands_overlap_at_90():
     r, doc = base()
@@ -401,8 +472,21 @@ def _restated(extra: str, key: str, make) -> tuple[Report, Document]:
 
 @case("RST001", "fires")
 def table_total_differs_from_text():
-    return _restated("收入总计 | 321.50\n", "revenue.total",
-                     lambda g: g.money("321.50", after="收入总计 | ", unit="万元"))
+    return _restated("本年收入合计 | 321.50\n", "revenue.total",
+                     lambda g: g.money("321.50", after="本年收入合计 | ", unit="万元"))
+
+
+@case("RST001", "ok")
+def another_label_names_another_total():
+    # 收入总计 (with the carry-over) and 本年收入合计 (the year's) are two quantities, not one restated
+    return _restated("收入总计 | 330.50\n", "revenue.total", lambda g: g.money("330.50", after="收入总计 | ", unit="万元"))
+
+
+@case("RST001", "ok")
+def two_grades_of_two_things():
+    # "评为良" grades whatever comes before it (a project, the satisfaction survey), not the report
+    return _restated("其中示范项目评为良好。\n", "grade", lambda g: g.word("良好", after="评为"))
+
 
 
 @case("RST001", "ok")
@@ -417,13 +501,13 @@ def score_restated_rounded():
 
 @case("RST001", "fires")
 def grade_restated_differently():
-    return _restated("评价等级：良好\n", "grade", lambda g: g.word("良好"))
+    return _restated("等级为：良好\n", "grade", lambda g: g.word("良好", after="等级为："))
 
 
 @case("RST002", "info")
 def total_stated_twice_differently_left_empty():
-    report, doc = _restated("收入总计 | 321.50\n", "revenue.total",
-                            lambda g: g.money("321.50", after="收入总计 | ", unit="万元"))
+    report, doc = _restated("本年收入合计 | 321.50\n", "revenue.total",
+                            lambda g: g.money("321.50", after="本年收入合计 | ", unit="万元"))
     return replace(report, revenue=replace(report.revenue, total=None)), doc
 
 
@@ -469,6 +553,63 @@ def execution_rate_without_spending():
     return base(budget__spent=None)
 
 
+@case("BUD002", "fires")
+def spending_beyond_the_adjusted_budget():
+    return base(budget__spent=moved(lambda g: g.money("318.30万元", after="全年执行数"), D("3400000")))
+
+
+@case("BUD002", "fires")
+def a_rate_over_a_hundred_without_the_figures():
+    return base(budget__spent=None, budget__execution_rate=moved(lambda g: g.number("96.45%"), D("101.20")))
+
+
+@case("BUD002", "ok")
+def spending_within_the_budget():
+    return base()
+
+
+def _sources(extra: str, rows) -> tuple[Report, Document]:
+    """The clean report with the form's source rows written after it: (name, adjusted, spent, rate)."""
+    from extractor.model import BudgetRow
+
+    g = Snippet(BASE + extra)
+    r = base_report(g)
+    built = [BudgetRow(name=n, adjusted=g.money(a + "万元", after=n), spent=g.money(s + "万元", after=n + a),
+                       execution_rate=g.number(p, after=n)) for n, a, s, p in rows]
+    return replace(r, budget=replace(r.budget, sources=built)), g.document()
+
+
+_ROWS = [("当年财政拨款", "300.00", "290.30", "96.77%"), ("其他资金", "30.00", "28.00", "93.33%")]
+
+
+@case("BUD003", "fires")
+def a_source_rate_that_its_figures_do_not_give():
+    rows = [_ROWS[0], ("其他资金", "30.00", "28.00", "0%")]
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in rows), rows)
+
+
+@case("BUD003", "ok")
+def source_rates_that_hold():
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in _ROWS), _ROWS)
+
+
+@case("SUM005", "fires")
+def sources_that_exceed_the_budget():
+    rows = [_ROWS[0], ("其他资金", "40.00", "28.00", "70.00%")]
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in rows), rows)
+
+
+@case("SUM005", "fires")
+def every_source_stated_and_short_of_the_budget():
+    rows = [("当年财政拨款", "290.00", "290.30", "100.10%"), _ROWS[1]]
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in rows), rows)
+
+
+@case("SUM005", "ok")
+def sources_that_make_the_budget():
+    return _sources("".join(f"{n}{a}万元，{s}万元，{p}。" for n, a, s, p in _ROWS), _ROWS)
+
+
 # ---- document ----------------------------------------------------------------------------
 
 for _code in ("DOC001", "DOC002", "DOC003", "DOC004"):
@@ -480,6 +621,22 @@ for _code in ("DOC001", "DOC002", "DOC003", "DOC004"):
 def evaluative_year_without_fiscal_year():
     r, doc = doc_case("DOC001-fires.txt")
     return replace(r, fiscal_year=None), doc
+
+
+def _own_unit(text: str) -> tuple[Report, Document]:
+    g = Snippet(text)
+    dept = replace(g.word("示例县东坪镇人民政府"), value="示例县东坪镇人民政府")
+    return record(department=dept), g.document()
+
+
+@case("DOC005", "fires")
+def own_unit_of_another_township():
+    return _own_unit("示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：西坪镇人民政府（本级）；事业单位2个。\n")
+
+
+@case("DOC005", "ok")
+def own_unit_shortened():
+    return _own_unit("示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：东坪镇人民政府（本级）；事业单位2个。\n")
 
 
 @case("DOC004", "ok")
@@ -513,7 +670,7 @@ def test_case(c: Case):
 
 def test_every_rule_has_a_firing_and_a_quiet_case():
     covered = {(c.code, c.expect) for c in CASES}
-    for info in catalogue():
+    for info in catalogue("report"):  # the cross-report checks: tests/test_rule_snapshots.py
         firing = "info" if info.severity == "info" else "fires"
         assert (info.code, firing) in covered, info.code
         assert (info.code, "ok") in covered, info.code
@@ -565,6 +722,7 @@ def test_restated_figure_names_both_places():
     report, document = table_total_differs_from_text()
     (f,) = run_rules(report, document, select=["RST001"])
     assert [document.text[s:e] for s, e in f.spans] == ["320.50万元", "321.50"]
+    assert f.message == "收入总计在两处写法不一致：一处为320.50万元，另一处为321.50万元。"
     assert f.fields == ["report.revenue.total"]
 
 
@@ -624,3 +782,27 @@ def test_a_part_listed_after_baokuo_is_not_a_restatement_of_its_total():
     result = extract_text(t)
     assert result.report.headcount.in_service.value == 91
     assert [f.rule for f in result.findings if f.severity == "error"] == []
+
+
+def test_other_categories_listed_with_the_actual_count_make_it_not_checkable():
+    """离休 (or 遗属, 编外) listed beside 在职 and 退休: their sum is not the actual count's whole."""
+    from types import SimpleNamespace
+
+    from extractor.rules.headcount import other_categories
+
+    g = Snippet("年末实有人数73人，其中在职人员55人，离休人员1人，退休人员0人，遗属人员17人。")
+    in_service, retired = g.count("55人"), g.count("0人", after="退休人员")
+    listed = [Part(name="在职人员", count=in_service), Part(name="离休人员", count=g.count("1人")),
+              Part(name="退休人员", count=retired), Part(name="遗属人员", count=g.count("17人"))]
+    hc = SimpleNamespace(actual_breakdown=listed)
+    assert [p.name for p in other_categories(hc, [in_service, retired])] == ["离休人员", "遗属人员"]
+    assert other_categories(SimpleNamespace(), [in_service, retired]) == []  # a record without the list
+
+
+# DOC rules read the text, OCR001 the recognition of the scanned pages (Document.ocr): not figure rules
+@pytest.mark.parametrize("c", [c for c in CASES if not c.code.startswith(("DOC", "OCR"))], ids=lambda c: c.id)
+def test_figure_rules_read_only_the_record(c: Case):
+    """A figure rule gives the same findings with the document's text as without it: what a figure
+    is (its label, its qualifiers) comes from the record, never from re-reading the text."""
+    report, document = c.make()
+    assert run_rules(report, document, select=[c.code]) == run_rules(report, None, select=[c.code])

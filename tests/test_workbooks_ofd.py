@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from extractor import extract, limits
-from extractor.errors import CorruptFile, LimitExceeded, NoTextLayer, UnsupportedFormat
+from extractor.errors import CorruptFile, LimitExceeded, NoTextLayer, UnsupportedFormat, describe
 from extractor.grid import reader_grids
 from extractor.model import dump
 from extractor.normalize import fold
@@ -168,6 +168,8 @@ def test_cells_over_the_limit_are_refused():
     with limits.use(max_cells=50), pytest.raises(LimitExceeded) as err:
         read_bytes(data, name="many.xlsx")
     assert err.value.limit == "max_cells"
+    assert describe(err.value) == ("many.xlsx：工作簿的单元格数超过上限（workbook has over 51 cells；上限 50，"
+                                   "可用 EXTRACTOR_MAX_CELLS 调高）")
     assert len(read_bytes(data, name="many.xlsx").tables[0].rows) == 39
 
 
@@ -191,19 +193,28 @@ def test_workbook_zip_limits_apply(tmp_path):
     assert err.value.limit == "max_zip_bytes"
 
 
-@pytest.mark.parametrize(("name", "data", "error"), [
-    ("truncated.xlsx", lambda: WORKBOOK.with_suffix(".xlsx").read_bytes()[:1500], CorruptFile),
-    ("no-sheets.xlsx", lambda: xlsx("", workbook=f'<workbook xmlns="{SS}"><sheets/></workbook>'), CorruptFile),
+@pytest.mark.parametrize(("name", "data", "error", "said"), [
+    ("truncated.xlsx", lambda: WORKBOOK.with_suffix(".xlsx").read_bytes()[:1500], CorruptFile,
+     "不是有效的 .xlsx 文件（corrupt zip）"),
+    ("no-sheets.xlsx", lambda: xlsx("", workbook=f'<workbook xmlns="{SS}"><sheets/></workbook>'), CorruptFile,
+     "不是有效的 .xlsx 文件（the workbook lists no sheet）"),
     ("broken-sheet.xlsx", lambda: xlsx("<row><c>", extra={"xl/worksheets/sheet1.xml": b"<worksheet><sheetData>"}),
-     CorruptFile),
-    ("truncated.xls", lambda: WORKBOOK.with_suffix(".xls").read_bytes()[:3000], CorruptFile),
-    ("xlsb.xlsx", lambda: _zip({"xl/workbook.bin": b"\0\0"}), UnsupportedFormat),
-    ("truncated.ofd", lambda: OFD.read_bytes()[:1200], CorruptFile),
+     CorruptFile, "不是有效的 .xlsx 文件（xl/worksheets/sheet1.xml is not well-formed XML: "),
+    # a truncated OLE2 file has lost the directory that names its streams: taken for a .doc
+    ("truncated.xls", lambda: WORKBOOK.with_suffix(".xls").read_bytes()[:3000], CorruptFile,
+     "LibreOffice 无法转换这个 .doc 文件"),
+    ("xlsb.xlsx", lambda: _zip({"xl/workbook.bin": b"\0\0"}), UnsupportedFormat,
+     "不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx"),
+    ("other.zip", lambda: _zip({"readme.txt": b"x"}), CorruptFile,
+     "压缩包中没有 word/document.xml、xl/workbook.xml 或 OFD.xml，不是 Word、Excel 或 OFD 文档"),
+    ("truncated.ofd", lambda: OFD.read_bytes()[:1200], CorruptFile, "不是有效的 .ofd 文件（corrupt zip）"),
+    ("blank.ofd", lambda: ofd(["", ""]), NoTextLayer, "OFD 页面中没有文字（OFD 中的扫描图像不做文字识别）"),
 ])
-def test_broken_workbooks_and_ofd_files_give_one_line(name, data, error):
+def test_broken_workbooks_and_ofd_files_give_one_line(name, data, error, said):
     with pytest.raises(error) as err:
         read_bytes(data(), name=name)
     assert one_line(err.value).startswith(f"{name}: ")
+    assert describe(err.value).startswith(f"{name}：{said}")  # what a person reads, in Chinese
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -12,8 +12,8 @@ import dataclasses
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
 from .common import DEFAULT_HEAD_WINDOW, Context, choose, sentence_start
 from .forms import FIELD as FORM_FIELD
-from .forms import read_form
-from .lists import functions, revenue_items
+from .forms import read_form, source_rows
+from .lists import functions, items_after, revenue_items
 from .prose import field_mentions, lexicon
 
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
@@ -119,7 +119,23 @@ def extract_budget(ctx: Context) -> Budget:
     picked = {key: pick(ctx, f"budget.{key}") for key in ("total", "adjusted", "spent", "execution_rate")}
     if form.get("total") is None and picked["total"] is None and "revenue.total" in ctx.candidates:
         picked["total"] = _budget_documents_revenue(ctx)
-    return Budget(**{k: form.get(k) or picked[k] for k in ("total", "adjusted", "spent", "execution_rate")})
+    budget = Budget(**{k: form.get(k) or picked[k] for k in ("total", "adjusted", "spent", "execution_rate")})
+    budget.sources = source_rows(ctx) or _listed_sources(ctx, budget)
+    return budget
+
+
+def _listed_sources(ctx: Context, budget: Budget) -> list:
+    """The parts a sentence lists right after a budget figure ("总预算为318.4万元，其中部门预算项目
+    支出…，专项预算支出…"), as sources stating that figure."""
+    from ..model import BudgetRow
+
+    for key in ("total", "adjusted"):
+        value = getattr(budget, key)
+        if value is not None:
+            items = items_after(ctx, value, revenue=False)
+            if len(items) >= 2:
+                return [BudgetRow(name=i.name, name_span=i.name_span, **{key: i.amount}) for i in items]
+    return []
 
 
 def _budget_documents_revenue(ctx: Context) -> Money | None:

@@ -10,6 +10,7 @@ from ..grid import Grid, GridCell
 from ..model import Money, Number
 from ..numbers import UNIT_FACTORS, parse_arabic
 from ..patterns import compile_regex
+from ..text_grids import is_figure
 from .common import Context, compiled
 
 # the Budget field each money column fills
@@ -50,7 +51,21 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
             if form:
                 out.append(form)
                 ctx.memo.setdefault("form_row_label", (cells[label].start, cells[label].end))
+                ctx.memo.setdefault("form_sources", _source_rows(ctx, grid, header, r, rr + 1))
             break
+    return out
+
+
+def _source_rows(ctx: Context, grid: Grid, header, r: int, first: int) -> list[tuple[GridCell, dict]]:
+    """The rows under the money row (其中：当年财政拨款, 上年结转资金, 其他资金): each source's label
+    cell and figures, up to the first row without figures (年度总体目标 …)."""
+    out = []
+    for rr in range(first, len(grid.rows)):
+        cells = grid.rows[rr]
+        label = next((k for k, c in enumerate(cells) if c.text), None)
+        if label is None or is_figure(cells[label].text) or not any(is_figure(c.text) for c in cells[label + 1 :]):
+            break
+        out.append((cells[label], _money_row(ctx, grid, header, r, cells, label)))
     return out
 
 
@@ -101,3 +116,17 @@ def row_label_span(ctx: Context, form: dict) -> tuple[int, int] | None:
     """The original span of the money row's label cell (年度资金总额)."""
     at = ctx.memo.get("form_row_label")
     return ctx.folded.span(*at) if form and at else None
+
+
+def source_rows(ctx: Context) -> list:
+    """The form's sources as BudgetRow records (read_form first)."""
+    from ..model import BudgetRow
+
+    read_form(ctx)
+    lead = compiled(ctx.patterns.words["lists"]["lead_word"] + "[:]?")
+    rows = []
+    for cell, figures in ctx.memo.get("form_sources", ()):
+        name = lead.sub("", cell.text) or cell.text
+        rows.append(BudgetRow(name=name, name_span=ctx.folded.span(cell.start, cell.end),
+                              **{FIELD[k]: v for k, v in figures.items() if k in FIELD}))
+    return rows

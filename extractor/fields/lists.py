@@ -27,8 +27,9 @@ def list_end(text: str, start: int, window: int = DEFAULT_LIST_WINDOW) -> int | 
     return end
 
 
-def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -> list[Item]:
-    """The "其中" list that follows a total, up to the end of its sentence."""
+def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *, revenue: bool = True) -> list[Item]:
+    """The "其中" list that follows a total, up to the end of its sentence (a revenue list ends
+    where spending or another total is named)."""
     words = _words(ctx)
     text = ctx.text
     start = ctx.folded.to_folded(value.span[1])
@@ -41,7 +42,7 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW) -
     out = []
     for m in compiled(words["item"]).finditer(text, start, stop):
         name = lead_word.sub("", fold_name(m.group("name")).strip("\u201c\u201d\""))
-        if not_a_source.search(name):  # "…其他收入7万元；支出总计287.45万元，…": the list has ended
+        if revenue and not_a_source.search(name):  # "…其他收入7万元；支出总计287.45万元，…": the list has ended
             break
         money = money_from(ctx, m, "list.item")
         if money is not None:

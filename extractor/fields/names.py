@@ -145,14 +145,16 @@ def trim_name(raw: str, shape: NameShape, spaces: bool = True) -> tuple[int, str
 
 
 def looks_like_a_name(name: str, shape: NameShape) -> bool:
-    """One unit's name: long enough, whole brackets, no enumeration, not a generic word."""
+    """One unit's name: long enough, whole brackets, no enumeration, not a generic word; Chinese
+    characters, brackets and the digits of a numbered unit (北京市第35中学)."""
     return (
         len(name) >= MIN_NAME_CHARS
         and balanced(name)
         and not any(e in name for e in shape.enumerators)
         and not name.endswith(shape.generic)
         and not name.startswith(shape.not_first)
-        and all(is_han(c) or c in "()" for c in name)
+        and is_han(name[0])
+        and all(is_han(c) or c in "()" or ("0" <= c <= "9") for c in name)  # 第35中学, 第1区
     )
 
 

@@ -11,7 +11,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .html_assets import REPORT_CSS, REPORT_JS, csp
+from ..display import severity_name
+from ..document import line_index
+from ..i18n import N_, _
+from .html_assets import GROUPS, REPORT_CSS, REPORT_JS, csp
 from .html_parts import (
     Value,
     collect_values,
@@ -19,11 +22,12 @@ from .html_parts import (
     finding_targets,
     missing_fields,
     page_head,
+    render_cross,
     render_findings,
     render_key_figures,
-    render_legend,
 )
 from .html_site import Site, index_row, items_from_db, items_from_files, page_name, render_index, write_site
+from .visible import visible_html, visible_text
 
 __all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files", "page_name", "render_index",
            "render_report", "write_report", "write_site"]
@@ -32,7 +36,15 @@ __all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files"
 # stop per value is enough.
 FIRST_PIECE_ONLY = frozenset({"id", "tabindex"})
 _ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
-_SEVERITY = {"error": "错误", "warning": "警告", "info": "未能核对"}
+# the page's own words (marked here: Babel does not see a call inside an f-string)
+WORDS = {"findings": N_("核查发现"), "no_findings": N_("没有错误或警告。"), "figures": N_("关键数据"),
+         "unchecked": N_("未能核对 / 未找到"), "all_ran": N_("所有检查均已运行。"), "text": N_("原文"),
+         "cross": N_("跨报告 {n}")}
+
+
+def word(key: str) -> str:
+    """One of the page's ``WORDS`` in the language in force, escaped."""
+    return esc(_(WORDS[key]))
 
 
 def _open(attrs: Mapping[str, str], first: bool, tag: str) -> str:
@@ -89,7 +101,7 @@ def highlight(text: str, spans: Iterable[Sequence], *, tag: str = "mark") -> str
             opened.add(s[2])
             stack.append(s)
         if j + 1 < len(points):
-            out.append(esc(text[p:points[j + 1]]))
+            out.append(visible_html(text[p:points[j + 1]]))
     out.extend(close for _ in stack)
     return "".join(out)
 
@@ -110,13 +122,16 @@ def as_data(extraction) -> dict:
 
 
 def _tip(values: list[Value], text: str) -> str:
-    """Three lines per value (path, value, pattern and place); a blank line between values."""
+    """Three lines per value (its name, as written and in yuan, where it is); a blank line between
+    values. The first line of a block is what the value is, for people (no JSON path); the pattern
+    that found it is the mark's ``data-pattern``, for whoever maintains the patterns."""
     blocks = []
+    line_of = line_index(text)
     for v in values:
-        where = f"第 {v.page} 页 · " if v.page else ""
-        where += f"第 {text.count(chr(10), 0, v.span[0]) + 1} 行"
-        blocks.append("\n".join((v.path, f"{v.label} = {v.display}" if v.label else v.display,
-                                 f"模式 {v.pattern or '—'} · {where}")))
+        where = _("第 {n} 页").format(n=v.page) + " · " if v.page else ""
+        where += _("第 {n} 行").format(n=line_of(v.span[0]))
+        shown = v.display if v.yuan is None else _("{written}（{yuan}）").format(written=v.display, yuan=v.yuan)
+        blocks.append(visible_text("\n".join((v.label or v.path, shown, where))))
     return "\n\n".join(blocks)
 
 
@@ -143,14 +158,15 @@ def _marks(text: str, values: list[Value], findings: list[dict]) -> tuple[list, 
             classes += ["hl", f"g-{vs[0].group}"] + (["nm"] if all(v.is_name for v in vs) else [])
             attrs["tabindex"] = "0"
             attrs["data-tip"] = _tip(vs, text)
+            attrs["data-pattern"] = " ".join(dict.fromkeys(v.pattern for v in vs if v.pattern))
             for v in vs:
                 ids.setdefault(v.path, k)
         if m["f"]:
             worst = min((findings[i]["severity"] for i in m["f"]), key=lambda s: ranks.get(s, 3))
             classes += ["fs", f"fs-{worst}"]
             attrs["data-f"] = " ".join(map(str, sorted(set(m["f"]))))
-            notes = "\n\n".join(f"{findings[i]['rule']} · {_SEVERITY.get(findings[i]['severity'], '')}\n"
-                                  f"{findings[i]['message']}" for i in sorted(set(m["f"])))
+            notes = visible_text("\n\n".join(f"{findings[i]['rule']} · {severity_name(findings[i]['severity'])}\n"
+                                               f"{findings[i]['message']}" for i in sorted(set(m["f"]))))
             attrs["data-tip"] = f"{attrs['data-tip']}\n\n{notes}" if "data-tip" in attrs else notes
         marks.append((span[0], span[1], {"class": " ".join(classes), **attrs}))
     number = {(m[0], m[1]): int(m[2]["data-k"]) for m in marks}
@@ -158,8 +174,28 @@ def _marks(text: str, values: list[Value], findings: list[dict]) -> tuple[list, 
     return marks, ids, first
 
 
-def render_report(extraction, *, title: str | None = None) -> str:
-    """One self-contained HTML page for an Extraction (or its ``to_dict(..., with_text=True)``)."""
+def _badges(counts: dict[str, int], cross: int) -> str:
+    """The counts in the header, each a link to its list of findings (none when it is empty)."""
+    out = []
+    for sev in ("error", "warning", "info"):
+        label = esc(_("{severity} {n}").format(severity=severity_name(sev), n=counts[sev]))
+        out.append(f'<a class="badge {sev}" href="#findings-{sev}">{label}</a>' if counts[sev]
+                   else f'<span class="badge {sev} zero">{label}</span>')
+    if cross:
+        out.append(f'<a class="badge cross" href="#findings-cross">{esc(_(WORDS["cross"]).format(n=cross))}</a>')
+    return " ".join(out)
+
+
+def render_legend() -> str:
+    return "".join(f'<span class="g-{g}">{esc(_(label))}</span>' for g, label in GROUPS)
+
+
+def render_report(extraction, *, title: str | None = None, cross: Sequence[Mapping] = (),
+                  links: Mapping[str, str] | None = None) -> str:
+    """One self-contained HTML page for an Extraction (or its ``to_dict(..., with_text=True)``).
+
+    ``cross``: the cross-report (XR) findings that name this report (``AuditFinding.as_dict()``),
+    ``links``: sha256 -> the page of each other report they name, when it is in the same site."""
     data = as_data(extraction)
     text, report, findings = data["text"], data["report"], data.get("findings", [])
     source = data.get("source", {})
@@ -167,35 +203,41 @@ def render_report(extraction, *, title: str | None = None) -> str:
     marks, ids, first = _marks(text, values, findings)
     breaks = [(start, start, {"class": "pg", "data-page": str(page)})
               for start, page in data.get("page_starts", ()) if start > 0]
-    heading = title or (report.get("title") or {}).get("value") or source.get("path") or "报告"
+    heading = title or (report.get("title") or {}).get("value") or source.get("path") or _("报告")
     counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
-    badges = " ".join(f'<span class="badge {s}">{label} {counts[s]}</span>'
-                      for s, label in (("error", "错误"), ("warning", "警告"), ("info", "未核对")))
-    src = " · ".join(esc(x) for x in (
+    src = " · ".join(visible_html(x) for x in (
         source.get("path"), source.get("format"),
-        f"{source['pages']} 页" if source.get("pages") else None,
-        f"{len(text)} 字", f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None) if x)
-    head = page_head(f"{heading} · 绩效自评核查", REPORT_CSS, csp(REPORT_JS, REPORT_CSS))
+        _("{n} 页").format(n=source["pages"]) if source.get("pages") else None,
+        _("{n} 字").format(n=len(text)), f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None) if x)
+    head = page_head(_("{title} · 绩效自评核查").format(title=heading), REPORT_CSS, csp(REPORT_JS, REPORT_CSS))
+    cross_items = [dict(f) for f in cross]
     return f"""{head}
 <body>
 <header class="top">
-<h1>{esc(heading)}</h1>
+<h1>{visible_html(heading)}</h1>
 <div class="src">{src}</div>
-<div>{badges}</div>
+<nav class="badges" aria-label="{word("findings")}">{_badges(counts, len(cross_items))}</nav>
 </header>
 <main>
 <aside>
-<h2>关键数据</h2>
+<section id="findings">
+<h2>{word("findings")}</h2>
+{render_findings(findings, text, ("error", "warning"), first, report, empty=_(WORDS["no_findings"]))}
+{render_cross(cross_items, links)}
+</section>
+<section>
+<h2>{word("figures")}</h2>
 {render_key_figures(report, ids)}
 <div class="legend noprint">{render_legend()}</div>
-<h2>核查发现</h2>
-{render_findings(findings, text, ("error", "warning"), first)}
-<h2>未找到 / 未核对</h2>
-{render_findings(findings, text, ("info",), first, empty="所有检查均已运行。")}
+</section>
+<section>
+<h2>{word("unchecked")}</h2>
+{render_findings(findings, text, ("info",), first, report, empty=_(WORDS["all_ran"]))}
 {missing_fields(report)}
+</section>
 </aside>
 <article>
-<h2 class="noprint muted">原文</h2>
+<h2 class="noprint muted">{word("text")}</h2>
 <div class="doc" lang="zh-CN">{highlight(text, marks + breaks)}</div>
 </article>
 </main>

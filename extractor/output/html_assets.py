@@ -11,15 +11,17 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from ..i18n import N_
+
 # Field groups, in the order the legend shows them: (class suffix, Chinese label).
 GROUPS = (
-    ("meta", "基本信息"),
-    ("headcount", "人员"),
-    ("revenue", "收入"),
-    ("expenditure", "支出"),
-    ("budget", "结转与预算"),
-    ("indicators", "指标"),
-    ("score", "得分与等级"),
+    ("meta", N_("基本信息")),
+    ("headcount", N_("人员")),
+    ("revenue", N_("收入")),
+    ("expenditure", N_("支出")),
+    ("budget", N_("结转与预算")),
+    ("indicators", N_("指标")),
+    ("score", N_("得分与等级")),
 )
 
 _FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
@@ -32,13 +34,19 @@ BASE_CSS = """
 * { box-sizing: border-box; }
 html { font-family: %(fonts)s; color: var(--fg); line-height: 1.6; }
 body { margin: 0; }
-header.top { padding: .8rem 1.2rem; border-bottom: 1px solid var(--line); background: var(--panel); }
-header.top h1 { font-size: 1.25rem; margin: 0 0 .2rem; }
+header.top { padding: .5rem 1.2rem; border-bottom: 1px solid var(--line); background: var(--panel); }
+header.top h1 { font-size: 1.15rem; margin: 0 0 .1rem; line-height: 1.4; }
 .muted, .src { color: var(--muted); font-size: .85rem; }
 code { font-family: ui-monospace, "Noto Sans Mono CJK SC", monospace; font-size: .85em; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; font-size: .8rem;
   border: 1px solid currentColor; }
 .badge.error { color: var(--err); } .badge.warning { color: var(--warn); } .badge.info { color: var(--info); }
+.badge.cross { color: #0550ae; }
+a.badge { text-decoration: none; cursor: pointer; } a.badge:hover, a.badge:focus-visible { background: #fff; outline: 1px solid; }
+.badge.zero { opacity: .55; }
+/* a character the document hides (U+202E, a zero-width space) shown by its code point */
+.cc { display: inline-block; font: .7rem/1.2 ui-monospace, monospace; color: #fff; background: var(--err);
+  border-radius: 2px; padding: 0 .15rem; margin: 0 .05rem; vertical-align: baseline; unicode-bidi: isolate; }
 @media print {
   @page { margin: 14mm; }
   html { font-size: 10.5pt; }
@@ -64,7 +72,11 @@ REPORT_CSS = BASE_CSS + "".join(
 main { display: grid; grid-template-columns: minmax(20rem, 27rem) 1fr; align-items: start; }
 aside { position: sticky; top: 0; max-height: 100vh; overflow: auto; padding: .8rem 1rem;
   border-right: 1px solid var(--line); font-size: .9rem; }
-aside h2 { font-size: 1rem; margin: 1rem 0 .4rem; border-bottom: 1px solid var(--line); }
+aside h2 { font-size: 1rem; margin: .8rem 0 .4rem; border-bottom: 1px solid var(--line); }
+aside section:first-child h2 { margin-top: 0; }
+h3[id^=findings-], section[id] { scroll-margin-top: .5rem; }
+h3.flash { animation: flash 1.4s ease-out 1; }
+li.finding.xr ul.reports { margin: .1rem 0 0; padding-left: 1.1rem; font-size: .8rem; }
 aside h3 { font-size: .9rem; margin: .6rem 0 .2rem; }
 table.kv { border-collapse: collapse; width: 100%; }
 table.kv th { text-align: left; font-weight: normal; color: var(--muted); white-space: nowrap;
@@ -82,6 +94,7 @@ a.val { color: inherit; text-decoration: none; background: var(--bg); border-bot
   border-radius: 2px; padding: 0 .15rem; }
 a.val:hover, a.val:focus { outline: 2px solid var(--bd); }
 .none { color: var(--muted); font-style: italic; }
+.derived { color: var(--muted); }
 .legend span { display: inline-block; margin: .1rem .4rem .1rem 0; padding: 0 .3rem; font-size: .8rem;
   background: var(--bg); border-bottom: 2px solid var(--bd); }
 ol.findings { list-style: none; padding: 0; margin: 0; }
@@ -145,8 +158,10 @@ table.idx th button { all: unset; cursor: pointer; font-weight: bold; }
 table.idx th button:focus-visible { outline: 2px solid #0969da; }
 table.idx th[aria-sort=ascending] button::after { content: " ▲"; }
 table.idx th[aria-sort=descending] button::after { content: " ▼"; }
-table.idx td.err { color: var(--err); }
-table.idx tr.failed td { color: var(--err); }
+table.idx td.err { color: var(--err); font-weight: bold; }
+table.idx td.cross a { color: #0550ae; }
+h2#unreadable { font-size: 1rem; margin: 1.2rem 1.2rem .4rem; color: var(--err); }
+table.idx.failed td { white-space: normal; overflow-wrap: anywhere; max-width: 40rem; }
 @media print { table.idx { width: 100%; margin: 0; } th button::after { content: "" !important; } }
 """
 
@@ -226,6 +241,18 @@ REPORT_JS = r"""
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button[data-finding]");
     if (b) { showFinding(b); return; }
+    var badge = e.target.closest && e.target.closest("a.badge[href^='#findings-']");
+    if (badge) {
+      var h = document.getElementById(badge.getAttribute("href").slice(1));
+      if (h) {
+        e.preventDefault();
+        h.scrollIntoView({block: "start"});
+        h.classList.remove("flash"); void h.offsetWidth; h.classList.add("flash");
+        var first = h.nextElementSibling && h.nextElementSibling.querySelector("button[data-finding]");
+        if (first) first.focus({preventScroll: true});
+      }
+      return;
+    }
     var a = e.target.closest && e.target.closest("a.val[data-k]");
     if (a) flash(a.getAttribute("data-k"));
   });
@@ -245,8 +272,9 @@ INDEX_JS = r"""
     return v === null ? row.cells[col].textContent : v;
   }
   function sortBy(th) {
-    var col = th.cellIndex, type = th.getAttribute("data-type");
-    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    var col = th.cellIndex, type = th.getAttribute("data-type"), now = th.getAttribute("aria-sort");
+    // a column sorts the other way on a second click; counts and scores sort largest first
+    var dir = now ? (now === "ascending" ? -1 : 1) : (type === "num" ? -1 : 1);
     table.querySelectorAll("th[aria-sort]").forEach(function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
     var rows = Array.prototype.slice.call(body.rows);

@@ -1,5 +1,7 @@
 """Pieces of the auditor's page (html.py): the values found in a report dict, the key-figures
-panel, the findings list and the list of what is missing. Every string goes out escaped.
+panel, the findings lists and what is missing. Every string goes out escaped; what a reader
+sees is in Chinese (``--lang en``: English), each figure named as everywhere else (the field
+registry) and shown as the report wrote it, with its value in yuan on hover.
 """
 
 from __future__ import annotations
@@ -7,29 +9,49 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from .html_assets import GROUPS
+from ..display import as_written, field_name, in_yuan, kind_name, path_name, severity_name
+from ..document import line_index
+from ..i18n import N_, _, language
+from ..numbers import format_decimal
+from .visible import visible_html, visible_text
 
-KIND_LABELS = {"department_overall": "部门整体支出", "project": "项目支出", "final_accounts": "部门决算",
-               "other": "其他", "unknown": "未识别"}
-# Chinese names of fields, for the panel and the list of what is missing.
-LABELS = {
-    "title": "标题", "department": "单位", "fiscal_year": "年度", "kind": "报告类型", "divisions": "内设机构",
-    "headcount.authorized": "编制人数", "headcount.authorized_breakdown": "编制构成",
-    "headcount.actual": "实有人数", "headcount.in_service": "在职人员",
-    "headcount.in_service_breakdown": "在职构成", "headcount.retired": "退休人员",
-    "revenue.total": "收入总计", "revenue.items": "收入构成", "carryover.start": "年初结转和结余",
-    "carryover.end": "年末结转和结余", "expenditure.total": "支出总计", "expenditure.by_type": "支出（按类型）",
-    "expenditure.by_function": "支出（按功能）", "budget.total": "年初预算", "budget.adjusted": "调整预算",
-    "budget.spent": "预算执行数", "budget.execution_rate": "预算执行率", "indicators": "绩效指标",
-    "total_score": "总分", "max_score": "满分", "grade": "等级", "grade_bands": "等级标准",
-}
 _GROUP_OF = {"title": "meta", "department": "meta", "fiscal_year": "meta", "kind": "meta", "divisions": "meta",
              "headcount": "headcount", "revenue": "revenue", "expenditure": "expenditure",
              "carryover": "budget", "budget": "budget", "indicators": "indicators",
              "total_score": "score", "max_score": "score", "grade": "score", "grade_bands": "score"}
 _INDEX = re.compile(r"\[\d+\]")
+# the panel's own words (marked here: Babel does not see a call inside an f-string)
+WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置）"), "involves": N_("涉及："), "none": N_("无。"),
+         "cross": N_("跨报告核查"), "nothing_missing": N_("没有缺失的字段。"), "missing": N_("文中未找到的字段"),
+         "indicator": N_("指标"), "max": N_("分值"), "score": N_("得分"),
+         "sum_of_children": N_("未写明，按下级指标之和")}
+
+
+def word(key: str) -> str:
+    """One of the panel's ``WORDS`` in the language in force, escaped."""
+    return esc(_(WORDS[key]))
+
+
+def counted(name: str, n: int) -> str:
+    """A heading with its count: 错误（2）, errors (2); escaped."""
+    return esc(_("{name}（{n}）").format(name=name, n=n))
+PEOPLE = ("authorized", "actual", "in_service", "retired")
+MONEY = ("revenue.total", "expenditure.total", "carryover.start", "carryover.end")
+BUDGET = ("budget.total", "budget.adjusted", "budget.spent", "budget.execution_rate")
+# what a report of each kind is expected to state: only these are listed as not found
+EXPECTED = {
+    "project": ("title", "department", "fiscal_year", *BUDGET, "indicators", "total_score", "grade"),
+    "final_accounts": ("title", "department", "fiscal_year", *(f"headcount.{k}" for k in PEOPLE), *MONEY,
+                       "revenue.items", "expenditure.by_type", "expenditure.by_function"),
+    "department_overall": ("title", "department", "fiscal_year", *(f"headcount.{k}" for k in PEOPLE),
+                           "revenue.total", "expenditure.total", "expenditure.by_type", "indicators", "total_score",
+                           "grade"),
+}
+EXPECTED_ANY = ("title", "department", "fiscal_year", *(f"headcount.{k}" for k in PEOPLE), *MONEY, *BUDGET,
+                "indicators", "total_score", "grade")
 
 
 def esc(s: Any) -> str:
@@ -42,11 +64,12 @@ class Value:
 
     path: str  # report.expenditure.by_function[0].amount, as findings name fields
     span: tuple[int, int]
-    display: str  # normalised: "1451600 元", "91.21 %", "7 分"
-    label: str  # the list items it sits in: "产出指标 › 数量指标"
+    display: str  # as the report wrote it: "145.16万元", "91.21%", "7分"
+    label: str  # its name for people: "支出（按功能分类）·一般公共服务·金额"
     pattern: str | None
     page: int | None
     is_name: bool = False  # a category's name (name_span), not a figure
+    yuan: str | None = None  # a money value in yuan: "1451600元"
 
     @property
     def group(self) -> str:
@@ -56,59 +79,49 @@ class Value:
 
 
 def show(path: str, node: dict) -> str:
-    """A grounded value normalised for people: money in yuan, percents, points, people."""
+    """A grounded value for people: as the report wrote it; a kind by its Chinese name."""
     v = node.get("value")
-    leaf = _INDEX.sub("", path.rsplit(".", 1)[-1])
-    if "unit" in node:
-        return ("约 " if node.get("approx") else "") + f"{v} 元"
+    if path.endswith(".kind") and path.count(".") == 1:
+        return kind_name(v)
     if isinstance(v, list):
-        return "、".join(map(str, v))
-    if leaf in ("share", "execution_rate"):
-        return f"{v} %"
-    if leaf in ("max", "score", "total_score", "max_score"):
-        return f"{v} 分"
-    if ".headcount." in path:
-        return f"{v} 人"
-    if leaf == "kind":
-        return f"{v}（{KIND_LABELS.get(v, v)}）"
-    return str(v)
+        return _("、").join(map(str, v))
+    return as_written(node, path.removeprefix("report."))
 
 
 def _bands(node: dict) -> str:
     def side(b):
         lo = f"{b['min']}{'≤' if b['min_inclusive'] else '<'}" if b.get("min") is not None else ""
         hi = f"{'≤' if b['max_inclusive'] else '<'}{b['max']}" if b.get("max") is not None else ""
-        return f"{b['grade']} {lo}分{hi}"
-    return "；".join(side(b) for b in node.get("bands", []))
+        return _("{grade} {lo}分{hi}").format(grade=b["grade"], lo=lo, hi=hi)
+    return _("；").join(side(b) for b in node.get("bands", []))
 
 
 def collect_values(report: dict) -> list[Value]:
     """Every grounded value in a FIELDS.md report dict, in document order of its path walk."""
     out: list[Value] = []
 
-    def walk(node, path: str, names: tuple[str, ...]):
+    def walk(node, path: str):
         if isinstance(node, dict):
             if node.get("span") is not None and "raw" in node:
-                out.append(Value(path, tuple(node["span"]), show(path, node), " › ".join(names),
-                                 node.get("pattern"), node.get("page")))
+                out.append(Value(path, tuple(node["span"]), show(path, node), path_name(path, report),
+                                 node.get("pattern"), node.get("page"), yuan=in_yuan(node)))
                 return
             if path.endswith(".grade_bands"):
                 if node.get("span"):
-                    out.append(Value(path, tuple(node["span"]), _bands(node), f"来源：{node.get('source')}",
+                    source = _("报告所列") if node.get("source") == "report" else _("通行标准")
+                    out.append(Value(path, tuple(node["span"]), _bands(node), f"{field_name('grade_bands')}（{source}）",
                                      None, None))
                 return
-            if "name" in node:
-                names = (*names, str(node["name"]))
-                if node.get("name_span"):
-                    out.append(Value(path + ".name", tuple(node["name_span"]), str(node["name"]),
-                                     " › ".join(names[:-1]), None, None, is_name=True))
+            if "name" in node and node.get("name_span"):
+                out.append(Value(path + ".name", tuple(node["name_span"]), str(node["name"]),
+                                 path_name(path, report), None, None, is_name=True))
             for key, child in node.items():
-                walk(child, f"{path}.{key}", names)
+                walk(child, f"{path}.{key}")
         elif isinstance(node, list):
             for i, child in enumerate(node):
-                walk(child, f"{path}[{i}]", names)
+                walk(child, f"{path}[{i}]")
 
-    walk(report, "report", ())
+    walk(report, "report")
     return out
 
 
@@ -127,30 +140,71 @@ def finding_targets(findings: list[dict], values: list[Value]) -> list[list[tupl
 
 def _link(node: dict | None, path: str, ids: dict[str, int]) -> str:
     if not node:
-        return '<span class="none">未找到</span>'
+        return f'<span class="none">{word("not_found")}</span>'
     k = ids.get(path)
     group = Value(path, (0, 0), "", "", None, None).group
-    text = esc(show(path, node))
+    text = visible_html(show(path, node))
+    yuan = in_yuan(node)
+    hover = esc(visible_text(_("{name}：{value}").format(name=path_name(path), value=yuan or show(path, node))))
     if k is None:  # a span outside the text cannot be linked; still show the value
-        return f'<span class="val g-{group}">{text}</span>'
-    return (f'<a class="val g-{group}" href="#v{k}" data-k="{k}" '
-            f'title="{esc(path)} · {esc(node.get("raw", ""))}">{text}</a>')
+        return f'<span class="val g-{group}" title="{hover}">{text}</span>'
+    return f'<a class="val g-{group}" href="#v{k}" data-k="{k}" title="{hover}">{text}</a>'
 
 
-def _row(label: str, node: dict | None, path: str, ids) -> str:
-    return f"<tr><th>{esc(label)}</th><td>{_link(node, path, ids)}</td></tr>"
+def _row(key: str, node: dict | None, ids) -> str:
+    return f"<tr><th>{esc(field_name(key))}</th><td>{_link(node, 'report.' + key, ids)}</td></tr>"
 
 
-def _items(report: dict, key: str, ids, title: str) -> str:
-    section, _, leaf = key.partition(".")
-    items = (report.get(section) or {}).get(leaf) or []
+def _get(report: dict, key: str):
+    node = report
+    for k in key.split("."):
+        node = (node or {}).get(k)
+    return node
+
+
+def _items(report: dict, key: str, ids) -> str:
+    items = _get(report, key) or []
     if not items:
         return ""
     rows = "".join(
-        f"<tr><td>{esc(it['name'])}</td><td class=\"num\">{_link(it.get('amount'), f'report.{key}[{i}].amount', ids)}"
+        f"<tr><td>{visible_html(it['name'])}</td><td class=\"num\">{_link(it.get('amount'), f'report.{key}[{i}].amount', ids)}"
         f"</td><td class=\"num\">{_link(it['share'], f'report.{key}[{i}].share', ids) if it.get('share') else ''}"
         f"</td></tr>" for i, it in enumerate(items))
-    return f'<h3>{esc(title)}</h3><table class="tree"><tbody>{rows}</tbody></table>'
+    return f'<h3>{esc(field_name(key))}</h3><table class="tree"><tbody>{rows}</tbody></table>'
+
+
+def _sources(report: dict, ids) -> str:
+    rows = (report.get("budget") or {}).get("sources") or []
+    if not rows:
+        return ""
+    cols = ("total", "adjusted", "spent", "execution_rate")
+    head = "".join(f'<th class="num">{esc(field_name("budget." + c))}</th>' for c in cols)
+    body = "".join(f"<tr><td>{visible_html(r['name'])}</td>" + "".join(
+        f'<td class="num">{_link(r.get(c), f"report.budget.sources[{i}].{c}", ids) if r.get(c) else ""}</td>'
+        for c in cols) + "</tr>" for i, r in enumerate(rows))
+    return (f'<h3>{esc(field_name("budget.sources"))}</h3><table class="tree"><thead><tr><th></th>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def children_sum(node: dict, kind: str) -> Decimal | None:
+    """What a node's max or score stands for when it states none: its children's (as the rules
+    read it, IND002); None when a child states none either."""
+    own = node.get(kind)
+    if own:
+        return Decimal(str(own["value"]))
+    kids = node.get("children") or []
+    parts = [children_sum(c, kind) for c in kids]
+    return None if not kids or any(p is None for p in parts) else sum(parts, Decimal(0))
+
+
+def _points(node: dict, kind: str, path: str, ids) -> str:
+    if node.get(kind) or not node.get("children"):
+        return _link(node.get(kind), f"{path}.{kind}", ids)
+    total = children_sum(node, kind)
+    if total is None:
+        return _link(None, f"{path}.{kind}", ids)
+    shown = esc(_("{n}分").format(n=format_decimal(total)))
+    return f'<span class="derived" title="{word("sum_of_children")}">Σ {shown}</span>'
 
 
 def _indicator_rows(items: list[dict], path: str, ids) -> list[str]:
@@ -158,55 +212,47 @@ def _indicator_rows(items: list[dict], path: str, ids) -> list[str]:
     for i, it in enumerate(items):
         p = f"{path}[{i}]"
         name_k = ids.get(p + ".name")
-        name = esc(it["name"]) if name_k is None else f'<a href="#v{name_k}" data-k="{name_k}" class="val g-indicators">{esc(it["name"])}</a>'
+        name = visible_html(it["name"]) if name_k is None else (
+            f'<a href="#v{name_k}" data-k="{name_k}" class="val g-indicators">{visible_html(it["name"])}</a>')
         rows.append(f'<tr><td class="lvl-{min(int(it.get("level") or 1), 4)}">{name}</td>'
-                    f'<td class="num">{_link(it.get("max"), p + ".max", ids)}</td>'
-                    f'<td class="num">{_link(it.get("score"), p + ".score", ids)}</td></tr>')
+                    f'<td class="num">{_points(it, "max", p, ids)}</td>'
+                    f'<td class="num">{_points(it, "score", p, ids)}</td></tr>')
         rows += _indicator_rows(it.get("children") or [], p + ".children", ids)
     return rows
 
 
+def _stated(report: dict, keys) -> bool:
+    return any(_get(report, k) for k in keys)
+
+
 def render_key_figures(report: dict, ids: dict[str, int]) -> str:
-    """The panel of key figures; each value links to its highlight in the text."""
-    r, hc = report, report.get("headcount") or {}
-    g = lambda *keys: _row(LABELS[".".join(keys)], _get(r, keys), "report." + ".".join(keys), ids)  # noqa: E731
-    meta = "".join(g(k) for k in ("department", "fiscal_year", "kind"))
-    people = "".join(_row(LABELS[f"headcount.{k}"], hc.get(k), f"report.headcount.{k}", ids)
-                     for k in ("authorized", "actual", "in_service", "retired"))
-    money = "".join(g(*k.split(".")) for k in ("revenue.total", "expenditure.total", "carryover.start",
-                                               "carryover.end", "budget.total"))
+    """The panel of key figures, the ones a report of its kind states first; each value links to
+    its highlight in the text. Groups a report does not touch (a project's headcount) are left out."""
+    r = report
+    kind = (r.get("kind") or {}).get("value")
+    people = [f"headcount.{k}" for k in PEOPLE]
+    meta = "".join(_row(k, _get(r, k), ids) for k in ("department", "fiscal_year", "kind"))
+    budget = "".join(_row(k, _get(r, k), ids) for k in BUDGET) if kind == "project" or _stated(r, BUDGET) else ""
+    staff = "".join(_row(k, _get(r, k), ids) for k in people) if kind != "project" or _stated(r, people) else ""
+    money = "".join(_row(k, _get(r, k), ids) for k in MONEY) if kind != "project" or _stated(r, MONEY) else ""
+    first, then = (budget, staff + money) if kind == "project" else (staff + money, budget)
     tree = _indicator_rows(r.get("indicators") or [], "report.indicators", ids)
-    total = (f'<tr class="total"><td>{esc(LABELS["total_score"])}</td>'
+    total = (f'<tr class="total"><td>{esc(field_name("total_score"))}</td>'
              f'<td class="num">{_link(r.get("max_score"), "report.max_score", ids)}</td>'
              f'<td class="num">{_link(r.get("total_score"), "report.total_score", ids)}</td></tr>')
-    indicators = ('<h3>绩效指标</h3><table class="tree"><thead><tr><th>指标</th><th class="num">分值</th><th class="num">得分</th></tr>'
+    indicators = (f'<h3>{esc(field_name("indicators"))}</h3><table class="tree"><thead><tr><th>{word("indicator")}</th>'
+                  f'<th class="num">{word("max")}</th><th class="num">{word("score")}</th></tr>'
                   f'</thead><tbody>{"".join(tree)}{total}</tbody></table>')
-    return (f'<table class="kv">{meta}{people}{money}</table>'
-            + _items(r, "revenue.items", ids, "收入构成")
-            + _items(r, "expenditure.by_type", ids, "支出（按类型）")
-            + _items(r, "expenditure.by_function", ids, "支出（按功能）")
-            + indicators
-            + f'<table class="kv">{g("grade")}</table>')
-
-
-def _get(report: dict, keys: tuple[str, ...]):
-    node = report
-    for k in keys:
-        node = (node or {}).get(k)
-    return node
-
-
-def render_legend() -> str:
-    return "".join(f'<span class="g-{g}">{esc(label)}</span>' for g, label in GROUPS)
+    lists = "".join(_items(r, k, ids) for k in ("revenue.items", "expenditure.by_type", "expenditure.by_function"))
+    return (f'<table class="kv">{meta}{first}{then}</table>' + _sources(r, ids) + lists + indicators
+            + f'<table class="kv">{_row("grade", r.get("grade"), ids)}</table>')
 
 
 def render_findings(findings: list[dict], text: str, severities: tuple[str, ...], first: dict[int, int],
-                    *, empty: str = "无。") -> str:
-    """Findings of these severities, grouped; each button marks and scrolls to its evidence.
-
-    ``first`` maps a finding's index to the mark of its first span, where its button scrolls.
-    """
-    names = {"error": "错误", "warning": "警告", "info": "未能核对"}
+                    report: dict | None = None, *, empty: str | None = None) -> str:
+    """Findings of these severities, grouped under ``id="findings-<severity>"``; each button marks
+    and scrolls to its evidence (``first``: a finding's index -> the mark of its first span)."""
+    line_of = line_index(text)
     out = []
     for sev in severities:
         items = [(i, f) for i, f in enumerate(findings) if f["severity"] == sev]
@@ -214,65 +260,63 @@ def render_findings(findings: list[dict], text: str, severities: tuple[str, ...]
             continue
         lis = []
         for i, f in items:
-            ef = "".join(f"<dt>{label}</dt><dd>{esc(f[k])}</dd>" for k, label in (("expected", "应为"), ("found", "实为"))
-                         if f.get(k) is not None)
-            lines = sorted({text.count("\n", 0, s[0]) + 1 for s in f.get("spans") or [] if s[0] <= len(text)})
-            where = f"（第 {'、'.join(map(str, lines[:6]))} 行）" if lines else ""
-            fields = "、".join(f.get("fields") or [])
+            ef = "".join(f"<dt>{esc(label)}</dt><dd>{visible_html(f[k])}</dd>"
+                         for k, label in (("expected", _("应为")), ("found", _("实为"))) if f.get(k) is not None)
+            lines = sorted({line_of(s[0]) for s in f.get("spans") or [] if s[0] <= len(text)})
+            where = _("（第 {lines} 行）").format(lines=_("、").join(map(str, lines[:6]))) if lines else ""
+            fields = _("、").join(dict.fromkeys(path_name(p, report) for p in f.get("fields") or []))
+            nospan = "" if i in first else f"<span class=nospan>{word('no_span')}</span>"
             lis.append(
                 f'<li class="finding {esc(sev)}" id="finding-{i}"><button type="button" data-finding="{i}"'
                 f'{f" data-first={first[i]}" if i in first else ""}><span class="rule">{esc(f["rule"])}</span>'
-                f'{esc(f["message"])}<span class="muted">{esc(where)}</span>'
-                f'{"" if i in first else "<span class=nospan>（文中无对应位置）</span>"}'
+                f'{visible_html(f["message"])}<span class="muted">{esc(where)}</span>{nospan}'
                 f'</button>{f"<dl class=ef>{ef}</dl>" if ef else ""}'
-                f'{f"<div class=fieldlist>{esc(fields)}</div>" if fields else ""}</li>')
-        out.append(f'<h3>{names.get(sev, esc(sev))}（{len(items)}）</h3><ol class="findings">{"".join(lis)}</ol>')
-    return "".join(out) or f'<p class="none">{esc(empty)}</p>'
+                f'{"<div class=fieldlist>" + word("involves") + visible_html(fields) + "</div>" if fields else ""}</li>')
+        out.append(f'<h3 id="findings-{esc(sev)}">{counted(severity_name(sev), len(items))}</h3>'
+                   f'<ol class="findings">{"".join(lis)}</ol>')
+    return "".join(out) or f'<p class="none">{esc(empty if empty is not None else _(WORDS["none"]))}</p>'
+
+
+def render_cross(cross: list[dict], links: dict[str, str] | None = None) -> str:
+    """The cross-report (XR) findings that name this report, each with the other reports it names."""
+    if not cross:
+        return ""
+    lis = []
+    for f in cross:
+        others = "".join(
+            f'<li>{r.get("fiscal_year") or ""} '
+            + (f'<a href="{esc(links[r["sha256"]])}">{visible_html(r.get("path") or "")}</a>'
+               if links and r.get("sha256") in links else visible_html(r.get("path") or "")) + "</li>"
+            for r in f.get("reports") or [])
+        ef = "".join(f"<dt>{esc(label)}</dt><dd>{visible_html(f[k])}</dd>"
+                     for k, label in (("expected", _("应为")), ("found", _("实为"))) if f.get(k) is not None)
+        lis.append(f'<li class="finding {esc(f["severity"])} xr"><span class="rule">{esc(f["rule"])}</span>'
+                   f'{visible_html(f["message"])}{f"<dl class=ef>{ef}</dl>" if ef else ""}'
+                   f'<ul class="reports">{others}</ul></li>')
+    return (f'<h3 id="findings-cross">{counted(_(WORDS["cross"]), len(cross))}</h3>'
+            f'<ol class="findings">{"".join(lis)}</ol>')
 
 
 def missing_fields(report: dict) -> str:
-    """The fields the document did not state (null) or lists it did not fill (empty)."""
-    missing: list[str] = []
-
-    def walk(node, path: str, rel: str):
-        if not isinstance(node, dict) or ("span" in node and "raw" in node):
-            return
-        for key, child in node.items():
-            if key == "children":  # a leaf indicator has no children: nothing is missing
-                for i, it in enumerate(child or []):
-                    walk(it, f"{path}.children[{i}]", f"{rel}.children")
-                continue
-            if key in ("name_span", "candidates", "grade_bands", "page", "pattern"):
-                if key == "grade_bands" and child is None:
-                    missing.append("report.grade_bands（等级标准）")
-                continue
-            p, r = f"{path}.{key}", (f"{rel}.{key}" if rel else key)
-            if child is None or child == []:
-                label = LABELS.get(_INDEX.sub("", r), "")
-                missing.append(f"{p}{'（' + label + '）' if label else ''}{'：空' if child == [] else ''}")
-            elif isinstance(child, list):
-                for i, it in enumerate(child):
-                    walk(it, f"{p}[{i}]", r)
-            else:
-                walk(child, p, r)
-
-    walk(report, "report", "")
+    """The fields a report of its kind is expected to state that the document did not state."""
+    kind = (report.get("kind") or {}).get("value")
+    missing = [k for k in EXPECTED.get(kind, EXPECTED_ANY) if not _get(report, k)]
     if not missing:
-        return '<p class="none">没有缺失的字段。</p>'
-    return (f'<h3>文中未找到的字段（{len(missing)}）</h3><ul class="missing">'
-            + "".join(f"<li><code>{esc(m)}</code></li>" for m in missing) + "</ul>")
+        return f'<p class="none">{word("nothing_missing")}</p>'
+    return (f'<h3>{counted(_(WORDS["missing"]), len(missing))}</h3><ul class="missing">'
+            + "".join(f"<li>{esc(field_name(k))}</li>" for k in missing) + "</ul>")
 
 
 def page_head(title: str, style: str, policy: str) -> str:
     """The head every page shares: its charset, a Content-Security-Policy that allows only the
     page's own script and style (``policy``), no referrer, and the inline style."""
     return f"""<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{'en' if language() == 'en' else 'zh-CN'}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{esc(policy)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>{esc(title)}</title>
+<title>{esc(visible_text(title))}</title>
 <style>{style}</style>
 </head>"""

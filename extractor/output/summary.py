@@ -1,32 +1,56 @@
-"""The short human summary that `extract` prints without --json."""
+"""The short human summary that `extract` prints without --json: each figure as the report
+wrote it, named as everywhere else (the field registry), in Chinese or with ``--lang en`` in English."""
 
 from __future__ import annotations
 
+from ..display import as_written, field_name, kind_name, severity_name
+from ..errors import printable
+from ..i18n import _
 
-def _v(f, suffix=""):
-    if f is None:
-        return "—"
-    return f"{f.raw.replace(chr(10), '')}{suffix}"
+
+def _v(f, key: str = "") -> str:
+    """A figure as the report wrote it (145.16万元, 7人), or a dash; its control characters escaped."""
+    return printable(as_written(f, key))
+
+
+def _named(key: str, f) -> str:
+    return _("{name} {value}").format(name=field_name(key), value=_v(f, key))
+
+
+def _line(key: str, value: str) -> str:
+    return "  " + _("{name}：{value}").format(name=field_name(key), value=value)
 
 
 def render_summary(result) -> str:
     r = result.report
     src = result.source
-    hc = r.headcount
+    hc, b = r.headcount, r.budget
+    size = _("{n} 字").format(n=src.chars) + (_("，{n} 页").format(n=src.pages) if src.pages else "")
     lines = [
-        f"{src.path}  ({src.format}, {src.chars} chars{f', {src.pages} pages' if src.pages else ''})",
-        f"  title        {_v(r.title)}",
-        f"  department   {_v(r.department)}",
-        f"  year / kind  {r.fiscal_year.value if r.fiscal_year else '—'} / {r.kind.value if r.kind else '—'}",
-        f"  headcount    编制 {_v(hc.authorized)} · 实有 {_v(hc.actual)} · 在职 {_v(hc.in_service)} · 退休 {_v(hc.retired)}",
-        f"  revenue      {_v(r.revenue.total)}  ({len(r.revenue.items)} sources)",
-        f"  expenditure  {_v(r.expenditure.total)}  "
-        + " · ".join(f"{i.name} {_v(i.amount)}" for i in r.expenditure.by_type),
-        f"  indicators   {len(r.indicators)} level-1"
-        + ("".join(f"\n    {i.name}: {_v(i.score)} / {_v(i.max)}" for i in r.indicators)),
-        f"  score        {_v(r.total_score)}  grade {_v(r.grade)}",
+        _("{path}（{format}，{size}）").format(path=printable(src.path), format=src.format, size=size),
+        _line("title", _v(r.title)),  # a title broken over lines is read joined
+        _line("department", _v(r.department)),
+        _line("fiscal_year", _v(r.fiscal_year)),
+        _line("kind", kind_name(r.kind.value if r.kind else None)),
     ]
-    counts = {s: sum(f.severity == s for f in result.findings) for s in ("error", "warning", "info")}
-    lines.append(f"  findings     {counts['error']} errors · {counts['warning']} warnings · {counts['info']} info"
-                 "  (python cli.py verify FILE for details)")
+    people = ("authorized", "actual", "in_service", "retired")
+    if any(getattr(hc, k) is not None for k in people):
+        lines.append("  " + " · ".join(_named(f"headcount.{k}", getattr(hc, k)) for k in people))
+    if r.revenue.total is not None or r.revenue.items:
+        lines.append(_line("revenue.total", _v(r.revenue.total) + (_("（{list}{n}项）").format(
+            list=field_name("revenue.items"), n=len(r.revenue.items)) if r.revenue.items else "")))
+    if r.expenditure.total is not None or r.expenditure.by_type:
+        lines.append(_line("expenditure.total", " · ".join([_v(r.expenditure.total)] + [
+            _("{name} {value}").format(name=printable(i.name), value=_v(i.amount)) for i in r.expenditure.by_type])))
+    if any(getattr(b, k) is not None for k in ("total", "adjusted", "spent", "execution_rate")):
+        lines.append("  " + " · ".join(_named(f"budget.{k}", getattr(b, k))
+                                       for k in ("total", "adjusted", "spent", "execution_rate")))
+    lines.append(_line("indicators", _("一级指标{n}个").format(n=len(r.indicators)) + "".join(
+        "\n    " + _("{name}：得分 {score} / 分值 {max}").format(name=printable(i.name), score=_v(i.score, "score"),
+                                                           max=_v(i.max, "max"))
+        for i in r.indicators)))
+    lines.append("  " + " · ".join(_named(k, getattr(r, k)) for k in ("total_score", "max_score", "grade")))
+    counts = " · ".join(_("{severity} {n}").format(severity=severity_name(s), n=sum(f.severity == s for f in result.findings))
+                        for s in ("error", "warning", "info"))
+    lines.append("  " + _("核查发现：{counts}（详见 python cli.py verify FILE）").format(counts=counts))
     return "\n".join(lines)

@@ -30,7 +30,7 @@ from extractor.errors import (
     ReadError,
     UnsupportedFormat,
 )
-from extractor.limits import Budget, Limits, current
+from extractor.limits import Budget, Limits, current, out_of_memory
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "read", "read_bytes", "sniff"]
 
@@ -130,9 +130,10 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # The part that names a zip's format, lowercased: an Office Open XML package or an OFD (GB/T 33190).
 _ZIP_FORMATS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("ofd.xml", "ofd"))
 _ZIP_LABELS = {"docx": ".docx", "xlsx": ".xlsx", "ofd": ".ofd"}
-# Parts a truncated zip still shows near its start, by format.
-_ZIP_HINTS = ((b"word/", "docx"), (b"[Content_Types].xml", "docx"), (b"xl/", "xlsx"), (b"OFD.xml", "ofd"),
-              (b"Doc_0/", "ofd"))
+# Parts a truncated zip still shows near its start, by format ([Content_Types].xml, which every
+# Office package has, last: a workbook's is no sign of a Word document).
+_ZIP_HINTS = ((b"word/", "docx"), (b"xl/", "xlsx"), (b"OFD.xml", "ofd"), (b"Doc_0/", "ofd"),
+              (b"[Content_Types].xml", "docx"))
 
 
 def _zip_archive(data: bytes, name: str, budget: Budget) -> tuple[zipfile.ZipFile, str]:
@@ -287,7 +288,7 @@ def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_byte
     except ReadError:
         raise
     except MemoryError:
-        raise LimitExceeded(label or None, f"out of memory reading this {fmt} file") from None
+        raise out_of_memory(label or None, budget.limits, f"reading this {fmt} file") from None
     except RecursionError:
         raise LimitExceeded(label or None, f"{fmt} structure nested too deeply") from None
     except Exception as err:  # a parser's own bug or surprise must not stop a batch

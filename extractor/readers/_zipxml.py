@@ -16,6 +16,21 @@ def corrupt(name: str, label: str, detail: str = "corrupt zip") -> CorruptFile:
     return CorruptFile(name or None, f"not a valid {label} ({detail})")
 
 
+_XML_ERR_NO_MEMORY = 2  # libxml2's error code for a failed allocation
+
+
+def xml_error(err, name: str, part: str, label: str = ".docx") -> Exception:
+    """What an XMLSyntaxError of ``part`` means for the user (libxml2's own limits on: 256 levels
+    of nesting, 10 MB in one text node, as huge_tree off sets them)."""
+    first = (str(err).splitlines() or [""])[0]
+    if "Excessive depth" in first or "Resource limit exceeded" in first:
+        what = "nests elements over 256 deep" if "depth" in first else "holds a text or value over 10 MB"
+        return LimitExceeded(name or None, f"{part} {what} (the XML parser's fixed limit)")
+    if getattr(err, "code", None) == _XML_ERR_NO_MEMORY or "Memory allocation failed" in first:
+        return MemoryError()  # past --max-memory: read_bytes says so in one line
+    return corrupt(name, label, f"{part} is not well-formed XML: {first}")
+
+
 def parse_xml(xml: bytes, name: str, part: str, label: str = ".docx"):
     """Parse one part with entities left unexpanded, no DTD, no network, and libxml2's own
     limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)."""
@@ -26,11 +41,7 @@ def parse_xml(xml: bytes, name: str, part: str, label: str = ".docx"):
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as err:
-        first = str(err).splitlines()[0]
-        if "Excessive depth" in first or "Resource limit exceeded" in first:
-            what = "nests elements over 256 deep" if "depth" in first else "holds a text or value over 10 MB"
-            raise LimitExceeded(name or None, f"{part} {what} (the XML parser's fixed limit)") from None
-        raise corrupt(name, label, f"{part} is not well-formed XML: {first}") from None
+        raise xml_error(err, name, part, label) from None
     if root is None:
         raise corrupt(name, label, f"{part} is empty")
     return root

@@ -3,6 +3,10 @@
 Reads the XML directly (zipfile + lxml with a parser that resolves no entities and fetches
 nothing), which is several times faster than python-docx and sees content controls, text
 boxes and tracked insertions that python-docx's API skips.
+
+Both parts are streamed (``iterparse``): each element of the body, and each style, is read and
+then freed, so a document.xml of millions of tiny runs or a styles.xml bomb costs the memory of
+one paragraph or table at a time, not of the whole tree.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
 from extractor.limits import Budget, current
 from extractor.readers._build import Cell, TextBuilder, join_fragments
-from extractor.readers._zipxml import corrupt, inflate, parse_xml
+from extractor.readers._zipxml import corrupt, inflate, xml_error
 
 DOCUMENT_PART = "word/document.xml"
 STYLES_PART = "word/styles.xml"
 # Tables nested deeper than this inside one cell are read as their bare text.
 MAX_NESTED_TABLES = 16
+# Word's own styles.xml holds a few hundred styles; one with more than this is a bomb, and is
+# left unread (it only costs heading detection by a style's name).
+MAX_STYLES = 20_000
 
 W_MAIN = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -43,8 +50,31 @@ def _corrupt(name: str, detail: str = "corrupt zip") -> CorruptFile:
     return corrupt(name, ".docx", detail)
 
 
-def _parse_xml(xml: bytes, name: str, part: str):
-    return parse_xml(xml, name, part, ".docx")
+def _iter_parts(xml: bytes, name: str, part: str, tags: tuple[str, ...], found: list | None = None):
+    """Each element whose tag is in ``tags``, at its end, parsed with entities left unexpanded,
+    no DTD and no network; the caller frees what it read. ``found`` gets the root element."""
+    from lxml import etree
+
+    context = etree.iterparse(io.BytesIO(xml), events=("end",), tag=tags, resolve_entities=False, no_network=True,
+                              huge_tree=False, load_dtd=False, dtd_validation=False, remove_comments=True)
+    try:
+        for _, el in context:
+            yield el
+    except etree.XMLSyntaxError as err:
+        raise xml_error(err, name, part, ".docx") from None
+    if getattr(context, "root", None) is None:
+        raise _corrupt(name, f"{part} is empty")
+    if found is not None:
+        found.append(context.root)
+
+
+def _free(el) -> None:
+    """Free an element read from a stream, and the siblings read before it."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
 
 _inflate = inflate
@@ -162,37 +192,39 @@ class _Walker:
 
     @property
     def styles(self) -> dict[str, tuple[str, str | None, int | None]]:
-        """Style id -> (name, based-on id, outline level), parsed on first need: styles.xml is
+        """Style id -> (name, based-on id, outline level), read on first need: styles.xml is
         often ten times the size of the text, and most headings are found by their id alone.
         ``style_xml`` may be a function that inflates it, called only then."""
         if self._styles is None:
-            root = None
             style_xml = self._style_xml() if callable(self._style_xml) else self._style_xml
-            if style_xml:
+            self._styles = {}
+            if style_xml and style_xml.count(b"styleId") <= MAX_STYLES:
                 try:
-                    root = _parse_xml(style_xml, self._name, STYLES_PART)
+                    self._styles = self._read_styles(style_xml)
                 except (CorruptFile, LimitExceeded):
-                    root = None  # broken styles only cost us heading detection
-            self._styles = self._read_styles(root)
+                    pass  # broken styles only cost us heading detection
         return self._styles
 
-    def _read_styles(self, root) -> dict[str, tuple[str, str | None, int | None]]:
+    def _read_styles(self, xml: bytes) -> dict[str, tuple[str, str | None, int | None]]:
         styles: dict[str, tuple[str, str | None, int | None]] = {}
-        if root is None:
-            return styles
         w = self.w
-        for style in root.iter(w + "style"):
-            sid = style.get(w + "styleId")
-            if not sid:
-                continue
-            name_el, based_el = style.find(w + "name"), style.find(w + "basedOn")
-            outline_el = style.find(f"{w}pPr/{w}outlineLvl")
-            outline = outline_el.get(self.VAL) if outline_el is not None else None
-            styles[sid] = (
-                name_el.get(self.VAL, sid) if name_el is not None else sid,
-                based_el.get(self.VAL) if based_el is not None else None,
-                int(outline) if outline is not None and outline.isdigit() else None,
-            )
+        style_id, name_tag, based_tag = w + "styleId", w + "name", w + "basedOn"
+        for style in _iter_parts(xml, self._name, STYLES_PART, (w + "style",)):
+            self.budget.tick("reading word/styles.xml")
+            sid = style.get(style_id)
+            if sid:
+                name = based = outline = None
+                for child in style:  # one pass over a style's few children, not a find() per property
+                    tag = child.tag
+                    if tag == name_tag and name is None:
+                        name = child.get(self.VAL, sid)
+                    elif tag == based_tag and based is None:
+                        based = child.get(self.VAL)
+                    elif tag == self.PPR and outline is None:
+                        level = _child(child, self.OUTLINE)
+                        outline = level.get(self.VAL) if level is not None else None
+                styles[sid] = (name or sid, based, int(outline) if outline is not None and outline.isdigit() else None)
+            _free(style)
         return styles
 
     def paragraph_kind(self, p) -> str:
@@ -220,21 +252,30 @@ class _Walker:
 
     def _style_kind(self, sid: str) -> str:
         """The kind of a paragraph in style ``sid``: by the id itself, else by the names and
-        outline levels along its based-on chain in styles.xml."""
+        outline levels along its based-on chain in styles.xml. Every style on the chain walked
+        has the same kind, and is remembered with it: a styles.xml of one long chain, used by
+        many paragraphs, is walked once."""
         direct = _kind_of_style_name(sid)  # "Title", "Heading1": no need for styles.xml
         if direct:
             return direct
+        walked: list[str] = []
         seen: set[str] = set()
+        kind = "paragraph"
         while sid and sid not in seen:
+            if sid in self._style_kinds and walked:
+                kind = self._style_kinds[sid]
+                break
             seen.add(sid)
+            walked.append(sid)
             name, based, level = self.styles.get(sid, (sid, None, None))
-            kind = _kind_of_style_name(name)
-            if kind:
-                return kind
-            if level is not None and level < 9:
-                return "heading"
+            found = _kind_of_style_name(name) or ("heading" if level is not None and level < 9 else None)
+            if found:
+                kind = found
+                break
             sid = based
-        return "paragraph"
+        for walked_sid in walked:
+            self._style_kinds[walked_sid] = kind
+        return kind
 
     # -- text inside a paragraph -------------------------------------------------------------
 
@@ -409,36 +450,50 @@ class _Walker:
 
     def walk(self, container) -> None:
         for child in container:
-            self.budget.tick("reading word/document.xml", every=256)
-            tag = child.tag
-            if tag == self.P:
-                self.builder.line(self.paragraph_text(child), self.paragraph_kind(child))
-            elif tag == self.TBL:
-                self.table(child)
-            elif tag == self.SDT:
-                content = _child(child, self.SDT_CONTENT)
-                if content is not None:
-                    self.walk(content)
-            elif tag == self.CUSTOM_XML:
-                self.walk(child)
-            elif tag == self.ALT:
-                first = next((c for c in child if c.tag != self.FALLBACK), None)
-                if first is not None:
-                    self.walk(first)
+            self.walk_child(child)
+
+    def walk_child(self, child) -> None:
+        """One element of the body (or of a content control in it)."""
+        self.budget.tick("reading word/document.xml", every=256)
+        tag = child.tag
+        if tag == self.P:
+            self.builder.line(self.paragraph_text(child), self.paragraph_kind(child))
+        elif tag == self.TBL:
+            self.table(child)
+        elif tag == self.SDT:
+            content = _child(child, self.SDT_CONTENT)
+            if content is not None:
+                self.walk(content)
+        elif tag == self.CUSTOM_XML:
+            self.walk(child)
+        elif tag == self.ALT:
+            first = next((c for c in child if c.tag != self.FALLBACK), None)
+            if first is not None:
+                self.walk(first)
+
+
+# What the body holds that the walker reads, in either namespace of WordprocessingML.
+_BODY_TAGS = tuple(f"{{{ns}}}{t}" for ns in (W_MAIN, W_STRICT) for t in ("p", "tbl", "sdt", "customXml")) + (
+    f"{{{MC}}}AlternateContent",)
+_BODIES = (f"{{{W_MAIN}}}body", f"{{{W_STRICT}}}body")
 
 
 def read_docx(data: bytes, name: str = "", *, budget: Budget | None = None,
               archive: zipfile.ZipFile | None = None) -> Document:
     budget = budget or current().budget(name)
     xml, style_xml = _read_parts(data, name, budget, archive)
-    root = _parse_xml(xml, name, DOCUMENT_PART)
-    budget.check("parsing word/document.xml")
-    tag = root.tag if isinstance(root.tag, str) else ""
+    walker: _Walker | None = None
+    found: list = []
+    for el in _iter_parts(xml, name, DOCUMENT_PART, _BODY_TAGS, found):
+        parent = el.getparent()
+        if parent is None or parent.tag not in _BODIES:
+            continue  # inside a body element: read with it when it ends
+        if walker is None:
+            walker = _Walker(parent.tag[1:].split("}")[0], style_xml, name, budget)
+        walker.walk_child(el)
+        _free(el)
+    tag = found[0].tag if isinstance(found[0].tag, str) else ""
     ns = tag[1:].split("}")[0] if tag.startswith("{") else W_MAIN
     if ns not in (W_MAIN, W_STRICT):
         raise _corrupt(name, "word/document.xml is not WordprocessingML")
-    walker = _Walker(ns, style_xml, name, budget)
-    body = root.find(f"{{{ns}}}body")
-    if body is not None:
-        walker.walk(body)
-    return walker.builder.build("docx")
+    return (walker or _Walker(ns, style_xml, name, budget)).builder.build("docx")

@@ -10,6 +10,7 @@ the engine's confidence in ``Document.ocr``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import multiprocessing
@@ -18,7 +19,7 @@ import time
 from importlib import metadata
 
 from extractor.document import Block, Document, Ocr, OcrLine
-from extractor.errors import CorruptFile, NoTextLayer
+from extractor.errors import CorruptFile, NoTextLayer, ReadError
 from extractor.limits import Budget, current
 from extractor.readers._build import TextBuilder
 from extractor.readers._layout import Piece, Rule, emit_page
@@ -69,15 +70,46 @@ def _load_engine(name: str, what: str):
         except ImportError:
             raise _missing(name, what) from None
         threads = {"intra_op_num_threads": 1, "inter_op_num_threads": 1} if multiprocessing.parent_process() else {}
-        _engine = RapidOCR(**threads)
+        try:
+            with _quiet():
+                _engine = RapidOCR(**threads)
+        except Exception as err:  # onnxruntime could not load the models (memory, a broken install)
+            raise _engine_error(err, name) from None
     return _engine
+
+
+# How onnxruntime says that an allocation failed (past the memory cap): a C++ bad_alloc, a
+# failed arena allocation, or a thread it could not start (pthread_create's ENOMEM).
+_NO_MEMORY = ("bad_alloc", "Failed to allocate", "Cannot allocate memory")
+
+
+def _quiet():
+    """onnxruntime prints to stdout when it falls back to another provider (an "EP Error"
+    banner): the CLI's stdout is the JSON, so what it prints there is dropped."""
+    return contextlib.redirect_stdout(io.StringIO())
+
+
+def _engine_error(err: Exception, name: str) -> Exception:
+    """What an exception from the engine means: onnxruntime reports an allocation past the memory
+    cap as a RuntimeException, which RapidOCR wraps with a whole traceback as its message; that is
+    MemoryError (read_bytes says so in one line), anything else one line naming the engine's error."""
+    cause = err.__cause__ or err
+    text = str(cause)
+    if isinstance(cause, MemoryError) or any(marker in text for marker in _NO_MEMORY):
+        return MemoryError()
+    detail = (text.strip().splitlines() or [""])[-1][:200]
+    return ReadError(name or None, f"OCR engine failed: {type(cause).__name__}: {detail}".rstrip(": "))
 
 
 def recognise(image, name: str = "", what: str = "a scanned page") -> list[Piece]:
     """Text lines on an image (a numpy array, gray or BGR) as pieces in pixel coordinates."""
     ocr = _load_engine(name, what)
     # The direction classifier is off: scans are upright, and it turns some lines upside down.
-    result, _ = ocr(image, use_cls=False)
+    try:
+        with _quiet():
+            result, _ = ocr(image, use_cls=False)
+    except Exception as err:
+        raise _engine_error(err, name) from None
     pieces = []
     for box, text, score in result or ():
         xs, ys = [p[0] for p in box], [p[1] for p in box]

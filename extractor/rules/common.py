@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from ..document import Document
+from ..display import field_name
 from ..model import Grounded, Item, Money, Number, Report
 from ..numbers import UNIT_FACTORS
 from ..patterns import compile_regex
@@ -41,30 +41,19 @@ def show_number(n: Number, suffix: str = "") -> str:
     return f"{quantize(n.value, n.decimals)}{suffix}"
 
 
-# The label just before a total says whether it holds a carry-over: 收入总计 / 总收入 hold
+# The label a total was written with says whether it holds a carry-over: 收入总计 / 总收入 hold
 # 年初结转和结余 and 支出总计 holds 年末结转和结余; 本年收入(合计) and 支出决算总额 hold
 # neither. 收入合计 is either (a budget statement's 收入合计 holds 上年结转): unknown.
-DEFAULT_LABEL_WINDOW = 16
 _HOLDS_CARRY = {"revenue": compile_regex(r"总计|总收入"), "expenditure": compile_regex(r"总计")}
-_CLAUSE_END = compile_regex(r"[。；;\n]")
 _NO_CARRY = {"revenue": compile_regex(r"本年"), "expenditure": compile_regex(r"本年|决算")}
 
 
-def label_before(document: Document | None, g: Grounded, window: int = DEFAULT_LABEL_WINDOW) -> str:
-    """The text of the clause just before a figure (a label never crosses a line or a sentence)."""
-    if document is None:
-        return ""
-    start = g.span[0]
-    return _CLAUSE_END.split(document.text[max(0, start - window) : start])[-1]
-
-
-def holds_carry(document: Document | None, total: Grounded | None, side: str) -> bool | None:
-    """Whether a revenue or expenditure total includes its carry-over, by its label; None: unknown.
-    The label is the one the extractor recorded with the figure, or, for a record without labels,
-    the words just before the figure in the text."""
-    if total is None:
+def holds_carry(total: Grounded | None, side: str) -> bool | None:
+    """Whether a revenue or expenditure total includes its carry-over, by the label the extractor
+    recorded with it (``Grounded.label``); None: unknown, as for a total recorded without a label."""
+    if total is None or not total.label:
         return None
-    label = total.label if total.label is not None else label_before(document, total)
+    label = total.label
     if _HOLDS_CARRY[side].search(label):
         # "本年度收入总计" says both: the year's, and the grand total (which holds the carry-over)
         return True if "本年" not in label else None
@@ -78,8 +67,6 @@ class Breakdown:
     """Items that divide a total: revenue items, expenditure by type or by function."""
 
     path: str  # field path of the list, e.g. "expenditure.by_type"
-    what: str  # Chinese name of the breakdown, for messages
-    total_name: str  # Chinese name of the total
     total_path: str
     items: list[Item]
     total: Money | None
@@ -88,7 +75,6 @@ class Breakdown:
     carry: Money | None = None
     holds_carry: bool | None = None
     carry_path: str = ""
-    carry_name: str = ""
     # the year's own total (本年收入合计 / 本年支出合计) that a 决算 states beside its grand total
     # (收入总计 / 支出总计): the breakdowns and their shares are often of it
     year_total: Money | None = None
@@ -100,6 +86,19 @@ class Breakdown:
     @property
     def total_field(self) -> str:
         return f"report.{self.total_path}"
+
+    @property
+    def what(self) -> str:
+        """The breakdown's name, as every writer names it (收入构成 …)."""
+        return field_name(self.path)
+
+    @property
+    def total_name(self) -> str:
+        return field_name(self.total_path)
+
+    @property
+    def carry_name(self) -> str:
+        return field_name(self.carry_path)
 
     def bases(self, *, strict: bool = True) -> list[Interval]:
         """The totals the parts may add up to.
@@ -145,14 +144,15 @@ def _listed_after(total: Grounded, part: Grounded) -> bool:
     return bool({"part", "in_list"} & set(part.qualifiers)) and 0 <= part.span[0] - total.span[1] <= DEFAULT_LIST_REACH
 
 
-def total_holds_carry(report: Report, document: Document | None, side: str) -> bool | None:
+def total_holds_carry(report: Report, side: str) -> bool | None:
     """Whether the revenue or expenditure total holds its carry-over: as its label says, unless
     its own breakdown shows otherwise — a 收入总计 whose items make it without the 年初结转和结余
     stated beside it was written for the year's revenue ("收入总计1856.42万元，其中财政拨款收入
-    1702.30万元、其他收入154.12万元 … 年初结转和结余45.60万元"). Every rule reads the total the same way."""
+    1702.30万元、其他收入154.12万元 … 年初结转和结余45.60万元"); a carry-over listed among the
+    total's parts (qualified "part" / "in_list") is held by it. Every rule reads the total the same way."""
     revenue = side == "revenue"
     total = report.revenue.total if revenue else report.expenditure.total
-    said = holds_carry(document, total, side)
+    said = holds_carry(total, side)
     carry = report.carryover.start if revenue else report.carryover.end
     items = report.revenue.items if revenue else (report.expenditure.by_type or report.expenditure.by_function)
     if total is not None and carry is not None and _listed_after(total, carry):
@@ -161,27 +161,23 @@ def total_holds_carry(report: Report, document: Document | None, side: str) -> b
         return not (said is False and items and parts_sum(items).meets(of_figure(total)))
     if said is not True or carry is None or not items or any("结转" in it.name or "结余" in it.name for it in items):
         return said
-    between = document.text[total.span[1] : carry.span[0]] if document is not None else "。"
-    if total.span[1] <= carry.span[0] and "。" not in between and "\n" not in between:
-        return said  # the carry-over is listed among the total's parts ("其中…、年初结转和结余0万元")
     parts, whole = parts_sum(items), of_figure(total)
     if parts.meets(whole) and not parts.meets(whole - of_figure(carry)):
         return False
     return said
 
 
-def breakdowns(report: Report, document: Document | None = None) -> list[Breakdown]:
+def breakdowns(report: Report) -> list[Breakdown]:
     rev, exp, carry = report.revenue, report.expenditure, report.carryover
-    rev_holds = total_holds_carry(report, document, "revenue")
-    exp_holds = total_holds_carry(report, document, "expenditure")
+    rev_holds, exp_holds = total_holds_carry(report, "revenue"), total_holds_carry(report, "expenditure")
     rev_year, exp_year = year_total(report, "revenue.total"), year_total(report, "expenditure.total")
     return [
-        Breakdown("revenue.items", "收入明细", "收入总计", "revenue.total", rev.items, rev.total,
-                  carry.start, rev_holds, "carryover.start", "年初结转和结余", rev_year),
-        Breakdown("expenditure.by_type", "按经济性质分类的支出", "支出总额", "expenditure.total",
-                  exp.by_type, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余", exp_year),
-        Breakdown("expenditure.by_function", "按功能分类的支出", "支出总额", "expenditure.total",
-                  exp.by_function, exp.total, carry.end, exp_holds, "carryover.end", "年末结转和结余", exp_year),
+        Breakdown("revenue.items", "revenue.total", rev.items, rev.total, carry.start, rev_holds,
+                  "carryover.start", rev_year),
+        Breakdown("expenditure.by_type", "expenditure.total", exp.by_type, exp.total, carry.end, exp_holds,
+                  "carryover.end", exp_year),
+        Breakdown("expenditure.by_function", "expenditure.total", exp.by_function, exp.total, carry.end, exp_holds,
+                  "carryover.end", exp_year),
     ]
 
 

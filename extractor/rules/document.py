@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..display import field_name
+from ..i18n import _
 from ..patterns import compile_regex
 from .registry import Context, rule
 
@@ -58,22 +60,20 @@ def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
 
 @rule(code="DOC001", name="year-contradicts-fiscal-year", severity="warning")
 def year_contradicts_fiscal_year(ctx: Context):
-    """A year in an evaluative phrase contradicts the year the report evaluates.
+    """评价性表述中的年份与报告所评价的年度不符。
 
-    What it checks
-    Years that name what is being evaluated — ``X年度部门整体支出``, ``X年度…绩效评价``,
-    ``X年度…评价指标体系``, ``X年度…评分表`` — must be ``report.fiscal_year``. Years in other
-    phrases are left alone, and so are legitimate mentions in them: the next year as the year
-    the evaluation work is done (``关于开展2024年…绩效自评工作的通知`` in a report on 2023) or
-    of next year's targets, earlier years in comparisons (上年, 较2022年度), and earlier years
-    under a heading about them (``上年度绩效评价结果应用`` on the line before).
+    检查内容
+    指称被评价对象的年份——``X年度部门整体支出``、``X年度……绩效评价``、``X年度……评价指标体系``、
+    ``X年度……评分表``——须为 ``report.fiscal_year``。其他表述中的年份不看，这些表述中的正当提及也
+    不算：评价工作所在的下一年（2023年的报告中 ``关于开展2024年……绩效自评工作的通知``）或下一年的
+    目标，比较中的以前年度（上年、较2022年度），以及关于以前年度的标题下的以前年度（上一行是
+    ``上年度绩效评价结果应用``）。
 
-    Why it matters
-    A wrong year in such a phrase is the trace of a template copied from an earlier report: the
-    indicator system or the evaluation it names may be last year's, not this one's.
+    为何重要
+    这类表述中的错年份是从旧报告套用模板的痕迹：它所说的指标体系或评价可能是去年的，而不是今年的。
 
-    Example
-    ``形成《xxx2021年度部门整体支出绩效评价指标体系评分表》`` in a report on 2023.
+    示例
+    2023年的报告中写 ``形成《xxx2021年度部门整体支出绩效评价指标体系评分表》``。
     """
     if ctx.document is None:
         return
@@ -83,7 +83,7 @@ def year_contradicts_fiscal_year(ctx: Context):
         return
     fy = ctx.report.fiscal_year
     if fy is None:
-        yield ctx.not_checkable("文中年份无法核对：未找到评价年度。",
+        yield ctx.not_checkable(_("文中年份无法核对：未找到{year}。").format(year=field_name("fiscal_year")),
                                 spans=[folded.span(*hits[0][0].span("year"))])
         return
     for m, key in hits:
@@ -97,7 +97,8 @@ def year_contradicts_fiscal_year(ctx: Context):
             continue  # "四、上年度绩效评价结果应用 / 2022年度部门整体支出绩效评价得分为93.2分"
         phrase = folded.raw(m.start(), m.start("tail") + key.end()).strip()
         yield ctx.finding(
-            f"“{phrase}”中的年份{year}与评价年度{fy.value}不符。",
+            _("“{phrase}”中的年份{year}与{field}{fiscal_year}不符。").format(
+                phrase=phrase, year=year, field=field_name("fiscal_year"), fiscal_year=fy.value),
             fields=["report.fiscal_year"], spans=[folded.span(*m.span("year")), fy.span],
             expected=str(fy.value), found=str(year))
 
@@ -114,21 +115,18 @@ RETROSPECTIVE_KINDS = ("department_overall", "project", "final_accounts")
 
 @rule(code="DOC004", name="published-before-year-end", severity="warning")
 def published_before_year_end(ctx: Context):
-    """A report on a year is dated before that year ended.
+    """报告的日期早于所报告年度的结束。
 
-    What it checks
-    A publication or report date (公开时间, 发布日期, 报告日期, 填报日期 …) in a report that looks
-    back on a year — a self-evaluation or final accounts, by ``report.kind`` — must fall after
-    ``report.fiscal_year``. Budget disclosures (kind ``other``) are published before their year
-    and are not checked.
+    检查内容
+    回顾一年的报告（按 ``report.kind``：自评报告或决算）中的公开时间、发布日期、报告日期、填报日期
+    等，须晚于 ``report.fiscal_year``。预算公开（``other`` 类）在其年度之前发布，不核对。
 
-    Why it matters
-    Final accounts and self-evaluations can only be written once the year is over; a date
-    inside the year means either the date or the year of the report is wrong, and the
-    auditor cannot tell which period the figures cover.
+    为何重要
+    决算和自评只能在年度结束后编写；日期在年度之内，说明日期或报告年度有一个是错的，审计人员无法
+    判断数字所属的期间。
 
-    Example
-    ``2021年度…部门决算 公开时间:2021年8月26日``.
+    示例
+    ``2021年度……部门决算 公开时间:2021年8月26日``。
     """
     kind = ctx.report.kind
     if ctx.document is None or kind is None or kind.value not in RETROSPECTIVE_KINDS:
@@ -137,13 +135,15 @@ def published_before_year_end(ctx: Context):
     folded = ctx.folded
     for m in _PUBLISHED.finditer(folded.text):
         if fy is None:
-            yield ctx.not_checkable("发布日期无法核对：未找到评价年度。", spans=[folded.span(*m.span("date"))])
+            yield ctx.not_checkable(_("发布日期无法核对：未找到{year}。").format(year=field_name("fiscal_year")),
+                                    spans=[folded.span(*m.span("date"))])
             return
         if int(m.group("year")) > fy.value:
             continue
         date = folded.raw(*m.span("date"))
         yield ctx.finding(
-            f"{m.group('label')}{date}早于评价年度{fy.value}年结束。",
+            _("{label}{date}早于{field}{year}年结束。").format(
+                label=m.group("label"), date=date, field=field_name("fiscal_year"), year=fy.value),
             fields=["report.fiscal_year"], spans=[folded.span(*m.span("date")), fy.span],
             expected=f">{fy.value}", found=date)
 
@@ -163,21 +163,18 @@ _PLACEHOLDER = compile_regex(
 
 @rule(code="DOC002", name="template-placeholder", severity="warning")
 def template_placeholder(ctx: Context):
-    """Template placeholders are left in the text.
+    """文中留有模板占位符。
 
-    What it checks
-    The text holds no unfilled template fields: runs of ``xx`` / ``XX`` / ``××`` standing for a
-    name or number (``xxx单位``, ``20xx年``), bracketed field names (``【单位名称】``) and
-    ``某某``. A run of x inside a Latin word (``xlsx``) is not one.
+    检查内容
+    文中没有未填写的模板字段：代替名称或数字的 ``xx`` / ``XX`` / ``××``（``xxx单位``、``20xx年``），
+    方括号里的字段名（``【单位名称】``），以及 ``某某``。拉丁字母单词中的 x（``xlsx``）不算。
 
-    Why it matters
-    A placeholder shows the report was filled in from a template and not read through; the
-    sentence around it (often a name, a year or an amount) says nothing, and other parts of
-    the template may be stale too.
+    为何重要
+    占位符说明报告是照模板填的、没有通读；占位符所在的句子（常是名称、年份或金额）什么也没说，模板的
+    其他部分也可能是旧的。
 
-    Example
-    ``形成《xxx2021年度部门整体支出绩效评价指标体系评分表》`` — ``xxx`` was never replaced
-    by the unit's name.
+    示例
+    ``形成《xxx2021年度部门整体支出绩效评价指标体系评分表》`` —— ``xxx`` 从未换成单位名称。
     """
     if ctx.document is None:
         return
@@ -185,7 +182,8 @@ def template_placeholder(ctx: Context):
     for m in _PLACEHOLDER.finditer(folded.text):
         s, e = folded.span(m.start(), m.end())
         raw = ctx.document.text[s:e]
-        yield ctx.finding(f"文中留有模板占位符“{raw}”（“{_around(ctx.document.text, s, e)}”）。",
+        yield ctx.finding(_("文中留有模板占位符“{raw}”（“{context}”）。").format(
+            raw=raw, context=_around(ctx.document.text, s, e)),
                           spans=[(s, e)], found=raw)
 
 
@@ -274,20 +272,18 @@ def markers(text: str) -> Iterator[Marker]:
 
 @rule(code="DOC003", name="numbering-gap", severity="warning")
 def numbering_gap(ctx: Context):
-    """Section numbering skips a number.
+    """章节编号跳号。
 
-    What it checks
-    Each numbering sequence — 一、二、… ; （一）（二）… ; 1. 2. … ; （1）（2）… ; ①②… — is
-    followed within its parent section (a marker of an outer level starts a new list) and
-    must not skip numbers. A list that starts again at 1 is a new list, not a gap.
+    检查内容
+    每一组编号——一、二、……；（一）（二）……；1. 2. ……；（1）（2）……；①②……——在其上级章节内
+    （外层编号开始一组新的列表）依次排列，不得跳号。重新从1开始的是新列表，不算跳号。
 
-    Why it matters
-    A skipped number usually means a section or a paragraph was deleted from the template, or
-    a heading lost its number: something the report was meant to say may be missing.
+    为何重要
+    跳号通常意味着模板中的某一节或某一段被删掉了，或某个标题丢了编号：报告本应说的内容可能缺失。
 
-    Example
-    ``四、部门主要工作完成情况 … 六、综合评价及结论`` — there is no 五、; under (四) the
-    items go ``1.``, ``2.``, ``4.``.
+    示例
+    ``四、部门主要工作完成情况……六、综合评价及结论`` —— 没有“五、”；（四）之下的条目是 ``1.``、
+    ``2.``、``4.``。
     """
     if ctx.document is None:
         return
@@ -302,8 +298,50 @@ def numbering_gap(ctx: Context):
             continue
         missing = "".join(f"“{show_marker(mk.level, k)}”" for k in range(prev.n + 1, mk.n))
         parent = max((lv for lv in last if lv < mk.level), default=None)
-        within = f"“{show_marker(parent, last[parent].n)}”下的" if parent is not None else ""
+        within = _("“{marker}”下的").format(marker=show_marker(parent, last[parent].n)) if parent is not None else ""
         yield ctx.finding(
-            f"{within}编号从“{show_marker(mk.level, prev.n)}”跳到“{show_marker(mk.level, mk.n)}”，缺少{missing}。",
+            _("{within}编号从“{prev}”跳到“{next}”，缺少{missing}。").format(
+                within=within, prev=show_marker(mk.level, prev.n), next=show_marker(mk.level, mk.n), missing=missing),
             spans=[folded.span(prev.start, prev.end), folded.span(mk.start, mk.end)],
             expected=show_marker(mk.level, prev.n + 1), found=show_marker(mk.level, mk.n))
+
+
+# ---- the unit's own name ------------------------------------------------------------------
+
+
+@rule(code="DOC005", name="own-unit-named-otherwise", severity="warning")
+def own_unit_named_otherwise(ctx: Context):
+    """报告称为本级的单位就是报告单位。
+
+    检查内容
+    文中以 ``X（本级）`` 或 ``X本级`` 称其所涵盖的单位时（决算单位构成、部门预算单位构成），X 就是报告
+    单位：单位名称包含 X，或 X 包含单位名称。同类名称（……镇人民政府、……幼儿园）两者都不是的，予以标出。
+
+    为何重要
+    照另一单位的文件填写的报告，会在没人再读的地方留下那个单位的名称：单位构成列的是另一个乡镇或学校，
+    旁边的数字也可能是那个单位的。
+
+    示例
+    ``裴兴镇人民政府2021年度部门决算`` 的单位构成写着 ``行政部门1个：包家镇人民政府（本级）``。
+    """
+    dept = ctx.report.department
+    if ctx.document is None or dept is None:
+        return
+    from ..normalize import fold_name
+    from ..patterns import load
+
+    patterns = load()
+    suffixes = sorted(patterns.words["department"]["suffixes"], key=len, reverse=True)
+    own = fold_name(str(dept.value))
+    kind = next((s for s in suffixes if own.endswith(s)), None)
+    folded = ctx.folded
+    lead = patterns.memo("own_unit.lead", lambda: compile_regex(patterns.words["lists"]["lead_word"] + "[:]?"))
+    for m in patterns.memo("own_unit", lambda: compile_regex(patterns.words["own_unit"]["regex"])).finditer(folded.text):
+        name = lead.sub("", fold_name(m.group("name")))  # "包括局本级": the list's word is not a name
+        if kind is None or not name.endswith(kind) or name in own or own in name or len(name) < len(kind) + 3:
+            continue
+        s, e = folded.span(*m.span("name"))
+        yield ctx.finding(_("文中称“{name}”为本级单位，与{field}“{department}”不符。").format(
+            name=ctx.document.text[s:e], field=field_name("department"), department=dept.value),
+                          fields=["report.department"], spans=[(s, e), dept.span], expected=str(dept.value),
+                          found=ctx.document.text[s:e])

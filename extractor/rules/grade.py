@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import pairwise
 
+from ..display import field_name
+from ..i18n import _
 from ..model import Band, GradeBands
 from .common import show_number
 from .registry import Context, rule
@@ -34,84 +36,112 @@ def in_band(value: Decimal, band: Band) -> bool:
 
 
 def show_band(b: Band) -> str:
-    lo = "" if b.min is None else f"{b.min:f}{'（含）' if b.min_inclusive else '（不含）'}"
-    hi = "" if b.max is None else f"{b.max:f}{'（含）' if b.max_inclusive else '（不含）'}"
+    def bound(value, inclusive):
+        return (_("{n}（含）") if inclusive else _("{n}（不含）")).format(n=f"{value:f}")
+
+    lo = "" if b.min is None else bound(b.min, b.min_inclusive)
+    hi = "" if b.max is None else bound(b.max, b.max_inclusive)
     if lo and hi:
-        return f"{b.grade}：{lo}至{hi}"
-    return f"{b.grade}：{lo}以上" if lo else f"{b.grade}：{hi}以下"
+        return _("{grade}：{lo}至{hi}").format(grade=b.grade, lo=lo, hi=hi)
+    return (_("{grade}：{lo}以上") if lo else _("{grade}：{hi}以下")).format(grade=b.grade, lo=lo, hi=hi)
 
 
 @rule(code="GRD001", name="grade-matches-score", severity="error")
 def grade_matches_score(ctx: Context):
-    """The stated grade is the band the total score falls in.
+    """所写等级是自评得分所在的等级区间。
 
-    What it checks
-    ``report.grade`` is the grade of the band that holds ``report.total_score``: the bands the
-    report states (``grade_bands.source == "report"``), else the national bands — 90 and above
-    优, 80 to under 90 良, 60 to under 80 中, under 60 差. A score that falls in a gap between
-    the report's bands gives a warning.
+    检查内容
+    ``report.grade`` 是包含 ``report.total_score`` 的那个区间的等级：报告写明的区间
+    （``grade_bands.source == "report"``），否则用通行区间——90分及以上为优，80分至90分（不含）
+    为良，60分至80分（不含）为中，60分以下为差。得分落在报告所列区间的空档里时给警告。
 
-    Why it matters
-    The grade is what readers and rankings take from a report; a grade one band above the
-    score is the overstatement an auditor is looking for.
+    报告所列区间本身有重叠或空档时（GRD002），它们不是对报告等级标准的可靠读法：只有按这些区间和
+    按通行区间都不是所写等级时，才是错误。
 
-    Example
-    ``得分87.5分 … 自评等级为“优”`` with 90 (含) 以上为优 — 87.5 is 良.
+    为何重要
+    等级是读者和排名从报告中取走的东西；比得分高一档的等级，正是审计要找的虚报。
+
+    示例
+    ``得分87.5分……自评等级为“优”``，而报告写明90分（含）以上为优 —— 87.5分是良。
     """
     r = ctx.report
     if r.grade is None or r.total_score is None:
         if r.grade is not None:
-            yield ctx.not_checkable("等级无法核对：未找到总分。", fields=["report.grade"], spans=[r.grade.span])
+            yield ctx.not_checkable(_("{grade}无法核对：未找到{total_score}。").format(
+                grade=field_name("grade"), total_score=field_name("total_score")),
+                fields=["report.grade"], spans=[r.grade.span])
         return
     bands = r.grade_bands if r.grade_bands is not None and r.grade_bands.source == "report" else DEFAULT_BANDS
+    unsound = bands.source == "report" and any(band_problems(bands))
     score = r.total_score.value
     hits = [b for b in bands.bands if in_band(score, b)]
     stated = normalize_grade(str(r.grade.value))
-    where = "报告所列" if bands.source == "report" else "通行的"
+    where = _("报告所列") if bands.source == "report" else _("通行的")
     fields = ["report.grade", "report.total_score"] + (["report.grade_bands"] if bands.source == "report" else [])
     spans = [r.grade.span, r.total_score.span, bands.span]
     if not hits:
-        yield ctx.finding(f"总分{show_number(r.total_score)}分不在{where}任何等级区间内，无法判定等级。",
+        yield ctx.finding(_("{total_score}{score}分不在{where}任何等级区间内，无法判定等级。").format(
+            total_score=field_name("total_score"), score=show_number(r.total_score), where=where),
                           fields=fields, spans=spans, found=stated, severity="warning")
         return
     if any(normalize_grade(b.grade) == stated for b in hits):
         return
     expected = "/".join(normalize_grade(b.grade) for b in hits)
+    if unsound:
+        # bands that overlap or leave gaps (GRD002) are no sure reading of the report's scale: the
+        # grade is wrong only when the national bands do not give it either
+        national = [b for b in DEFAULT_BANDS.bands if in_band(score, b)]
+        if not national or any(normalize_grade(b.grade) == stated for b in national):
+            return
+        expected = "/".join(normalize_grade(b.grade) for b in national)
+        yield ctx.finding(
+            _("{total_score}{score}分按通行的等级区间（{band}）应为“{expected}”，报告为“{stated}”；报告所列的等级区间"
+              "有重叠或空档（见 GRD002），按它也不是“{stated}”。").format(
+                total_score=field_name("total_score"), score=show_number(r.total_score), band=show_band(national[0]),
+                expected=expected, stated=stated),
+            fields=fields, spans=spans, expected=expected, found=stated)
+        return
     yield ctx.finding(
-        f"总分{show_number(r.total_score)}分按{where}等级区间（{show_band(hits[0])}）应为“{expected}”，"
-        f"报告为“{stated}”。",
+        _("{total_score}{score}分按{where}等级区间（{band}）应为“{expected}”，报告为“{stated}”。").format(
+            total_score=field_name("total_score"), score=show_number(r.total_score), where=where,
+            band=show_band(hits[0]), expected=expected, stated=stated),
         fields=fields, spans=spans, expected=expected, found=stated)
 
 
-@rule(code="GRD002", name="grade-bands-consistent", severity="warning")
-def grade_bands_consistent(ctx: Context):
-    """The report's grade bands neither overlap nor leave gaps.
-
-    What it checks
-    Sorted by their lower bounds, each band of ``grade_bands`` (when the report states them)
-    must end exactly where the next begins, with the shared boundary in one band only: no
-    score may belong to two grades, and none between the lowest and the highest band to none.
-
-    Why it matters
-    With overlapping bands a score has two grades and the report can pick the better; with a
-    gap (``80-89分为良，90分以上为优`` leaves 89.5) a fractional score has none.
-
-    Example
-    ``90分以上（含90分）为优，80～90分（含90分）为良`` — 90 is both 优 and 良.
-    """
-    gb = ctx.report.grade_bands
-    if gb is None or gb.source != "report" or len(gb.bands) < 2:
+def band_problems(gb: GradeBands):
+    """``(band, next band, message)`` for each pair of neighbouring bands that overlap or leave a gap."""
+    if len(gb.bands) < 2:
         return
     low = Decimal("-Infinity")
     ordered = sorted(gb.bands, key=lambda b: (low if b.min is None else b.min, not b.min_inclusive))
     for a, b in pairwise(ordered):
-        problem = None
         if a.max is None or b.min is None or a.max > b.min or (
                 a.max == b.min and a.max_inclusive and b.min_inclusive):
-            problem = "重叠"
+            yield a, b, _("报告的等级区间“{a}”与“{b}”重叠。")
         elif a.max < b.min or not (a.max_inclusive or b.min_inclusive):
-            problem = "留有空档"
+            yield a, b, _("报告的等级区间“{a}”与“{b}”之间留有空档。")
+
+
+@rule(code="GRD002", name="grade-bands-consistent", severity="warning")
+def grade_bands_consistent(ctx: Context):
+    """报告的等级区间既不重叠也不留空档。
+
+    检查内容
+    报告写明等级区间时，按下限排序，``grade_bands`` 的每个区间须恰好在下一个区间开始处结束，共同的
+    边界只属于其中一个：任何分数都不能同属两个等级，最低与最高区间之间的分数也不能不属于任何等级。
+
+    为何重要
+    区间重叠，一个分数就有两个等级，报告可以挑好的那个；区间留空档（``80-89分为良，90分以上为优``
+    漏了89.5分），带小数的分数就没有等级。
+
+    示例
+    ``90分以上（含90分）为优，80～90分（含90分）为良`` —— 90分既是优又是良。
+    """
+    gb = ctx.report.grade_bands
+    if gb is None or gb.source != "report":
+        return
+    for a, b, problem in band_problems(gb):
         if problem:
             yield ctx.finding(
-                f"报告的等级区间“{show_band(a)}”与“{show_band(b)}”{problem}。",
-                fields=["report.grade_bands"], spans=[gb.span], found=f"{show_band(a)}；{show_band(b)}")
+                problem.format(a=show_band(a), b=show_band(b)),
+                fields=["report.grade_bands"], spans=[gb.span], found=_("{a}；{b}").format(a=show_band(a), b=show_band(b)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..display import field_name
+from ..i18n import _
 from ..model import Count, Part
 from .registry import Context, rule
 
@@ -19,136 +21,164 @@ def is_off_establishment(name: str, off=DEFAULT_OFF_ESTABLISHMENT, on=DEFAULT_ON
     return not any(w in name for w in on) and any(w in name for w in off)
 
 
+# qualifiers the extractor gives a count listed after another ("实有人数8人，其中在职人员4人…",
+# "实有18人（在职13人…）"): a part of it, not a count side by side
+LISTED = frozenset({"part", "in_list", "in_brackets"})
+
+
+def listed_as_part(whole: Count, part: Count) -> bool:
+    """Whether ``part`` is stated as a part of ``whole``, as the record says (its qualifiers)."""
+    return bool(LISTED.intersection(part.qualifiers)) and part.span[0] >= whole.span[1]
+
+
+def on_establishment_only(count: Count) -> bool:
+    """Whether a count's label names the staff on the establishment only (在编人员, 在职在编):
+    the unit's 实有 may count 编外, 借调 and 聘用 staff besides."""
+    return bool(count.label) and any(w in count.label for w in DEFAULT_ON_ESTABLISHMENT)
+
+
+def other_categories(hc, counted: list[Count]) -> list[Part]:
+    """Categories listed with the actual count besides the ones summed (离休, 遗属, 编外 …).
+
+    Read from ``headcount.actual_breakdown`` (every category listed right after 实有人数), which the
+    extraction is asked to record; a record without it lists none."""
+    spans = {c.span for c in counted}
+    return [p for p in getattr(hc, "actual_breakdown", None) or () if p.count.span not in spans]
+
+
+def _people(parts: list[Part]) -> str:
+    return _("、").join(_("{name}{n}人").format(name=p.name, n=p.count.value) for p in parts)
+
+
 @rule(code="HC001", name="headcount-actual-sum", severity="error")
 def headcount_actual_sum(ctx: Context):
-    """The actual headcount equals in-service plus retired staff.
+    """实有人数等于在职人员加退休人员。
 
-    What it checks
-    ``headcount.actual`` (实有人数) equals ``in_service`` + ``retired``. Many reports use
-    实有人数 for the in-service staff alone and give the retired separately, so
-    actual = in-service is accepted too. With no retired count, actual must be at least the
-    in-service count. When the counts stand side by side (not 实有人数…，其中在职…) an actual count
-    between in-service and in-service plus retired cannot be checked (info): it may count staff
-    off the establishment (编外, 借调) that 在职人员 leaves out.
+    检查内容
+    ``headcount.actual``（实有人数）等于 ``in_service`` + ``retired``。不少报告的实有人数只算在职
+    人员、退休人员另列，所以实有 = 在职也算一致。没有退休人数时，实有人数不得少于在职人数。只在
+    所列类别就是实有人数的全部时才核对：与实有人数一同列出的还有别的类别（离休、遗属、编外、借调……），
+    或在职人数的标签只算在编人员（在编人员、在职在编），实有人数多于所列之和时无法核对（``info``，
+    说明原因）；数字并列而非列作实有人数的组成（表头“编制数 | 实有人数 | 在职人员 | 退休人员”）、实有
+    人数介于在职与在职加退休之间的，也无法核对。
 
-    Why it matters
-    Headcount drives the basic-expenditure budget (salaries, pensions); counts that do not add
-    up make the per-person figures and the 超编 check meaningless.
+    为何重要
+    人数决定基本支出预算（工资、养老金）；人数对不上，人均数和超编核对都失去意义。
 
-    Example
-    ``年末实有人数8人，其中在职人员4人，退休人员3人`` — 4 + 3 = 7, not 8.
+    示例
+    ``年末实有人数8人，其中在职人员4人，退休人员3人`` —— 4 + 3 = 7，不是8。
     """
     hc = ctx.report.headcount
     actual, in_service, retired = hc.actual, hc.in_service, hc.retired
+    names = {k: field_name(f"headcount.{k}") for k in ("actual", "in_service", "retired")}
     if actual is None or in_service is None:
         stated = [c for c in (actual, in_service, retired) if c is not None]
         if actual is not None and retired is not None:
-            yield ctx.not_checkable("实有人数无法核对：未找到在职人员数。",
+            yield ctx.not_checkable(_("{actual}无法核对：未找到{in_service}。").format(**names),
                                     fields=["report.headcount.actual", "report.headcount.retired"],
                                     spans=[c.span for c in stated])
         return
-    fields = ["report.headcount.actual", "report.headcount.in_service"]
-    spans = [actual.span, in_service.span]
-    if retired is not None:
-        fields.append("report.headcount.retired")
-        spans.append(retired.span)
-        total = in_service.value + retired.value
-        if actual.value in (total, in_service.value):
+    counted = [in_service] + ([retired] if retired is not None else [])
+    fields = ["report.headcount.actual", "report.headcount.in_service"] + (
+        ["report.headcount.retired"] if retired is not None else [])
+    spans = [actual.span, *(c.span for c in counted)]
+    total = sum(c.value for c in counted)
+    if actual.value == total or (retired is not None and actual.value == in_service.value):
+        return
+    if retired is None:
+        if actual.value < in_service.value:
+            yield ctx.finding(
+                _("{actual}{a}人少于{in_service}{i}人。").format(a=actual.value, i=in_service.value, **names),
+                fields=fields, spans=spans, expected=f">={in_service.value}", found=str(actual.value))
+        return
+    others = other_categories(hc, counted)
+    if actual.value > total and (others or on_establishment_only(in_service)):
+        if others and actual.value == total + sum(p.count.value for p in others):
             return
-        if in_service.value < actual.value < total and not _listed_as_parts(ctx, actual, in_service):
-            # counts stated side by side (a form's 编制数 | 实有人数 | 在职人员 | 退休人员): 实有人数
-            # may count staff off the establishment (编外, 借调) that 在职人员 leaves out
-            yield ctx.not_checkable(
-                f"实有人数{actual.value}人多于在职{in_service.value}人、少于在职加退休{total}人，"
-                "未写明构成，无法核对。", fields=fields, spans=spans)
-            return
-        yield ctx.finding(
-            f"实有人数{actual.value}人，但在职{in_service.value}人加退休{retired.value}人为{total}人。",
-            fields=fields, spans=spans, expected=str(total), found=str(actual.value))
-    elif actual.value < in_service.value:
-        yield ctx.finding(
-            f"实有人数{actual.value}人少于在职人员{in_service.value}人。",
-            fields=fields, spans=spans, expected=f">={in_service.value}", found=str(actual.value))
+        why = (_("与之一同列出的还有{others}").format(others=_people(others)) if others else
+               _("{in_service}按“{label}”计，不含编外、借调等人员").format(label=in_service.label, **names))
+        yield ctx.not_checkable(
+            _("{actual}{a}人多于所列{n}人，{why}，无法核对。").format(a=actual.value, n=total, why=why, **names),
+            fields=fields, spans=[*spans, *(p.count.span for p in others)])
+        return
+    if in_service.value < actual.value < total and not listed_as_part(actual, in_service):
+        # counts stated side by side (a form's 编制数 | 实有人数 | 在职人员 | 退休人员): 实有人数
+        # may count staff off the establishment (编外, 借调) that 在职人员 leaves out
+        yield ctx.not_checkable(
+            _("{actual}{a}人多于{in_service}{i}人、少于{in_service}加{retired}的{t}人，未写明构成，无法核对。").format(
+                a=actual.value, i=in_service.value, t=total, **names), fields=fields, spans=spans)
+        return
+    yield ctx.finding(
+        _("{actual}{a}人，但{in_service}{i}人加{retired}{r}人为{t}人。").format(
+            a=actual.value, i=in_service.value, r=retired.value, t=total, **names),
+        fields=fields, spans=spans, expected=str(total), found=str(actual.value))
 
 
-def _listed_as_parts(ctx: Context, actual: Count, part: Count) -> bool:
-    """Whether the in-service count is stated as a part of the actual one ("实有人数8人，其中在职
-    人员4人…", "实有18人（在职13人…）"); without the text, assumed so."""
-    if ctx.document is None:
-        return True
-    between = ctx.document.text[actual.span[1] : part.span[0]]
-    return part.span[0] >= actual.span[1] and "。" not in between and "\n" not in between and (
-        "其中" in between or "(" in between or "（" in between)
-
-
-def _check_breakdown(ctx: Context, total: Count | None, parts: list[Part], path: str, what: str):
+def _check_breakdown(ctx: Context, total: Count | None, parts: list[Part], path: str):
     if not parts:
         return
+    what = field_name(f"headcount.{path}")
     fields = [f"report.headcount.{path}_breakdown", f"report.headcount.{path}"]
     spans = [p.count.span for p in parts]
     if total is None:
-        yield ctx.not_checkable(f"{what}有分项但未找到总数，无法核对分项之和。",
+        yield ctx.not_checkable(_("{what}有分项但未找到总数，无法核对分项之和。").format(what=what),
                                 fields=fields[:1], spans=spans)
         return
     found = sum(p.count.value for p in parts)
     if found == total.value:
         return
-    names = "、".join(f"{p.name}{p.count.value}人" for p in parts)
+    names = _people(parts)
     # A lone category after 其中 may name just one kind (编制5人，其中行政编制3人): short of
     # the total it is not a contradiction; two or more categories are read as the whole.
     if found < total.value and len(parts) == 1:
-        yield ctx.not_checkable(f"{what}{total.value}人只列出{names}，看来是部分列举，未核对分项之和。",
-                                fields=fields, spans=[total.span, *spans])
+        yield ctx.not_checkable(_("{what}{n}人只列出{parts}，看来是部分列举，未核对分项之和。").format(
+            what=what, n=total.value, parts=names), fields=fields, spans=[total.span, *spans])
         return
     yield ctx.finding(
-        f"{what}{total.value}人，但分项（{names}）合计{found}人。",
+        _("{what}{n}人，但分项（{parts}）合计{sum}人。").format(what=what, n=total.value, parts=names, sum=found),
         fields=fields, spans=[total.span, *spans], expected=str(total.value), found=str(found))
 
 
 @rule(code="HC002", name="headcount-breakdown-sum", severity="error")
 def headcount_breakdown_sum(ctx: Context):
-    """Each headcount breakdown adds up to its total.
+    """各项人员构成之和等于其总数。
 
-    What it checks
-    The categories of ``authorized_breakdown`` (行政编制, 事业编制 …) add up to ``authorized``,
-    and those of ``in_service_breakdown`` (行政编, 事业编, 挂职 …) to ``in_service``. A breakdown
-    that exceeds its total is always an error; one that falls short is an error when it has
-    two or more categories (a single category after 其中 may name only one kind: ``info``).
+    检查内容
+    ``authorized_breakdown`` 各类（行政编制、事业编制……）之和等于 ``authorized``，
+    ``in_service_breakdown`` 各类（行政编、事业编、挂职……）之和等于 ``in_service``。分项之和超过
+    总数一律为错误；不足总数时，两类以上为错误，只列一类（“其中”可能只举一种）给 ``info``。
 
-    Why it matters
-    The breakdown is what says how many of the staff are on the establishment; if it does not
-    add up, the 超编 check and the per-category costs cannot be trusted.
+    为何重要
+    构成说明了有多少人在编；构成对不上，超编核对和按类别的费用都不可信。
 
-    Example
-    ``在职人员4人（3个行政编、2个挂职人员）`` — the categories give 5, not 4.
+    示例
+    ``在职人员4人（3个行政编、2个挂职人员）`` —— 各类合计5人，不是4人。
     """
     hc = ctx.report.headcount
-    yield from _check_breakdown(ctx, hc.authorized, hc.authorized_breakdown, "authorized", "编制人数")
-    yield from _check_breakdown(ctx, hc.in_service, hc.in_service_breakdown, "in_service", "在职人员")
+    yield from _check_breakdown(ctx, hc.authorized, hc.authorized_breakdown, "authorized")
+    yield from _check_breakdown(ctx, hc.in_service, hc.in_service_breakdown, "in_service")
 
 
 @rule(code="HC003", name="over-establishment", severity="warning")
 def over_establishment(ctx: Context):
-    """Staff on the establishment exceed the authorised establishment (超编).
+    """在编人员超过核定编制（超编）。
 
-    What it checks
-    The in-service staff who are on the establishment — ``in_service`` less the categories of
-    ``in_service_breakdown`` that are not (挂职, 借调, 临聘, 编外, 聘用 …) — must not exceed
-    ``authorized``. The warning gives the ratio of staff on the establishment to the posts.
+    检查内容
+    在编的在职人员——``in_service`` 减去 ``in_service_breakdown`` 中不占编制的类别（挂职、借调、
+    临聘、编外、聘用……）——不得超过 ``authorized``。警告给出在编人数占编制的比例。
 
-    Why it matters
-    Staffing above the establishment is itself an audit finding (人员编制管理), and salaries of
-    staff outside the establishment should not come from the basic-expenditure budget.
+    为何重要
+    超编本身就是审计发现（人员编制管理），编制外人员的工资也不应由基本支出预算列支。
 
-    Example
-    ``编制人数3人 … 在职人员5人（4个行政编、1个挂职人员）`` — 4 on the establishment
-    against 3 posts (133%). ``在职人员4人（3个行政编、1个挂职人员）`` is no finding: the
-    seconded member is not on the establishment.
+    示例
+    ``编制人数3人……在职人员5人（4个行政编、1个挂职人员）`` —— 4人在编，编制3个（133%）。
+    ``在职人员4人（3个行政编、1个挂职人员）`` 不构成发现：挂职人员不占编制。
     """
     hc = ctx.report.headcount
     if hc.authorized is None or hc.in_service is None:
         if hc.authorized is not None and hc.actual is not None:
-            yield ctx.not_checkable("是否超编无法核对：未找到在职人员数。",
+            yield ctx.not_checkable(_("是否超编无法核对：未找到{in_service}。").format(
+                in_service=field_name("headcount.in_service")),
                                     fields=["report.headcount.authorized"], spans=[hc.authorized.span])
         return
     off = [p for p in hc.in_service_breakdown if is_off_establishment(p.name)]
@@ -157,9 +187,11 @@ def over_establishment(ctx: Context):
         return
     ratio = "∞" if hc.authorized.value == 0 else (
         f"{(Decimal(on_establishment) * 100 / hc.authorized.value).quantize(Decimal(1), ROUND_HALF_UP)}%")
-    excluded = f"（已除去{'、'.join(p.name for p in off)}）" if off else ""
+    excluded = _("（已除去{names}）").format(names=_("、").join(p.name for p in off)) if off else ""
     yield ctx.finding(
-        f"在编在职人员{on_establishment}人{excluded}超过编制人数{hc.authorized.value}人，为编制的{ratio}（超编）。",
+        _("在编在职人员{n}人{excluded}超过{authorized}{a}人，为编制的{ratio}（超编）。").format(
+            n=on_establishment, excluded=excluded, authorized=field_name("headcount.authorized"),
+            a=hc.authorized.value, ratio=ratio),
         fields=["report.headcount.in_service", "report.headcount.authorized",
                 *(["report.headcount.in_service_breakdown"] if off else [])],
         spans=[hc.in_service.span, hc.authorized.span, *(p.count.span for p in off)],

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..display import field_name
+from ..i18n import N_, _
 from ..model import Indicator, Number
-from ..patterns import compile_regex
 from .common import show_number
 from .interval import Interval, of_points
 from .registry import Context, rule
 
-KINDS = {"max": "分值", "score": "得分"}
-# A report that scores out of 100 says so in one of these ways (the folded view is searched).
-FULL_MARK_100 = compile_regex(r"百分制|(?:满分|总分)(?:值)?(?:为|是)?\s*100\s*分")
+KINDS = {"max": N_("分值"), "score": N_("得分")}
 
 
 def walk(nodes: list[Indicator], path: str = "report.indicators") -> Iterator[tuple[str, Indicator]]:
@@ -64,54 +63,52 @@ def sum_differs(figures: list[Number], total: Number | None, exact: Decimal | No
 
 @rule(code="IND001", name="score-within-max", severity="error")
 def score_within_max(ctx: Context):
-    """No indicator scores more than its maximum.
+    """指标得分不超过其分值。
 
-    What it checks
-    At every node of the indicator tree that states both, ``score`` ≤ ``max`` (an awarded
-    whole number of points is exact; a score with decimals stands for its rounding).
-    The total score must not exceed the full mark either.
+    检查内容
+    指标树中同时写明两者的每个节点，``score`` ≤ ``max``（整数分是精确的；带小数的得分按其舍入
+    范围）。自评得分也不得超过满分。
 
-    Why it matters
-    A score above its maximum is impossible on the report's own scoring sheet; it inflates the
-    total and may lift the grade.
+    为何重要
+    得分高于分值在报告自己的评分表上不可能出现；它抬高了总分，也可能抬高了等级。
 
-    Example
-    ``预算执行率指标（分值10分）… 得分12分``.
+    示例
+    ``预算执行率指标（分值10分）……得分12分``。
     """
     for path, node in walk(ctx.report.indicators):
         if node.max is None or node.score is None:
             continue
         if of_points(node.score).lo > of_points(node.max).hi:
             yield ctx.finding(
-                f"指标“{node.name}”得分{show_number(node.score)}分，超过分值{show_number(node.max)}分。",
+                _("指标“{name}”得分{score}分，超过分值{max}分。").format(
+                    name=node.name, score=show_number(node.score), max=show_number(node.max)),
                 fields=[f"{path}.score", f"{path}.max"], spans=[node.score.span, node.max.span],
                 expected=f"<={show_number(node.max)}", found=show_number(node.score))
     total, full = ctx.report.total_score, ctx.report.max_score
     if total is not None and full is not None and of_points(total).lo > of_points(full).hi:
         yield ctx.finding(
-            f"总分{show_number(total)}分，超过满分{show_number(full)}分。",
+            _("{total_score}{score}分，超过{max_score}{max}分。").format(
+                total_score=field_name("total_score"), score=show_number(total), max_score=field_name("max_score"),
+                max=show_number(full)),
             fields=["report.total_score", "report.max_score"], spans=[total.span, full.span],
             expected=f"<={show_number(full)}", found=show_number(total))
 
 
 @rule(code="IND002", name="indicator-children-sum", severity="error")
 def indicator_children_sum(ctx: Context):
-    """The children of an indicator add up to it, for the maximum and for the score.
+    """下级指标之和等于上级指标，分值和得分都核对。
 
-    What it checks
-    Level by level (``一级指标得分=∑二级指标得分``): where a parent states a maximum (or a
-    score) and all its children state theirs, the children's sum meets the parent's figure.
-    A child that states no figure of its own stands for the sum of its children, so a sheet
-    that writes points only on its leaves is still checked against every stated subtotal.
-    A parent written more coarsely than its children (25 over 8.33 + 8.33 + 8.33) stands
-    for its rounding. When only some children state the figure the check cannot run (info).
+    检查内容
+    逐级（``一级指标得分=∑二级指标得分``）：上级写明分值（或得分）且下级都写明各自的分值（或得分）
+    时，下级之和须与上级相符。下级本身没写数字的，以其下级之和代之，所以只在末级写分的评分表也会
+    与每个写明的小计核对。上级写得比下级粗（25分之下是8.33 + 8.33 + 8.33）的，按其舍入范围核对。
+    只有部分下级写了数字时无法核对（``info``）。
 
-    Why it matters
-    The score sheet is the evidence for the total; a subtotal that its lines do not add up
-    to means a line or the subtotal was changed after the sheet was totalled.
+    为何重要
+    评分表是总分的依据；小计与其各行对不上，说明某一行或小计是在合计之后改过的。
 
-    Example
-    ``过程（20分，得分16.5）：资金管理（10分）8.5，组织实施（10分）9`` — 17.5, not 16.5.
+    示例
+    ``过程（20分，得分16.5）：资金管理（10分）8.5，组织实施（10分）9`` —— 合计17.5，不是16.5。
     """
     for path, node in walk(ctx.report.indicators):
         if not node.children:
@@ -123,82 +120,104 @@ def indicator_children_sum(ctx: Context):
                 continue
             if not complete:
                 yield ctx.not_checkable(
-                    f"指标“{node.name}”的下级指标{label}不全，无法核对{label}之和。",
+                    _("指标“{name}”的下级指标{kind}不全，无法核对{kind}之和。").format(name=node.name, kind=_(label)),
                     fields=[f"{path}.{kind}"], spans=[parent.span])
                 continue
             found = sum_differs(figures, parent)
             if found is None:
                 continue
             yield ctx.finding(
-                f"指标“{node.name}”的下级指标{label}之和为{found}分，与其{label}{show_number(parent)}分不符。",
+                _("指标“{name}”的下级指标{kind}之和为{sum}分，与其{kind}{expected}分不符。").format(
+                    name=node.name, kind=_(label), sum=found, expected=show_number(parent)),
                 fields=[f"{path}.{kind}", f"{path}.children"],
                 spans=[parent.span, *(f.span for f in figures)],
                 expected=show_number(parent), found=found)
 
 
-def full_mark(ctx: Context) -> tuple[Number | None, Decimal | None, tuple[int, int] | None]:
-    """The full mark: ``report.max_score``, else 100 when the text says 百分制 / 满分100分."""
-    if ctx.report.max_score is not None:
-        return ctx.report.max_score, ctx.report.max_score.value, ctx.report.max_score.span
-    if ctx.folded is not None:
-        m = FULL_MARK_100.search(ctx.folded.text)
-        if m:
-            return None, Decimal(100), ctx.folded.span(m.start(), m.end())
-    return None, None, None
+def total_row(nodes: list[Indicator], kind: str, total: Decimal) -> tuple[int, Number] | None:
+    """A level-1 node that is the score sheet's total row read as an indicator (合计 | 100 | 86.5):
+    its own figure is the total, and the other nodes' figures (two or more) make the total too.
+    Returns its index and figure; None when there is none. A real indicator worth as much as all the
+    others (产出 40 beside 决策 20 and 过程 20) is not the total, so it is never taken for one."""
+    for i, node in enumerate(nodes):
+        own: Number | None = getattr(node, kind)
+        others, complete = level_figures(nodes[:i] + nodes[i + 1:], kind)
+        if own is None or not complete or len(others) < 2:
+            continue
+        if sum_differs([own], None, total) is None and sum_differs(others, None, total) is None:
+            return i, own
+    return None
+
+
+def _total_row_note(ctx: Context, nodes: list[Indicator], kind: str, total: Decimal, what: str):
+    """The info finding for a total row read as a level-1 indicator, or None."""
+    row = total_row(nodes, kind, total)
+    if row is None:
+        return None
+    i, own = row
+    return ctx.not_checkable(
+        _("一级指标“{name}”的{kind}{value}分等于其余各项之和，也等于{what}，应是合计行而非指标，未计入核对。").format(
+            name=nodes[i].name, kind=_(KINDS[kind]), value=show_number(own), what=what),
+        fields=[f"report.indicators[{i}].{kind}"], spans=[own.span])
 
 
 @rule(code="IND003", name="indicator-max-total", severity="error")
 def indicator_max_total(ctx: Context):
-    """The maxima of the level-1 indicators add up to the full mark.
+    """一级指标分值之和等于满分。
 
-    What it checks
-    The ``max`` of every level-1 indicator adds up to ``report.max_score`` — or to 100 when
-    the report says it scores out of a hundred (百分制, 满分100分) without extracting a
-    full mark. With no full mark stated, or a level-1 maximum missing, the check cannot run.
+    检查内容
+    每个一级指标的 ``max`` 之和等于 ``report.max_score``（满分：报告写明的满分、百分制，或评分表
+    合计行的分值）。没有满分或缺少某个一级指标的分值时无法核对。把评分表的合计行误读成一级指标时
+    （其分值等于满分，其余各项之和也等于满分），不算错误，给 ``info`` 说明。
 
-    Why it matters
-    Weights that do not add up to the full mark make every score on the sheet relative to the
-    wrong whole, and the grade bands (90 for 优 …) assume the full mark.
+    为何重要
+    权重加起来不等于满分，评分表上每个得分都相对于错误的整体，而等级区间（90分为优……）是以满分为
+    前提的。
 
-    Example
-    A 百分制 sheet whose level-1 indicators are worth 10 + 40 + 40 + 20 = 110 points.
+    示例
+    百分制评分表的一级指标分值为 10 + 40 + 40 + 20 = 110分。
     """
     level1 = ctx.report.indicators
     maxima, complete = level_figures(level1, "max")
     if not level1 or not maxima:
         return
-    full, value, span = full_mark(ctx)
-    if value is None or not complete:
-        why = "未写明满分" if value is None else "部分一级指标未写分值"
-        yield ctx.not_checkable(f"一级指标分值之和无法核对：{why}。", fields=["report.indicators"],
+    full = ctx.report.max_score
+    if full is None or not complete:
+        why = _("未写明{max_score}").format(max_score=field_name("max_score")) if full is None else \
+            _("部分一级指标未写分值")
+        yield ctx.not_checkable(_("一级指标分值之和无法核对：{why}。").format(why=why), fields=["report.indicators"],
                                 spans=[m.span for m in maxima if m is not None])
         return
-    found = sum_differs(maxima, full, value)
+    found = sum_differs(maxima, full)
     if found is None:
         return
-    expected = f"{value:f}"
+    note = _total_row_note(ctx, level1, "max", full.value, field_name("max_score"))
+    if note is not None:
+        yield note
+        return
+    expected = show_number(full)
     yield ctx.finding(
-        f"一级指标分值之和为{found}分，与满分{expected}分不符。",
-        fields=["report.indicators", "report.max_score"], spans=[span, *(m.span for m in maxima)],
+        _("一级指标分值之和为{sum}分，与{max_score}{expected}分不符。").format(
+            sum=found, max_score=field_name("max_score"), expected=expected),
+        fields=["report.indicators", "report.max_score"], spans=[full.span, *(m.span for m in maxima)],
         expected=expected, found=found)
 
 
 @rule(code="IND004", name="indicator-score-total", severity="error")
 def indicator_score_total(ctx: Context):
-    """The scores of the level-1 indicators add up to the total score.
+    """一级指标得分之和等于自评得分。
 
-    What it checks
-    ``绩效评价总分=∑一级指标得分``: the ``score`` of every level-1 indicator adds up to
-    ``report.total_score``. A total written more coarsely than the scores stands for its
-    rounding. A level-1 indicator without a score of its own stands for the sum of its
-    children's. A missing level-1 score or total makes the check impossible (info).
+    检查内容
+    ``绩效评价总分=∑一级指标得分``：每个一级指标的 ``score`` 之和等于 ``report.total_score``。总分
+    写得比各项粗的，按其舍入范围核对。一级指标本身没写得分的，以其下级得分之和代之。缺少某个一级
+    指标得分或总分时无法核对（``info``）。评分表的合计行被读成一级指标时（其得分等于总分，其余各项
+    之和也等于总分），不算错误，给 ``info`` 说明。
 
-    Why it matters
-    The total score decides the grade; a total that its own indicators do not give is the
-    most direct sign of a report whose conclusion was written apart from its evidence.
+    为何重要
+    总分决定等级；总分与其自身的指标对不上，是结论脱离依据写成的最直接迹象。
 
-    Example
-    ``预算执行率7分、产出40分、效益及成本40分、满意度10分 … 得分98分`` — the scores give 97.
+    示例
+    ``预算执行率7分、产出40分、效益及成本40分、满意度10分……得分98分`` —— 各项合计97分。
     """
     level1 = ctx.report.indicators
     scores, complete = level_figures(level1, "score")
@@ -206,14 +225,20 @@ def indicator_score_total(ctx: Context):
     if not level1 or not scores:
         return
     if total is None or not complete:
-        why = "未找到总分" if total is None else "部分一级指标未写得分"
-        yield ctx.not_checkable(f"一级指标得分之和无法核对：{why}。", fields=["report.indicators"],
+        why = _("未找到{total_score}").format(total_score=field_name("total_score")) if total is None else \
+            _("部分一级指标未写得分")
+        yield ctx.not_checkable(_("一级指标得分之和无法核对：{why}。").format(why=why), fields=["report.indicators"],
                                 spans=[s.span for s in scores if s is not None])
         return
     found = sum_differs(scores, total)
     if found is None:
         return
+    note = _total_row_note(ctx, level1, "score", total.value, field_name("total_score"))
+    if note is not None:
+        yield note
+        return
     yield ctx.finding(
-        f"一级指标得分之和为{found}分，与总分{show_number(total)}分不符。",
+        _("一级指标得分之和为{sum}分，与{total_score}{expected}分不符。").format(
+            sum=found, total_score=field_name("total_score"), expected=show_number(total)),
         fields=["report.indicators", "report.total_score"], spans=[total.span, *(s.span for s in scores)],
         expected=show_number(total), found=found)

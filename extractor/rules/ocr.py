@@ -6,6 +6,8 @@ import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..display import path_name
+from ..i18n import _
 from ..model import Grounded
 from .registry import Context, rule
 
@@ -32,21 +34,19 @@ def figures(node, path: str = "report") -> Iterator[tuple[str, Grounded]]:
 
 @rule(code="OCR001", name="low-confidence-ocr-figure", severity="info")
 def low_confidence_ocr_figure(ctx: Context):
-    """A figure was read by OCR with low confidence.
+    """文字识别（OCR）读出的数字置信度低。
 
-    What it checks
-    For every figure of the record whose text was recognised on a scanned page
-    (``source.ocr``), the recognition engine's confidence in the piece of text that holds it.
-    Below 0.9 the figure is reported, with its page and the confidence, so that it is compared
-    with the original before it is relied on.
+    检查内容
+    记录中每个在扫描页上由文字识别读出的数字（``source.ocr`` 列出识别的页），看识别引擎对含有它
+    的那段文字的置信度。低于0.9的予以列出，注明页码和置信度，请在采用前对照原件。这条规则读的是
+    文档的识别结果（``Document.ocr``），不是数字之间的关系：没有扫描页的报告不会触发。
 
-    Why it matters
-    OCR misreads a smudged 8 as 3 or drops a decimal point without saying so; the sum rules may
-    then fire on the scan rather than on the report, or a wrong figure may pass unnoticed.
+    为何重要
+    文字识别会把污损的8读成3、漏掉小数点，而不作任何提示；求和类规则可能因扫描件而不是报告本身
+    报错，错读的数字也可能不被察觉。
 
-    Example
-    A stamp over ``本年支出合计1,626.58`` on page 3 of a scan: the figure's line was recognised
-    with confidence 0.72.
+    示例
+    扫描件第3页 ``本年支出合计1,626.58`` 上盖有公章：这一行的识别置信度为0.72。
     """
     document = ctx.document
     if document is None or document.ocr is None or not document.ocr.lines:
@@ -58,6 +58,7 @@ def low_confidence_ocr_figure(ctx: Context):
         worst = min(lines, key=lambda ln: ln.confidence)
         if worst.confidence < DEFAULT_MIN_CONFIDENCE:
             yield ctx.finding(
-                f"第{worst.page}页的“{g.raw}”由文字识别（OCR）读出，识别置信度{worst.confidence:.2f}"
-                f"（低于{DEFAULT_MIN_CONFIDENCE}），请对照原件核对。",
+                _("第{page}页的{field}“{raw}”由文字识别（OCR）读出，识别置信度{confidence:.2f}（低于{threshold}），"
+                  "请对照原件核对。").format(page=worst.page, field=path_name(path, ctx.report), raw=g.raw,
+                                           confidence=worst.confidence, threshold=DEFAULT_MIN_CONFIDENCE),
                 fields=[path], spans=[g.span], found=g.raw)

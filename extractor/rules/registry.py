@@ -1,9 +1,11 @@
 """The rule registry: rules register themselves where they are defined, and run from here.
 
 A rule is a function ``(ctx: Context) -> Iterable[Finding]`` decorated with
-``@rule(code=..., name=..., severity=...)``. Its docstring is its documentation: a one-line
-title, then the sections *What it checks*, *Why it matters* and *Example* (see ruff's rule
-docs); ``catalogue()``, ``python cli.py rules`` and ``docs/rules.md`` all read it from here.
+``@rule(code=..., name=..., severity=...)``. Its docstring is its documentation, in Chinese: a
+one-line title, then the sections 检查内容 (what it checks), 为何重要 (why it matters) and 示例
+(example), as ruff's rule docs; ``catalogue()``, ``python cli.py rules`` and ``docs/rules.md`` all
+read it from here, and ``--lang en`` reads its English from the message catalogue. Checks across
+the reports of a store (``XR…``, run by ``audit``) register here too, with ``scope="store"``.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..document import Document
+from ..i18n import _, language
 from ..model import Finding, Report
 from ..normalize import Folded, fold
 
 SEVERITIES = ("error", "warning", "info")
-DOC_HEADINGS = ("What it checks", "Why it matters", "Example")
+SCOPES = ("report", "store")  # verify runs the rules of one report; audit those across a store
+DOC_HEADINGS = ("检查内容", "为何重要", "示例")
+# the same headings in the English docs of the catalogue (--lang en)
+HEADINGS = {"zh": DOC_HEADINGS, "en": ("What it checks", "Why it matters", "Example")}
 _CODE = re.compile(r"[A-Z]{2,4}\d{3}")
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -30,23 +36,40 @@ class RuleInfo:
     code: str
     name: str
     severity: str
-    doc: str
-    func: Callable[[Context], Iterable[Finding]] = field(repr=False, compare=False)
+    doc: str  # the docstring, in Chinese
+    func: Callable = field(repr=False, compare=False)
+    scope: str = "report"
+
+    @property
+    def text(self) -> str:
+        """The doc in the language in force."""
+        return _(self.doc)
 
     @property
     def title(self) -> str:
-        return self.doc.split("\n", 1)[0].strip()
+        return self.text.split("\n", 1)[0].strip()
 
     def section(self, heading: str) -> str:
-        """The text under one of ``DOC_HEADINGS`` in the docstring ('' when absent)."""
-        return doc_sections(self.doc).get(heading, "")
+        """The text under a heading (``DOC_HEADINGS[i]``, or its English) in the language in force."""
+        lang = language()
+        if heading in HEADINGS["zh"] and lang != "zh":
+            heading = HEADINGS[lang][HEADINGS["zh"].index(heading)]
+        return doc_sections(self.text).get(heading, "")
+
+    def as_dict(self) -> dict:
+        """The rule as ``rules --json`` prints it (doc sections under stable English keys)."""
+        keys = ("checks", "why", "example")
+        return {"code": self.code, "name": self.name, "severity": self.severity, "scope": self.scope,
+                "title": self.title, **{k: self.section(h) for k, h in zip(keys, DOC_HEADINGS, strict=True)}}
 
 
 _REGISTRY: dict[str, RuleInfo] = {}
 
 
-def rule(*, code: str, name: str, severity: str):
+def rule(*, code: str, name: str, severity: str, scope: str = "report"):
     """Register the decorated function as rule ``code``; codes and names are never reused."""
+    if scope not in SCOPES:
+        raise ValueError(f"rule scope {scope!r} is not one of {SCOPES}")
     if not _CODE.fullmatch(code):
         raise ValueError(f"rule code {code!r} is not like SUM001")
     if not _NAME.fullmatch(name):
@@ -54,14 +77,14 @@ def rule(*, code: str, name: str, severity: str):
     if severity not in SEVERITIES:
         raise ValueError(f"rule severity {severity!r} is not one of {SEVERITIES}")
 
-    def register(func: Callable[[Context], Iterable[Finding]]):
+    def register(func: Callable):
         if code in _REGISTRY or any(r.name == name for r in _REGISTRY.values()):
             raise ValueError(f"rule {code} {name} registered twice")
         doc = inspect.cleandoc(func.__doc__ or "")
         missing = [h for h in DOC_HEADINGS if h not in doc_sections(doc)]
         if not doc or missing:
             raise ValueError(f"rule {code} docstring lacks {missing or 'a title'}")
-        _REGISTRY[code] = RuleInfo(code, name, severity, doc, func)
+        _REGISTRY[code] = RuleInfo(code, name, severity, doc, func, scope)
         return func
 
     return register
@@ -71,8 +94,9 @@ def doc_sections(doc: str) -> dict[str, str]:
     """Split a rule docstring into its headed sections (a heading is a line of its own)."""
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
+    headings = {h for hs in HEADINGS.values() for h in hs}
     for line in doc.splitlines():
-        if line.strip() in DOC_HEADINGS:
+        if line.strip() in headings:
             current = sections.setdefault(line.strip(), [])
         elif current is not None:
             current.append(line)
@@ -126,14 +150,30 @@ class Context:
         return self.finding(message, fields=fields, spans=spans, severity="info")
 
 
-def catalogue() -> list[RuleInfo]:
-    """Every registered rule, by code."""
-    return [_REGISTRY[c] for c in sorted(_REGISTRY)]
+def _register_store_rules() -> None:
+    """The cross-report checks register where they are defined (``extractor/audit.py``), which
+    reads the store: imported only when they are listed or run, never by a plain ``extract``."""
+    from .. import audit  # noqa: F401  (registration)
+
+
+def catalogue(scope: str | None = None) -> list[RuleInfo]:
+    """Every registered rule (of one scope, when given), by code."""
+    if scope != "report":
+        _register_store_rules()
+    return [_REGISTRY[c] for c in sorted(_REGISTRY) if scope is None or _REGISTRY[c].scope == scope]
 
 
 def get_rule(code: str) -> RuleInfo:
     """The rule with this code (case-insensitive); KeyError when there is none."""
+    if code.upper() not in _REGISTRY:
+        _register_store_rules()
     return _REGISTRY[code.upper()]
+
+
+def rules_matching(prefix: str) -> list[RuleInfo]:
+    """The rules whose code starts with ``prefix`` (case-insensitive), every scope: ``rules SUM``."""
+    p = prefix.strip().upper()
+    return [r for r in catalogue() if r.code.startswith(p)]
 
 
 def _specificity(code: str, prefixes: Sequence[str]) -> int:
@@ -141,19 +181,24 @@ def _specificity(code: str, prefixes: Sequence[str]) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
-def selected_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[RuleInfo]:
-    """Rules chosen by code prefix, as flake8 does: the more specific of select and ignore wins.
+def selected_rules(select: Sequence[str] = (), ignore: Sequence[str] = (), *, scope: str = "report") -> list[RuleInfo]:
+    """Rules of ``scope`` chosen by code prefix, as flake8 does: the more specific of select and ignore wins.
 
-    An empty ``select`` selects everything. A prefix that names no rule is a usage error
-    (ValueError), so a typo in ``--select`` does not silently turn the verifier off.
+    An empty ``select`` selects everything. A prefix that names no rule of the scope is a usage
+    error (ValueError), so a typo in ``--select`` does not silently turn the verifier off.
     """
     select = [p.strip().upper() for p in select if p.strip()]
     ignore = [p.strip().upper() for p in ignore if p.strip()]
+    rules = catalogue(scope)
     for p in (*select, *ignore):
-        if not any(c.startswith(p) for c in _REGISTRY):
-            raise ValueError(f"no rule code starts with {p!r}")
+        if not any(r.code.startswith(p) for r in rules):
+            other = [r for r in catalogue() if r.code.startswith(p)]
+            if other:  # XR… given to verify, SUM… to audit
+                where = _("跨报告核查，请用 audit") if other[0].scope == "store" else _("单份报告的规则，请用 verify")
+                raise ValueError(_("规则 {prefix} 属于{where}").format(prefix=p, where=where))
+            raise ValueError(_("没有以 {prefix!r} 开头的规则代码（见 python cli.py rules）").format(prefix=p))
     chosen = []
-    for info in catalogue():
+    for info in rules:
         sel = _specificity(info.code, select) if select else 0
         if sel >= 0 and sel > _specificity(info.code, ignore):
             chosen.append(info)

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from ..display import field_name
+from ..i18n import _
 from ..model import Count, Grounded, Item, Money, Number, Part, Report
 from .common import show_like, show_number
 from .grade import normalize_grade
 from .interval import Interval, of_figure, of_points
 from .registry import Context, rule
 
-# Chinese names of the restatable fields, for messages; a path not listed is shown as is.
-FIELD_NAMES = {
-    "revenue.total": "收入总计", "expenditure.total": "支出总额", "carryover.start": "年初结转和结余",
-    "carryover.end": "年末结转和结余", "budget.total": "预算数", "budget.adjusted": "调整后预算数",
-    "budget.spent": "执行数", "budget.execution_rate": "预算执行率", "total_score": "总分",
-    "max_score": "满分", "grade": "等级", "headcount.authorized": "编制人数", "headcount.actual": "实有人数",
-    "headcount.in_service": "在职人员", "headcount.retired": "退休人员", "fiscal_year": "年度",
-}
 POINT_FIELDS = ("total_score", "max_score")
 # qualifiers that say a figure is a part or another subject's: a figure that has one of them and
 # one that has not are two quantities, not one written twice
@@ -25,10 +19,25 @@ DISTINGUISHING = frozenset({"part", "in_list", "in_brackets", "scope", "scope_he
                             "project_item"})
 
 
+# what may follow a label before its figure (评价等级为 / 评价等级：): not part of what it names
+_CONNECTORS = "为是:：| "
+
+
+def same_label(a: Grounded, b: Grounded) -> bool:
+    """Two candidates were named by the same words (评价等级为 and 评价等级： are one label), or one
+    was read without a label (a table's cell under its header). Two labels of one field may still
+    name two things: 收入总计 (with the carry-over) and 收入合计 (the year's), 评为 (a project, a
+    survey, whatever comes before) and 自评等级."""
+    if not a.label or not b.label:
+        return True
+    return a.label.rstrip(_CONNECTORS) == b.label.rstrip(_CONNECTORS)
+
+
 def same_quantity(a: Grounded, b: Grounded) -> bool:
-    """Two candidates name the same quantity: neither is qualified as a part, a subset or another
-    subject's where the other is not (a count after 其中/包括 is a part, not a restatement)."""
-    return DISTINGUISHING.intersection(a.qualifiers) == DISTINGUISHING.intersection(b.qualifiers)
+    """Two candidates name the same quantity: the same label, and neither qualified as a part, a
+    subset or another subject's where the other is not (a count after 其中/包括 is a part, not a
+    restatement)."""
+    return same_label(a, b) and DISTINGUISHING.intersection(a.qualifiers) == DISTINGUISHING.intersection(b.qualifiers)
 
 
 def resolve(report: Report, path: str) -> tuple[str, Grounded | None]:
@@ -88,23 +97,21 @@ def show(g: Grounded) -> str:
 
 @rule(code="RST001", name="restated-figure-differs", severity="error")
 def restated_figure_differs(ctx: Context):
-    """A figure stated in two places has the same value in both, within rounding.
+    """同一数字写在两处，两处的值在舍入范围内相同。
 
-    What it checks
-    The extractor keeps every candidate it saw for a restatable field (the narrative and a
-    table, the summary and its section, the heading and the body) in ``report.candidates``.
-    Each candidate that names the same quantity as the value the record kept (the same
-    qualifiers: not a part listed after 其中/包括, a subset or another subject's where the kept
-    value is not) must agree with it: their intervals meet (money and percentages at their
-    written precision; ``145.16万元`` and ``1451600元`` agree), or, for words such as the grade,
-    they are the same word.
+    检查内容
+    提取器对可重复陈述的字段，把见到的每个候选值（正文与表格、摘要与分节、标题与正文）都记在
+    ``report.candidates`` 中。与记录所取值指同一个量的每个候选值——标签相同（“评价等级为”与“评价
+    等级：”算同一标签，表格中无标签的单元格与任何标签相容），限定语相同（不是“其中/包括”之后列出的
+    组成部分、子集或另一主体的数字）——须与之一致：区间相交（金额和百分比按书写精度；``145.16万元``
+    与 ``1451600元`` 一致），等级之类的词须为同一等级。标签不同的两个数字（收入总计与收入合计，
+    “评为”与“自评等级”）可能说的是两件事，不比较。
 
-    Why it matters
-    When a figure is updated in one place and not the other, one of them is wrong, and which
-    one the extractor kept is an accident; the auditor must see both places.
+    为何重要
+    一处更新了而另一处没更新，其中必有一处是错的，而提取器取了哪一处纯属偶然；审计人员必须看到两处。
 
-    Example
-    ``收入总计145.16万元`` in the text and ``收入总计 | 146.16`` in the table (单位：万元).
+    示例
+    正文 ``收入总计145.16万元``，表格 ``收入总计 | 146.16``（单位：万元）。
     """
     for key, cands in sorted(ctx.report.candidates.items()):
         field, chosen = resolve(ctx.report, key)
@@ -114,31 +121,30 @@ def restated_figure_differs(ctx: Context):
         if ref is None:
             continue
         points = key in POINT_FIELDS
-        name = FIELD_NAMES.get(key, key)
+        name = field_name(key)
         for c in uniq:
             if c.span == ref.span or not same_quantity(ref, c) or agree(ref, c, points):
                 continue
             yield ctx.finding(
-                f"{name}在两处写法不一致：一处为{show(ref)}，另一处为{show(c)}。",
+                _("{field}在两处写法不一致：一处为{one}，另一处为{other}。").format(field=name, one=show(ref), other=show(c)),
                 fields=[field], spans=[ref.span, c.span], expected=show(ref), found=show(c))
 
 
 @rule(code="RST002", name="field-left-empty-by-disagreement", severity="info")
 def field_left_empty_by_disagreement(ctx: Context):
-    """A field the extractor left empty because its candidates disagree is reported.
+    """因候选值不一致而留空的字段，予以报告。
 
-    What it checks
-    When the best candidates for a field disagree beyond rounding and nothing in the text
-    decides between them, the extractor keeps neither (a wrong value is worse than a missing
-    one). This rule says which field was left empty and quotes every candidate.
+    检查内容
+    一个字段的最佳候选值超出舍入范围地不一致、文中又没有什么能在其间取舍时，提取器一个都不取
+    （错的值比缺的值更糟）。本规则说明哪个字段因此留空，并引出每个候选值。
 
-    Why it matters
-    An empty field otherwise looks like a figure the report never stated; the auditor must
-    know that it was stated, twice, differently (RST001 gives the contradiction itself).
+    为何重要
+    留空的字段看上去像报告从未写过的数字；审计人员必须知道它写过，而且两处写得不同（矛盾本身由
+    RST001 给出）。
 
-    Example
-    ``收入总计145.16万元`` in one paragraph and ``收入总计146.16万元`` in another, both written
-    the same way: ``revenue.total`` is null and this finding quotes both.
+    示例
+    一段写 ``收入总计145.16万元``，另一段写 ``收入总计146.16万元``，写法相同：``revenue.total`` 为空，
+    本发现引出两处。
     """
     for key, cands in sorted(ctx.report.candidates.items()):
         field, chosen = resolve(ctx.report, key)
@@ -147,7 +153,7 @@ def field_left_empty_by_disagreement(ctx: Context):
         points = key in POINT_FIELDS
         if all(agree(cands[0], c, points) for c in cands[1:]):
             continue
-        name = FIELD_NAMES.get(key, key)
-        shown = "、".join(show(c) for c in cands)
-        yield ctx.finding(f"{name}有{len(cands)}处取值不一致（{shown}），无从判断，未取值。",
+        shown = _("、").join(show(c) for c in cands)
+        yield ctx.finding(_("{field}有{n}处取值不一致（{values}），无从判断，未取值。").format(
+            field=field_name(key), n=len(cands), values=shown),
                           fields=[field], spans=[c.span for c in cands], found=shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..i18n import _
 from .common import breakdowns, parts_sum, show_like, show_percent
 from .interval import HUNDRED, Interval, of_figure, share_of
 from .registry import Context, rule
@@ -11,29 +12,27 @@ from .registry import Context, rule
 
 @rule(code="SHR001", name="share-matches-amount", severity="error")
 def share_matches_amount(ctx: Context):
-    """Each stated share equals its amount divided by the total, at the share's precision.
+    """每个写明的占比等于其金额除以总计，按占比自身的精度核对。
 
-    What it checks
-    For every item of a breakdown that states a share (``占支出决算总额的91.21%``), the
-    interval of amount ÷ total — computed from the intervals of both figures — must meet the
-    share's own interval (``91.21%`` stands for 91.205–91.215%, ``91.2%`` for 91.15–91.25%).
-    The total may be taken with or without its carry-over, as for the sum rules.
+    检查内容
+    一项分类中写明占比的每一项（``占支出决算总额的91.21%``），由金额与总计两者的区间算出的
+    金额 ÷ 总计区间，须与占比自身的区间相交（``91.21%`` 代表91.205%至91.215%，``91.2%`` 代表
+    91.15%至91.25%）。总计可按含或不含结转两种读法，与各项之和的规则相同。
 
-    Why it matters
-    A share that does not match its amount shows that one of the two was changed without the
-    other; it is the commonest trace of a figure updated in one place only.
+    为何重要
+    占比与金额对不上，说明两者之一改了而另一个没改；这是“只改了一处”的数字最常见的痕迹。
 
-    Example
-    ``支出决算总额145.16万元 … 基本支出132.4万元，占支出决算总额的92.21%`` — 132.4 ÷ 145.16
-    is 91.17–91.25%, so 92.21% is wrong.
+    示例
+    ``支出决算总额145.16万元……基本支出132.4万元，占支出决算总额的92.21%`` —— 132.4 ÷ 145.16
+    为91.17%至91.25%，92.21%不对。
     """
-    for bd in breakdowns(ctx.report, ctx.document):
+    for bd in breakdowns(ctx.report):
         stated = [(i, it) for i, it in enumerate(bd.items) if it.share is not None]
         if not stated:
             continue
         if bd.total is None:
             yield ctx.not_checkable(
-                f"{bd.what}写了占比，但未找到{bd.total_name}，无法核对占比。",
+                _("{what}写了占比，但未找到{total_name}，无法核对占比。").format(what=bd.what, total_name=bd.total_name),
                 fields=[bd.field()], spans=[it.share.span for _, it in stated])
             continue
         bases = bd.bases(strict=False)
@@ -48,31 +47,29 @@ def share_matches_amount(ctx: Context):
             expected = show_percent(point, it.share.decimals)
             found = show_percent(it.share.value, it.share.decimals)
             yield ctx.finding(
-                f"{it.name}{show_like(it.amount.value, [it.amount])}占{bd.total_name}"
-                f"{show_like(bd.total.value, [bd.total])}的比例应为{expected}，报告为{found}。",
+                _("{item}{amount}占{total_name}{total}的比例应为{expected}，报告为{found}。").format(
+                    item=it.name, amount=show_like(it.amount.value, [it.amount]), total_name=bd.total_name,
+                    total=show_like(bd.total.value, [bd.total]), expected=expected, found=found),
                 fields=[bd.field(i, "share"), bd.field(i, "amount"), bd.total_field],
                 spans=[it.share.span, it.amount.span, bd.total.span], expected=expected, found=found)
 
 
 @rule(code="SHR002", name="shares-sum-to-100", severity="error")
 def shares_sum_to_100(ctx: Context):
-    """The shares of one complete breakdown add up to 100% within their rounding.
+    """同一完整分类的各项占比之和在舍入范围内为100%。
 
-    What it checks
-    When every item of a breakdown states a share, the interval of their sum must hold 100%.
-    Shares that add up to more than 100% are always an error; shares that add up to less are
-    an error only when the amounts show the list is complete (they add up to the total), since
-    a report may give the shares of only the parts it names.
+    检查内容
+    一项分类的每一项都写明占比时，各占比之和的区间须包含100%。超过100%一律为错误；不足100%只在
+    金额表明列表完整（各项金额凑成总计）时才是错误，因为报告可能只写了所列几项的占比。
 
-    Why it matters
-    Shares of the whole that do not make the whole mean a share, or an amount it was
-    computed from, is wrong — or that a part of the spending is missing from the list.
+    为何重要
+    整体的各部分占比凑不成整体，说明某个占比或其所依据的金额有误，或者列表漏了一部分支出。
 
-    Example
-    ``一般公共服务73.33%、社会保障和就业23.11%、住房保障3.56%`` adds up to 100.00%;
-    with ``74.33%`` in place of 73.33% it adds up to 101.00%, beyond the ±0.015% rounding.
+    示例
+    ``一般公共服务73.33%、社会保障和就业23.11%、住房保障3.56%`` 合计100.00%；若把73.33%写成
+    ``74.33%``，合计101.00%，超出±0.015%的舍入范围。
     """
-    for bd in breakdowns(ctx.report, ctx.document):
+    for bd in breakdowns(ctx.report):
         if not bd.items or any(it.share is None for it in bd.items):
             continue
         shares = Interval.total(of_figure(it.share) for it in bd.items)
@@ -87,6 +84,6 @@ def shares_sum_to_100(ctx: Context):
         decimals = max(it.share.decimals for it in bd.items)
         found = show_percent(sum((it.share.value for it in bd.items), Decimal(0)), decimals)
         yield ctx.finding(
-            f"{bd.what}各项占比之和为{found}，应为100%。",
+            _("{what}各项占比之和为{sum}，应为100%。").format(what=bd.what, sum=found),
             fields=[bd.field()] + [bd.field(i, "share") for i in range(len(bd.items))],
             spans=[it.share.span for it in bd.items], expected="100%", found=found)

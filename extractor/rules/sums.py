@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..display import field_name
+from ..i18n import _
 from .common import Breakdown, breakdowns, looks_complete, parts_sum, point_sum, show_like, total_holds_carry
-from .interval import of_figure
+from .interval import Interval, of_figure
 from .registry import Context, rule
 
 
@@ -15,7 +17,8 @@ def check_parts_sum(ctx: Context, bd: Breakdown):
     spans = [a.span for a in amounts]
     if bd.total is None:
         yield ctx.not_checkable(
-            f"{bd.what}列出{len(amounts)}项，但未找到{bd.total_name}，无法核对各项之和。",
+            _("{what}列出{n}项，但未找到{total}，无法核对各项之和。").format(
+                what=bd.what, n=len(amounts), total=bd.total_name),
             fields=[bd.field()], spans=spans)
         return
     parts = parts_sum(bd.items)
@@ -26,134 +29,125 @@ def check_parts_sum(ctx: Context, bd: Breakdown):
     found = show_like(point_sum(bd.items), figures)
     expected = show_like(bd.total.value, figures)
     fields, all_spans = [bd.field(), bd.total_field], [bd.total.span, *spans]
-    said = f"{bd.what}各项之和为{found}"
+    said = _("{what}各项之和为{sum}").format(what=bd.what, sum=found)
     if bd.carry_counts():
         fields.append(f"report.{bd.carry_path}")
         all_spans.append(bd.carry.span)
         if bd.holds_carry:  # the label says the total holds the carry-over: only that form counts
             with_carry = show_like(point_sum(bd.items) + bd.carry.value, [*figures, bd.carry])
-            said = f"{bd.what}各项之和{found}加{bd.carry_name}{show_like(bd.carry.value, [bd.carry])}为{with_carry}"
+            said = _("{what}各项之和{sum}加{carry_name}{carry}为{with_carry}").format(
+                what=bd.what, sum=found, carry_name=bd.carry_name, carry=show_like(bd.carry.value, [bd.carry]),
+                with_carry=with_carry)
             found = with_carry
     # Parts can never exceed their total; falling short is a contradiction only when the
     # list claims to be the whole breakdown.
     if parts.lo > max(b.hi for b in bases) or looks_complete(bd.items):
         yield ctx.finding(
-            f"{said}，与{bd.total_name}{expected}不符。",
+            _("{said}，与{total_name}{total}不符。").format(said=said, total_name=bd.total_name, total=expected),
             fields=fields, spans=all_spans, expected=expected, found=found)
     else:
         yield ctx.not_checkable(
-            f"{bd.what}只列出{len(amounts)}项（合计{found}），少于{bd.total_name}{expected}，"
-            "看来是部分列举，未核对合计。",
+            _("{what}只列出{n}项（合计{sum}），少于{total_name}{total}，看来是部分列举，未核对合计。").format(
+                what=bd.what, n=len(amounts), sum=found, total_name=bd.total_name, total=expected),
             fields=fields, spans=all_spans)
 
 
 def _breakdown(ctx: Context, path: str) -> Breakdown:
-    return next(bd for bd in breakdowns(ctx.report, ctx.document) if bd.path == path)
+    return next(bd for bd in breakdowns(ctx.report) if bd.path == path)
 
 
 @rule(code="SUM001", name="revenue-items-sum", severity="error")
 def revenue_items_sum(ctx: Context):
-    """Revenue items add up to the revenue total.
+    """收入构成各项之和等于收入总计。
 
-    What it checks
-    The amounts listed under the revenue total (财政拨款收入, 事业收入, 其他收入 …) add up to
-    ``revenue.total`` within the rounding of every figure. A total that may include the opening
-    carry-over (收入总计 = 本年收入 + 年初结转和结余) equals the items plus that carry-over (or
-    the items alone, when they make it: the report wrote 收入总计 for the year's revenue, and the
-    carry-over balance SUM004 reads it so too); one whose label says it does not (本年收入合计)
-    must equal the items alone. Beside a grand total, a 决算's own
-    本年收入合计 (kept as ``candidates["revenue.total.of_year"]``) is a total the items may make.
-    Items that exceed the total are always an error; items that fall short are an error when
-    the list claims to be complete (two or more items, or shares that add up to 100%).
-    A lone item that falls short is read as 其中 naming one part, and gives an ``info``.
+    检查内容
+    收入总计下列出的各项（财政拨款收入、事业收入、其他收入……）之和，在每个数字的舍入范围内等于
+    ``revenue.total``。可能含年初结转和结余的总计（收入总计 = 本年收入 + 年初结转和结余）等于各项加
+    结转（或各项本身，当各项已凑成总计：报告把本年收入写作了收入总计，SUM004 也这样读）；标签表明
+    不含结转的总计（本年收入合计）须等于各项本身。决算在总计旁另写的本年收入合计（记于
+    ``candidates["revenue.total.of_year"]``）也可作为各项之和的对象。各项之和超过总计一律为错误；
+    不足总计时，只有列表自称完整（两项以上，或占比合计100%）才是错误，只列一项且不足的，视为“其中”
+    只举了一部分，给出 ``info``。
 
-    Why it matters
-    A revenue total that its own items do not add up to means one of the figures was typed,
-    copied or updated wrongly; every ratio computed from it inherits the error.
+    为何重要
+    收入总计与其各项对不上，说明某个数字录入、抄写或更新有误；由它算出的每个比例都会跟着出错。
 
-    Example
-    ``收入总计145.16万元，其中财政拨款收入140.16万元、事业收入6.00万元`` — the items give
-    146.16万元, one 万元 more than the total, far beyond the ±0.015万元 of rounding.
+    示例
+    ``收入总计145.16万元，其中财政拨款收入140.16万元、事业收入6.00万元`` —— 各项合计146.16万元，
+    比总计多1万元，远超±0.015万元的舍入范围。
     """
     yield from check_parts_sum(ctx, _breakdown(ctx, "revenue.items"))
 
 
 @rule(code="SUM002", name="expenditure-by-type-sum", severity="error")
 def expenditure_by_type_sum(ctx: Context):
-    """Expenditure by type (基本支出, 项目支出) adds up to the expenditure total.
+    """按经济分类的支出（基本支出、项目支出）之和等于支出总计。
 
-    What it checks
-    The amounts of ``expenditure.by_type`` add up to ``expenditure.total`` within rounding
-    (or to the total less the closing carry-over, when the total is 支出总计). As for
-    revenue, a lone item that falls short (the report names only 基本支出) is not checked.
+    检查内容
+    ``expenditure.by_type`` 各项之和在舍入范围内等于 ``expenditure.total``（总计为支出总计时，
+    也可等于总计减去年末结转和结余）。与收入相同，只列一项且不足总计的（报告只写了基本支出），不核对。
 
-    Why it matters
-    基本支出 and 项目支出 are the two halves of the spending; if they do not add up, either a
-    half or the total is wrong, and the report's analysis of basic versus project spending
-    rests on it.
+    为何重要
+    基本支出和项目支出是支出的两半；两者之和与总计不符，不是其中一半错了就是总计错了，报告对基本
+    支出与项目支出的分析也就失去依据。
 
-    Example
-    ``支出总额145.16万元，基本支出132.40万元，项目支出13.76万元`` — 146.16万元 against
-    145.16万元.
+    示例
+    ``支出总计145.16万元，基本支出132.40万元，项目支出13.76万元`` —— 合计146.16万元，而总计为
+    145.16万元。
     """
     yield from check_parts_sum(ctx, _breakdown(ctx, "expenditure.by_type"))
 
 
 @rule(code="SUM003", name="expenditure-by-function-sum", severity="error")
 def expenditure_by_function_sum(ctx: Context):
-    """Expenditure by function (一般公共服务, 社会保障和就业 …) adds up to the total.
+    """按功能分类的支出（一般公共服务、社会保障和就业……）之和等于支出总计。
 
-    What it checks
-    The amounts of ``expenditure.by_function`` add up to ``expenditure.total`` within the
-    rounding of every figure (three parts written to 0.01万元 and a total written to 0.01万元
-    may differ by up to 0.02万元 and still agree).
+    检查内容
+    ``expenditure.by_function`` 各项之和在每个数字的舍入范围内等于 ``expenditure.total``（三项各写到
+    0.01万元、总计也写到0.01万元时，最多可差0.02万元而仍算一致）。
 
-    Why it matters
-    The functional classification is how the budget is voted; a class that is misstated
-    moves money between purposes on paper.
+    为何重要
+    功能分类是预算审批的口径；某一类写错，就等于在纸面上把钱从一个用途挪到了另一个用途。
 
-    Example
-    ``一般公共服务107.45万元、社会保障和就业33.54万元、住房保障5.17万元`` against a total
-    of ``145.16万元`` — the parts give 146.16万元.
+    示例
+    ``一般公共服务107.45万元、社会保障和就业33.54万元、住房保障5.17万元``，总计 ``145.16万元`` ——
+    各项合计146.16万元。
     """
     yield from check_parts_sum(ctx, _breakdown(ctx, "expenditure.by_function"))
 
 
 @rule(code="SUM004", name="carryover-balance", severity="error")
 def carryover_balance(ctx: Context):
-    """Opening carry-over plus revenue less expenditure equals the closing carry-over.
+    """年初结转和结余加收入减支出等于年末结转和结余。
 
-    What it checks
-    年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余, when all four are stated. A revenue
-    total labelled 收入总计 already holds the opening carry-over and an expenditure total
-    labelled 支出总计 the closing one, unless its own items make it without (the report wrote
-    总计 for the year's figures); the label just before each figure in the text decides which
-    form of the identity applies. A label that says neither (收入合计, 收入共计) may hold its
-    carry-over or not, and so may a total whose label cannot be read (no document). Two totals
-    that both hold their carry-overs are equal; when they differ, the plain form applies.
+    检查内容
+    四个数字都已写明时：年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余。标签为“收入总计”的
+    收入已含年初结转和结余，标签为“支出总计”的支出已含年末结转和结余，除非其各项本身已凑成总计
+    （报告把本年数写作了总计）；由记录中每个总计的标签（``label``）决定用哪种形式。标签两可的
+    （收入合计、收入共计）可能含结转也可能不含，没有标签的总计同样两可。两个总计都含结转时二者相等；
+    不相等时按不含结转的形式核对。
 
-    Why it matters
-    The balance is the one identity that ties the revenue side to the spending side; when it
-    fails, money appears or vanishes between the two.
+    为何重要
+    这是把收入一方和支出一方连起来的唯一恒等式；它不成立，就说明有钱在两者之间凭空出现或消失。
 
-    Example
+    示例
     ``本年收入合计510.00万元，年初结转和结余12.40万元，本年支出合计513.50万元，年末结转和结余
-    9.90万元`` — 12.40 + 510.00 − 513.50 = 8.90万元, not 9.90万元.
+    9.90万元`` —— 12.40 + 510.00 − 513.50 = 8.90万元，而不是9.90万元。
     """
     r, e = ctx.report.revenue.total, ctx.report.expenditure.total
     s, end = ctx.report.carryover.start, ctx.report.carryover.end
-    named = {"report.carryover.start": ("年初结转和结余", s), "report.revenue.total": ("收入", r),
-             "report.expenditure.total": ("支出", e), "report.carryover.end": ("年末结转和结余", end)}
-    missing = [label for label, v in named.values() if v is None]
+    named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
+             "report.carryover.end": end}
+    missing = [field_name(k) for k, v in named.items() if v is None]
     if missing:
         # Only worth saying when a carry-over is stated: without one there is nothing to balance.
         if s is not None or end is not None:
-            present = {k: v for k, (_, v) in named.items() if v is not None}
-            yield ctx.not_checkable(f"结转结余平衡无法核对：缺少{'、'.join(missing)}。",
+            present = {k: v for k, v in named.items() if v is not None}
+            yield ctx.not_checkable(_("结转结余平衡无法核对：缺少{missing}。").format(missing=_("、").join(missing)),
                                     fields=list(present), spans=[v.span for v in present.values()])
         return
-    said_start = total_holds_carry(ctx.report, ctx.document, "revenue")
-    said_end = total_holds_carry(ctx.report, ctx.document, "expenditure")
+    said_start = total_holds_carry(ctx.report, "revenue")
+    said_end = total_holds_carry(ctx.report, "expenditure")
     incl_start, incl_end = said_start is True, said_end is True
     # The form the totals' labels (and breakdowns) name; a label that says neither (收入合计,
     # 收入共计) may hold its carry-over or not ("收入共计458.20万元（上年结转12.30万元，本年收入
@@ -173,6 +167,44 @@ def carryover_balance(ctx: Context):
     figures = [end, s, r, e]
     expected, found = show_like(implied, figures), show_like(end.value, figures)
     yield ctx.finding(
-        f"年初结转和结余{show_like(s.value, figures)}、收入{show_like(r.value, figures)}、"
-        f"支出{show_like(e.value, figures)}推得年末结转和结余应为{expected}，报告为{found}。",
+        _("{start_name}{start}、{revenue_name}{revenue}、{spent_name}{spent}推得{end_name}应为{expected}，"
+          "报告为{found}。").format(
+            start_name=field_name("carryover.start"), start=show_like(s.value, figures),
+            revenue_name=field_name("revenue.total"), revenue=show_like(r.value, figures),
+            spent_name=field_name("expenditure.total"), spent=show_like(e.value, figures),
+            end_name=field_name("carryover.end"), expected=expected, found=found),
         fields=list(named), spans=[s.span, r.span, e.span, end.span], expected=expected, found=found)
+
+
+@rule(code="SUM005", name="budget-sources-sum", severity="error")
+def budget_sources_sum(ctx: Context):
+    """预算的各资金来源之和等于预算，逐列核对。
+
+    检查内容
+    对年初预算数、全年预算数和全年执行数，``budget.sources`` 中写明该数字的行（两行以上）之和在舍入
+    范围内等于预算本身的数字：超过时为错误；每一行都写明且合计不足时也是错误。有行未写该数字的，
+    可能只列了一部分，不足时不核对。
+
+    为何重要
+    资金来源是按钱从哪里来拆开的预算；各来源凑不成预算，说明漏了一个来源或某个数字录错了——而按
+    总数打分的预算执行率也以它为依据。
+
+    示例
+    ``项目资金总预算为318.4万元，其中部门预算项目支出20.5万元，专项预算支出290万元`` —— 合计310.5万元。
+    """
+    b = ctx.report.budget
+    for key in ("total", "adjusted", "spent"):
+        whole, name = getattr(b, key), field_name(f"budget.{key}")
+        stated = [r for r in b.sources if getattr(r, key) is not None]
+        if whole is None or len(stated) < 2:
+            continue
+        parts = Interval.total(of_figure(getattr(r, key)) for r in stated)
+        w = of_figure(whole)
+        if parts.meets(w) or (parts.hi < w.lo and len(stated) < len(b.sources)):
+            continue
+        figures = [whole, *(getattr(r, key) for r in stated)]
+        found, expected = show_like(sum(getattr(r, key).value for r in stated), figures), show_like(whole.value, figures)
+        yield ctx.finding(_("{field}各来源之和为{sum}，与{field}{total}不符。").format(field=name, sum=found, total=expected),
+                          fields=[f"report.budget.{key}"] + [f"report.budget.sources[{i}].{key}"
+                                                             for i, r in enumerate(b.sources) if getattr(r, key)],
+                          spans=[whole.span, *(getattr(r, key).span for r in stated)], expected=expected, found=found)
