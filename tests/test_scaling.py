@@ -33,21 +33,8 @@ DEFAULT_SIZE = 32 * KB
 # their sizes here (and a mild one 1.0-1.4, which is why those are skipped).
 FACTOR = 1.6
 
-QUADRATIC = {  # family: why (the lead's rewrite of extraction fixes these)
-    "grade-bands": "extractor/fields/scores.py extract_grade_bands: every band starts a group that scans all later bands",
-    "score-table": "extractor/rules/registry.py Context.finding: spans deduplicated by a list scan, one rule passes "
-                   "every indicator's span",
-    "headers-then-rows": "extractor/fields/common.py Context.unit_before: every figure walks all unit headers "
-                         "before it",
-}
-MILD = {  # family: why it is skipped (quadratic past ~1 MB in the benchmark, not at test sizes)
-    "money-line": "extractor/fields/common.py _stop_before (sentence_start without a window): a rfind per stop "
-                  "character back to offset 0",
-    "headcount": "extractor/fields/common.py _stop_before, as money-line",
-    "traditional": "extractor/fields/common.py _stop_before, as money-line",
-    "unit-headers": "extractor/fields/common.py Context.unit_before, as headers-then-rows",
-    "filler-then-money": "extractor/fields/common.py _stop_before, as money-line",
-}
+QUADRATIC: dict[str, str] = {}  # family: why it is quadratic (none left)
+MILD: dict[str, str] = {}  # family: why it is skipped at test sizes (none left)
 SIZES = {"score-table": 128 * KB, "headers-then-rows": 64 * KB}  # where 32 KB shows too little of the square
 
 

@@ -120,7 +120,8 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
     """The grade bands the report states: at least three distinct grades close together."""
     found = sorted(_bands(ctx), key=lambda f: f[0])
     best: list[tuple[int, int, Band]] = []
-    for i in range(len(found)):
+    i = 0
+    while i < len(found):  # each chain of bands close together once (a chain's tail is never longer)
         group = [found[i]]
         for f in found[i + 1 :]:
             if f[0] - group[-1][1] > DEFAULT_BAND_GAP or f[0] < group[-1][1]:
@@ -128,6 +129,7 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
             group.append(f)
         if len({g[2].grade for g in group}) >= MIN_BAND_GRADES and len(group) > len(best):
             best = group
+        i += len(group)
     if not best:
         return None
     span = ctx.folded.span(best[0][0], best[-1][1])
