@@ -59,19 +59,12 @@ def _die_with_parent() -> None:
 
 
 def _limit_memory(megabytes: int | None) -> None:
-    """Cap the worker's address space, so a runaway parser gets MemoryError rather than the machine."""
-    if not megabytes:
-        return
-    try:
-        import resource
+    """Cap the worker's memory (``extractor.limits.apply_memory_limit``: ``megabytes``, else
+    ``--max-memory`` / ``EXTRACTOR_MAX_MEMORY``), so a runaway parser gets MemoryError rather
+    than the machine."""
+    from .limits import apply_memory_limit
 
-        limit = megabytes * 1024 * 1024
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):
-        pass
+    apply_memory_limit(megabytes * 1024 * 1024 if megabytes else None)
 
 
 def _worker(conn, fn: Callable, memory_mb: int | None) -> None:

@@ -267,3 +267,19 @@ def test_schema_version_is_recorded_and_checked(tmp_path):
         conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
     with pytest.raises(store.StoreError, match="newer"):
         store.connect(db)
+
+
+def test_a_document_over_the_time_budget_is_a_timeout_row_retried_on_the_next_run(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "qinghe-whg-2022.docx", folder / "a.docx")
+    db = tmp_path / "r.sqlite"
+    monkeypatch.setenv("EXTRACTOR_MAX_SECONDS", "0.000001")  # the whole extraction's budget, in the workers too
+    summary = ingest([folder], db, workers=1, quiet=True)
+    assert summary.errors == 1
+    assert rows(db, "SELECT error_code FROM documents") == [("timeout",)]
+    monkeypatch.delenv("EXTRACTOR_MAX_SECONDS")
+    # a timeout is transient: the next run (a new process, the default budget) tries it again
+    subprocess.run([sys.executable, str(ROOT / "cli.py"), "ingest", str(folder), "--db", str(db), "--workers", "1",
+                    "--quiet"], cwd=ROOT, check=True, timeout=600)
+    assert rows(db, "SELECT status, attempts FROM documents") == [("ok", 2)]
