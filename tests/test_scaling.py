@@ -29,9 +29,9 @@ _spec.loader.exec_module(hostile)
 
 KB = 1024
 DEFAULT_SIZE = 32 * KB
-# The ratio of the costs per byte: a linear family measures 0.7-1.0, the quadratic ones 2.2-3.2 at
-# their sizes here (and a mild one 1.0-1.4, which is why those are skipped).
-FACTOR = 1.6
+# The ratio of the costs per byte: a linear family measures 0.7-1.0 (up to ~1.7 on a loaded machine,
+# where caches and other processes shift a short run), a quadratic one about 4 at four times the size
+FACTOR = 2.5
 
 QUADRATIC: dict[str, str] = {}  # family: why it is quadratic (none left)
 MILD: dict[str, str] = {}  # family: why it is skipped at test sizes (none left)
@@ -68,7 +68,7 @@ def test_cost_per_byte_stays_flat(family, warm):
     make = hostile.FAMILIES[family][1]
     # A quadratic family needs one slow run to show it; a linear one gets the best of two.
     quadratic = family in QUADRATIC
-    small, large = _cost(make(size), 2 if quadratic else 3), _cost(make(4 * size), 1 if quadratic else 2)
+    small, large = _cost(make(size), 2 if quadratic else 3), _cost(make(4 * size), 1 if quadratic else 3)
     assert large / 4 <= FACTOR * small + 0.002, f"{family}: {small:.3f} s at {size // KB} KB, {large:.3f} s at 4x"
 
 
