@@ -148,8 +148,10 @@ def _bands(ctx: Context):
     for _, m in ctx.matches("grade_bands.above"):
         yield m.start(), m.end(), _band(ctx, m, Decimal(m.group("a")), True, None, True)
     below = sorted((m for _, m in ctx.matches("grade_bands.below")), key=lambda m: (m.start(), -m.end()))
-    for k, m in enumerate(below):
-        if any(o.start() <= m.start() and m.end() <= o.end() for o in below[:k]):
+    reach = -1  # the furthest end of the bands before (sorted by start: one of them holds this one)
+    for m in below:
+        inside, reach = m.end() <= reach, max(reach, m.end())
+        if inside:
             continue  # "低于60分以下为差" read once, by the pattern that starts with its words
         yield m.start(), m.end(), _band(ctx, m, None, True, Decimal(m.group("b") or m.group("b2")), False)
 
