@@ -104,10 +104,15 @@ def store_figures(db: Path) -> tuple[int, Decimal, dict]:
     return n, sum(amounts, Decimal(0)), states
 
 
-def ingest(folder: Path, db: Path, env=None, kill_when: str | None = None) -> str:
-    """Run ``cli.py ingest`` as the team would; once the SQL ``kill_when`` counts a row, kill -9 its worker."""
-    proc = subprocess.Popen([*CLI, "ingest", str(folder), "--db", str(db), "--workers", "1", "--timeout", "600"],
-                            env={**os.environ, **(env or {})}, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+FAULTS = ROOT / "tests" / "ingest_faults.py"  # an ingest whose task misbehaves on a chosen file
+
+
+def ingest(folder: Path, db: Path, faults: str | None = None, kill_when: str | None = None) -> str:
+    """Run ``cli.py ingest`` as the team would (or, with ``faults``, an ingest whose worker hangs on a
+    file: tests/ingest_faults.py); once the SQL ``kill_when`` counts a row, kill -9 its worker."""
+    argv = ([sys.executable, str(FAULTS), faults, str(folder), str(db), "1"] if faults else
+            [*CLI, "ingest", str(folder), "--db", str(db), "--workers", "1", "--timeout", "600"])
+    proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     if kill_when is not None:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
@@ -177,10 +182,9 @@ def main() -> None:
     del ledger["2021/report-002.txt"]
     print("\n== 2. edited 2020/report-001.txt and 2022/report-003.txt in place, deleted 2021/report-002.txt")
 
-    hook = {"EXTRACTOR_INGEST_TEST_HOOK": "hang:report-003.txt"}  # so the worker is busy when killed
     step("3. re-run; its worker killed (kill -9) while it reads 2022/report-003.txt", db, ledger,
          # The first edited file is written: the one worker is now on the second, which hangs.
-         ingest(folder, db, env=hook, kill_when="SELECT count(*) FROM paths WHERE path = '2020/report-001.txt' "
+         ingest(folder, db, faults="hang:report-003.txt", kill_when="SELECT count(*) FROM paths WHERE path = '2020/report-001.txt' "
                                                "AND state = 'superseded'"),
          note="the killed file is a 'crashed' row under its new bytes until the next run retries it")
     step("4. re-run", db, ledger, ingest(folder, db))

@@ -33,12 +33,6 @@ DEFAULT_MAX_ATTEMPTS = 3
 # The warning a file gets when nothing in it looks like a report (status 'not-a-report').
 NOT_A_REPORT_RULE = "ING001"
 NOT_A_REPORT_MESSAGE = "未识别出报告标题、单位、年度或任何数字：该文件不像绩效自评报告，请人工查看。"
-# A test-only hook: "hang:NAME,eat:NAME,crash:NAME,slow:NAME" makes process_file misbehave on
-# files named NAME ("*": every file). ingest() reads it once and passes it with each task,
-# since workers forked from a long-lived server would not see a later change to the parent's
-# environment. Unset (always, outside tests), it costs nothing.
-TEST_HOOK_ENV = "EXTRACTOR_INGEST_TEST_HOOK"
-SLOW_HOOK_SECONDS = 0.05
 # Imported once by the server the workers are forked from, so that no worker pays for them.
 WORKER_PRELOAD = ("extractor.ingest", "extractor.pipeline", "extractor.rules", "extractor.readers",
                   "extractor.output.json")
@@ -55,23 +49,6 @@ def versions() -> tuple[str, str]:
 # --- the per-file function (runs in a worker process or on a Dask worker) -----------------------
 
 
-def _test_hook(path: str, spec: str) -> None:
-    for item in spec.split(","):
-        action, _, name = item.partition(":")
-        if name not in ("*", os.path.basename(path)):
-            continue
-        if action == "hang":
-            time.sleep(3600)
-        elif action == "slow":
-            time.sleep(SLOW_HOOK_SECONDS)
-        elif action == "eat":
-            hoard = []
-            while True:
-                hoard.append(bytearray(64 * 1024 * 1024))
-        elif action == "crash":
-            os._exit(70)
-
-
 def _is_report(values: list[tuple], report: dict) -> bool:
     """Anything a report has: a title, a unit, a year, or any figure (a count, an amount, a score)."""
     if any(report.get(k) for k in ("title", "department", "fiscal_year")):
@@ -80,19 +57,15 @@ def _is_report(values: list[tuple], report: dict) -> bool:
     return any(row[8] is not None or (isinstance(row[1], int) and not isinstance(row[1], bool)) for row in values)
 
 
-def process_file(path: str, sha256: str | None = None, test_hook: str | None = None) -> dict:
+def process_file(path: str, sha256: str | None = None) -> dict:
     """Read, extract and verify one file; the result is what ``store.write_document`` writes.
 
     ``sha256`` is the hash the parent computed: if the bytes read here differ, the file
     changed in between and the result is an error rather than a record under the wrong key.
     """
-    from .errors import ReadError
+    from .errors import LimitExceeded, ReadError
     from .output.json import to_dict
-    from .pipeline import extract_document
-    from .readers import read_bytes
 
-    if test_hook:
-        _test_hook(path, test_hook)
     started = time.perf_counter()
     shown = store.display_path(path)
     try:
@@ -108,9 +81,11 @@ def process_file(path: str, sha256: str | None = None, test_hook: str | None = N
     if sha256 and digest != sha256:
         return {**result, "status": "error", "error_code": "changed", "error": "file changed while being ingested"}
     try:
-        extraction = extract_document(read_bytes(data, name=shown, path=shown))
+        extraction = _extract_within_budget(data, shown)
     except ReadError as exc:
-        return {**result, "status": "error", "error_code": exc.code, "error": exc.reason,
+        # a document still over the time budget at its second try is a timeout: retried on a later run
+        timed_out = isinstance(exc, LimitExceeded) and exc.limit == "max_seconds"
+        return {**result, "status": "error", "error_code": "timeout" if timed_out else exc.code, "error": exc.reason,
                 "seconds": time.perf_counter() - started}
     record = to_dict(extraction)
     values = store.flatten_values(record["report"])
@@ -129,6 +104,20 @@ def process_file(path: str, sha256: str | None = None, test_hook: str | None = N
         "report_key": key if status == "ok" else None, "fields_found": found,
         "seconds": time.perf_counter() - started,
     }
+
+
+def _extract_within_budget(data: bytes, shown: str):
+    """Read, extract and verify under one time budget (``EXTRACTOR_MAX_SECONDS``), tried once more
+    when it runs out (a busy machine may have slowed it); the budget never lets a worker hang."""
+    from .errors import LimitExceeded
+    from .pipeline import extract_bytes
+
+    try:
+        return extract_bytes(data, name=shown, path=shown)
+    except LimitExceeded as exc:
+        if exc.limit != "max_seconds":
+            raise
+    return extract_bytes(data, name=shown, path=shown)
 
 
 # --- the parent: walk, hash, decide, write --------------------------------------------------------
@@ -216,14 +205,17 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
            timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_errors: bool = False,
            prune: bool = False, follow_symlinks: bool = False, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
            quiet: bool = False, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, engine: str = "process",
-           scheduler=None, progress: bool | None = None, on_wait: Callable[[], None] | None = None) -> Summary:
+           scheduler=None, progress: bool | None = None, on_wait: Callable[[], None] | None = None,
+           task: Callable[..., dict] = process_file) -> Summary:
     """Ingest every document under ``paths`` into the store ``db``; returns what was done.
 
     ``engine`` is "process" (a local pool of ``workers`` processes, default all cores) or
     "dask" (``scheduler``: a Dask scheduler address or a ``distributed.Client``). A progress
     bar is drawn on a terminal unless ``quiet``; ``progress`` forces it on or off. A second
     ingest on the same store waits for the first (``on_wait`` is called if it has to).
-    ``prune`` removes paths found missing and the documents left with no path.
+    ``prune`` removes paths found missing and the documents left with no path. ``task`` is the
+    per-file function the workers run (``process_file``; another must take the same arguments,
+    return the same rows and be importable by the workers).
     """
     _check_options(workers, timeout, max_attempts)
     started = time.monotonic()
@@ -233,7 +225,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
             summary = _run(conn, paths, db, Policy(versions(), force, retry_errors, max_attempts),
                            workers=workers, timeout=timeout, follow_symlinks=follow_symlinks, prune=prune,
                            bar=Progress(0, enabled=(not quiet) if progress is None else progress),
-                           max_memory_mb=max_memory_mb, engine=engine, scheduler=scheduler)
+                           max_memory_mb=max_memory_mb, engine=engine, scheduler=scheduler, task=task)
         except sqlite3.Error as exc:  # e.g. the disk is full, or another program holds the lock too long
             raise store.StoreError(f"{db}: {store._reason(exc)}") from exc
         finally:
@@ -243,11 +235,11 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
 
 
 def _run(conn, paths, db, policy: Policy, *, workers, timeout, follow_symlinks, prune, bar, max_memory_mb,
-         engine, scheduler) -> Summary:
+         engine, scheduler, task) -> Summary:
     walk = archive.scan(conn, paths, follow_symlinks=follow_symlinks, exclude=store.store_files(db))
     batch = _Batch(conn, policy, bar, Summary(outside=len(walk.outside)))
     bar.total = len(walk.entries)
-    with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler) as runner:
+    with bar, _engine(engine, workers, timeout, max_memory_mb, scheduler, task) as runner:
         for outcome in runner.map_unordered(batch.tasks(walk.entries)):
             path, sha = outcome.task[:2]
             if outcome.ok:
@@ -275,7 +267,6 @@ class _Batch:
         self.pending: dict[str, list[tuple[int, str]]] = {}  # sha256 -> places waiting for its result
         self.tries: dict[str, int] = {}  # sha256 -> the attempt number being written
         self.done: set[str] = set()  # written in this run: a later copy of the same bytes is a skip
-        self.hook = os.environ.get(TEST_HOOK_ENV)
 
     def write(self, result: dict, places: list[tuple[int, str]]) -> None:
         sha, summary = result["sha256"], self.summary
@@ -324,7 +315,7 @@ class _Batch:
                 continue
             # The worker reads the file itself and checks the hash: the bytes do not cross the pipe.
             self.pending[sha] = [place]
-            yield (entry.path, sha, self.hook) if self.hook else (entry.path, sha)
+            yield (entry.path, sha)
 
 
 def _identify(entry: archive.Entry, max_bytes: int) -> tuple[str | None, dict | None]:
@@ -376,16 +367,16 @@ def _hash_file(path: str) -> str:
     return digest.hexdigest()
 
 
-def _engine(name: str, workers: int | None, timeout: float | None, max_memory_mb: int | None, scheduler):
+def _engine(name: str, workers: int | None, timeout: float | None, max_memory_mb: int | None, scheduler, task):
     if name == "process":
         from .pool import WorkerPool
 
-        return WorkerPool(process_file, workers or default_workers(), timeout=timeout, memory_mb=max_memory_mb,
+        return WorkerPool(task, workers or default_workers(), timeout=timeout, memory_mb=max_memory_mb,
                           preload=WORKER_PRELOAD)
     if name == "dask":
         if scheduler is None:
             raise ValueError("the dask engine needs a scheduler address (--scheduler)")
         from .dask_engine import DaskRunner
 
-        return DaskRunner(scheduler, process_file, timeout=timeout)
+        return DaskRunner(scheduler, task, timeout=timeout)
     raise ValueError(f"unknown engine {name!r} (process or dask)")

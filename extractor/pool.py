@@ -58,23 +58,24 @@ def _die_with_parent() -> None:
         pass
 
 
+SETTINGS_PREFIX = "EXTRACTOR_"  # the environment a worker takes from the parent when it starts
+
+
 def _limit_memory(megabytes: int | None) -> None:
-    """Cap the worker's address space, so a runaway parser gets MemoryError rather than the machine."""
-    if not megabytes:
-        return
-    try:
-        import resource
+    """Cap the worker's memory (``extractor.limits.apply_memory_limit``: ``megabytes``, else
+    ``--max-memory`` / ``EXTRACTOR_MAX_MEMORY``), so a runaway parser gets MemoryError rather
+    than the machine."""
+    from .limits import apply_memory_limit
 
-        limit = megabytes * 1024 * 1024
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):
-        pass
+    apply_memory_limit(megabytes * 1024 * 1024 if megabytes else None)
 
 
-def _worker(conn, fn: Callable, memory_mb: int | None) -> None:
+def _worker(conn, fn: Callable, memory_mb: int | None, settings: dict[str, str] | None = None) -> None:
+    # the parent's EXTRACTOR_* settings as they are now: a worker forked from a long-lived server
+    # would otherwise keep those of the server's start (its limits, its language)
+    for key in [k for k in os.environ if k.startswith(SETTINGS_PREFIX)]:
+        del os.environ[key]
+    os.environ.update(settings or {})
     _die_with_parent()
     _limit_memory(memory_mb)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -150,7 +151,8 @@ class WorkerPool:
 
     def _start(self) -> _Slot:
         parent, child = self.ctx.Pipe()
-        process = self.ctx.Process(target=_worker, args=(child, self.fn, self.memory_mb), daemon=True)
+        settings = {k: v for k, v in os.environ.items() if k.startswith(SETTINGS_PREFIX)}
+        process = self.ctx.Process(target=_worker, args=(child, self.fn, self.memory_mb, settings), daemon=True)
         process.start()
         child.close()
         return _Slot(process, parent)

@@ -87,3 +87,62 @@ def test_no_lookbehind_in_the_patterns_lists_words():
 def test_the_lookbehind_check_finds_a_word_list():
     assert lookbehinds(r"(?<!上年|去年)收入(?<=(?:本|我)单位)") == ["上年|去年", "(?:本|我)单位"]
     assert _WORD_ALTERNATION.search("上年|去年") and not _WORD_ALTERNATION.search("[一-龥]|\\d")
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """extractor's modules and the extractor modules each imports at its top level (an import inside
+    a function runs when called, after every module has loaded: it cannot make a cycle)."""
+    pkg = ROOT / "extractor"
+    graph: dict[str, set[str]] = {}
+    for path in sorted(pkg.rglob("*.py")):
+        rel = path.relative_to(ROOT).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        package = name if rel.name == "__init__" else name.rpartition(".")[0]
+        deps = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("extractor"))
+            elif isinstance(node, ast.ImportFrom):
+                base = package.split(".")
+                if node.level:
+                    base = base[: len(base) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                if target.startswith("extractor"):
+                    deps.add(target)
+                    deps.update(f"{target}.{a.name}" for a in node.names)
+        graph[name] = deps
+    return {k: {d for d in v if d in graph and d != k} for k, v in graph.items()}
+
+
+def cycles_of(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of a module graph (a package's __init__ and its own modules aside: a
+    package importing its modules, which import the package, is how packages work)."""
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(graph[node]):
+            if state.get(dep) == 1 and dep in stack:
+                cycles.append(stack[stack.index(dep):] + [dep])
+            elif dep not in state:
+                visit(dep, [*stack, dep])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return [c for c in cycles if not any(c[i + 1].startswith(c[i] + ".") for i in range(len(c) - 1))]
+
+
+def test_no_import_cycle():
+    graph = _module_imports()
+    assert len(graph) > 40 and "extractor.fields.common" in graph["extractor.fields.prose"]
+    assert cycles_of(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert cycles_of({"x.a": {"x.b"}, "x.b": {"x.c"}, "x.c": {"x.a"}}) == [["x.a", "x.b", "x.c", "x.a"]]
+    assert cycles_of({"x": {"x.a"}, "x.a": {"x"}}) == []  # a package and its module

@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
+from ingest_faults import Faults
 
 from extractor import store
 from extractor.cli import main
-from extractor.ingest import TEST_HOOK_ENV, ingest
+from extractor.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -69,10 +70,10 @@ def test_ingest_folder_rows_errors_and_isolation(archive, tmp_path, monkeypatch)
     slow = tmp_path / "slow"
     slow.mkdir()
     (archive / "hang.txt").rename(slow / "hang.txt")
-    monkeypatch.setenv(TEST_HOOK_ENV, "hang:hang.txt,crash:crash.txt,eat:eat.txt")
+    faults = Faults("hang:hang.txt,crash:crash.txt,eat:eat.txt")
     db = tmp_path / "reports.sqlite"
-    summary = ingest([archive], db, workers=2, timeout=None, max_memory_mb=1024, quiet=True)
-    hung = ingest([slow], db, workers=1, timeout=1, quiet=True)
+    summary = ingest([archive], db, workers=2, timeout=None, max_memory_mb=1024, quiet=True, task=faults)
+    hung = ingest([slow], db, workers=1, timeout=1, quiet=True, task=faults)
 
     # 7 good + the duplicate (skipped) + corrupt + empty + crash + eat + the broken png (an image is read
     # by OCR); csv and .hidden ignored; the PDF named .bin is a copy of the Yushui PDF's bytes, so a skip too.
@@ -169,9 +170,8 @@ def _many(folder: Path, n: int) -> None:
 
 def _run_and_kill(folder: Path, db: Path, kill_at: int) -> None:
     """Start a real ingest subprocess and SIGKILL it once ``kill_at`` documents are committed."""
-    env = {**os.environ, TEST_HOOK_ENV: "slow:*", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "ingest", str(folder), "--db", str(db),
-                             "--workers", "2", "--quiet"], cwd=ROOT, env=env)
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "ingest_faults.py"), "slow:*", str(folder),
+                             str(db), "2"], cwd=ROOT)
     deadline = time.monotonic() + 30
     try:
         while time.monotonic() < deadline and proc.poll() is None:
@@ -267,3 +267,18 @@ def test_schema_version_is_recorded_and_checked(tmp_path):
         conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
     with pytest.raises(store.StoreError, match="newer"):
         store.connect(db)
+
+
+def test_a_document_over_the_time_budget_is_a_timeout_row_retried_on_the_next_run(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "qinghe-whg-2022.docx", folder / "a.docx")
+    db = tmp_path / "r.sqlite"
+    monkeypatch.setenv("EXTRACTOR_MAX_SECONDS", "0.000001")  # the whole extraction's budget, in the workers too
+    summary = ingest([folder], db, workers=1, quiet=True)
+    assert summary.errors == 1
+    assert rows(db, "SELECT error_code FROM documents") == [("timeout",)]
+    monkeypatch.delenv("EXTRACTOR_MAX_SECONDS")
+    # a timeout is transient: the next run tries it again, its workers under the budget in force now
+    ingest([folder], db, workers=1, quiet=True)
+    assert rows(db, "SELECT status, attempts FROM documents") == [("ok", 2)]

@@ -11,8 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ingest_faults import Faults
+
 from extractor import store
-from extractor.ingest import TEST_HOOK_ENV, Policy, ingest, process_file
+from extractor.ingest import Policy, ingest, process_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -51,11 +53,9 @@ def run(folder, db, **kw):
 
 def test_a_crashed_worker_is_retried_on_the_next_run_with_an_attempt_count(tmp_path, monkeypatch):
     folder, db = make(tmp_path / "a", {"a.txt": variant(1), "b.txt": variant(2)}), tmp_path / "r.sqlite"
-    monkeypatch.setenv(TEST_HOOK_ENV, "crash:a.txt")
-    first = run(folder, db, timeout=None)
+    first = run(folder, db, timeout=None, task=Faults("crash:a.txt"))
     assert (first.ok, first.error_kinds) == (1, {"crashed": 1})
     assert files(db)["a.txt"] == ("current", "error", "crashed", 1)
-    monkeypatch.delenv(TEST_HOOK_ENV)
     second = run(folder, db, timeout=None)
     assert (second.ok, second.retried, second.skipped) == (1, 1, 1)
     assert files(db)["a.txt"] == ("current", "ok", None, 2)
@@ -68,13 +68,12 @@ def test_transient_retries_stop_after_max_attempts_and_retry_errors_tries_the_re
     folder, db = tmp_path / "a", tmp_path / "r.sqlite"
     make(folder, {"a.txt": variant(1)})
     (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
-    monkeypatch.setenv(TEST_HOOK_ENV, "crash:a.txt")
-    assert run(folder, db, timeout=None, max_attempts=2).error_kinds == {"crashed": 1, "corrupt": 1}
-    assert run(folder, db, timeout=None, max_attempts=2).error_kinds == {"crashed": 1}  # corrupt is not transient
+    crash = Faults("crash:a.txt")
+    assert run(folder, db, timeout=None, max_attempts=2, task=crash).error_kinds == {"crashed": 1, "corrupt": 1}
+    assert run(folder, db, timeout=None, max_attempts=2, task=crash).error_kinds == {"crashed": 1}  # corrupt: not transient
     assert files(db)["a.txt"][3] == 2 and files(db)["broken.docx"][3] == 1
-    tired = run(folder, db, timeout=None, max_attempts=2)
+    tired = run(folder, db, timeout=None, max_attempts=2, task=crash)
     assert (tired.errors, tired.skipped) == (0, 2)  # neither is tried again by itself
-    monkeypatch.delenv(TEST_HOOK_ENV)
     again = run(folder, db, retry_errors=True)
     assert (again.ok, again.errors, again.retried) == (1, 1, 2)
     assert files(db) == {"a.txt": ("current", "ok", None, 3), "broken.docx": ("current", "error", "corrupt", 2)}
@@ -170,7 +169,7 @@ def test_symlinks_out_of_the_archive_are_not_followed_unless_asked(tmp_path):
 def test_two_ingests_starting_together_on_a_new_store_both_succeed(tmp_path):
     folder = make(tmp_path / "a", {f"r{i:02d}.txt": variant(i) for i in range(12)})
     db = tmp_path / "new.sqlite"
-    env = {**os.environ, TEST_HOOK_ENV: "slow:*", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, str(ROOT / "cli.py"), "ingest", str(folder), "--db", str(db), "--workers", "1"]
     procs = [subprocess.Popen(argv, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outcomes = [(p.wait(120), p.stderr.read()) for p in procs]

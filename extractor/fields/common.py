@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ class Context:
     department: str | None = None  # the unit's name, once known
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
     several_score_tables: bool = False  # the text holds several forms' score tables
-    _unit_headers: list[tuple[int, str]] | None = None
+    _unit_headers: tuple[list[int], list[str]] | None = None
     _grids: list | None = None
     memo: dict = field(default_factory=dict)  # what field code computes once per document (mentions …)
 
@@ -76,14 +77,11 @@ class Context:
         """The money unit a table header states before ``pos`` (nearest first)."""
         if self._unit_headers is None:
             header = compiled("{unit_header}")  # a unit stated once for a whole table (单位：万元)
-            self._unit_headers = [(m.start(), m.group("u") or m.group("u2")) for m in header.finditer(self.text)]
-        best = None
-        for at, unit in self._unit_headers:
-            if at >= pos:
-                break
-            if pos - at <= window:
-                best = unit
-        return best
+            found = [(m.start(), m.group("u") or m.group("u2")) for m in header.finditer(self.text)]
+            self._unit_headers = ([at for at, _ in found], [u for _, u in found])
+        starts, units = self._unit_headers
+        k = bisect.bisect_left(starts, pos) - 1  # the nearest header before pos
+        return units[k] if k >= 0 and pos - starts[k] <= window else None
 
     def remember(self, path: str, value: Grounded | None) -> Grounded | None:
         if value is not None:
@@ -108,15 +106,16 @@ def _stop_before(text: str, pos: int, stops: str, lo: int = 0) -> int:
     return max(start + 1, lo)
 
 
-def sentence_start(text: str, pos: int, window: int | None = None) -> int:
-    if window is None:
-        return _stop_before(text, pos, _SENTENCE_STOPS)
+# a sentence read back at most this far: a text without stops (a table flattened onto one line)
+# is not scanned back to its start at every figure
+DEFAULT_SENTENCE_WINDOW = 1000
+
+
+def sentence_start(text: str, pos: int, window: int = DEFAULT_SENTENCE_WINDOW) -> int:
     return _stop_before(text, pos, _SENTENCE_STOPS, max(0, pos - window))
 
 
-def clause_start(text: str, pos: int, window: int | None = None) -> int:
-    if window is None:
-        return _stop_before(text, pos, _CLAUSE_STOPS)
+def clause_start(text: str, pos: int, window: int = DEFAULT_SENTENCE_WINDOW) -> int:
     return _stop_before(text, pos, _CLAUSE_STOPS, max(0, pos - window))
 
 

@@ -94,6 +94,8 @@ def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], 
         if not m:
             continue
         num = parse_arabic(m.group("num"))
+        if num is None:  # a run of digits too long to be a figure
+            continue
         percent = bool(m.group("pct")) or bool(_PERCENT_NOTE.search(ctx.text, head.start, head.end))
         if (role == "execution_rate") != percent:
             return {}  # a rate without % or money with %: the figures stand under other columns

@@ -73,10 +73,13 @@ def score_line_grids(ctx: Context) -> list[Grid]:
 
 def _fragments(text: str, covered: list[tuple[int, int]]) -> list[GridCell]:
     """Every non-blank line outside ``covered``, pipes dropped, as an unplaced cell."""
-    out, pos = [], 0
+    out, pos, k = [], 0, 0
+    spans = sorted(covered)
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        if any(a <= start <= b for a, b in covered):
+        while k < len(spans) and spans[k][1] < start:  # the tables wholly before this line
+            k += 1
+        if any(a <= start <= b for a, b in spans[k : k + 2]):
             continue
         body = line.replace("|", " ")
         if body.strip():

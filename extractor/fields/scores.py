@@ -120,7 +120,8 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
     """The grade bands the report states: at least three distinct grades close together."""
     found = sorted(_bands(ctx), key=lambda f: f[0])
     best: list[tuple[int, int, Band]] = []
-    for i in range(len(found)):
+    i = 0
+    while i < len(found):  # each chain of bands close together once (a chain's tail is never longer)
         group = [found[i]]
         for f in found[i + 1 :]:
             if f[0] - group[-1][1] > DEFAULT_BAND_GAP or f[0] < group[-1][1]:
@@ -128,6 +129,7 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
             group.append(f)
         if len({g[2].grade for g in group}) >= MIN_BAND_GRADES and len(group) > len(best):
             best = group
+        i += len(group)
     if not best:
         return None
     span = ctx.folded.span(best[0][0], best[-1][1])
@@ -146,8 +148,10 @@ def _bands(ctx: Context):
     for _, m in ctx.matches("grade_bands.above"):
         yield m.start(), m.end(), _band(ctx, m, Decimal(m.group("a")), True, None, True)
     below = sorted((m for _, m in ctx.matches("grade_bands.below")), key=lambda m: (m.start(), -m.end()))
-    for k, m in enumerate(below):
-        if any(o.start() <= m.start() and m.end() <= o.end() for o in below[:k]):
+    reach = -1  # the furthest end of the bands before (sorted by start: one of them holds this one)
+    for m in below:
+        inside, reach = m.end() <= reach, max(reach, m.end())
+        if inside:
             continue  # "低于60分以下为差" read once, by the pattern that starts with its words
         yield m.start(), m.end(), _band(ctx, m, None, True, Decimal(m.group("b") or m.group("b2")), False)
 

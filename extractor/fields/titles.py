@@ -20,7 +20,7 @@ MAX_FRAGMENT_CHARS = 40
 MAX_FRAGMENTS = 2  # a title split over up to three lines
 MAX_WRAPPED_TAIL = 12  # the last words of a title wrapped onto the next line
 _CLAUSE_MARKS = ",:"
-_TITLE_JUNK = compile_regex(r"^(?:[A-Za-z]+\d*|[^\w\s(\[])+[ _-]?(?=[" + HAN + "])")
+_TITLE_JUNK = compile_regex(r"^(?:[A-Za-z]++\d*+|[^\w\s(\[])++[ _-]?(?=[" + HAN + "])")  # possessive: no backtracking into runs of letters
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,10 +131,7 @@ class Context:
     ) -> Finding:
         """A finding of the running rule, at its default severity unless one is given."""
         assert self.rule is not None, "Context.finding outside run_rules"
-        uniq: list[tuple[int, int]] = []
-        for s in spans:
-            if s is not None and tuple(s) not in uniq:
-                uniq.append(tuple(s))
+        uniq = list(dict.fromkeys(tuple(s) for s in spans if s is not None))  # in order, once each
         return Finding(
             rule=self.rule.code,
             severity=severity or self.rule.severity,
