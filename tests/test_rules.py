@@ -166,6 +166,30 @@ def a_total_whose_label_does_not_say_holds_the_carryover():
     return r, g.document()
 
 
+def _grand_totals_with_year_totals(opening: str) -> tuple:
+    # a 决算总表: grand totals that hold the carry-overs stay equal whatever the carry-overs are;
+    # the year's own totals beside them tie the carry-overs down
+    g = Snippet(f"本年收入合计806.40万元，年初结转和结余{opening}万元，收入总计818.70万元；"
+                "本年支出合计803.10万元，年末结转和结余15.60万元，支出总计818.70万元。")
+    r = record(revenue={"total": g.money("818.70万元")},
+               expenditure={"total": g.money("818.70万元", after="支出总计")},
+               carryover={"start": g.money(f"{opening}万元"), "end": g.money("15.60万元")},
+               candidates={"revenue.total.of_year": [g.money("806.40万元")],
+                           "expenditure.total.of_year": [g.money("803.10万元")]})
+    return r, g.document()
+
+
+@case("SUM004", "ok")
+def grand_totals_and_year_totals_balance():
+    return _grand_totals_with_year_totals("12.30")
+
+
+@case("SUM004", "fires")
+def opening_carryover_off_by_the_year_totals():
+    # 13.30 + 806.40 − 803.10 = 16.60, not 15.60; the grand totals alone still agree
+    return _grand_totals_with_year_totals("13.30")
+
+
 @case("SUM002", "ok")
 def parts_of_the_years_total_beside_the_grand_total():
     g = Snippet("收入总计12,356.20万元、支出总计12,356.20万元。本年支出合计11,870.44万元，其中：基本支出3,260.11万元，"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from ..display import field_name
 from ..i18n import _
-from .common import Breakdown, breakdowns, looks_complete, parts_sum, point_sum, show_like, total_holds_carry
+from ..model import Money
+from .common import (
+    Breakdown,
+    breakdowns,
+    looks_complete,
+    parts_sum,
+    point_sum,
+    show_like,
+    total_holds_carry,
+    year_total,
+)
 from .interval import Interval, of_figure
 from .registry import Context, rule
 
@@ -125,7 +135,8 @@ def carryover_balance(ctx: Context):
     收入已含年初结转和结余，标签为“支出总计”的支出已含年末结转和结余，除非其各项本身已凑成总计
     （报告把本年数写作了总计）；由记录中每个总计的标签（``label``）决定用哪种形式。标签两可的
     （收入合计、收入共计）可能含结转也可能不含，没有标签的总计同样两可。两个总计都含结转时二者相等；
-    不相等时按不含结转的形式核对。
+    不相等时按不含结转的形式核对。两个总计都含结转时，结转数改变也不影响总计相等，所以报告另写明
+    本年收入合计和本年支出合计时，还要核对年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余。
 
     为何重要
     这是把收入一方和支出一方连起来的唯一恒等式；它不成立，就说明有钱在两者之间凭空出现或消失。
@@ -161,17 +172,36 @@ def carryover_balance(ctx: Context):
         left = of_figure(r) if with_start else of_figure(s) + of_figure(r)
         right = of_figure(e) if with_end else of_figure(e) + of_figure(end)
         if left.meets(right):
+            # grand totals that hold their carry-overs balance whatever the carry-overs are: the
+            # year's own totals, when the report states them (本年收入合计, 本年支出合计), must too
+            yield from _year_balance(ctx, s, end)
             return
     # the closing balance the other three figures imply
     implied = (r.value if incl_start else s.value + r.value) - (e.value - end.value if incl_end else e.value)
+    yield _imbalance(ctx, s, r, e, end, implied)
+
+
+def _year_balance(ctx: Context, s: Money, end: Money):
+    """年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余, with the year's own totals."""
+    r, e = year_total(ctx.report, "revenue.total"), year_total(ctx.report, "expenditure.total")
+    if r is None or e is None or (of_figure(s) + of_figure(r)).meets(of_figure(e) + of_figure(end)):
+        return
+    yield _imbalance(ctx, s, r, e, end, s.value + r.value - e.value, of_year=True)
+
+
+def _imbalance(ctx: Context, s: Money, r: Money, e: Money, end: Money, implied, of_year: bool = False):
+    named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
+             "report.carryover.end": end}
     figures = [end, s, r, e]
     expected, found = show_like(implied, figures), show_like(end.value, figures)
-    yield ctx.finding(
+    revenue_name, spent_name = (_("本年收入合计"), _("本年支出合计")) if of_year else (
+        field_name("revenue.total"), field_name("expenditure.total"))
+    return ctx.finding(
         _("{start_name}{start}、{revenue_name}{revenue}、{spent_name}{spent}推得{end_name}应为{expected}，"
           "报告为{found}。").format(
             start_name=field_name("carryover.start"), start=show_like(s.value, figures),
-            revenue_name=field_name("revenue.total"), revenue=show_like(r.value, figures),
-            spent_name=field_name("expenditure.total"), spent=show_like(e.value, figures),
+            revenue_name=revenue_name, revenue=show_like(r.value, figures),
+            spent_name=spent_name, spent=show_like(e.value, figures),
             end_name=field_name("carryover.end"), expected=expected, found=found),
         fields=list(named), spans=[s.span, r.span, e.span, end.span], expected=expected, found=found)
 
