@@ -78,6 +78,10 @@ FAMILIES: dict[str, tuple[str, Callable[[int], str]]] = {
     "score-table": ("one pipe table of indicator scores",
                     lambda n: _table("| 一级指标 | 二级指标 | 分值 | 得分 |\n",
                                      lambda i: f"| 产出指标 | 数量指标{i} | 10 | 9.5 |\n", n)),
+    # every row its own level-1 indicator: the total-row check once compared each with all others
+    "score-table-levels": ("one score table, a new level-1 indicator on every row",
+                           lambda n: _table("本次自评实行百分制。\n| 一级指标 | 分值 | 得分 |\n",
+                                            lambda i: f"| 指标{i} | 10 | 9 |\n", n)),
     "qizhong-chain": ("one 其中 chain: a total, then parts of parts",
                       lambda n: run_after("支出总额145.16万元", "，其中：人员经费1.2万元", "。", n)),
     "unit-headers": ("单位：万元 before every small table",

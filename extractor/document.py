@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -34,6 +35,11 @@ class Table:
     rows: list[list[Block]]
     page: int | None = None
 
+
+# A lone surrogate is not a character: a damaged PDF's text layer or a decoder can yield one, and
+# UTF-8 (the JSON output, OpenCC, the store) cannot encode it. It becomes U+FFFD, one for one, so
+# every offset into the text stays where it was.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 LINE_MARK_EVERY = 1 << 16  # characters between two marks of Document.line_at
 
@@ -86,6 +92,10 @@ class Document:
     _page_starts: list[int] | None = None
     _page_numbers: list[int] | None = None
     _line_marks: LineIndex | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if _LONE_SURROGATE.search(self.text):
+            self.text = _LONE_SURROGATE.sub("\ufffd", self.text)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, or None for formats without pages."""

@@ -111,6 +111,7 @@ def extract_text(text: str, *, verify: bool = True, path: str = "<text>") -> Ext
     """Extract from text already in memory (tests, other tools)."""
     import hashlib
 
-    doc = Document(text=text, format="txt", path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), encoding=None)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    doc = Document(text=text, format="txt", path=path, sha256=digest, encoding=None)
     return extract_document(doc, verify=verify)
 

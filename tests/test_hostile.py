@@ -563,3 +563,16 @@ def test_ingest_mixed_folder_ingests_every_good_file_and_records_every_bad_one(t
     # every file has its row: good ones ok (a copy of the same bytes shares one), bad ones an error
     assert set(by_name) == set(expected_good) | {n for n, s in bad.items() if s} | {"loop.txt"}
     assert summary.errors == len([s for s in bad.values() if s]) + 1
+
+
+def test_a_lone_surrogate_in_a_readers_text_becomes_a_replacement_character_in_place():
+    # a damaged PDF's text layer can yield one (found by the fuzzer); UTF-8 cannot encode it
+    from extractor.document import Document
+    from extractor.pipeline import extract_text
+
+    doc = Document(text="收入总计12.00万元\udfd1，支出总计11.00万元。", format="txt")
+    assert doc.text == "收入总计12.00万元\ufffd，支出总计11.00万元。"
+    result = extract_text("收入总计12.00万元\udfd1，支出总计11.00万元。")
+    assert result.report.revenue.total.value == 120000
+    start, end = result.report.expenditure.total.span
+    assert result.document.text[start:end] == "11.00万元"

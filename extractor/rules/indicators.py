@@ -139,12 +139,20 @@ def total_row(nodes: list[Indicator], kind: str, total: Decimal) -> tuple[int, N
     its own figure is the total, and the other nodes' figures (two or more) make the total too.
     Returns its index and figure; None when there is none. A real indicator worth as much as all the
     others (产出 40 beside 决策 20 and 过程 20) is not the total, so it is never taken for one."""
+    groups = [figures_of(n, kind) for n in nodes]
+    if any(g is None for g in groups):
+        # a node with a figure of its own has one, so the others of such a node all need theirs
+        return None
+    # the others' sum is the whole level's less one node's figure: one pass, not one per node
+    whole = Interval.total(of_points(f) for g in groups if g for f in g)
+    count, target = sum(len(g) for g in groups if g), Interval.exact(total)
     for i, node in enumerate(nodes):
         own: Number | None = getattr(node, kind)
-        others, complete = level_figures(nodes[:i] + nodes[i + 1:], kind)
-        if own is None or not complete or len(others) < 2:
+        if own is None or count - 1 < 2:
             continue
-        if sum_differs([own], None, total) is None and sum_differs(others, None, total) is None:
+        mine = of_points(own)
+        others = Interval(whole.lo - mine.lo, whole.hi - mine.hi)
+        if sum_differs([own], None, total) is None and others.meets(target):
             return i, own
     return None
 
