@@ -227,7 +227,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                            bar=Progress(0, enabled=(not quiet) if progress is None else progress),
                            max_memory_mb=max_memory_mb, engine=engine, scheduler=scheduler, task=task)
         except sqlite3.Error as exc:  # e.g. the disk is full, or another program holds the lock too long
-            raise store.StoreError(f"{db}: {store._reason(exc)}") from exc
+            raise store.StoreError(f"{db}: {store.describe_error(exc)}") from exc
         finally:
             conn.close()
     summary.elapsed = time.monotonic() - started
