@@ -23,13 +23,15 @@ from pathlib import Path
 
 from . import archive, store
 from .archive import DOCUMENT_EXTENSIONS, find_files  # noqa: F401 - the public names they always had
+from .ingest_policy import (  # noqa: F401 - the public names they always had
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    TRANSIENT_ERRORS,
+    Policy,
+)
 from .progress import Progress
 
-DEFAULT_TIMEOUT = 120.0  # seconds one file may take before its worker is killed and replaced
-DEFAULT_MAX_MEMORY_MB = 4096  # address space of one worker; a parser past it gets MemoryError
-# Failures that say nothing about the file: the next run tries it again, this many times in all.
-TRANSIENT_ERRORS = frozenset({"crashed", "timeout", "vanished", "changed", "internal"})
-DEFAULT_MAX_ATTEMPTS = 3
 # The warning a file gets when nothing in it looks like a report (status 'not-a-report').
 NOT_A_REPORT_RULE = "ING001"
 NOT_A_REPORT_MESSAGE = "未识别出报告标题、单位、年度或任何数字：该文件不像绩效自评报告，请人工查看。"
@@ -167,29 +169,6 @@ def _path_key(entry: archive.Entry) -> str:
     """The key of a file whose bytes could not be read: its place, stable from run to run."""
     place = f"{entry.scope.folder}\0{entry.rel}".encode("utf-8", "surrogateescape")
     return "unreadable:" + hashlib.sha256(place).hexdigest()
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What a run re-does: everything (``force``), every stored error (``retry_errors``), or only
-    transient errors with fewer than ``max_attempts`` tries; and documents of other versions."""
-
-    versions: tuple[str, str]
-    force: bool = False
-    retry_errors: bool = False
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-
-    def attempts(self, prev: dict | None) -> int | None:
-        """The attempt number if the document must be (re)done, None to keep what is stored."""
-        if prev is None or (prev["tool_version"], prev["patterns_version"]) != self.versions:
-            return 1
-        again = prev["attempts"] + 1
-        if self.force:
-            return again
-        if prev["status"] == "error" and (self.retry_errors or (
-                prev["error_code"] in TRANSIENT_ERRORS and prev["attempts"] < self.max_attempts)):
-            return again
-        return None
 
 
 def _check_options(workers: int | None, timeout: float | None, max_attempts: int) -> None:
