@@ -48,9 +48,9 @@ from .store_paths import (  # noqa: F401
 
 # What a record says, for the store.
 from .store_rows import flatten_findings, flatten_values, registry_values, report_identity  # noqa: F401
-from .store_schema import SCHEMA_VERSION, report_columns, reports_select
+from .store_schema import STORE_SCHEMA_VERSION, report_columns, reports_select
 
-__all__ = ["SCHEMA_VERSION", "StoreError", "connect", "connect_readonly", "report_columns", "reports_select",
+__all__ = ["STORE_SCHEMA_VERSION", "StoreError", "connect", "connect_readonly", "report_columns", "reports_select",
            "transaction", "write_document"]
 
 

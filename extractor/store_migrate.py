@@ -16,7 +16,7 @@ import sqlite3
 from .store_open import now, statements, transaction
 from .store_paths import LEGACY_ROOT, inside, live_sha, relative
 from .store_rows import report_identity
-from .store_schema import SCHEMA_VERSION, TABLES
+from .store_schema import STORE_SCHEMA_VERSION, TABLES
 
 _V2_DOCUMENTS = """CREATE TABLE documents_v2 (
     sha256 TEXT PRIMARY KEY, format TEXT, size INTEGER,
@@ -60,8 +60,8 @@ STEPS = {2: _to_v2}
 
 
 def migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Upgrade from ``version`` to ``SCHEMA_VERSION``, inside the caller's transaction."""
-    for step in range(version + 1, SCHEMA_VERSION + 1):
+    """Upgrade from ``version`` to ``STORE_SCHEMA_VERSION``, inside the caller's transaction."""
+    for step in range(version + 1, STORE_SCHEMA_VERSION + 1):
         STEPS[step](conn)
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .store_schema import SCHEMA_VERSION, TABLES, views
+from .store_schema import STORE_SCHEMA_VERSION, TABLES, views
 
 # How long a writer waits for another connection's lock before giving up (seconds).
 DEFAULT_BUSY_TIMEOUT = 30.0
@@ -117,11 +117,11 @@ def connect_readonly(path: str | os.PathLike, *, check: bool = False) -> sqlite3
     if conn is None:
         raise StoreError(f"{path}: {describe_error(last)}")
     try:
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{path}: schema version {version} is newer than this tool's ({SCHEMA_VERSION})")
+        if version > STORE_SCHEMA_VERSION:
+            raise StoreError(f"{path}: schema version {version} is newer than this tool's ({STORE_SCHEMA_VERSION})")
         if version == 0:
             raise StoreError(f"{path}: {'not a report store' if tables else 'an empty database, not a report store'}")
-        if version < SCHEMA_VERSION:
+        if version < STORE_SCHEMA_VERSION:
             conn.close()
             _upgrade(path, version)
             return connect_readonly(path, check=check)
@@ -142,18 +142,18 @@ def _upgrade(path: Path, version: int) -> None:
     try:
         connect(path).close()
     except StoreError as exc:
-        raise StoreError(f"{path}: schema version {version} is older than this tool's ({SCHEMA_VERSION}) and "
+        raise StoreError(f"{path}: schema version {version} is older than this tool's ({STORE_SCHEMA_VERSION}) and "
                          f"could not be upgraded ({str(exc).removeprefix(f'{path}: ')}); run `ingest` once on a "
                          "writable copy to upgrade it") from None
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version == SCHEMA_VERSION:
+    if version == STORE_SCHEMA_VERSION:
         _ensure_views(conn)
         return
-    if version > SCHEMA_VERSION:
-        raise StoreError(f"{path}: schema version {version} is newer than this tool's ({SCHEMA_VERSION})")
+    if version > STORE_SCHEMA_VERSION:
+        raise StoreError(f"{path}: schema version {version} is newer than this tool's ({STORE_SCHEMA_VERSION})")
     with transaction(conn):
         # Read again under the write lock: another process may have created or upgraded the
         # store between the first look and now (two ingests starting on a new store).
@@ -163,12 +163,12 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
                 raise StoreError(f"{path}: an SQLite database that is not a report store")
             for statement in statements(TABLES):
                 conn.execute(statement)
-        elif version < SCHEMA_VERSION:
+        elif version < STORE_SCHEMA_VERSION:
             from .store_migrate import migrate
 
             migrate(conn, version)
-        if version != SCHEMA_VERSION:
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version != STORE_SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {STORE_SCHEMA_VERSION}")
         _create_views(conn)
 
 

@@ -37,14 +37,14 @@ __all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files"
 FIRST_PIECE_ONLY = frozenset({"id", "tabindex"})
 _ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
 # the page's own words (marked here: Babel does not see a call inside an f-string)
-WORDS = {"findings": N_("核查发现"), "no_findings": N_("没有错误或警告。"), "figures": N_("关键数据"),
+PAGE_WORDS = {"findings": N_("核查发现"), "no_findings": N_("没有错误或警告。"), "figures": N_("关键数据"),
          "unchecked": N_("未能核对 / 未找到"), "all_ran": N_("所有检查均已运行。"), "text": N_("原文"),
          "cross": N_("跨报告 {n}")}
 
 
 def word(key: str) -> str:
-    """One of the page's ``WORDS`` in the language in force, escaped."""
-    return esc(_(WORDS[key]))
+    """One of the page's ``PAGE_WORDS`` in the language in force, escaped."""
+    return esc(_(PAGE_WORDS[key]))
 
 
 def _open(attrs: Mapping[str, str], first: bool, tag: str) -> str:
@@ -182,7 +182,7 @@ def _badges(counts: dict[str, int], cross: int) -> str:
         out.append(f'<a class="badge {sev}" href="#findings-{sev}">{label}</a>' if counts[sev]
                    else f'<span class="badge {sev} zero">{label}</span>')
     if cross:
-        out.append(f'<a class="badge cross" href="#findings-cross">{esc(_(WORDS["cross"]).format(n=cross))}</a>')
+        out.append(f'<a class="badge cross" href="#findings-cross">{esc(_(PAGE_WORDS["cross"]).format(n=cross))}</a>')
     return " ".join(out)
 
 
@@ -222,7 +222,7 @@ def render_report(extraction, *, title: str | None = None, cross: Sequence[Mappi
 <aside>
 <section id="findings">
 <h2>{word("findings")}</h2>
-{render_findings(findings, text, ("error", "warning"), first, report, empty=_(WORDS["no_findings"]))}
+{render_findings(findings, text, ("error", "warning"), first, report, empty=_(PAGE_WORDS["no_findings"]))}
 {render_cross(cross_items, links)}
 </section>
 <section>
@@ -232,7 +232,7 @@ def render_report(extraction, *, title: str | None = None, cross: Sequence[Mappi
 </section>
 <section>
 <h2>{word("unchecked")}</h2>
-{render_findings(findings, text, ("info",), first, report, empty=_(WORDS["all_ran"]))}
+{render_findings(findings, text, ("info",), first, report, empty=_(PAGE_WORDS["all_ran"]))}
 {missing_fields(report)}
 </section>
 </aside>

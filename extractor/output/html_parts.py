@@ -24,15 +24,15 @@ _GROUP_OF = {"title": "meta", "department": "meta", "fiscal_year": "meta", "kind
              "total_score": "score", "max_score": "score", "grade": "score", "grade_bands": "score"}
 _INDEX = re.compile(r"\[\d+\]")
 # the panel's own words (marked here: Babel does not see a call inside an f-string)
-WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置）"), "involves": N_("涉及："), "none": N_("无。"),
+PANEL_WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置）"), "involves": N_("涉及："), "none": N_("无。"),
          "cross": N_("跨报告核查"), "nothing_missing": N_("没有缺失的字段。"), "missing": N_("文中未找到的字段"),
          "indicator": N_("指标"), "max": N_("分值"), "score": N_("得分"),
          "sum_of_children": N_("未写明，按下级指标之和")}
 
 
 def word(key: str) -> str:
-    """One of the panel's ``WORDS`` in the language in force, escaped."""
-    return esc(_(WORDS[key]))
+    """One of the panel's ``PANEL_WORDS`` in the language in force, escaped."""
+    return esc(_(PANEL_WORDS[key]))
 
 
 def counted(name: str, n: int) -> str:
@@ -274,7 +274,7 @@ def render_findings(findings: list[dict], text: str, severities: tuple[str, ...]
                 f'{"<div class=fieldlist>" + word("involves") + visible_html(fields) + "</div>" if fields else ""}</li>')
         out.append(f'<h3 id="findings-{esc(sev)}">{counted(severity_name(sev), len(items))}</h3>'
                    f'<ol class="findings">{"".join(lis)}</ol>')
-    return "".join(out) or f'<p class="none">{esc(empty if empty is not None else _(WORDS["none"]))}</p>'
+    return "".join(out) or f'<p class="none">{esc(empty if empty is not None else _(PANEL_WORDS["none"]))}</p>'
 
 
 def render_cross(cross: list[dict], links: dict[str, str] | None = None) -> str:
@@ -293,7 +293,7 @@ def render_cross(cross: list[dict], links: dict[str, str] | None = None) -> str:
         lis.append(f'<li class="finding {esc(f["severity"])} xr"><span class="rule">{esc(f["rule"])}</span>'
                    f'{visible_html(f["message"])}{f"<dl class=ef>{ef}</dl>" if ef else ""}'
                    f'<ul class="reports">{others}</ul></li>')
-    return (f'<h3 id="findings-cross">{counted(_(WORDS["cross"]), len(cross))}</h3>'
+    return (f'<h3 id="findings-cross">{counted(_(PANEL_WORDS["cross"]), len(cross))}</h3>'
             f'<ol class="findings">{"".join(lis)}</ol>')
 
 
@@ -303,7 +303,7 @@ def missing_fields(report: dict) -> str:
     missing = [k for k in EXPECTED.get(kind, EXPECTED_ANY) if not _get(report, k)]
     if not missing:
         return f'<p class="none">{word("nothing_missing")}</p>'
-    return (f'<h3>{counted(_(WORDS["missing"]), len(missing))}</h3><ul class="missing">'
+    return (f'<h3>{counted(_(PANEL_WORDS["missing"]), len(missing))}</h3><ul class="missing">'
             + "".join(f"<li>{esc(field_name(k))}</li>" for k in missing) + "</ul>")
 
 

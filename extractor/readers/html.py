@@ -13,7 +13,7 @@ import re
 
 from extractor.document import Document
 from extractor.errors import ReadError
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import TextBuilder
 from extractor.readers.html_markup import check_markup
 from extractor.readers.html_nodes import BLOCK_TAGS, Measure, attr, collapse, visible_text
@@ -136,7 +136,7 @@ def _find_container(candidates: list, measure: Measure):
 class _Renderer:
     """Walks an element tree (without recursion: pages nest deeply) into lines and tables."""
 
-    def __init__(self, builder: TextBuilder, measure: Measure, budget: Budget, warnings: list[str]) -> None:
+    def __init__(self, builder: TextBuilder, measure: Measure, budget: ResourceBudget, warnings: list[str]) -> None:
         self.builder = builder
         self.measure, self.budget, self.warnings = measure, budget, warnings
         self.fragments: list[str] = []
@@ -205,7 +205,7 @@ def _title_before(body, container, measure: Measure) -> str | None:
     return best
 
 
-def read_html(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+def read_html(data: bytes, name: str = "", *, budget: ResourceBudget | None = None) -> Document:
     budget = budget or current().budget(name)
     try:
         markup, codec, warnings = decode_html(data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extractor.limits import Budget
+from extractor.limits import ResourceBudget
 
 # Pages with fewer tags than this are parsed without the nesting estimate: lexbor's worst case
 # on them is a fraction of a second (20,000 tags could cost 3 s).
@@ -120,7 +120,7 @@ class _OpenElements:
         return len(self.stack) - 1 - (self.bounds[-1] if self.bounds else -1)
 
 
-def check_markup(markup: str, budget: Budget) -> str:
+def check_markup(markup: str, budget: ResourceBudget) -> str:
     """Refuse, before lexbor parses it, a page with too many tags, nested too deeply or too
     slow to parse; returns the markup to parse (its option tags renamed when there are many).
 

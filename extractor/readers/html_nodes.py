@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from extractor.limits import Budget
+from extractor.limits import ResourceBudget
 from extractor.readers._build import is_wide
 
 # Elements that end the line before them and start a line of their own.
@@ -43,7 +43,7 @@ class Measure:
 
     __slots__ = ("sizes",)
 
-    def __init__(self, root, wanted: set[int], budget: Budget):
+    def __init__(self, root, wanted: set[int], budget: ResourceBudget):
         # mem_id -> (preorder index, end of subtree, chars, non-space chars, non-space link chars, h1s)
         self.sizes: dict[int, tuple[int, int, int, int, int, int]] = {}
         frames = [[0, 0, 0, 0]]

@@ -9,7 +9,7 @@ from ..display import field_name
 from ..i18n import _
 from ..model import Band, GradeBands
 from .common import show_number
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 # The national default (财政部 部门整体支出绩效评价): 90 and above 优, 80 to under 90 良,
 # 60 to under 80 中, under 60 差.
@@ -47,7 +47,7 @@ def show_band(b: Band) -> str:
 
 
 @rule(code="GRD001", name="grade-matches-score", severity="error")
-def grade_matches_score(ctx: Context):
+def grade_matches_score(ctx: RuleContext):
     """所写等级是自评得分所在的等级区间。
 
     检查内容
@@ -123,7 +123,7 @@ def band_problems(gb: GradeBands):
 
 
 @rule(code="GRD002", name="grade-bands-consistent", severity="warning")
-def grade_bands_consistent(ctx: Context):
+def grade_bands_consistent(ctx: RuleContext):
     """报告的等级区间既不重叠也不留空档。
 
     检查内容
