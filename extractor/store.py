@@ -54,7 +54,6 @@ __all__ = ["STORE_SCHEMA_VERSION", "StoreError", "connect", "connect_readonly", 
            "transaction", "write_document"]
 
 
-
 def stored(conn: sqlite3.Connection, sha256: str) -> dict | None:
     """What the store holds of a document (versions, status, error code, attempts), or None."""
     row = conn.execute("SELECT tool_version, patterns_version, status, error_code, attempts FROM documents "
@@ -62,6 +61,35 @@ def stored(conn: sqlite3.Connection, sha256: str) -> dict | None:
     if row is None:
         return None
     return dict(zip(("tool_version", "patterns_version", "status", "error_code", "attempts"), row, strict=True))
+
+
+# The documents table's columns, in its order.
+DOCUMENT_COLUMNS = (
+    "sha256",
+    "format",
+    "size",
+    "status",
+    "error_code",
+    "error",
+    "attempts",
+    "tool_version",
+    "patterns_version",
+    "ingested_at",
+    "seconds",
+    "pages",
+    "chars",
+    "encoding",
+    "report_key",
+    "fields_found",
+    "record",
+)
+
+
+def _document_row(result: dict, **stamps) -> dict:
+    """A worker's result as its documents row; ``stamps`` are the attempt and the versions."""
+    row = {column: result.get(column) for column in DOCUMENT_COLUMNS}
+    row.update(sha256=result["sha256"], status=result["status"], ingested_at=now(), **stamps)
+    return row
 
 
 def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable, *, tool_version: str,
@@ -75,14 +103,7 @@ def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable, *, t
     """
     sha = result["sha256"]
     places = [p if isinstance(p, tuple) else place(conn, p) for p in paths]
-    row = {
-        "sha256": sha, "format": result.get("format"), "size": result.get("size"), "status": result["status"],
-        "error_code": result.get("error_code"), "error": result.get("error"), "attempts": attempts,
-        "tool_version": tool_version, "patterns_version": patterns_version, "ingested_at": now(),
-        "seconds": result.get("seconds"), "pages": result.get("pages"), "chars": result.get("chars"),
-        "encoding": result.get("encoding"), "report_key": result.get("report_key"),
-        "fields_found": result.get("fields_found"), "record": result.get("record"),
-    }
+    row = _document_row(result, attempts=attempts, tool_version=tool_version, patterns_version=patterns_version)
     columns = ", ".join(row)
     with transaction(conn):
         for table in ("field_values", "findings", "texts") if replace else ():

@@ -169,15 +169,21 @@ def check_markup(markup: str, budget: ResourceBudget) -> str:
                 break
             continue
         deepest = max(deepest, _open(model, tag))
-    budget.check_size("max_elements", tags, "page has {} tags")
-    budget.check_size("max_nesting", deepest, "page nests elements {} deep")
-    if formatting.checks > FORMATTING_CHECKS_PER_SECOND * budget.remaining():
-        raise budget.exceeded("max_seconds", f"parsing the page would take about "
-                                             f"{formatting.checks / FORMATTING_CHECKS_PER_SECOND:.0f} s "
-                                             "(formatting tags left open)")
+    _refuse_costly(budget, tags, deepest, formatting.checks)
     if options > MAX_OPTIONS:  # a line break each: void, ignored inside a select, a new line outside
         markup = _OPTION_END.sub("", _OPTION_START.sub(r"<br data-\1", markup))
     return markup
+
+
+def _refuse_costly(budget: ResourceBudget, tags: int, deepest: int, checks: int) -> None:
+    """Refuse a page with too many tags, nested too deeply, or whose formatting elements would take
+    longer to compare than the budget has left."""
+    budget.check_size("max_elements", tags, "page has {} tags")
+    budget.check_size("max_nesting", deepest, "page nests elements {} deep")
+    if checks > FORMATTING_CHECKS_PER_SECOND * budget.remaining():
+        seconds = checks / FORMATTING_CHECKS_PER_SECOND
+        why = f"parsing the page would take about {seconds:.0f} s (formatting tags left open)"
+        raise budget.exceeded("max_seconds", why)
 
 
 def _open(model: _OpenElements, tag: str) -> int:
