@@ -15,18 +15,9 @@ from ..display import severity_name
 from ..document import line_index
 from ..i18n import N_, _
 from .html_assets import GROUPS, REPORT_CSS, REPORT_JS, csp
-from .html_parts import (
-    Value,
-    collect_values,
-    esc,
-    finding_targets,
-    missing_fields,
-    page_head,
-    render_cross,
-    render_findings,
-    render_key_figures,
-)
+from .html_parts import esc, missing_fields, page_head, render_cross, render_findings, render_key_figures
 from .html_site import Site, index_row, items_from_db, items_from_files, page_name, render_index, write_site
+from .html_values import Value, collect_values, finding_targets
 from .visible import visible_html, visible_text
 
 __all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files", "page_name", "render_index",
