@@ -181,6 +181,14 @@ def render_legend() -> str:
     return "".join(f'<span class="g-{g}">{esc(_(label))}</span>' for g, label in GROUPS)
 
 
+def _source_line(source: Mapping, text: str) -> str:
+    """The line under the title: the file's path, format, pages, characters and hash, escaped."""
+    pages = _("{n} 页").format(n=source["pages"]) if source.get("pages") else None
+    sha = f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None
+    parts = (source.get("path"), source.get("format"), pages, _("{n} 字").format(n=len(text)), sha)
+    return " · ".join(visible_html(x) for x in parts if x)
+
+
 def render_report(extraction, *, title: str | None = None, cross: Sequence[Mapping] = (),
                   links: Mapping[str, str] | None = None) -> str:
     """One self-contained HTML page for an Extraction (or its ``to_dict(..., with_text=True)``).
@@ -192,14 +200,11 @@ def render_report(extraction, *, title: str | None = None, cross: Sequence[Mappi
     source = data.get("source", {})
     values = collect_values(report)
     marks, ids, first = _marks(text, values, findings)
-    breaks = [(start, start, {"class": "pg", "data-page": str(page)})
-              for start, page in data.get("page_starts", ()) if start > 0]
+    starts = [(start, page) for start, page in data.get("page_starts", ()) if start > 0]  # page 1 needs no break
+    breaks = [(start, start, {"class": "pg", "data-page": str(page)}) for start, page in starts]
     heading = title or (report.get("title") or {}).get("value") or source.get("path") or _("报告")
     counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
-    src = " · ".join(visible_html(x) for x in (
-        source.get("path"), source.get("format"),
-        _("{n} 页").format(n=source["pages"]) if source.get("pages") else None,
-        _("{n} 字").format(n=len(text)), f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None) if x)
+    src = _source_line(source, text)
     head = page_head(_("{title} · 绩效自评核查").format(title=heading), REPORT_CSS, csp(REPORT_JS, REPORT_CSS))
     cross_items = [dict(f) for f in cross]
     return f"""{head}
