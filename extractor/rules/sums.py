@@ -149,13 +149,10 @@ def carryover_balance(ctx: RuleContext):
     s, end = ctx.report.carryover.start, ctx.report.carryover.end
     named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
              "report.carryover.end": end}
-    missing = [field_name(k) for k, v in named.items() if v is None]
-    if missing:
+    if None in named.values():
         # Only worth saying when a carry-over is stated: without one there is nothing to balance.
         if s is not None or end is not None:
-            present = {k: v for k, v in named.items() if v is not None}
-            yield ctx.not_checkable(_("结转结余平衡无法核对：缺少{missing}。").format(missing=_("、").join(missing)),
-                                    fields=list(present), spans=[v.span for v in present.values()])
+            yield _balance_unchecked(ctx, named)
         return
     said_start = total_holds_carry(ctx.report, "revenue")
     said_end = total_holds_carry(ctx.report, "expenditure")
@@ -179,6 +176,14 @@ def carryover_balance(ctx: RuleContext):
     # the closing balance the other three figures imply
     implied = (r.value if incl_start else s.value + r.value) - (e.value - end.value if incl_end else e.value)
     yield _imbalance(ctx, s, r, e, end, implied)
+
+
+def _balance_unchecked(ctx: RuleContext, named: dict):
+    """The carry-over balance cannot be checked: the figures of the four it lacks."""
+    missing = _("、").join(field_name(k) for k, v in named.items() if v is None)
+    present = {k: v for k, v in named.items() if v is not None}
+    message = _("结转结余平衡无法核对：缺少{missing}。").format(missing=missing)
+    return ctx.not_checkable(message, fields=list(present), spans=[v.span for v in present.values()])
 
 
 def _year_balance(ctx: RuleContext, s: Money, end: Money):
