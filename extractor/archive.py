@@ -107,7 +107,7 @@ def _walk(top: str, scope: Scope, walk: Walk, follow: bool, excluded: set[str]) 
             full = os.path.join(root, name)
             if name.startswith(".") or (name in excluded_names and os.path.realpath(full) in excluded):
                 continue
-            if os.path.islink(full) and not follow and not store._inside(os.path.realpath(full), scope.folder):
+            if os.path.islink(full) and not follow and not store.inside(os.path.realpath(full), scope.folder):
                 walk.outside.append(store.relative(full, scope.folder))
                 continue
             yield Entry(full, store.relative(full, scope.folder), False, scope)

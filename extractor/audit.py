@@ -183,27 +183,8 @@ def sentences(text: str, min_chars: int = DEFAULT_MIN_SENTENCE) -> set[str]:
     return {part for part in _SENTENCE_END.split(_SPACE.sub("", text)) if len(part) >= min_chars}
 
 
-@check("XR003", "text-reused-year-unchanged", "warning")
-def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
-    """两份不同的文件正文大多是相同的句子，且年度相同。
-
-    检查内容
-    库中两份（或一组）不同的文件，较短一份至少 80% 的句子（12 字以上，去掉空白和换行后按句末标点
-    切分）在另一份中出现，且两者所述年度相同。出现在 20 份以上报告中的句子是模板用语，不计。
-
-    为何重要
-    照搬旧报告而未改年度，报告声称的年度并非其所述的年度（应有报告的年度反而缺失）；或同一报告
-    重复入库，报告数被重复计算。
-
-    示例
-    “示例馆2022年度自评报告.txt”与“示例馆2023年度自评报告（草稿）.txt”正文相同，年度都写作2022年。
-    """
-    share = options.get("reuse_share", DEFAULT_REUSE_SHARE)
-    by_sha = {r.sha256: r for r in reports}
-    sets: dict[str, set[str]] = {}
-    for sha, text in conn.execute("SELECT sha256, text FROM texts"):
-        if sha in by_sha:
-            sets[sha] = sentences(text)
+def _shared_sentences(sets: dict[str, set[str]]) -> dict[tuple[str, str], int]:
+    """(sha, sha) -> how many sentences the two reports share, template wording aside."""
     index: dict[str, list[str]] = defaultdict(list)
     for sha, items in sets.items():
         for s in items:
@@ -213,8 +194,16 @@ def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
         if 1 < len(holders) <= DEFAULT_MAX_SENTENCE_REPORTS:
             holders = sorted(holders)
             for i, x in enumerate(holders):
-                for y in holders[i + 1:]:
+                for y in holders[i + 1 :]:
                     shared[(x, y)] += 1
+    return shared
+
+
+def _reuse_groups(
+    shared: dict[tuple[str, str], int], sets: dict[str, set[str]], by_sha: dict, share: Decimal
+) -> tuple[dict[str, list[_Report]], dict[str, Decimal]]:
+    """The groups of reports of one year that share at least ``share`` of the shorter one's
+    sentences, by their root; and the lowest percentage of each group."""
     # Copies form groups (a report filed as .docx, .pdf and .txt): one finding per group.
     parent: dict[str, str] = {}
 
@@ -237,6 +226,28 @@ def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
     groups: dict[str, list[_Report]] = defaultdict(list)
     for sha in parent.keys() | set(lowest):
         groups[root(sha)].append(by_sha[sha])
+    return groups, lowest
+
+
+@check("XR003", "text-reused-year-unchanged", "warning")
+def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
+    """两份不同的文件正文大多是相同的句子，且年度相同。
+
+    检查内容
+    库中两份（或一组）不同的文件，较短一份至少 80% 的句子（12 字以上，去掉空白和换行后按句末标点
+    切分）在另一份中出现，且两者所述年度相同。出现在 20 份以上报告中的句子是模板用语，不计。
+
+    为何重要
+    照搬旧报告而未改年度，报告声称的年度并非其所述的年度（应有报告的年度反而缺失）；或同一报告
+    重复入库，报告数被重复计算。
+
+    示例
+    “示例馆2022年度自评报告.txt”与“示例馆2023年度自评报告（草稿）.txt”正文相同，年度都写作2022年。
+    """
+    share = options.get("reuse_share", DEFAULT_REUSE_SHARE)
+    by_sha = {r.sha256: r for r in reports}
+    sets = {sha: sentences(text) for sha, text in conn.execute("SELECT sha256, text FROM texts") if sha in by_sha}
+    groups, lowest = _reuse_groups(_shared_sentences(sets), sets, by_sha, share)
     out = []
     for key, members in groups.items():
         members = sorted(members, key=lambda r: (r.path, r.sha256))

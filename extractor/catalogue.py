@@ -17,10 +17,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .i18n import DOMAIN, LOCALE_DIR
+from .i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, LOCALE_DIR
 
 PACKAGE = Path(__file__).resolve().parent
-LANGUAGES = ("en",)
+# the languages a catalogue translates into: all but the one the messages are written in
+TRANSLATED = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
 KEYWORDS = {"_": None, "N_": None}
 # fixed header dates: the catalogue changes only when a message does
 STAMP = datetime(2026, 1, 1, tzinfo=UTC)
@@ -119,10 +120,10 @@ def problems(lang: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if "--check" in argv:
-        found = [f"{lang}: {p}" for lang in LANGUAGES for p in problems(lang)]
+        found = [f"{lang}: {p}" for lang in TRANSLATED for p in problems(lang)]
         print("\n".join(found) or "catalogues up to date", file=sys.stderr if found else sys.stdout)
         return 1 if found else 0
-    for lang in LANGUAGES:
+    for lang in TRANSLATED:
         todo = update(lang)
         print(f"{po_path(lang)}: {len(todo)} message(s) to translate")
     return 0

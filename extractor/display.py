@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .field_registry import FIELDS
+from .field_registry import FIELD_SPECS
 from .i18n import N_, _, language
 
 # fields that are not scalars of the registry: lists and other parts of the record
@@ -33,11 +33,11 @@ LEAVES = {"amount": N_("金额"), "share": N_("占比"), "count": N_("人数"), 
           "name": N_("名称")}
 # a budget source's figures are named as the budget's own
 SOURCE_LEAVES = ("total", "adjusted", "spent", "execution_rate")
-KINDS = {"department_overall": N_("部门整体支出"), "project": N_("项目支出"), "final_accounts": N_("部门决算"),
+KIND_NAMES = {"department_overall": N_("部门整体支出"), "project": N_("项目支出"), "final_accounts": N_("部门决算"),
          "other": N_("其他"), "unknown": N_("未识别")}
-SEVERITIES = {"error": N_("错误"), "warning": N_("警告"), "info": N_("未能核对")}
+SEVERITY_NAMES = {"error": N_("错误"), "warning": N_("警告"), "info": N_("未能核对")}
 
-_BY_PATH = {f.path.removeprefix("report."): f for f in FIELDS if f.by_type is None}
+_BY_PATH = {f.path.removeprefix("report."): f for f in FIELD_SPECS if f.by_type is None}
 # parts of the record that only hold fields: a field's own name says where it is
 _CONTAINERS = {"headcount", "revenue", "expenditure", "carryover", "budget"}
 _TOKEN = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
@@ -54,11 +54,11 @@ def field_name(key: str) -> str:
 
 
 def kind_name(kind: str | None) -> str:
-    return _(KINDS.get(kind or "unknown", KINDS["unknown"]))
+    return _(KIND_NAMES.get(kind or "unknown", KIND_NAMES["unknown"]))
 
 
 def severity_name(severity: str) -> str:
-    return _(SEVERITIES[severity]) if severity in SEVERITIES else severity
+    return _(SEVERITY_NAMES[severity]) if severity in SEVERITY_NAMES else severity
 
 
 def _item_name(node: Any, index: int) -> str:

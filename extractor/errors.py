@@ -112,7 +112,7 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's marker (i18n.N_); errors.
 
 
 # the kind of error, by ``code``
-KINDS = {
+ERROR_KINDS = {
     "not-found": N_("找不到文件"),
     "not-a-file": N_("不是普通文件"),
     "unreadable": N_("无法读取文件"),
@@ -233,6 +233,6 @@ def describe(err: BaseException, path: str | None = None) -> str:
                 said = _(msg).format(None, *m.groups(default=""))
                 break
     if said is None:
-        kind = _(KINDS.get(err.code, KINDS["unreadable"]))
+        kind = _(ERROR_KINDS.get(err.code, ERROR_KINDS["unreadable"]))
         said = kind if not reason else _("{kind}（{detail}）").format(kind=kind, detail=reason)
     return _("{path}：{message}").format(path=where, message=said) if where else said

@@ -22,12 +22,12 @@ from decimal import Decimal, InvalidOperation
 from . import store
 from .outfile import atomic_write, neutralise, refuse_overwrite
 
-FORMATS = ("csv", "jsonl", "parquet")
+EXPORT_FORMATS = ("csv", "jsonl", "parquet")
 # Money in yuan to the fen, up to 10^18 yuan: every amount a report writes in 元, 万元 (to six
 # places) or 亿元 fits; a finer one goes to unfit_figures rather than being rounded.
-MONEY = (20, 2)
+MONEY_DECIMAL = (20, 2)
 # Scores and percentages (a rate of 98.765%, a score of 8.25 points).
-NUMBER = (12, 4)
+NUMBER_DECIMAL = (12, 4)
 _KINDS = {"text": "text", "kind": "text", "grade": "text", "year": "int", "count": "int", "money": "money",
           "percent": "number", "points": "number"}
 _LEAD = (("sha256", "text"), ("root", "text"), ("path", "text"), ("copies", "int"), ("copy_paths", "json"),
@@ -46,7 +46,7 @@ class Column:
 
     @property
     def scale(self) -> tuple[int, int] | None:
-        return MONEY if self.kind == "money" else NUMBER if self.kind == "number" else None
+        return MONEY_DECIMAL if self.kind == "money" else NUMBER_DECIMAL if self.kind == "number" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +115,8 @@ def export(db: str | os.PathLike, fmt: str, out: str | os.PathLike, *, excel: bo
     The file appears complete or not at all (written beside, then renamed), and is never the
     store itself.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
     if excel and fmt != "csv":
         raise ValueError("--excel is for CSV only")
     if with_record and fmt != "jsonl":
@@ -205,8 +205,8 @@ def arrow_schema():
     """The Parquet schema: the same for every export (money decimal128(20, 2), with unit metadata)."""
     import pyarrow as pa
 
-    types = {"text": pa.string(), "json": pa.string(), "int": pa.int64(), "money": pa.decimal128(*MONEY),
-             "number": pa.decimal128(*NUMBER), "timestamp": pa.timestamp("us", tz="UTC")}
+    types = {"text": pa.string(), "json": pa.string(), "int": pa.int64(), "money": pa.decimal128(*MONEY_DECIMAL),
+             "number": pa.decimal128(*NUMBER_DECIMAL), "timestamp": pa.timestamp("us", tz="UTC")}
     fields = []
     for c in export_columns():
         meta = {"unit": "yuan"} if c.kind == "money" else {}

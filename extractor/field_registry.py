@@ -33,7 +33,7 @@ def _f(key, path, zh, en, type_, column, by_type=None) -> FieldSpec:
     return FieldSpec(key, path, zh, en, type_, column, by_type)
 
 
-FIELDS: tuple[FieldSpec, ...] = (
+FIELD_SPECS: tuple[FieldSpec, ...] = (
     _f("title", "report.title", "报告标题", "title", "text", "title"),
     _f("department", "report.department", "单位名称", "department", "text", "department"),
     _f("fiscal_year", "report.fiscal_year", "年度", "fiscal year", "year", "fiscal_year"),
@@ -66,7 +66,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f("grade", "report.grade", "评价等级", "grade", "grade", "grade"),
 )
 
-BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELDS}
+BY_KEY: dict[str, FieldSpec] = {f.key: f for f in FIELD_SPECS}
 
 
 def spec(key: str) -> FieldSpec:

@@ -21,7 +21,7 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 DOMAIN = "extractor"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-ENV = "EXTRACTOR_LANG"
+LANGUAGE_ENV = "EXTRACTOR_LANG"
 
 _current: ContextVar[str | None] = ContextVar("extractor_language", default=None)
 _catalogues: dict[str, Any] = {}  # gettext's translations, by language (gettext imported on first use)
@@ -31,7 +31,7 @@ def language() -> str:
     """The language in force: the one set by ``use``/``set_language``, else ``$EXTRACTOR_LANG``, else zh."""
     lang = _current.get()
     if lang is None:
-        lang = os.environ.get(ENV, DEFAULT_LANGUAGE).strip().lower()[:2]
+        lang = os.environ.get(LANGUAGE_ENV, DEFAULT_LANGUAGE).strip().lower()[:2]
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 

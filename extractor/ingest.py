@@ -11,7 +11,6 @@ whose bytes changed supersedes its old row, and a path that is gone is marked mi
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import stat
@@ -19,20 +18,19 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import archive, store
 from .archive import DOCUMENT_EXTENSIONS, find_files  # noqa: F401 - the public names they always had
+from .ingest_file import process_file
+from .ingest_policy import (  # noqa: F401 - the public names they always had
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    TRANSIENT_ERRORS,
+    Policy,
+)
 from .progress import Progress
 
-DEFAULT_TIMEOUT = 120.0  # seconds one file may take before its worker is killed and replaced
-DEFAULT_MAX_MEMORY_MB = 4096  # address space of one worker; a parser past it gets MemoryError
-# Failures that say nothing about the file: the next run tries it again, this many times in all.
-TRANSIENT_ERRORS = frozenset({"crashed", "timeout", "vanished", "changed", "internal"})
-DEFAULT_MAX_ATTEMPTS = 3
-# The warning a file gets when nothing in it looks like a report (status 'not-a-report').
-NOT_A_REPORT_RULE = "ING001"
-NOT_A_REPORT_MESSAGE = "未识别出报告标题、单位、年度或任何数字：该文件不像绩效自评报告，请人工查看。"
 # Imported once by the server the workers are forked from, so that no worker pays for them.
 WORKER_PRELOAD = ("extractor.ingest", "extractor.pipeline", "extractor.rules", "extractor.readers",
                   "extractor.output.json")
@@ -44,80 +42,6 @@ def versions() -> tuple[str, str]:
     from .patterns import load
 
     return __version__, load().version
-
-
-# --- the per-file function (runs in a worker process or on a Dask worker) -----------------------
-
-
-def _is_report(values: list[tuple], report: dict) -> bool:
-    """Anything a report has: a title, a unit, a year, or any figure (a count, an amount, a score)."""
-    if any(report.get(k) for k in ("title", "department", "fiscal_year")):
-        return True
-    # A row's decimals are set for amounts and scores; counts are integers.
-    return any(row[8] is not None or (isinstance(row[1], int) and not isinstance(row[1], bool)) for row in values)
-
-
-def process_file(path: str, sha256: str | None = None) -> dict:
-    """Read, extract and verify one file; the result is what ``store.write_document`` writes.
-
-    ``sha256`` is the hash the parent computed: if the bytes read here differ, the file
-    changed in between and the result is an error rather than a record under the wrong key.
-    """
-    from .errors import LimitExceeded, ReadError
-    from .output.json import to_dict
-
-    started = time.perf_counter()
-    shown = store.display_path(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        return {"sha256": sha256, "path": shown, "status": "error", "error_code": "vanished",
-                "error": "the file disappeared before it was read"}
-    except OSError as exc:
-        return {"sha256": sha256, "path": shown, "status": "error", "error_code": "unreadable",
-                "error": f"cannot read: {exc.strerror or exc}"}
-    digest = hashlib.sha256(data).hexdigest()
-    result: dict = {"sha256": sha256 or digest, "path": shown, "size": len(data)}
-    if sha256 and digest != sha256:
-        return {**result, "status": "error", "error_code": "changed", "error": "file changed while being ingested"}
-    try:
-        extraction = _extract_within_budget(data, shown)
-    except ReadError as exc:
-        # a document still over the time budget at its second try is a timeout: retried on a later run
-        timed_out = isinstance(exc, LimitExceeded) and exc.limit == "max_seconds"
-        return {**result, "status": "error", "error_code": "timeout" if timed_out else exc.code, "error": exc.reason,
-                "seconds": time.perf_counter() - started}
-    record = to_dict(extraction)
-    values = store.flatten_values(record["report"])
-    status, error = "ok", None
-    if not _is_report(values, record["report"]):
-        status, error = "not-a-report", NOT_A_REPORT_MESSAGE
-        record["findings"].append({"rule": NOT_A_REPORT_RULE, "severity": "warning", "message": error,
-                                   "fields": [], "spans": [], "expected": None, "found": None})
-    key, found = store.report_identity(record["report"])
-    source = record["source"]
-    return {
-        **result, "status": status, "error": error, "format": source["format"], "pages": source["pages"],
-        "chars": source["chars"], "encoding": source["encoding"], "record": json.dumps(record, ensure_ascii=False),
-        "text": extraction.document.text, "values": values, "findings": store.flatten_findings(record["findings"]),
-        "severities": dict(Counter(f["severity"] for f in record["findings"])),
-        "report_key": key if status == "ok" else None, "fields_found": found,
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def _extract_within_budget(data: bytes, shown: str):
-    """Read, extract and verify under one time budget (``EXTRACTOR_MAX_SECONDS``), tried once more
-    when it runs out (a busy machine may have slowed it); the budget never lets a worker hang."""
-    from .errors import LimitExceeded
-    from .pipeline import extract_bytes
-
-    try:
-        return extract_bytes(data, name=shown, path=shown)
-    except LimitExceeded as exc:
-        if exc.limit != "max_seconds":
-            raise
-    return extract_bytes(data, name=shown, path=shown)
 
 
 # --- the parent: walk, hash, decide, write --------------------------------------------------------
@@ -169,29 +93,6 @@ def _path_key(entry: archive.Entry) -> str:
     return "unreadable:" + hashlib.sha256(place).hexdigest()
 
 
-@dataclass(frozen=True)
-class Policy:
-    """What a run re-does: everything (``force``), every stored error (``retry_errors``), or only
-    transient errors with fewer than ``max_attempts`` tries; and documents of other versions."""
-
-    versions: tuple[str, str]
-    force: bool = False
-    retry_errors: bool = False
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-
-    def attempts(self, prev: dict | None) -> int | None:
-        """The attempt number if the document must be (re)done, None to keep what is stored."""
-        if prev is None or (prev["tool_version"], prev["patterns_version"]) != self.versions:
-            return 1
-        again = prev["attempts"] + 1
-        if self.force:
-            return again
-        if prev["status"] == "error" and (self.retry_errors or (
-                prev["error_code"] in TRANSIENT_ERRORS and prev["attempts"] < self.max_attempts)):
-            return again
-        return None
-
-
 def _check_options(workers: int | None, timeout: float | None, max_attempts: int) -> None:
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1 (got {workers})")
@@ -227,7 +128,7 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
                            bar=Progress(0, enabled=(not quiet) if progress is None else progress),
                            max_memory_mb=max_memory_mb, engine=engine, scheduler=scheduler, task=task)
         except sqlite3.Error as exc:  # e.g. the disk is full, or another program holds the lock too long
-            raise store.StoreError(f"{db}: {store._reason(exc)}") from exc
+            raise store.StoreError(f"{db}: {store.describe_error(exc)}") from exc
         finally:
             conn.close()
     summary.elapsed = time.monotonic() - started

@@ -13,7 +13,7 @@ A document over a limit is refused with ``LimitExceeded``: one line naming the l
 variable that raises it.
 
 Time: ``document()`` opens one budget for a whole document (reading, fields, rules); every
-reader's ``Budget`` inside it shares its clock. Readers check it between pages, paragraphs and
+reader's ``ResourceBudget`` inside it shares its clock. Readers check it between pages, paragraphs and
 elements. In the main thread an alarm (``SIGALRM``) also stops whatever runs at the deadline,
 a long regex scan included: the ``regex`` module checks for signals while it matches, so the
 fields and rules need no checks of their own. A single call into a C parser (lxml, lexbor,
@@ -39,7 +39,7 @@ from collections.abc import Iterator, Mapping
 
 from .errors import LimitExceeded
 
-__all__ = ["ENV", "Budget", "BudgetExpired", "Limits", "LimitsError", "apply_memory_limit", "current", "document",
+__all__ = ["LIMIT_ENV", "ResourceBudget", "BudgetExpired", "Limits", "LimitsError", "apply_memory_limit", "current", "document",
            "memory_cap", "parse_seconds", "parse_size", "use"]
 
 MiB = 1024 * 1024
@@ -79,7 +79,7 @@ class Limits:
         """The defaults, changed by any ``EXTRACTOR_MAX_*`` variable that is set."""
         environ = os.environ if environ is None else environ
         changes = {}
-        for key, var in ENV.items():
+        for key, var in LIMIT_ENV.items():
             raw = environ.get(var)
             if raw is None or not raw.strip():
                 continue
@@ -90,13 +90,13 @@ class Limits:
                 raise LimitsError(f"{var}={raw!r}: {err}") from None
         return cls().replace(**changes)
 
-    def budget(self, name: str | None = None) -> Budget:
+    def budget(self, name: str | None = None) -> ResourceBudget:
         """A clock for reading one document under these limits; ``name`` labels its errors."""
-        return Budget(self, name)
+        return ResourceBudget(self, name)
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Limits))
-ENV = {key: "EXTRACTOR_" + key.upper() for key in _FIELDS}
+LIMIT_ENV = {key: "EXTRACTOR_" + key.upper() for key in _FIELDS}
 # The CLI flag for the limits that have one (shown in the error that names the limit).
 FLAGS = {"max_bytes": "--max-bytes", "max_chars": "--max-chars", "max_pages": "--max-pages",
          "max_seconds": "--time-budget", "max_memory": "--max-memory"}
@@ -157,14 +157,14 @@ def use(limits: Limits | None = None, **overrides) -> Iterator[Limits]:
 
 def _hint(key: str) -> str:
     flag = FLAGS.get(key)
-    return f"{flag} or {ENV[key]}" if flag else ENV[key]
+    return f"{flag} or {LIMIT_ENV[key]}" if flag else LIMIT_ENV[key]
 
 
 def _number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
-class Budget:
+class ResourceBudget:
     """Limits plus a clock for one document: readers call ``check()`` as they go.
 
     Made inside ``document()``, a budget shares the document's clock: it started when the
@@ -224,8 +224,8 @@ class BudgetExpired(BaseException):
     it; ``document()`` turns it into the one-line ``LimitExceeded``."""
 
 
-_document: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("extractor_document", default=None)
-_armed: Budget | None = None  # the budget the alarm is set for (main thread only)
+_document: contextvars.ContextVar[ResourceBudget | None] = contextvars.ContextVar("extractor_document", default=None)
+_armed: ResourceBudget | None = None  # the budget the alarm is set for (main thread only)
 
 
 def _on_alarm(signum, frame) -> None:
@@ -245,7 +245,7 @@ def _can_alarm() -> bool:
 
 
 @contextlib.contextmanager
-def document(name: str | None = None, limits: Limits | None = None) -> Iterator[Budget]:
+def document(name: str | None = None, limits: Limits | None = None) -> Iterator[ResourceBudget]:
     """The one time budget of a document: everything in the block (reading, fields, rules)
     shares it, and running past it raises ``LimitExceeded`` naming the stage it stopped at
     (set ``budget.stage``). Inside another ``document()`` block, the outer budget is used.
@@ -273,7 +273,7 @@ def document(name: str | None = None, limits: Limits | None = None) -> Iterator[
         _document.reset(token)
 
 
-def _arm(budget: Budget) -> tuple:
+def _arm(budget: ResourceBudget) -> tuple:
     global _armed
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     _armed, budget.armed = budget, True
@@ -281,7 +281,7 @@ def _arm(budget: Budget) -> tuple:
     return previous, before
 
 
-def _disarm(budget: Budget, previous, before: tuple[float, float]) -> None:
+def _disarm(budget: ResourceBudget, previous, before: tuple[float, float]) -> None:
     global _armed
     budget.armed = False  # first: an alarm from here on does nothing
     signal.setitimer(signal.ITIMER_REAL, 0)

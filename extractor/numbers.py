@@ -32,18 +32,18 @@ _ARABIC = compile_regex(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
-class Number:
+class ParsedNumber:
     value: Decimal
     decimals: int
 
 
-def parse_arabic(text: str) -> Number | None:
-    """``"1,451,600.5"`` -> Number(1451600.5, 1). None when ``text`` is not a plain number."""
+def parse_arabic(text: str) -> ParsedNumber | None:
+    """``"1,451,600.5"`` -> ParsedNumber(1451600.5, 1). None when ``text`` is not a plain number."""
     t = text.strip().replace(" ", "")
     if len(t) > 2 * (MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS):  # before any scan of a hostile run (with commas)
         return None
     if t.isascii() and t.isdigit():  # the common case, a whole number: no pattern needed
-        return Number(Decimal(t), 0) if len(t) <= MAX_INTEGER_DIGITS else None
+        return ParsedNumber(Decimal(t), 0) if len(t) <= MAX_INTEGER_DIGITS else None
     if not _ARABIC.fullmatch(t):
         return None
     plain = t.replace(",", "")
@@ -55,7 +55,7 @@ def parse_arabic(text: str) -> Number | None:
     except InvalidOperation:
         return None
     decimals = len(plain.split(".", 1)[1]) if "." in plain else 0
-    return Number(value, decimals)
+    return ParsedNumber(value, decimals)
 
 
 def parse_chinese(text: str) -> int | None:
@@ -71,13 +71,13 @@ def parse_chinese(text: str) -> int | None:
     return int(value) if value == int(value) else None
 
 
-def parse_number(text: str) -> Number | None:
+def parse_number(text: str) -> ParsedNumber | None:
     """Arabic or Chinese numerals."""
     n = parse_arabic(text)
     if n is not None:
         return n
     c = parse_chinese(text.strip())
-    return Number(Decimal(c), 0) if c is not None else None
+    return ParsedNumber(Decimal(c), 0) if c is not None else None
 
 
 _CN_DIGITS = str.maketrans("\u3007\u25cb\u96f6\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d", "000123456789")

@@ -61,7 +61,7 @@ def read(path: str | Path) -> Document:
 
 
 @contextmanager
-def _guarded(name: str | None) -> Iterator[limits.Budget]:
+def _guarded(name: str | None) -> Iterator[limits.ResourceBudget]:
     """One budget for the block, and MemoryError as the one-line LimitExceeded."""
     try:
         with limits.document(name) as budget:
@@ -70,7 +70,7 @@ def _guarded(name: str | None) -> Iterator[limits.Budget]:
         raise limits.out_of_memory(name) from None
 
 
-def _extract(document: Document, budget: limits.Budget, verify: bool, select, ignore) -> Extraction:
+def _extract(document: Document, budget: limits.ResourceBudget, verify: bool, select, ignore) -> Extraction:
     budget.stage = "extracting the fields"
     report = extract_report(document)
     findings: list[Finding] = []

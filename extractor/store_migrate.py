@@ -13,7 +13,10 @@ import json
 import os
 import sqlite3
 
-from . import store
+from .store_open import now, statements, transaction
+from .store_paths import LEGACY_ROOT, inside, live_sha, relative
+from .store_rows import report_identity
+from .store_schema import STORE_SCHEMA_VERSION, TABLES
 
 _V2_DOCUMENTS = """CREATE TABLE documents_v2 (
     sha256 TEXT PRIMARY KEY, format TEXT, size INTEGER,
@@ -35,17 +38,17 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE documents_v2 RENAME TO documents")
     conn.execute("CREATE INDEX documents_report_key ON documents (report_key)")
     for sha, record in conn.execute("SELECT sha256, record FROM documents WHERE status = 'ok'").fetchall():
-        key, found = store.report_identity(json.loads(record)["report"]) if record else (None, 0)
+        key, found = report_identity(json.loads(record)["report"]) if record else (None, 0)
         conn.execute("UPDATE documents SET report_key = ?, fields_found = ? WHERE sha256 = ?", (key, found, sha))
 
     conn.execute("ALTER TABLE paths RENAME TO paths_v1")
     conn.execute("DROP INDEX IF EXISTS paths_path")
-    schema = store.TABLES
+    schema = TABLES
     start = schema.index("CREATE TABLE roots")
     end = schema.index("CREATE TABLE field_values")
-    for statement in store._statements(schema[start:end]):
+    for statement in statements(schema[start:end]):
         conn.execute(statement)
-    conn.execute("INSERT INTO roots (path, added_at) VALUES (?, ?)", (store.LEGACY_ROOT, store.now()))
+    conn.execute("INSERT INTO roots (path, added_at) VALUES (?, ?)", (LEGACY_ROOT, now()))
     conn.execute("""INSERT INTO paths (root, path, sha256, state, first_seen, last_seen)
                     SELECT (SELECT id FROM roots WHERE path = ''), path, sha256, 'current', seen_at, seen_at
                     FROM paths_v1""")
@@ -57,8 +60,8 @@ STEPS = {2: _to_v2}
 
 
 def migrate(conn: sqlite3.Connection, version: int) -> None:
-    """Upgrade from ``version`` to ``store.SCHEMA_VERSION``, inside the caller's transaction."""
-    for step in range(version + 1, store.SCHEMA_VERSION + 1):
+    """Upgrade from ``version`` to ``STORE_SCHEMA_VERSION``, inside the caller's transaction."""
+    for step in range(version + 1, STORE_SCHEMA_VERSION + 1):
         STEPS[step](conn)
 
 
@@ -68,22 +71,22 @@ def adopt_legacy(conn: sqlite3.Connection, root: int, folder: str) -> int:
     A relative legacy path is taken relative to the current folder, as the version-1 run that
     stored it most likely ran from here; one that does not resolve under ``folder`` stays.
     """
-    legacy = conn.execute("SELECT id FROM roots WHERE path = ?", (store.LEGACY_ROOT,)).fetchone()
+    legacy = conn.execute("SELECT id FROM roots WHERE path = ?", (LEGACY_ROOT,)).fetchone()
     if legacy is None:
         return 0
     moved = 0
     rows = conn.execute("SELECT path, sha256 FROM paths WHERE root = ?", (legacy[0],)).fetchall()
-    with store.transaction(conn):
+    with transaction(conn):
         for path, sha in rows:
             real = os.path.realpath(path)
-            if not store._inside(real, folder):
+            if not inside(real, folder):
                 continue
-            rel = store.relative(real, folder)
+            rel = relative(real, folder)
             key = (legacy[0], path, sha)
             if conn.execute("SELECT 1 FROM paths WHERE root = ? AND path = ? AND sha256 = ?", (root, rel, sha)).fetchone():
                 conn.execute("DELETE FROM paths WHERE root = ? AND path = ? AND sha256 = ?", key)  # a duplicate
             else:  # a path already live there with other bytes makes this row its history
-                state = "superseded" if store.live_sha(conn, root, rel) is not None else None
+                state = "superseded" if live_sha(conn, root, rel) is not None else None
                 conn.execute("UPDATE paths SET root = ?, path = ?, state = coalesce(?, state) "
                              "WHERE root = ? AND path = ? AND sha256 = ?", (root, rel, state, *key))
             moved += 1

@@ -1,8 +1,8 @@
 """The store's SQL, in one place: the tables (versioned), and the views built from the field registry.
 
-The tables change only with ``SCHEMA_VERSION`` and a migration (``extractor/store_migrate.py``).
+The tables change only with ``STORE_SCHEMA_VERSION`` and a migration (``extractor/store_migrate.py``).
 The views ``reports`` and ``files`` are generated: their columns come from
-``extractor.field_registry.FIELDS``, so a field added there appears in the view and in every
+``extractor.field_registry.FIELD_SPECS``, so a field added there appears in the view and in every
 export with no other edit; a store whose views were made from another registry has them
 re-created when it is next opened for writing (exports and audits run the same SELECT
 themselves, so they are never stale, even on a read-only store).
@@ -10,7 +10,7 @@ themselves, so they are never stale, even on a read-only store).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+STORE_SCHEMA_VERSION = 2
 
 # The table of values is field_values, not values: VALUES is an SQL keyword and an analyst's
 # `SELECT * FROM values` would be a syntax error.
@@ -137,7 +137,7 @@ def field_entries():
     """The registry's fields, read at each call (a field added at run time shows at once)."""
     from . import field_registry
 
-    return field_registry.FIELDS
+    return field_registry.FIELD_SPECS
 
 
 def report_columns() -> tuple[str, ...]:

@@ -27,7 +27,7 @@ from extractor.limits import Limits
 from extractor.numbers import parse_arabic
 from extractor.pipeline import extract, extract_bytes, extract_text
 from extractor.readers import read_bytes
-from extractor.readers.html import MAX_OPTIONS, _check_markup
+from extractor.readers.html_markup import MAX_OPTIONS, check_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "samples" / "yushui-gsl-2023"
@@ -240,16 +240,16 @@ def test_formatting_tags_too_slow_for_the_time_left_are_refused():
     page = "<html><body><table><tr>" + f"<td>{cell}</td>" * 60 + "</tr></table>"
     budget = Limits(max_seconds=0.5).budget("cells.html")
     with pytest.raises(LimitExceeded) as err:
-        _check_markup(page, budget)
+        check_markup(page, budget)
     assert err.value.limit == "max_seconds"
 
 
 def test_many_options_become_line_breaks_before_lexbor():
     page = "<html><body><p>收入总计145.16万元</p><select>" + "<option value=1>x</option>" * 30_000 + "</select>"
-    checked = _check_markup(page, Limits().budget("select.html"))
+    checked = check_markup(page, Limits().budget("select.html"))
     assert "<option" not in checked and checked.count("<br data-option") == 30_000
     small = "<html><body><select>" + "<option>x" * (MAX_OPTIONS // 2) + "</select>" + "<p>y</p>" * 6000
-    assert _check_markup(small, Limits().budget("small.html")) == small
+    assert check_markup(small, Limits().budget("small.html")) == small
     assert "收入总计145.16万元" in read_bytes(page.encode(), name="select.html").text
 
 

@@ -152,7 +152,7 @@ def test_export_never_overwrites_the_store(two_stores, tmp_path, capsys):
 def test_a_field_added_to_the_registry_appears_in_the_view_and_the_exports(tmp_path, monkeypatch):
     db = store_of(tmp_path / "a", {"yushui.txt": YUSHUI})
     extra = field_registry.FieldSpec("divisions", "report.divisions", "内设机构", "divisions", "text", "divisions")
-    monkeypatch.setattr(field_registry, "FIELDS", (*field_registry.FIELDS, extra))
+    monkeypatch.setattr(field_registry, "FIELD_SPECS", (*field_registry.FIELD_SPECS, extra))
     store.connect(db).close()  # opening it for writing re-creates the view from the registry
     conn = store.connect_readonly(db)
     (value,) = conn.execute("SELECT divisions FROM reports").fetchone()

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from extractor import extract
-from extractor.field_registry import BY_KEY, FIELDS, name, value_of
+from extractor.field_registry import BY_KEY, FIELD_SPECS, name, value_of
 from extractor.model import Grounded
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -11,14 +11,14 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 def test_keys_columns_and_names_are_unique():
     for attr in ("key", "column", "zh", "en"):
-        values = [getattr(f, attr) for f in FIELDS]
+        values = [getattr(f, attr) for f in FIELD_SPECS]
         assert len(values) == len(set(values)), attr
-    assert all(f.column.endswith("_yuan") for f in FIELDS if f.type == "money")
+    assert all(f.column.endswith("_yuan") for f in FIELD_SPECS if f.type == "money")
 
 
 def test_every_entry_reads_its_value_from_a_sample_record():
     report = extract(SAMPLES / "yushui-gsl-2023.txt", verify=False).report
-    for entry in FIELDS:
+    for entry in FIELD_SPECS:
         got = value_of(report, entry)
         assert got is None or isinstance(got, Grounded), entry.key
     assert value_of(report, BY_KEY["revenue.total"]).raw == "145.16万元"

@@ -178,7 +178,7 @@ def test_each_limit_refuses_in_one_line_naming_how_to_raise_it(tmp_path, key):
         read(path)
     assert err.value.limit == key and err.value.code == "limit-exceeded"
     message = one_line(err.value)
-    assert message.startswith(f"{path}: ") and limits.ENV[key] in message
+    assert message.startswith(f"{path}: ") and limits.LIMIT_ENV[key] in message
     read(path)  # under the default limits the same file reads
 
 

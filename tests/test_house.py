@@ -146,3 +146,62 @@ def test_no_import_cycle():
 def test_the_cycle_check_finds_a_cycle():
     assert cycles_of({"x.a": {"x.b"}, "x.b": {"x.c"}, "x.c": {"x.a"}}) == [["x.a", "x.b", "x.c", "x.a"]]
     assert cycles_of({"x": {"x.a"}, "x.a": {"x"}}) == []  # a package and its module
+
+
+# Names that two modules define as one and the same object on purpose. A re-export is an import,
+# which the check does not count; list here only a name assigned in two modules that is still one
+# object, and say why. None today.
+SAME_OBJECT: dict[str, str] = {}
+# A constant (UPPER_CASE) or a class-like name (a class, a type alias); private names (a leading _)
+# are read only in their own module, where they cannot be taken for another module's.
+_SHARED_KIND = re.compile(r"[A-Z][A-Z0-9_]*|[A-Z][a-z]\w*")
+
+
+def defined_names(source: str) -> set[str]:
+    """The classes, type aliases and UPPER_CASE constants a module defines at its top level
+    (inside a top-level ``if`` or ``try`` too; never inside a function or a class)."""
+    names: set[str] = set()
+    todo = list(ast.parse(source).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.If, ast.Try)):
+            todo.extend(node.body + node.orelse + getattr(node, "finalbody", []))
+            todo.extend(s for handler in getattr(node, "handlers", []) for s in handler.body)
+    return {n for n in names if _SHARED_KIND.fullmatch(n)}
+
+
+def shared_names(sources: dict[str, str]) -> dict[str, list[str]]:
+    """name -> the modules (of ``sources``: module -> its source) that each define it, for every
+    class or constant name defined by more than one and not listed in ``SAME_OBJECT``."""
+    where: dict[str, list[str]] = {}
+    for module, source in sorted(sources.items()):
+        for name in defined_names(source):
+            where.setdefault(name, []).append(module)
+    return {n: ms for n, ms in sorted(where.items()) if len(ms) > 1 and n not in SAME_OBJECT}
+
+
+def test_no_two_modules_define_a_class_or_constant_of_the_same_name():
+    """One name, one meaning: two modules' ``Budget`` (a report's budget, a document's resource
+    allowance) or ``KINDS`` read the same at the place of use and are not. Rename one to say what it
+    is; if both are the same thing, define it once and import it."""
+    pkg = ROOT / "extractor"
+    sources = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in sorted(pkg.rglob("*.py"))}
+    assert len(sources) > 40
+    assert shared_names(sources) == {}
+
+
+def test_the_name_check_finds_a_duplicate():
+    a = "class Budget:\n    pass\n\nLIMIT = 1\n_PRIVATE = 2\nlower = 3\n"
+    b = (
+        "from a import LIMIT\n"  # an import is not a definition
+        "try:\n    import x\nexcept ImportError:\n    Budget = None\n"
+        "_PRIVATE = 4\nlower = 5\n\n\ndef f():\n    LIMIT = 6\n"
+    )
+    assert defined_names(a) == {"Budget", "LIMIT"}
+    assert shared_names({"a": a, "b": b}) == {"Budget": ["a", "b"]}
+    assert shared_names({"a": a, "c": "LIMIT: int = 7\n"}) == {"LIMIT": ["a", "c"]}

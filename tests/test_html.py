@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from extractor import extract_text
 from extractor.model import Finding, dump
 from extractor.output.html import highlight, page_name, render_index, render_report, write_site
-from extractor.output.html_parts import collect_values
+from extractor.output.html_values import collect_values
 
 HOSTILE = ('<script>window.__pwned = 1; alert("x")</script>\n'
            '<img src=x onerror="window.__pwned = 2">\n'

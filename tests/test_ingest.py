@@ -262,9 +262,9 @@ def test_cli_ingest_prints_summary(tmp_path, capsys):
 def test_schema_version_is_recorded_and_checked(tmp_path):
     db = tmp_path / "r.sqlite"
     store.connect(db).close()
-    assert rows(db, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)]
+    assert rows(db, "PRAGMA user_version") == [(store.STORE_SCHEMA_VERSION,)]
     with sqlite3.connect(db) as conn:
-        conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version = {store.STORE_SCHEMA_VERSION + 1}")
     with pytest.raises(store.StoreError, match="newer"):
         store.connect(db)
 

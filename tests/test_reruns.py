@@ -190,7 +190,7 @@ def test_many_processes_opening_a_new_store_at_once_never_fail(tmp_path):
              for _ in range(6)]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 6, errors
-    assert rows(db, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)]
+    assert rows(db, "PRAGMA user_version") == [(store.STORE_SCHEMA_VERSION,)]
 
 
 # -- an old store ----------------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_a_version_1_store_is_upgraded_in_place_and_converges(tmp_path):
         conn.executescript(dump.replace("/tmp/v1fix/archive", str(folder)))
     assert rows(db, "PRAGMA user_version") == [(1,)]
     store.connect(db).close()
-    assert rows(db, "PRAGMA user_version") == [(store.SCHEMA_VERSION,)]
+    assert rows(db, "PRAGMA user_version") == [(store.STORE_SCHEMA_VERSION,)]
     # Every extraction kept; the paths as version 1 stored them until the archive is ingested again.
     assert rows(db, "SELECT count(*) FROM reports") == [(2,)]
     assert sorted(p for (p,) in rows(db, "SELECT path FROM reports")) == sorted(

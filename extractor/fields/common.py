@@ -28,7 +28,6 @@ class Context:
     kind_pattern: str | None = None  # what told the kind (kind.title.other: a budget disclosure's title)
     department: str | None = None  # the unit's name, once known
     budget_form: dict | None = None  # a self-evaluation form's money row, once read
-    several_score_tables: bool = False  # the text holds several forms' score tables
     _unit_headers: tuple[list[int], list[str]] | None = None
     _grids: list | None = None
     memo: dict = field(default_factory=dict)  # what field code computes once per document (mentions …)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ..columns import Roles, roles
 from ..grid import Grid, GridCell
-from ..numbers import Number as Parsed
+from ..numbers import ParsedNumber as Parsed
 from ..numbers import parse_arabic
 from ..patterns import Patterns, compile_regex
 from ..text_grids import is_figure

@@ -79,7 +79,6 @@ def score_tables(ctx: Context) -> ScoreTables:
     found = ctx.memo.get("score_tables")
     if found is None:
         found = ctx.memo["score_tables"] = _read_all(ctx)
-        ctx.several_score_tables = found.several
     return found
 
 

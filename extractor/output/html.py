@@ -15,18 +15,9 @@ from ..display import severity_name
 from ..document import line_index
 from ..i18n import N_, _
 from .html_assets import GROUPS, REPORT_CSS, REPORT_JS, csp
-from .html_parts import (
-    Value,
-    collect_values,
-    esc,
-    finding_targets,
-    missing_fields,
-    page_head,
-    render_cross,
-    render_findings,
-    render_key_figures,
-)
+from .html_parts import esc, missing_fields, page_head, render_cross, render_findings, render_key_figures
 from .html_site import Site, index_row, items_from_db, items_from_files, page_name, render_index, write_site
+from .html_values import Value, collect_values, finding_targets
 from .visible import visible_html, visible_text
 
 __all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files", "page_name", "render_index",
@@ -37,14 +28,14 @@ __all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files"
 FIRST_PIECE_ONLY = frozenset({"id", "tabindex"})
 _ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
 # the page's own words (marked here: Babel does not see a call inside an f-string)
-WORDS = {"findings": N_("核查发现"), "no_findings": N_("没有错误或警告。"), "figures": N_("关键数据"),
+PAGE_WORDS = {"findings": N_("核查发现"), "no_findings": N_("没有错误或警告。"), "figures": N_("关键数据"),
          "unchecked": N_("未能核对 / 未找到"), "all_ran": N_("所有检查均已运行。"), "text": N_("原文"),
          "cross": N_("跨报告 {n}")}
 
 
 def word(key: str) -> str:
-    """One of the page's ``WORDS`` in the language in force, escaped."""
-    return esc(_(WORDS[key]))
+    """One of the page's ``PAGE_WORDS`` in the language in force, escaped."""
+    return esc(_(PAGE_WORDS[key]))
 
 
 def _open(attrs: Mapping[str, str], first: bool, tag: str) -> str:
@@ -182,12 +173,20 @@ def _badges(counts: dict[str, int], cross: int) -> str:
         out.append(f'<a class="badge {sev}" href="#findings-{sev}">{label}</a>' if counts[sev]
                    else f'<span class="badge {sev} zero">{label}</span>')
     if cross:
-        out.append(f'<a class="badge cross" href="#findings-cross">{esc(_(WORDS["cross"]).format(n=cross))}</a>')
+        out.append(f'<a class="badge cross" href="#findings-cross">{esc(_(PAGE_WORDS["cross"]).format(n=cross))}</a>')
     return " ".join(out)
 
 
 def render_legend() -> str:
     return "".join(f'<span class="g-{g}">{esc(_(label))}</span>' for g, label in GROUPS)
+
+
+def _source_line(source: Mapping, text: str) -> str:
+    """The line under the title: the file's path, format, pages, characters and hash, escaped."""
+    pages = _("{n} 页").format(n=source["pages"]) if source.get("pages") else None
+    sha = f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None
+    parts = (source.get("path"), source.get("format"), pages, _("{n} 字").format(n=len(text)), sha)
+    return " · ".join(visible_html(x) for x in parts if x)
 
 
 def render_report(extraction, *, title: str | None = None, cross: Sequence[Mapping] = (),
@@ -201,14 +200,11 @@ def render_report(extraction, *, title: str | None = None, cross: Sequence[Mappi
     source = data.get("source", {})
     values = collect_values(report)
     marks, ids, first = _marks(text, values, findings)
-    breaks = [(start, start, {"class": "pg", "data-page": str(page)})
-              for start, page in data.get("page_starts", ()) if start > 0]
+    starts = [(start, page) for start, page in data.get("page_starts", ()) if start > 0]  # page 1 needs no break
+    breaks = [(start, start, {"class": "pg", "data-page": str(page)}) for start, page in starts]
     heading = title or (report.get("title") or {}).get("value") or source.get("path") or _("报告")
     counts = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
-    src = " · ".join(visible_html(x) for x in (
-        source.get("path"), source.get("format"),
-        _("{n} 页").format(n=source["pages"]) if source.get("pages") else None,
-        _("{n} 字").format(n=len(text)), f"sha256 {source['sha256'][:12]}" if source.get("sha256") else None) if x)
+    src = _source_line(source, text)
     head = page_head(_("{title} · 绩效自评核查").format(title=heading), REPORT_CSS, csp(REPORT_JS, REPORT_CSS))
     cross_items = [dict(f) for f in cross]
     return f"""{head}
@@ -222,7 +218,7 @@ def render_report(extraction, *, title: str | None = None, cross: Sequence[Mappi
 <aside>
 <section id="findings">
 <h2>{word("findings")}</h2>
-{render_findings(findings, text, ("error", "warning"), first, report, empty=_(WORDS["no_findings"]))}
+{render_findings(findings, text, ("error", "warning"), first, report, empty=_(PAGE_WORDS["no_findings"]))}
 {render_cross(cross_items, links)}
 </section>
 <section>
@@ -232,7 +228,7 @@ def render_report(extraction, *, title: str | None = None, cross: Sequence[Mappi
 </section>
 <section>
 <h2>{word("unchecked")}</h2>
-{render_findings(findings, text, ("info",), first, report, empty=_(WORDS["all_ran"]))}
+{render_findings(findings, text, ("info",), first, report, empty=_(PAGE_WORDS["all_ran"]))}
 {missing_fields(report)}
 </section>
 </aside>

@@ -1,5 +1,5 @@
-"""Pieces of the auditor's page (html.py): the values found in a report dict, the key-figures
-panel, the findings lists and what is missing. Every string goes out escaped; what a reader
+"""Pieces of the auditor's page (html.py): the key-figures panel, the findings lists and what is
+missing; the values it marks are in ``html_values``. Every string goes out escaped; what a reader
 sees is in Chinese (``--lang en``: English), each figure named as everywhere else (the field
 registry) and shown as the report wrote it, with its value in yuan on hover.
 """
@@ -7,32 +7,26 @@ registry) and shown as the report wrote it, with its value in yuan on hover.
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..display import as_written, field_name, in_yuan, kind_name, path_name, severity_name
+from ..display import field_name, in_yuan, path_name, severity_name
 from ..document import line_index
 from ..i18n import N_, _, language
 from ..numbers import format_decimal
+from .html_values import Value, show
 from .visible import visible_html, visible_text
 
-_GROUP_OF = {"title": "meta", "department": "meta", "fiscal_year": "meta", "kind": "meta", "divisions": "meta",
-             "headcount": "headcount", "revenue": "revenue", "expenditure": "expenditure",
-             "carryover": "budget", "budget": "budget", "indicators": "indicators",
-             "total_score": "score", "max_score": "score", "grade": "score", "grade_bands": "score"}
-_INDEX = re.compile(r"\[\d+\]")
 # the panel's own words (marked here: Babel does not see a call inside an f-string)
-WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置）"), "involves": N_("涉及："), "none": N_("无。"),
+PANEL_WORDS = {"not_found": N_("未找到"), "no_span": N_("（文中无对应位置）"), "involves": N_("涉及："), "none": N_("无。"),
          "cross": N_("跨报告核查"), "nothing_missing": N_("没有缺失的字段。"), "missing": N_("文中未找到的字段"),
          "indicator": N_("指标"), "max": N_("分值"), "score": N_("得分"),
          "sum_of_children": N_("未写明，按下级指标之和")}
 
 
 def word(key: str) -> str:
-    """One of the panel's ``WORDS`` in the language in force, escaped."""
-    return esc(_(WORDS[key]))
+    """One of the panel's ``PANEL_WORDS`` in the language in force, escaped."""
+    return esc(_(PANEL_WORDS[key]))
 
 
 def counted(name: str, n: int) -> str:
@@ -56,86 +50,6 @@ EXPECTED_ANY = ("title", "department", "fiscal_year", *(f"headcount.{k}" for k i
 
 def esc(s: Any) -> str:
     return html.escape(str(s), quote=True)
-
-
-@dataclass(frozen=True)
-class Value:
-    """One grounded value of the report dict, where the page shows it."""
-
-    path: str  # report.expenditure.by_function[0].amount, as findings name fields
-    span: tuple[int, int]
-    display: str  # as the report wrote it: "145.16万元", "91.21%", "7分"
-    label: str  # its name for people: "支出（按功能分类）·一般公共服务·金额"
-    pattern: str | None
-    page: int | None
-    is_name: bool = False  # a category's name (name_span), not a figure
-    yuan: str | None = None  # a money value in yuan: "1451600元"
-
-    @property
-    def group(self) -> str:
-        parts = self.path.split(".")
-        key = parts[2] if parts[1] == "candidates" and len(parts) > 2 else parts[1]
-        return _GROUP_OF.get(_INDEX.sub("", key), "meta")
-
-
-def show(path: str, node: dict) -> str:
-    """A grounded value for people: as the report wrote it; a kind by its Chinese name."""
-    v = node.get("value")
-    if path.endswith(".kind") and path.count(".") == 1:
-        return kind_name(v)
-    if isinstance(v, list):
-        return _("、").join(map(str, v))
-    return as_written(node, path.removeprefix("report."))
-
-
-def _bands(node: dict) -> str:
-    def side(b):
-        lo = f"{b['min']}{'≤' if b['min_inclusive'] else '<'}" if b.get("min") is not None else ""
-        hi = f"{'≤' if b['max_inclusive'] else '<'}{b['max']}" if b.get("max") is not None else ""
-        return _("{grade} {lo}分{hi}").format(grade=b["grade"], lo=lo, hi=hi)
-    return _("；").join(side(b) for b in node.get("bands", []))
-
-
-def collect_values(report: dict) -> list[Value]:
-    """Every grounded value in a FIELDS.md report dict, in document order of its path walk."""
-    out: list[Value] = []
-
-    def walk(node, path: str):
-        if isinstance(node, dict):
-            if node.get("span") is not None and "raw" in node:
-                out.append(Value(path, tuple(node["span"]), show(path, node), path_name(path, report),
-                                 node.get("pattern"), node.get("page"), yuan=in_yuan(node)))
-                return
-            if path.endswith(".grade_bands"):
-                if node.get("span"):
-                    source = _("报告所列") if node.get("source") == "report" else _("通行标准")
-                    out.append(Value(path, tuple(node["span"]), _bands(node), f"{field_name('grade_bands')}（{source}）",
-                                     None, None))
-                return
-            if "name" in node and node.get("name_span"):
-                out.append(Value(path + ".name", tuple(node["name_span"]), str(node["name"]),
-                                 path_name(path, report), None, None, is_name=True))
-            for key, child in node.items():
-                walk(child, f"{path}.{key}")
-        elif isinstance(node, list):
-            for i, child in enumerate(node):
-                walk(child, f"{path}[{i}]")
-
-    walk(report, "report")
-    return out
-
-
-def finding_targets(findings: list[dict], values: list[Value]) -> list[list[tuple[int, int]]]:
-    """Per finding, the spans to mark: its own, else those of the values its fields name."""
-    out = []
-    for f in findings:
-        spans = [tuple(s) for s in f.get("spans") or []]
-        if not spans:
-            prefixes = tuple(f.get("fields") or ())
-            spans = [v.span for v in values if not v.is_name and any(
-                v.path == p or v.path.startswith((p + ".", p + "[")) for p in prefixes)]
-        out.append(list(dict.fromkeys(spans)))
-    return out
 
 
 def _link(node: dict | None, path: str, ids: dict[str, int]) -> str:
@@ -274,7 +188,7 @@ def render_findings(findings: list[dict], text: str, severities: tuple[str, ...]
                 f'{"<div class=fieldlist>" + word("involves") + visible_html(fields) + "</div>" if fields else ""}</li>')
         out.append(f'<h3 id="findings-{esc(sev)}">{counted(severity_name(sev), len(items))}</h3>'
                    f'<ol class="findings">{"".join(lis)}</ol>')
-    return "".join(out) or f'<p class="none">{esc(empty if empty is not None else _(WORDS["none"]))}</p>'
+    return "".join(out) or f'<p class="none">{esc(empty if empty is not None else _(PANEL_WORDS["none"]))}</p>'
 
 
 def render_cross(cross: list[dict], links: dict[str, str] | None = None) -> str:
@@ -293,7 +207,7 @@ def render_cross(cross: list[dict], links: dict[str, str] | None = None) -> str:
         lis.append(f'<li class="finding {esc(f["severity"])} xr"><span class="rule">{esc(f["rule"])}</span>'
                    f'{visible_html(f["message"])}{f"<dl class=ef>{ef}</dl>" if ef else ""}'
                    f'<ul class="reports">{others}</ul></li>')
-    return (f'<h3 id="findings-cross">{counted(_(WORDS["cross"]), len(cross))}</h3>'
+    return (f'<h3 id="findings-cross">{counted(_(PANEL_WORDS["cross"]), len(cross))}</h3>'
             f'<ol class="findings">{"".join(lis)}</ol>')
 
 
@@ -303,7 +217,7 @@ def missing_fields(report: dict) -> str:
     missing = [k for k in EXPECTED.get(kind, EXPECTED_ANY) if not _get(report, k)]
     if not missing:
         return f'<p class="none">{word("nothing_missing")}</p>'
-    return (f'<h3>{counted(_(WORDS["missing"]), len(missing))}</h3><ul class="missing">'
+    return (f'<h3>{counted(_(PANEL_WORDS["missing"]), len(missing))}</h3><ul class="missing">'
             + "".join(f"<li>{esc(field_name(k))}</li>" for k in missing) + "</ul>")
 
 

@@ -19,12 +19,12 @@ COLUMNS = (("department", "department", "text"), ("year", "fiscal_year", "num"),
            ("score", "total_score", "num"), ("grade", "grade", "text"), ("errors", "error", "num"),
            ("warnings", "warning", "num"), ("cross", N_("跨报告"), "num"), ("path", N_("文件"), "text"))
 # the index's own words (marked here: Babel does not see a call inside an f-string)
-WORDS = {"unknown_unit": N_("（未识别单位）"), "unreadable": N_("无法读取的文件"), "file": N_("文件"), "why": N_("原因"),
+INDEX_WORDS = {"unknown_unit": N_("（未识别单位）"), "unreadable": N_("无法读取的文件"), "file": N_("文件"), "why": N_("原因"),
          "filter": N_("筛选"), "filter_hint": N_("单位、文件名…"), "all": N_("全部")}
 
 
 def word(key: str) -> str:
-    return esc(_(WORDS[key]))
+    return esc(_(INDEX_WORDS[key]))
 
 
 # the order rows come in: most errors first, then most warnings (the index's first sort)
@@ -118,7 +118,7 @@ def render_index(rows: Iterable[Mapping], *, title: str | None = None) -> str:
     if failed:
         items = "".join(f'<tr><td class="wrap">{visible_html(r.get("path") or "")}</td>'
                         f'<td class="wrap">{visible_html(r["error"])}</td></tr>' for r in failed)
-        unread = (f'<h2 id="unreadable">{counted(_(WORDS["unreadable"]), len(failed))}</h2>'
+        unread = (f'<h2 id="unreadable">{counted(_(INDEX_WORDS["unreadable"]), len(failed))}</h2>'
                   f'<table class="idx failed"><thead><tr><th>{word("file")}</th><th>{word("why")}</th></tr>'
                   f"</thead><tbody>{items}</tbody></table>")
     summary = _("{n} 份报告").format(n=len(reports)) + (

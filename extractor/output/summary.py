@@ -21,18 +21,10 @@ def _line(key: str, value: str) -> str:
     return "  " + _("{name}：{value}").format(name=field_name(key), value=value)
 
 
-def render_summary(result) -> str:
-    r = result.report
-    src = result.source
+def _figure_lines(r) -> list[str]:
+    """Headcount, revenue, expenditure and budget: a line for each the report states any of."""
     hc, b = r.headcount, r.budget
-    size = _("{n} 字").format(n=src.chars) + (_("，{n} 页").format(n=src.pages) if src.pages else "")
-    lines = [
-        _("{path}（{format}，{size}）").format(path=printable(src.path), format=src.format, size=size),
-        _line("title", _v(r.title)),  # a title broken over lines is read joined
-        _line("department", _v(r.department)),
-        _line("fiscal_year", _v(r.fiscal_year)),
-        _line("kind", kind_name(r.kind.value if r.kind else None)),
-    ]
+    lines: list[str] = []
     people = ("authorized", "actual", "in_service", "retired")
     if any(getattr(hc, k) is not None for k in people):
         lines.append("  " + " · ".join(_named(f"headcount.{k}", getattr(hc, k)) for k in people))
@@ -45,10 +37,30 @@ def render_summary(result) -> str:
     if any(getattr(b, k) is not None for k in ("total", "adjusted", "spent", "execution_rate")):
         lines.append("  " + " · ".join(_named(f"budget.{k}", getattr(b, k))
                                        for k in ("total", "adjusted", "spent", "execution_rate")))
-    lines.append(_line("indicators", _("一级指标{n}个").format(n=len(r.indicators)) + "".join(
-        "\n    " + _("{name}：得分 {score} / 分值 {max}").format(name=printable(i.name), score=_v(i.score, "score"),
-                                                           max=_v(i.max, "max"))
-        for i in r.indicators)))
+    return lines
+
+
+def _indicator(i) -> str:
+    """A level-1 indicator on a line of its own, under the indicators' line."""
+    score, most = _v(i.score, "score"), _v(i.max, "max")
+    return "\n    " + _("{name}：得分 {score} / 分值 {max}").format(name=printable(i.name), score=score, max=most)
+
+
+def render_summary(result) -> str:
+    """A few lines for a person: the file, the report's identity, its key figures and scores, and
+    how many findings of each severity."""
+    r = result.report
+    src = result.source
+    size = _("{n} 字").format(n=src.chars) + (_("，{n} 页").format(n=src.pages) if src.pages else "")
+    lines = [
+        _("{path}（{format}，{size}）").format(path=printable(src.path), format=src.format, size=size),
+        _line("title", _v(r.title)),  # a title broken over lines is read joined
+        _line("department", _v(r.department)),
+        _line("fiscal_year", _v(r.fiscal_year)),
+        _line("kind", kind_name(r.kind.value if r.kind else None)),
+        *_figure_lines(r),
+        _line("indicators", _("一级指标{n}个").format(n=len(r.indicators)) + "".join(map(_indicator, r.indicators))),
+    ]
     lines.append("  " + " · ".join(_named(k, getattr(r, k)) for k in ("total_score", "max_score", "grade")))
     counts = " · ".join(_("{severity} {n}").format(severity=severity_name(s), n=sum(f.severity == s for f in result.findings))
                         for s in ("error", "warning", "info"))

@@ -4,7 +4,7 @@ Each format module loads its heavy library only when a file of that format is re
 reading a .txt never imports pdfplumber, lxml or selectolax.
 
 Every read runs under the limits of ``extractor.limits`` (size, text length, pages, zip
-contents, nesting, time): each reader gets a ``Budget`` and checks it as it goes.
+contents, nesting, time): each reader gets a ``ResourceBudget`` and checks it as it goes.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from extractor.errors import (
     ReadError,
     UnsupportedFormat,
 )
-from extractor.limits import Budget, Limits, current, out_of_memory
+from extractor.limits import Limits, ResourceBudget, current, out_of_memory
 
 __all__ = ["DEFAULT_MAX_BYTES", "FORMATS", "read", "read_bytes", "sniff"]
 
@@ -112,7 +112,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOF
 _DIRECTORY_BYTES_PER_MEMBER = 512
 
 
-def check_zip_directory(data: bytes, budget: Budget) -> None:
+def check_zip_directory(data: bytes, budget: ResourceBudget) -> None:
     """Refuse a zip whose directory lists too many members before zipfile parses every entry."""
     found = _zip_directory(data)
     if found is None:
@@ -136,7 +136,7 @@ _ZIP_HINTS = ((b"word/", "docx"), (b"xl/", "xlsx"), (b"OFD.xml", "ofd"), (b"Doc_
               (b"[Content_Types].xml", "docx"))
 
 
-def _zip_archive(data: bytes, name: str, budget: Budget) -> tuple[zipfile.ZipFile, str]:
+def _zip_archive(data: bytes, name: str, budget: ResourceBudget) -> tuple[zipfile.ZipFile, str]:
     """The open zip archive (the caller closes it) and its format: "docx", "xlsx" or "ofd"."""
     check_zip_directory(data, budget)
     try:
@@ -158,7 +158,7 @@ def _zip_archive(data: bytes, name: str, budget: Budget) -> tuple[zipfile.ZipFil
                                     "not a Word, Excel or OFD document")
 
 
-def _sniff_zip(data: bytes, name: str, budget: Budget) -> str:
+def _sniff_zip(data: bytes, name: str, budget: ResourceBudget) -> str:
     archive, fmt = _zip_archive(data, name, budget)
     archive.close()
     return fmt
@@ -223,7 +223,7 @@ def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
     return "txt"
 
 
-def _dispatch(fmt: str, data: bytes, name: str, budget: Budget, archive: zipfile.ZipFile | None = None) -> Document:
+def _dispatch(fmt: str, data: bytes, name: str, budget: ResourceBudget, archive: zipfile.ZipFile | None = None) -> Document:
     if fmt == "txt":
         from extractor.readers.txt import read_txt
 

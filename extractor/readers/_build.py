@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from extractor.document import Block, Document, Table
-from extractor.limits import Budget
+from extractor.limits import ResourceBudget
 
 CELL_SEP = " | "
 LINE_SEP = "\n"
@@ -47,7 +47,7 @@ class TextBuilder:
     reader stops early rather than building a huge text first) and its clock is checked.
     """
 
-    def __init__(self, budget: Budget | None = None) -> None:
+    def __init__(self, budget: ResourceBudget | None = None) -> None:
         self._parts: list[str] = []
         self._starts: list[int] = []
         self._length = 0

@@ -8,7 +8,7 @@ import zipfile
 import zlib
 
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
-from extractor.limits import Budget
+from extractor.limits import ResourceBudget
 
 
 def corrupt(name: str, label: str, detail: str = "corrupt zip") -> CorruptFile:
@@ -47,7 +47,7 @@ def parse_xml(xml: bytes, name: str, part: str, label: str = ".docx"):
     return root
 
 
-def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget: Budget) -> bytes:
+def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget: ResourceBudget) -> bytes:
     """The member's bytes, streamed: never more than the limit is inflated, whatever its header says."""
     limit = budget.limits.max_xml_bytes
     budget.check_size("max_xml_bytes", info.file_size, f"{part} declares {{}} bytes inflated")
@@ -67,7 +67,7 @@ class Package:
     """An open zip of XML parts, checked against the zip limits (members, declared size) once;
     ``xml(part)`` inflates and parses one part, found whatever the case of its name."""
 
-    def __init__(self, data: bytes, name: str, budget: Budget, label: str,
+    def __init__(self, data: bytes, name: str, budget: ResourceBudget, label: str,
                  archive: zipfile.ZipFile | None = None) -> None:
         from extractor.readers import ZIP_ERRORS, check_zip_directory
 

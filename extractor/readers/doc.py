@@ -26,10 +26,10 @@ from pathlib import Path
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, LimitExceeded, MissingDependency
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers.docx import read_docx
 
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_CONVERT_TIMEOUT = 120.0
 INSTALL_HINT = (
     ".doc needs LibreOffice: install libreoffice-writer-nogui "
     "(apt-get install libreoffice-writer-nogui) or save the file as .docx"
@@ -126,7 +126,7 @@ def _run(command: list[str], timeout: float, name: str) -> tuple[int, bytes]:
     return process.returncode, stderr
 
 
-def convert_to_docx(data: bytes, name: str = "", *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+def convert_to_docx(data: bytes, name: str = "", *, timeout: float = DEFAULT_CONVERT_TIMEOUT) -> bytes:
     """The .docx bytes LibreOffice makes of ``data``."""
     soffice = find_soffice()
     if soffice is None:
@@ -145,13 +145,13 @@ def convert_to_docx(data: bytes, name: str = "", *, timeout: float = DEFAULT_TIM
         return target.read_bytes()
 
 
-def read_doc(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+def read_doc(data: bytes, name: str = "", *, budget: ResourceBudget | None = None) -> Document:
     budget = budget or current().budget(name)
-    timeout = min(DEFAULT_TIMEOUT, budget.remaining())
+    timeout = min(DEFAULT_CONVERT_TIMEOUT, budget.remaining())
     try:
         converted = convert_to_docx(data, name, timeout=timeout)
     except LimitExceeded:
-        if timeout < DEFAULT_TIMEOUT:  # the document's time budget, not LibreOffice's own timeout, ran out
+        if timeout < DEFAULT_CONVERT_TIMEOUT:  # the document's time budget, not LibreOffice's own timeout, ran out
             raise budget.exceeded("max_seconds", f"converting the .doc took longer than {timeout:g} s") from None
         raise
     document = read_docx(converted, name, budget=budget)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import Cell, TextBuilder, join_fragments
 from extractor.readers._zipxml import corrupt, inflate, xml_error
 
@@ -89,7 +89,7 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
         raise _corrupt(name) from None
 
 
-def _read_parts(data: bytes, name: str, budget: Budget,
+def _read_parts(data: bytes, name: str, budget: ResourceBudget,
                 archive: zipfile.ZipFile | None = None) -> tuple[bytes, Callable[[], bytes | None]]:
     """Check the archive against zip-bomb limits, then inflate document.xml. styles.xml (often
     ten times its size, and needed only for a paragraph style not named by its id) comes as a
@@ -159,7 +159,7 @@ _HIDDEN_OFF = ("0", "false", "off")
 class _Walker:
     """Turns the body of document.xml into lines and tables on a TextBuilder."""
 
-    def __init__(self, ns: str, style_xml=None, name: str = "", budget: Budget | None = None) -> None:
+    def __init__(self, ns: str, style_xml=None, name: str = "", budget: ResourceBudget | None = None) -> None:
         w = f"{{{ns}}}"
         self.P, self.TBL, self.TR, self.TC = w + "p", w + "tbl", w + "tr", w + "tc"
         self.T, self.TAB, self.BR, self.CR = w + "t", w + "tab", w + "br", w + "cr"
@@ -478,7 +478,7 @@ _BODY_TAGS = tuple(f"{{{ns}}}{t}" for ns in (W_MAIN, W_STRICT) for t in ("p", "t
 _BODIES = (f"{{{W_MAIN}}}body", f"{{{W_STRICT}}}body")
 
 
-def read_docx(data: bytes, name: str = "", *, budget: Budget | None = None,
+def read_docx(data: bytes, name: str = "", *, budget: ResourceBudget | None = None,
               archive: zipfile.ZipFile | None = None) -> Document:
     budget = budget or current().budget(name)
     xml, style_xml = _read_parts(data, name, budget, archive)

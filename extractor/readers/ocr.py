@@ -20,7 +20,7 @@ from importlib import metadata
 
 from extractor.document import Block, Document, Ocr, OcrLine
 from extractor.errors import CorruptFile, NoTextLayer, ReadError
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import TextBuilder
 from extractor.readers._layout import Piece, Rule, emit_page
 
@@ -150,7 +150,7 @@ def _gray(image):
 class Session:
     """OCR of the pages of one document: the limits, the progress line, what was recognised."""
 
-    def __init__(self, name: str, budget: Budget, total: int) -> None:
+    def __init__(self, name: str, budget: ResourceBudget, total: int) -> None:
         self.name, self.budget, self.total = name, budget, total
         self.ocr = Ocr(engine_name())
         self.done: dict[int, tuple[list[Piece], list[Rule]]] = {}
@@ -215,7 +215,7 @@ def _unit(image) -> float:
     return (dpi if 50 <= dpi <= 1200 else DEFAULT_DPI) / 72
 
 
-def _open_image(data: bytes, name: str, budget: Budget):
+def _open_image(data: bytes, name: str, budget: ResourceBudget):
     """The image (only its header read) and how many pages it has, within the limits."""
     from PIL import Image, UnidentifiedImageError
 
@@ -237,7 +237,7 @@ def _unreadable(name: str, err: Exception) -> CorruptFile:
     return CorruptFile(name or None, f"not a readable image ({str(err).splitlines()[0] if str(err) else 'corrupt'})")
 
 
-def _frames(image, name: str, budget: Budget):
+def _frames(image, name: str, budget: ResourceBudget):
     """Each page of the image, decoded when it is reached: (gray numpy array, pixels per point).
     Transparent pixels are white paper, not black."""
     import numpy as np
@@ -256,7 +256,7 @@ def _frames(image, name: str, budget: Budget):
             raise _unreadable(name, err) from None
 
 
-def read_image(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+def read_image(data: bytes, name: str = "", *, budget: ResourceBudget | None = None) -> Document:
     """A scanned page saved as .png, .jpg or .tif (each page of a TIFF a page), read by OCR."""
     budget = budget or current().budget(name)
     image, pages = _open_image(data, name, budget)
@@ -281,7 +281,7 @@ def read_image(data: bytes, name: str = "", *, budget: Budget | None = None) -> 
 # ---- PDF pages -----------------------------------------------------------------------------------
 
 
-def render(pdf, index: int, budget: Budget):
+def render(pdf, index: int, budget: ResourceBudget):
     """A PDF page as a gray image and its pixels per point (less than DEFAULT_SCALE on a page so
     big that the image would pass the pixel limit)."""
     page = pdf[index]
@@ -311,7 +311,7 @@ class PdfScans:
     text that shows an image is recognised in its place; a document whose text layer is missing
     or unreadable as a whole is recognised page by page."""
 
-    def __init__(self, pdf, name: str, budget: Budget, count: int) -> None:
+    def __init__(self, pdf, name: str, budget: ResourceBudget, count: int) -> None:
         self.pdf, self.name, self.budget, self.count = pdf, name, budget, count
         self._session: Session | None = None
 

@@ -15,7 +15,7 @@ import zipfile
 
 from extractor.document import Block, Document
 from extractor.errors import CorruptFile, NoTextLayer
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import TextBuilder, is_wide
 from extractor.readers._layout import Piece, Rule, emit_page
 from extractor.readers._zipxml import Package
@@ -144,7 +144,7 @@ def _add_rule(rules: list[Rule], a: tuple[float, float], b: tuple[float, float])
         rules.append(Rule(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
-def _walk(element, pieces: list[Piece], rules: list[Rule], budget: Budget) -> None:
+def _walk(element, pieces: list[Piece], rules: list[Rule], budget: ResourceBudget) -> None:
     """Text and path objects anywhere under a page's content (layers, page blocks)."""
     for obj in element.iter():
         name = _local(obj.tag)
@@ -169,7 +169,7 @@ class _Ofd:
         self.templates = {el.get("ID"): _join(self.document_part, el.get("BaseLoc") or "")
                           for el in document.iter() if _local(el.tag) == "TemplatePage" and el.get("BaseLoc")}
 
-    def page_objects(self, part: str, budget: Budget) -> tuple[list[Piece], list[Rule]]:
+    def page_objects(self, part: str, budget: ResourceBudget) -> tuple[list[Piece], list[Rule]]:
         pieces: list[Piece] = []
         rules: list[Rule] = []
         page = self.package.xml(part)
@@ -181,7 +181,7 @@ class _Ofd:
         return pieces, rules
 
 
-def read_ofd(data: bytes, name: str = "", *, budget: Budget | None = None,
+def read_ofd(data: bytes, name: str = "", *, budget: ResourceBudget | None = None,
              archive: zipfile.ZipFile | None = None) -> Document:
     budget = budget or current().budget(name)
     with Package(data, name, budget, ".ofd", archive) as package:

@@ -18,7 +18,7 @@ from collections import Counter
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import TextBuilder
 from extractor.readers.ocr import PdfScans
 from extractor.readers.pdf_cells import ruled_page
@@ -90,7 +90,7 @@ def table_finder(tables: str | None = None) -> str:
 class _Reader:
     """One PDF's pages read into a TextBuilder."""
 
-    def __init__(self, data: bytes, pdf, budget: Budget, finder: str) -> None:
+    def __init__(self, data: bytes, pdf, budget: ResourceBudget, finder: str) -> None:
         import pypdfium2.raw as pdfium_c
 
         self.data, self.pdf, self.budget, self.finder = data, pdf, budget, finder
@@ -262,7 +262,7 @@ def _scanned(reader: _Reader, scans: PdfScans, index: int) -> bool:
     return True
 
 
-def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None, tables: str | None = None) -> Document:
+def read_pdf(data: bytes, name: str = "", *, budget: ResourceBudget | None = None, tables: str | None = None) -> Document:
     """The PDF's Document. ``tables``: "pdfium" or "pdfplumber" (default: $EXTRACTOR_PDF_TABLES,
     else pdfium)."""
     budget = budget or current().budget(name)

@@ -6,7 +6,7 @@ import re
 
 from extractor.document import Block, Document
 from extractor.errors import UndecodableText
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 
 # Candidates for charset-normalizer once UTF-8 and UTF-16 are ruled out: the Chinese legacy
 # encodings, plus cp1252 so that a stray Western file is not forced into a Chinese codec.
@@ -156,7 +156,7 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def read_txt(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+def read_txt(data: bytes, name: str = "", *, budget: ResourceBudget | None = None) -> Document:
     budget = budget or current().budget(name)
     # No codec takes more than 4 bytes a character: past this the text is certainly too long.
     budget.check_size("max_chars", len(data) // 4, "text is at least {} characters")

@@ -10,7 +10,7 @@ import io
 
 from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import TextBuilder
 from extractor.readers._sheets import Sheet, emit_sheet, format_date, format_number, is_date_format
 
@@ -51,7 +51,7 @@ def _cell_text(book, sheet, r: int, c: int) -> str:
     return format_number(value, code)
 
 
-def _sheet(book, index: int, budget: Budget, counted: int) -> tuple[Sheet | None, int]:
+def _sheet(book, index: int, budget: ResourceBudget, counted: int) -> tuple[Sheet | None, int]:
     sheet = book.sheet_by_index(index)
     if sheet.visibility != 0:  # hidden or very hidden: not what the reader of the workbook sees
         return None, counted
@@ -69,7 +69,7 @@ def _sheet(book, index: int, budget: Budget, counted: int) -> tuple[Sheet | None
     return out, counted
 
 
-def read_xls(data: bytes, name: str = "", *, budget: Budget | None = None) -> Document:
+def read_xls(data: bytes, name: str = "", *, budget: ResourceBudget | None = None) -> Document:
     budget = budget or current().budget(name)
     book = _open(data, name)
     try:

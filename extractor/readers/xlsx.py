@@ -13,7 +13,7 @@ import zipfile
 
 from extractor.document import Document
 from extractor.errors import CorruptFile
-from extractor.limits import Budget, current
+from extractor.limits import ResourceBudget, current
 from extractor.readers._build import TextBuilder
 from extractor.readers._sheets import (
     BUILTIN_FORMATS,
@@ -32,7 +32,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 _REF = re.compile(r"([A-Z]{1,3})?(\d+)?")
 # Excel's grid: a reference beyond it is damage, not a cell.
-MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 
 
 def _local(tag) -> str:
@@ -57,8 +57,8 @@ def parse_ref(ref: str | None) -> tuple[int | None, int | None]:
         col = 0
         for ch in m.group(1):
             col = col * 26 + ord(ch) - 64
-        col = col - 1 if col <= MAX_COLUMNS else None
-    row = int(m.group(2)) - 1 if m.group(2) and 0 < int(m.group(2)) <= MAX_ROWS else None
+        col = col - 1 if col <= EXCEL_COLUMNS else None
+    row = int(m.group(2)) - 1 if m.group(2) and 0 < int(m.group(2)) <= EXCEL_ROWS else None
     return row, col
 
 
@@ -74,7 +74,7 @@ def _text_of(el) -> str:
 class _Workbook:
     """The parts of the package every sheet needs: sheet list, shared strings, number formats."""
 
-    def __init__(self, package: Package, budget: Budget) -> None:
+    def __init__(self, package: Package, budget: ResourceBudget) -> None:
         self.package, self.budget = package, budget
         root = package.xml(WORKBOOK)
         pr = _child(root, "workbookPr")
@@ -144,7 +144,7 @@ class _SheetReader:
         r = -1
         for row in ([] if data is None else _children(data, "row")):
             number = row.get("r")
-            r = int(number) - 1 if number and number.isdigit() and 0 < int(number) <= MAX_ROWS else r + 1
+            r = int(number) - 1 if number and number.isdigit() and 0 < int(number) <= EXCEL_ROWS else r + 1
             c = -1
             for cell in _children(row, "c"):
                 row_at, col_at = parse_ref(cell.get("r"))
@@ -200,7 +200,7 @@ class _SheetReader:
         return format_number(value, code)
 
 
-def read_xlsx(data: bytes, name: str = "", *, budget: Budget | None = None,
+def read_xlsx(data: bytes, name: str = "", *, budget: ResourceBudget | None = None,
               archive: zipfile.ZipFile | None = None) -> Document:
     budget = budget or current().budget(name)
     with Package(data, name, budget, ".xlsx", archive) as package:

@@ -7,6 +7,6 @@ imports every rule module, and each rule registers itself where it is defined.
 from __future__ import annotations
 
 from . import budget, document, grade, headcount, indicators, ocr, restated, shares, sums  # noqa: F401  (registration)
-from .registry import Context, RuleInfo, catalogue, get_rule, rule, run_rules, selected_rules, sort_findings
+from .registry import RuleContext, RuleInfo, catalogue, get_rule, rule, run_rules, selected_rules, sort_findings
 
-__all__ = ["Context", "RuleInfo", "catalogue", "get_rule", "rule", "run_rules", "selected_rules", "sort_findings"]
+__all__ = ["RuleContext", "RuleInfo", "catalogue", "get_rule", "rule", "run_rules", "selected_rules", "sort_findings"]

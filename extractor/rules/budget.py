@@ -6,11 +6,11 @@ from ..display import field_name
 from ..i18n import _
 from .common import show_like, show_percent
 from .interval import HUNDRED, of_figure, share_of
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 
 @rule(code="BUD001", name="execution-rate", severity="error")
-def execution_rate(ctx: Context):
+def execution_rate(ctx: RuleContext):
     """预算执行率等于执行数除以预算数。
 
     检查内容
@@ -54,7 +54,7 @@ def execution_rate(ctx: Context):
 
 
 @rule(code="BUD002", name="spending-exceeds-budget", severity="warning")
-def spending_exceeds_budget(ctx: Context):
+def spending_exceeds_budget(ctx: RuleContext):
     """执行数超过全年预算数。
 
     检查内容
@@ -87,7 +87,7 @@ def spending_exceeds_budget(ctx: Context):
 
 
 @rule(code="BUD003", name="source-execution-rate", severity="error")
-def source_execution_rate(ctx: Context):
+def source_execution_rate(ctx: RuleContext):
     """项目每个资金来源的执行率等于其自身数字算出的执行率。
 
     检查内容

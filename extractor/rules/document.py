@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..display import field_name
 from ..i18n import _
 from ..patterns import compile_regex
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 # ---- years --------------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
 
 
 @rule(code="DOC001", name="year-contradicts-fiscal-year", severity="warning")
-def year_contradicts_fiscal_year(ctx: Context):
+def year_contradicts_fiscal_year(ctx: RuleContext):
     """评价性表述中的年份与报告所评价的年度不符。
 
     检查内容
@@ -114,7 +114,7 @@ RETROSPECTIVE_KINDS = ("department_overall", "project", "final_accounts")
 
 
 @rule(code="DOC004", name="published-before-year-end", severity="warning")
-def published_before_year_end(ctx: Context):
+def published_before_year_end(ctx: RuleContext):
     """报告的日期早于所报告年度的结束。
 
     检查内容
@@ -162,7 +162,7 @@ _PLACEHOLDER = compile_regex(
 
 
 @rule(code="DOC002", name="template-placeholder", severity="warning")
-def template_placeholder(ctx: Context):
+def template_placeholder(ctx: RuleContext):
     """文中留有模板占位符。
 
     检查内容
@@ -271,7 +271,7 @@ def markers(text: str) -> Iterator[Marker]:
 
 
 @rule(code="DOC003", name="numbering-gap", severity="warning")
-def numbering_gap(ctx: Context):
+def numbering_gap(ctx: RuleContext):
     """章节编号跳号。
 
     检查内容
@@ -310,7 +310,7 @@ def numbering_gap(ctx: Context):
 
 
 @rule(code="DOC005", name="own-unit-named-otherwise", severity="warning")
-def own_unit_named_otherwise(ctx: Context):
+def own_unit_named_otherwise(ctx: RuleContext):
     """报告称为本级的单位就是报告单位。
 
     检查内容

@@ -9,7 +9,7 @@ from ..display import field_name
 from ..i18n import _
 from ..model import Band, GradeBands
 from .common import show_number
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 # The national default (财政部 部门整体支出绩效评价): 90 and above 优, 80 to under 90 良,
 # 60 to under 80 中, under 60 差.
@@ -47,7 +47,7 @@ def show_band(b: Band) -> str:
 
 
 @rule(code="GRD001", name="grade-matches-score", severity="error")
-def grade_matches_score(ctx: Context):
+def grade_matches_score(ctx: RuleContext):
     """所写等级是自评得分所在的等级区间。
 
     检查内容
@@ -67,44 +67,53 @@ def grade_matches_score(ctx: Context):
     r = ctx.report
     if r.grade is None or r.total_score is None:
         if r.grade is not None:
-            yield ctx.not_checkable(_("{grade}无法核对：未找到{total_score}。").format(
-                grade=field_name("grade"), total_score=field_name("total_score")),
-                fields=["report.grade"], spans=[r.grade.span])
+            yield _without_score(ctx)
         return
     bands = r.grade_bands if r.grade_bands is not None and r.grade_bands.source == "report" else DEFAULT_BANDS
-    unsound = bands.source == "report" and any(band_problems(bands))
     score = r.total_score.value
     hits = [b for b in bands.bands if in_band(score, b)]
     stated = normalize_grade(str(r.grade.value))
     where = _("报告所列") if bands.source == "report" else _("通行的")
+    said = {"total_score": field_name("total_score"), "score": show_number(r.total_score), "where": where}
     fields = ["report.grade", "report.total_score"] + (["report.grade_bands"] if bands.source == "report" else [])
     spans = [r.grade.span, r.total_score.span, bands.span]
     if not hits:
-        yield ctx.finding(_("{total_score}{score}分不在{where}任何等级区间内，无法判定等级。").format(
-            total_score=field_name("total_score"), score=show_number(r.total_score), where=where),
-                          fields=fields, spans=spans, found=stated, severity="warning")
+        message = _("{total_score}{score}分不在{where}任何等级区间内，无法判定等级。").format(**said)
+        yield ctx.finding(message, fields=fields, spans=spans, found=stated, severity="warning")
         return
     if any(normalize_grade(b.grade) == stated for b in hits):
         return
-    expected = "/".join(normalize_grade(b.grade) for b in hits)
-    if unsound:
-        # bands that overlap or leave gaps (GRD002) are no sure reading of the report's scale: the
-        # grade is wrong only when the national bands do not give it either
-        national = [b for b in DEFAULT_BANDS.bands if in_band(score, b)]
-        if not national or any(normalize_grade(b.grade) == stated for b in national):
-            return
-        expected = "/".join(normalize_grade(b.grade) for b in national)
-        yield ctx.finding(
-            _("{total_score}{score}分按通行的等级区间（{band}）应为“{expected}”，报告为“{stated}”；报告所列的等级区间"
-              "有重叠或空档（见 GRD002），按它也不是“{stated}”。").format(
-                total_score=field_name("total_score"), score=show_number(r.total_score), band=show_band(national[0]),
-                expected=expected, stated=stated),
-            fields=fields, spans=spans, expected=expected, found=stated)
+    if bands.source == "report" and any(band_problems(bands)):
+        yield from _against_national_bands(ctx, stated, fields, spans)
         return
+    expected = "/".join(normalize_grade(b.grade) for b in hits)
     yield ctx.finding(
         _("{total_score}{score}分按{where}等级区间（{band}）应为“{expected}”，报告为“{stated}”。").format(
-            total_score=field_name("total_score"), score=show_number(r.total_score), where=where,
-            band=show_band(hits[0]), expected=expected, stated=stated),
+            **said, band=show_band(hits[0]), expected=expected, stated=stated
+        ),
+        fields=fields, spans=spans, expected=expected, found=stated)
+
+
+def _without_score(ctx: RuleContext):
+    """A grade with no total score to check it against."""
+    names = {"grade": field_name("grade"), "total_score": field_name("total_score")}
+    message = _("{grade}无法核对：未找到{total_score}。").format(**names)
+    return ctx.not_checkable(message, fields=["report.grade"], spans=[ctx.report.grade.span])
+
+
+def _against_national_bands(ctx: RuleContext, stated: str, fields: list[str], spans: list):
+    """The report's own bands overlap or leave gaps (GRD002): they are no sure reading of its scale,
+    so the grade is wrong only when the national bands do not give it either."""
+    r = ctx.report
+    national = [b for b in DEFAULT_BANDS.bands if in_band(r.total_score.value, b)]
+    if not national or any(normalize_grade(b.grade) == stated for b in national):
+        return
+    expected = "/".join(normalize_grade(b.grade) for b in national)
+    yield ctx.finding(
+        _("{total_score}{score}分按通行的等级区间（{band}）应为“{expected}”，报告为“{stated}”；报告所列的等级区间"
+          "有重叠或空档（见 GRD002），按它也不是“{stated}”。").format(
+            total_score=field_name("total_score"), score=show_number(r.total_score), band=show_band(national[0]),
+            expected=expected, stated=stated),
         fields=fields, spans=spans, expected=expected, found=stated)
 
 
@@ -123,7 +132,7 @@ def band_problems(gb: GradeBands):
 
 
 @rule(code="GRD002", name="grade-bands-consistent", severity="warning")
-def grade_bands_consistent(ctx: Context):
+def grade_bands_consistent(ctx: RuleContext):
     """报告的等级区间既不重叠也不留空档。
 
     检查内容

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..display import field_name
 from ..i18n import _
 from ..model import Count, Part
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 # Categories of in-service staff who are not on the unit's establishment (编制): seconded,
 # borrowed, temporary and contract staff. A name counts as on the establishment whenever it
@@ -51,7 +51,7 @@ def _people(parts: list[Part]) -> str:
 
 
 @rule(code="HC001", name="headcount-actual-sum", severity="error")
-def headcount_actual_sum(ctx: Context):
+def headcount_actual_sum(ctx: RuleContext):
     """实有人数等于在职人员加退休人员。
 
     检查内容
@@ -114,7 +114,7 @@ def headcount_actual_sum(ctx: Context):
         fields=fields, spans=spans, expected=str(total), found=str(actual.value))
 
 
-def _check_breakdown(ctx: Context, total: Count | None, parts: list[Part], path: str):
+def _check_breakdown(ctx: RuleContext, total: Count | None, parts: list[Part], path: str):
     if not parts:
         return
     what = field_name(f"headcount.{path}")
@@ -140,7 +140,7 @@ def _check_breakdown(ctx: Context, total: Count | None, parts: list[Part], path:
 
 
 @rule(code="HC002", name="headcount-breakdown-sum", severity="error")
-def headcount_breakdown_sum(ctx: Context):
+def headcount_breakdown_sum(ctx: RuleContext):
     """各项人员构成之和等于其总数。
 
     检查内容
@@ -160,7 +160,7 @@ def headcount_breakdown_sum(ctx: Context):
 
 
 @rule(code="HC003", name="over-establishment", severity="warning")
-def over_establishment(ctx: Context):
+def over_establishment(ctx: RuleContext):
     """在编人员超过核定编制（超编）。
 
     检查内容

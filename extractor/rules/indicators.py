@@ -10,9 +10,9 @@ from ..i18n import N_, _
 from ..model import Indicator, Number
 from .common import show_number
 from .interval import Interval, of_points
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
-KINDS = {"max": N_("分值"), "score": N_("得分")}
+POINT_NAMES = {"max": N_("分值"), "score": N_("得分")}
 
 
 def walk(nodes: list[Indicator], path: str = "report.indicators") -> Iterator[tuple[str, Indicator]]:
@@ -62,7 +62,7 @@ def sum_differs(figures: list[Number], total: Number | None, exact: Decimal | No
 
 
 @rule(code="IND001", name="score-within-max", severity="error")
-def score_within_max(ctx: Context):
+def score_within_max(ctx: RuleContext):
     """指标得分不超过其分值。
 
     检查内容
@@ -95,7 +95,7 @@ def score_within_max(ctx: Context):
 
 
 @rule(code="IND002", name="indicator-children-sum", severity="error")
-def indicator_children_sum(ctx: Context):
+def indicator_children_sum(ctx: RuleContext):
     """下级指标之和等于上级指标，分值和得分都核对。
 
     检查内容
@@ -113,7 +113,7 @@ def indicator_children_sum(ctx: Context):
     for path, node in walk(ctx.report.indicators):
         if not node.children:
             continue
-        for kind, label in KINDS.items():
+        for kind, label in POINT_NAMES.items():
             parent: Number | None = getattr(node, kind)
             figures, complete = level_figures(node.children, kind)
             if parent is None or not figures:
@@ -157,7 +157,7 @@ def total_row(nodes: list[Indicator], kind: str, total: Decimal) -> tuple[int, N
     return None
 
 
-def _total_row_note(ctx: Context, nodes: list[Indicator], kind: str, total: Decimal, what: str):
+def _total_row_note(ctx: RuleContext, nodes: list[Indicator], kind: str, total: Decimal, what: str):
     """The info finding for a total row read as a level-1 indicator, or None."""
     row = total_row(nodes, kind, total)
     if row is None:
@@ -165,12 +165,12 @@ def _total_row_note(ctx: Context, nodes: list[Indicator], kind: str, total: Deci
     i, own = row
     return ctx.not_checkable(
         _("一级指标“{name}”的{kind}{value}分等于其余各项之和，也等于{what}，应是合计行而非指标，未计入核对。").format(
-            name=nodes[i].name, kind=_(KINDS[kind]), value=show_number(own), what=what),
+            name=nodes[i].name, kind=_(POINT_NAMES[kind]), value=show_number(own), what=what),
         fields=[f"report.indicators[{i}].{kind}"], spans=[own.span])
 
 
 @rule(code="IND003", name="indicator-max-total", severity="error")
-def indicator_max_total(ctx: Context):
+def indicator_max_total(ctx: RuleContext):
     """一级指标分值之和等于满分。
 
     检查内容
@@ -212,7 +212,7 @@ def indicator_max_total(ctx: Context):
 
 
 @rule(code="IND004", name="indicator-score-total", severity="error")
-def indicator_score_total(ctx: Context):
+def indicator_score_total(ctx: RuleContext):
     """一级指标得分之和等于自评得分。
 
     检查内容

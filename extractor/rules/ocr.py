@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..display import path_name
 from ..i18n import _
 from ..model import Grounded
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 # Below this confidence a recognised figure is worth a look at the page: on clean scans the
 # engine gives 0.97-1.0; a smudged digit, a stamp over a figure or a faint copy gives less.
@@ -33,7 +33,7 @@ def figures(node, path: str = "report") -> Iterator[tuple[str, Grounded]]:
 
 
 @rule(code="OCR001", name="low-confidence-ocr-figure", severity="info")
-def low_confidence_ocr_figure(ctx: Context):
+def low_confidence_ocr_figure(ctx: RuleContext):
     """文字识别（OCR）读出的数字置信度低。
 
     检查内容

@@ -1,6 +1,6 @@
 """The rule registry: rules register themselves where they are defined, and run from here.
 
-A rule is a function ``(ctx: Context) -> Iterable[Finding]`` decorated with
+A rule is a function ``(ctx: RuleContext) -> Iterable[Finding]`` decorated with
 ``@rule(code=..., name=..., severity=...)``. Its docstring is its documentation, in Chinese: a
 one-line title, then the sections 检查内容 (what it checks), 为何重要 (why it matters) and 示例
 (example), as ruff's rule docs; ``catalogue()``, ``python cli.py rules`` and ``docs/rules.md`` all
@@ -104,7 +104,7 @@ def doc_sections(doc: str) -> dict[str, str]:
 
 
 @dataclass
-class Context:
+class RuleContext:
     """What a rule reads: the record, the document when there is one, and the rule running."""
 
     report: Report
@@ -130,7 +130,7 @@ class Context:
         severity: str | None = None,
     ) -> Finding:
         """A finding of the running rule, at its default severity unless one is given."""
-        assert self.rule is not None, "Context.finding outside run_rules"
+        assert self.rule is not None, "RuleContext.finding outside run_rules"
         uniq = list(dict.fromkeys(tuple(s) for s in spans if s is not None))  # in order, once each
         return Finding(
             rule=self.rule.code,
@@ -223,7 +223,7 @@ def run_rules(
     ignore: Sequence[str] = (),
 ) -> list[Finding]:
     """Run the selected rules over a record (and its document, for the rules that read text)."""
-    ctx = Context(report=report, document=document)
+    ctx = RuleContext(report=report, document=document)
     findings: list[Finding] = []
     for info in selected_rules(select, ignore):
         ctx.rule = info

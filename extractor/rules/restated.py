@@ -10,7 +10,7 @@ from ..model import Count, Grounded, Item, Money, Number, Part, Report
 from .common import show_like, show_number
 from .grade import normalize_grade
 from .interval import Interval, of_figure, of_points
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 POINT_FIELDS = ("total_score", "max_score")
 # qualifiers that say a figure is a part or another subject's: a figure that has one of them and
@@ -96,7 +96,7 @@ def show(g: Grounded) -> str:
 
 
 @rule(code="RST001", name="restated-figure-differs", severity="error")
-def restated_figure_differs(ctx: Context):
+def restated_figure_differs(ctx: RuleContext):
     """同一数字写在两处，两处的值在舍入范围内相同。
 
     检查内容
@@ -131,7 +131,7 @@ def restated_figure_differs(ctx: Context):
 
 
 @rule(code="RST002", name="field-left-empty-by-disagreement", severity="info")
-def field_left_empty_by_disagreement(ctx: Context):
+def field_left_empty_by_disagreement(ctx: RuleContext):
     """因候选值不一致而留空的字段，予以报告。
 
     检查内容

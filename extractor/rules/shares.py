@@ -7,11 +7,11 @@ from decimal import Decimal
 from ..i18n import _
 from .common import breakdowns, parts_sum, show_like, show_percent
 from .interval import HUNDRED, Interval, of_figure, share_of
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 
 @rule(code="SHR001", name="share-matches-amount", severity="error")
-def share_matches_amount(ctx: Context):
+def share_matches_amount(ctx: RuleContext):
     """每个写明的占比等于其金额除以总计，按占比自身的精度核对。
 
     检查内容
@@ -55,7 +55,7 @@ def share_matches_amount(ctx: Context):
 
 
 @rule(code="SHR002", name="shares-sum-to-100", severity="error")
-def shares_sum_to_100(ctx: Context):
+def shares_sum_to_100(ctx: RuleContext):
     """同一完整分类的各项占比之和在舍入范围内为100%。
 
     检查内容

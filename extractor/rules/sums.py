@@ -16,10 +16,10 @@ from .common import (
     year_total,
 )
 from .interval import Interval, of_figure
-from .registry import Context, rule
+from .registry import RuleContext, rule
 
 
-def check_parts_sum(ctx: Context, bd: Breakdown):
+def check_parts_sum(ctx: RuleContext, bd: Breakdown):
     """Findings for one breakdown: the interval of the sum of parts must meet the total's."""
     if not bd.items:
         return
@@ -62,12 +62,12 @@ def check_parts_sum(ctx: Context, bd: Breakdown):
             fields=fields, spans=all_spans)
 
 
-def _breakdown(ctx: Context, path: str) -> Breakdown:
+def _breakdown(ctx: RuleContext, path: str) -> Breakdown:
     return next(bd for bd in breakdowns(ctx.report) if bd.path == path)
 
 
 @rule(code="SUM001", name="revenue-items-sum", severity="error")
-def revenue_items_sum(ctx: Context):
+def revenue_items_sum(ctx: RuleContext):
     """收入构成各项之和等于收入总计。
 
     检查内容
@@ -90,7 +90,7 @@ def revenue_items_sum(ctx: Context):
 
 
 @rule(code="SUM002", name="expenditure-by-type-sum", severity="error")
-def expenditure_by_type_sum(ctx: Context):
+def expenditure_by_type_sum(ctx: RuleContext):
     """按经济分类的支出（基本支出、项目支出）之和等于支出总计。
 
     检查内容
@@ -109,7 +109,7 @@ def expenditure_by_type_sum(ctx: Context):
 
 
 @rule(code="SUM003", name="expenditure-by-function-sum", severity="error")
-def expenditure_by_function_sum(ctx: Context):
+def expenditure_by_function_sum(ctx: RuleContext):
     """按功能分类的支出（一般公共服务、社会保障和就业……）之和等于支出总计。
 
     检查内容
@@ -127,7 +127,7 @@ def expenditure_by_function_sum(ctx: Context):
 
 
 @rule(code="SUM004", name="carryover-balance", severity="error")
-def carryover_balance(ctx: Context):
+def carryover_balance(ctx: RuleContext):
     """年初结转和结余加收入减支出等于年末结转和结余。
 
     检查内容
@@ -149,13 +149,10 @@ def carryover_balance(ctx: Context):
     s, end = ctx.report.carryover.start, ctx.report.carryover.end
     named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
              "report.carryover.end": end}
-    missing = [field_name(k) for k, v in named.items() if v is None]
-    if missing:
+    if None in named.values():
         # Only worth saying when a carry-over is stated: without one there is nothing to balance.
         if s is not None or end is not None:
-            present = {k: v for k, v in named.items() if v is not None}
-            yield ctx.not_checkable(_("结转结余平衡无法核对：缺少{missing}。").format(missing=_("、").join(missing)),
-                                    fields=list(present), spans=[v.span for v in present.values()])
+            yield _balance_unchecked(ctx, named)
         return
     said_start = total_holds_carry(ctx.report, "revenue")
     said_end = total_holds_carry(ctx.report, "expenditure")
@@ -181,7 +178,15 @@ def carryover_balance(ctx: Context):
     yield _imbalance(ctx, s, r, e, end, implied)
 
 
-def _year_balance(ctx: Context, s: Money, end: Money):
+def _balance_unchecked(ctx: RuleContext, named: dict):
+    """The carry-over balance cannot be checked: the figures of the four it lacks."""
+    missing = _("、").join(field_name(k) for k, v in named.items() if v is None)
+    present = {k: v for k, v in named.items() if v is not None}
+    message = _("结转结余平衡无法核对：缺少{missing}。").format(missing=missing)
+    return ctx.not_checkable(message, fields=list(present), spans=[v.span for v in present.values()])
+
+
+def _year_balance(ctx: RuleContext, s: Money, end: Money):
     """年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余, with the year's own totals."""
     r, e = year_total(ctx.report, "revenue.total"), year_total(ctx.report, "expenditure.total")
     if r is None or e is None or (of_figure(s) + of_figure(r)).meets(of_figure(e) + of_figure(end)):
@@ -189,7 +194,7 @@ def _year_balance(ctx: Context, s: Money, end: Money):
     yield _imbalance(ctx, s, r, e, end, s.value + r.value - e.value, of_year=True)
 
 
-def _imbalance(ctx: Context, s: Money, r: Money, e: Money, end: Money, implied, of_year: bool = False):
+def _imbalance(ctx: RuleContext, s: Money, r: Money, e: Money, end: Money, implied, of_year: bool = False):
     named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
              "report.carryover.end": end}
     figures = [end, s, r, e]
@@ -207,7 +212,7 @@ def _imbalance(ctx: Context, s: Money, r: Money, e: Money, end: Money, implied, 
 
 
 @rule(code="SUM005", name="budget-sources-sum", severity="error")
-def budget_sources_sum(ctx: Context):
+def budget_sources_sum(ctx: RuleContext):
     """预算的各资金来源之和等于预算，逐列核对。
 
     检查内容
