@@ -946,3 +946,42 @@ def test_year_total_as_zonge():
     assert grounded(t, r.revenue.total).value == Decimal("1200000")
     assert grounded(t, r.expenditure.total).value == Decimal("1180000")
     assert report("本年度收入总额较上年增加20万元。").revenue.total is None
+
+
+def _actual_parts(t: str) -> list[tuple[str, int]]:
+    return [(p.name, p.count.value) for p in report(t).headcount.actual_breakdown]
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。",
+     [("在职人员", 21), ("离休人员", 1), ("退休人员", 6), ("遗属人员", 2)]),
+    ("实有人数30人，其中：在职21人、退休7人、离休2人。", [("在职", 21), ("退休", 7), ("离休", 2)]),
+    # a category's own parts in brackets are skipped
+    ("实有人数30人，其中在职人员21人（4个行政编、17个事业编），退休人员9人。", [("在职人员", 21), ("退休人员", 9)]),
+    # in brackets, the categories are named like the in-service and retired counts
+    ("实有人员30人（其中在职21人（在编19人）、退休8人、离休1人）。", [("在职", 21), ("退休", 8), ("离休", 1)]),
+    # a second 其中 lists one category's parts: the list ends there
+    ("实有人数30人，其中在职人员21人，其中在编19人，退休9人。", [("在职人员", 21)]),
+])
+def test_categories_listed_after_the_actual_count(text, parts):
+    assert _actual_parts(text) == parts
+
+
+@pytest.mark.parametrize("text", [
+    "实有人数30人，其中在职人员21人，比上年减少2人，退休人员9人。",  # a change is not a category
+    "实有人数30人，其中财政全额保障30人，差额补助0人。",  # not a list of staff categories
+    "实有人员30人（机关18人、下属站12人）。",
+    "实有人数30人。在职人员21人，退休人员9人。",  # not listed with it
+])
+def test_no_categories_listed_after_the_actual_count(text):
+    assert _actual_parts(text) == []
+
+
+def test_the_actual_count_balances_against_its_categories():
+    """离休 and 遗属 listed with 在职 and 退休 make the actual count: no HC001 error; one more is one."""
+    t = "示例县文化馆2024年度部门整体支出绩效自评报告\n年末实有人数{n}人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。\n"
+    assert [f.rule for f in extract_text(t.format(n=30)).findings if f.rule == "HC001"] == []
+    found = [f for f in extract_text(t.format(n=31)).findings if f.rule == "HC001"]
+    assert [(f.severity, f.expected, f.found) for f in found] == [("error", "30", "31")]
+    span = report(t.format(n=30)).headcount.actual_breakdown[1].count.span
+    assert t.format(n=30)[span[0]:span[1]] == "1人"
