@@ -153,6 +153,36 @@ def test_grade_bands_stated_in_the_report():
         ("优", Decimal(90), None), ("良", Decimal(80), Decimal(90)), ("中", Decimal(60), Decimal(80)), ("差", None, Decimal(60))]
 
 
+def _bands(text: str):
+    gb = report(text).grade_bands
+    assert gb is not None and gb.source == "report"
+    return [(b.grade, b.min, b.min_inclusive, b.max, b.max_inclusive) for b in gb.bands]
+
+
+@pytest.mark.parametrize(("grade_first", "score_first"), [
+    ("评价结果分为优（90分及以上）、良（80-89.99分）、中（60-79.99分）、差（60分以下）四个等级。",
+     "评价结果分为四档：90分及以上为优、80-89.99分为良、60-79.99分为中、60分以下为差。"),
+    ("等级标准：优：90分以上（含90分）；良：80-90分；中：60-80分；差：60分以下。",
+     "等级标准：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。"),
+    ("评分等级为优（≥90分）、良（80≤分数<90）、中（60≤分数<80）、差（<60分）。",
+     "评分等级：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。"),
+    ("结果分为优秀（90-100分）、良好（80-90分）、中等（60-80分）、较差（0-60分）。",
+     "结果分为：90-100分为优秀，80-90分为良好，60-80分为中等，0-60分为较差。"),
+])
+def test_grade_bands_written_grade_first_read_as_score_first(grade_first, score_first):
+    """A grade before its band in brackets or after a colon gives the bands the score-first wording
+    gives; never the next grade read after a bracket's range (良 for 90分以上)."""
+    assert _bands(grade_first) == _bands(score_first)
+    assert [g for g, *_ in _bands(grade_first)][:2] in (["优", "良"], ["优秀", "良好"])
+
+
+def test_a_band_to_the_hundredth_meets_the_next_band():
+    """80-89.99分 is 良 up to the next score at that precision: no gap before 90分以上 (GRD002)."""
+    t = "示例县文化馆2023年度部门整体支出绩效自评报告\n结果分为优（90分及以上）、良（80-89.{d}分）、中（60-79.99分）、差（60分以下）。\n"
+    assert [f for f in extract_text(t.format(d="99")).findings if f.rule == "GRD002"] == []
+    assert [f.rule for f in extract_text(t.format(d="5")).findings if f.rule == "GRD002"] == ["GRD002"]
+
+
 def test_grade_words_in_a_distribution_are_not_the_grade():
     t = "抽查的41个项目中，评为优的1个，评为良的3个，评为中的35个，评为差的2个。"
     assert report(t).grade is None

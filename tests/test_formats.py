@@ -152,10 +152,7 @@ _GAPS = [
 ]
 KNOWN = {(name, field): reason for name, field, reason in _GAPS}
 # file -> why a consistent sample draws an error finding
-# Samples whose consistent figures still draw an error (a strict xfail each, with the reason). Nanhu's
-# bands, written grade first (优（90分及以上）、良（80-89.99分）…), are still read range then grade with
-# 89.99 cut to 89: GRD002 warns of their gaps, and GRD001 no longer judges a grade by bands that leave
-# gaps when the national bands give the grade stated (issue 13).
+# Samples whose consistent figures still draw an error (a strict xfail each, with the reason).
 FALSE_ERRORS: dict[str, str] = {}
 
 
