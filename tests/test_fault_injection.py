@@ -57,7 +57,7 @@ SHORT = {
     "nanhu-tyzx-2023.docx": f"23 of 25 detected: {_UNCHECKED}",
     "nanhu-tyzx-2023.txt": f"23 of 25 detected: {_UNCHECKED}",
     "xishan-nfzx-2023.docx": "28 of 31 detected: authorized and the two carry-overs are unchecked",
-    "xishan-nfzx-2023.txt": "27 of 30 detected: authorized and the two carry-overs are unchecked",
+    "xishan-nfzx-2023.txt": "28 of 31 detected: authorized and the two carry-overs are unchecked",
 }
 
 

@@ -555,8 +555,9 @@ def test_a_score_tables_total_row_that_disagrees_with_its_rows_is_flagged():
     assert [f.rule for f in findings if f.severity == "error"] == ["IND004"]
 
 
-@pytest.mark.parametrize("row", ["合计 | 100 | 90", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
-                         ids=["merged-cells", "above-its-full-mark", "not-a-total-row"])
+@pytest.mark.parametrize("row", ["合计 | 90", "合计 | 100 | 90 | ", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
+                         ids=["a-lone-figure", "merged-cells-and-an-empty-cell", "above-its-full-mark",
+                              "not-a-total-row"])
 def test_a_total_row_that_cannot_be_read_safely_gives_nothing(row):
     r = report(_SCORE_TABLE.replace("合计 |  | 100 | 90", row))
     assert r.total_score is None

@@ -142,14 +142,8 @@ TRUTH = {
 STEMS = tuple(TRUTH)
 FIELDS = {stem: tuple(fields) for stem, fields in TRUTH.items()}
 
-_SHORT_TOTAL = (
-    "the Markdown total row | 合计 | 100 | 92.5 | lost its merged cells: which columns its figures stand in "
-    "cannot be told safely (the total score comes from the text; max_score None)"
-)
 # (file, field, what came out and why): the strict xfails of test_value_matches_truth
-_GAPS = [
-    ("xishan-nfzx-2023.txt", "max_score", _SHORT_TOTAL),
-]
+_GAPS: list[tuple[str, str, str]] = []
 KNOWN = {(name, field): reason for name, field, reason in _GAPS}
 # file -> why a consistent sample draws an error finding
 # Samples whose consistent figures still draw an error (a strict xfail each, with the reason).
