@@ -19,6 +19,7 @@ from .i18n import N_, _, language
 PARTS = {
     "divisions": N_("内设机构"),
     "headcount.authorized_breakdown": N_("编制构成"),
+    "headcount.actual_breakdown": N_("实有人员构成"),
     "headcount.in_service_breakdown": N_("在职人员构成"),
     "revenue.items": N_("收入构成"),
     "expenditure.by_type": N_("支出（按经济分类）"),

@@ -87,6 +87,7 @@ class Headcount:
     authorized: Count | None = None
     authorized_breakdown: list[Part] = field(default_factory=list)
     actual: Count | None = None
+    actual_breakdown: list[Part] = field(default_factory=list)
     in_service: Count | None = None
     in_service_breakdown: list[Part] = field(default_factory=list)
     retired: Count | None = None

@@ -1,7 +1,7 @@
 """A folded view of the document text for matching, with a map back to the original offsets.
 
 Patterns run over the folded view (full-width forms, ideographic spaces, Kangxi radicals and
-traditional characters folded; spaces inside numbers dropped); every match is mapped back so
+traditional characters folded; spaces inside numbers and format characters dropped); every match is mapped back so
 that a span is always a slice of what the document says (pdfplumber's TextMap idea).
 """
 
@@ -47,10 +47,12 @@ def _fold_run(m: re.Match) -> str:
 
 
 # Whitespace that only layout put there: between a digit and its unit or decimal point, inside a
-# number split by a PDF line break, and zero-width characters. Spaces between two digits stay:
-# in tables glued onto one line they separate cells ("50 8 8").
+# number split by a PDF line break, and format characters (Unicode category Cf: zero-width spaces
+# and joiners, U+FEFF, bidi controls such as U+202E, the soft hyphen U+00AD), which no reader sees
+# and which would otherwise cut a figure in two. Spaces between two digits stay: in tables glued
+# onto one line they separate cells ("50 8 8").
 _DROP = compile_regex(
-    r"[\u200b\u200c\u200d\u2060\ufeff]+"
+    r"\p{Cf}+"
     r"|(?<=\d)[ ]+(?=[年月日人个名家元万亿千分%‰.项次户所位岁])"
     r"|(?<=\d\.)[ \n]+(?=\d)"
     r"|(?<=\d)\n(?=[%‰])"

@@ -153,6 +153,36 @@ def test_grade_bands_stated_in_the_report():
         ("优", Decimal(90), None), ("良", Decimal(80), Decimal(90)), ("中", Decimal(60), Decimal(80)), ("差", None, Decimal(60))]
 
 
+def _bands(text: str):
+    gb = report(text).grade_bands
+    assert gb is not None and gb.source == "report"
+    return [(b.grade, b.min, b.min_inclusive, b.max, b.max_inclusive) for b in gb.bands]
+
+
+@pytest.mark.parametrize(("grade_first", "score_first"), [
+    ("评价结果分为优（90分及以上）、良（80-89.99分）、中（60-79.99分）、差（60分以下）四个等级。",
+     "评价结果分为四档：90分及以上为优、80-89.99分为良、60-79.99分为中、60分以下为差。"),
+    ("等级标准：优：90分以上（含90分）；良：80-90分；中：60-80分；差：60分以下。",
+     "等级标准：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。"),
+    ("评分等级为优（≥90分）、良（80≤分数<90）、中（60≤分数<80）、差（<60分）。",
+     "评分等级：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。"),
+    ("结果分为优秀（90-100分）、良好（80-90分）、中等（60-80分）、较差（0-60分）。",
+     "结果分为：90-100分为优秀，80-90分为良好，60-80分为中等，0-60分为较差。"),
+])
+def test_grade_bands_written_grade_first_read_as_score_first(grade_first, score_first):
+    """A grade before its band in brackets or after a colon gives the bands the score-first wording
+    gives; never the next grade read after a bracket's range (良 for 90分以上)."""
+    assert _bands(grade_first) == _bands(score_first)
+    assert [g for g, *_ in _bands(grade_first)][:2] in (["优", "良"], ["优秀", "良好"])
+
+
+def test_a_band_to_the_hundredth_meets_the_next_band():
+    """80-89.99分 is 良 up to the next score at that precision: no gap before 90分以上 (GRD002)."""
+    t = "示例县文化馆2023年度部门整体支出绩效自评报告\n结果分为优（90分及以上）、良（80-89.{d}分）、中（60-79.99分）、差（60分以下）。\n"
+    assert [f for f in extract_text(t.format(d="99")).findings if f.rule == "GRD002"] == []
+    assert [f.rule for f in extract_text(t.format(d="5")).findings if f.rule == "GRD002"] == ["GRD002"]
+
+
 def test_grade_words_in_a_distribution_are_not_the_grade():
     t = "抽查的41个项目中，评为优的1个，评为良的3个，评为中的35个，评为差的2个。"
     assert report(t).grade is None
@@ -525,8 +555,9 @@ def test_a_score_tables_total_row_that_disagrees_with_its_rows_is_flagged():
     assert [f.rule for f in findings if f.severity == "error"] == ["IND004"]
 
 
-@pytest.mark.parametrize("row", ["合计 | 100 | 90", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
-                         ids=["merged-cells", "above-its-full-mark", "not-a-total-row"])
+@pytest.mark.parametrize("row", ["合计 | 90", "合计 | 100 | 90 | ", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
+                         ids=["a-lone-figure", "merged-cells-and-an-empty-cell", "above-its-full-mark",
+                              "not-a-total-row"])
 def test_a_total_row_that_cannot_be_read_safely_gives_nothing(row):
     r = report(_SCORE_TABLE.replace("合计 |  | 100 | 90", row))
     assert r.total_score is None
@@ -946,3 +977,42 @@ def test_year_total_as_zonge():
     assert grounded(t, r.revenue.total).value == Decimal("1200000")
     assert grounded(t, r.expenditure.total).value == Decimal("1180000")
     assert report("本年度收入总额较上年增加20万元。").revenue.total is None
+
+
+def _actual_parts(t: str) -> list[tuple[str, int]]:
+    return [(p.name, p.count.value) for p in report(t).headcount.actual_breakdown]
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。",
+     [("在职人员", 21), ("离休人员", 1), ("退休人员", 6), ("遗属人员", 2)]),
+    ("实有人数30人，其中：在职21人、退休7人、离休2人。", [("在职", 21), ("退休", 7), ("离休", 2)]),
+    # a category's own parts in brackets are skipped
+    ("实有人数30人，其中在职人员21人（4个行政编、17个事业编），退休人员9人。", [("在职人员", 21), ("退休人员", 9)]),
+    # in brackets, the categories are named like the in-service and retired counts
+    ("实有人员30人（其中在职21人（在编19人）、退休8人、离休1人）。", [("在职", 21), ("退休", 8), ("离休", 1)]),
+    # a second 其中 lists one category's parts: the list ends there
+    ("实有人数30人，其中在职人员21人，其中在编19人，退休9人。", [("在职人员", 21)]),
+])
+def test_categories_listed_after_the_actual_count(text, parts):
+    assert _actual_parts(text) == parts
+
+
+@pytest.mark.parametrize("text", [
+    "实有人数30人，其中在职人员21人，比上年减少2人，退休人员9人。",  # a change is not a category
+    "实有人数30人，其中财政全额保障30人，差额补助0人。",  # not a list of staff categories
+    "实有人员30人（机关18人、下属站12人）。",
+    "实有人数30人。在职人员21人，退休人员9人。",  # not listed with it
+])
+def test_no_categories_listed_after_the_actual_count(text):
+    assert _actual_parts(text) == []
+
+
+def test_the_actual_count_balances_against_its_categories():
+    """离休 and 遗属 listed with 在职 and 退休 make the actual count: no HC001 error; one more is one."""
+    t = "示例县文化馆2024年度部门整体支出绩效自评报告\n年末实有人数{n}人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。\n"
+    assert [f.rule for f in extract_text(t.format(n=30)).findings if f.rule == "HC001"] == []
+    found = [f for f in extract_text(t.format(n=31)).findings if f.rule == "HC001"]
+    assert [(f.severity, f.expected, f.found) for f in found] == [("error", "30", "31")]
+    span = report(t.format(n=30)).headcount.actual_breakdown[1].count.span
+    assert t.format(n=30)[span[0]:span[1]] == "1人"

@@ -142,20 +142,11 @@ TRUTH = {
 STEMS = tuple(TRUTH)
 FIELDS = {stem: tuple(fields) for stem, fields in TRUTH.items()}
 
-_SHORT_TOTAL = (
-    "the Markdown total row | 合计 | 100 | 92.5 | lost its merged cells: which columns its figures stand in "
-    "cannot be told safely (the total score comes from the text; max_score None)"
-)
 # (file, field, what came out and why): the strict xfails of test_value_matches_truth
-_GAPS = [
-    ("xishan-nfzx-2023.txt", "max_score", _SHORT_TOTAL),
-]
+_GAPS: list[tuple[str, str, str]] = []
 KNOWN = {(name, field): reason for name, field, reason in _GAPS}
 # file -> why a consistent sample draws an error finding
-# Samples whose consistent figures still draw an error (a strict xfail each, with the reason). Nanhu's
-# bands, written grade first (优（90分及以上）、良（80-89.99分）…), are still read range then grade with
-# 89.99 cut to 89: GRD002 warns of their gaps, and GRD001 no longer judges a grade by bands that leave
-# gaps when the national bands give the grade stated (issue 13).
+# Samples whose consistent figures still draw an error (a strict xfail each, with the reason).
 FALSE_ERRORS: dict[str, str] = {}
 
 

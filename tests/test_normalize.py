@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
 import regex
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,7 +43,19 @@ def test_zero_width_dropped_and_mapped():
     assert f.raw(0, 4) == "编制\u200b人数"
 
 
-@given(st.text(alphabet=st.sampled_from(list("0123456789.,%万元年人 \n\u3000１２．收入總計\u200b|")), max_size=60))
+@pytest.mark.parametrize("cf", ["\u200b", "\u202e", "\ufeff", "\u00ad", "\u200e", "\u2066", "\u2060"])
+def test_format_characters_inside_a_figure_are_transparent(cf):
+    """A format character (category Cf: zero-width, bidi control, soft hyphen) inside a figure or a
+    label does not stop it being read; its span still points into the original text."""
+    from extractor import extract_text
+
+    t = f"示例县文化馆2023年度部门整体支出绩效自评报告\n本年支出{cf}总计1{cf}234.56万元。\n"
+    spent = extract_text(t, verify=False).report.expenditure.total
+    assert spent is not None and spent.value == Decimal("12345600")
+    assert t[spent.span[0] : spent.span[1]] == spent.raw == f"1{cf}234.56万元"
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789.,%万元年人 \n\u3000１２．收入總計\u200b\u202e\u00ad|")), max_size=60))
 def test_every_folded_slice_maps_back(text):
     f = fold(text)
     for m in regex.finditer(r"\S+", f.text):

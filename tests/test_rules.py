@@ -300,6 +300,54 @@ def in_service_missing():
     return base(headcount__in_service=None)
 
 
+def _listed_with_actual(text: str, actual: str, parts: list[tuple[str, str]], counted: dict[str, str]):
+    """A record whose actual count lists ``parts`` (name, figure) right after it, with ``counted``
+    (in_service / retired → the figure) the counts the extractor reads in that list."""
+    g = Snippet(text)
+    after = text.index(actual) + len(actual)
+    listed = [Part(name=n, count=g.count(f, after=n)) for n, f in parts]
+    by_name = {n: p.count for (n, _), p in zip(parts, listed, strict=True)}
+    hc = {"actual": g.count(actual, after="实有"), "actual_breakdown": listed,
+          **{k: replace(by_name[n], qualifiers=("in_list", "part")) for k, n in counted.items()}}
+    assert all(p.count.span[0] >= after for p in listed)
+    return record(headcount=hc), g.document()
+
+
+@case("HC001", "ok")
+def other_categories_make_the_actual_count():
+    return _listed_with_actual("年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。", "30人",
+                               [("在职人员", "21人"), ("离休人员", "1人"), ("退休人员", "6人"), ("遗属人员", "2人")],
+                               {"in_service": "在职人员", "retired": "退休人员"})
+
+
+@case("HC001", "fires")
+def listed_categories_exceed_the_actual_count():
+    return _listed_with_actual("年末实有人数29人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。", "29人",
+                               [("在职人员", "21人"), ("离休人员", "1人"), ("退休人员", "6人"), ("遗属人员", "2人")],
+                               {"in_service": "在职人员", "retired": "退休人员"})
+
+
+@case("HC001", "fires")
+def listed_categories_fall_short_of_the_actual_count():
+    return _listed_with_actual("实有人数31人，其中在职21人、退休6人、离休1人。", "31人",
+                               [("在职", "21人"), ("退休", "6人"), ("离休", "1人")],
+                               {"in_service": "在职", "retired": "退休"})
+
+
+@case("HC001", "info")
+def listed_categories_of_staff_on_the_establishment_fall_short():
+    # 在编人员 leaves out the 编外 and 聘用 staff the actual count may hold
+    return _listed_with_actual("实有人数31人，其中在编人员21人、退休6人、离休1人。", "31人",
+                               [("在编人员", "21人"), ("退休", "6人"), ("离休", "1人")],
+                               {"in_service": "在编人员", "retired": "退休"})
+
+
+@case("HC001", "info")
+def bracketed_categories_fall_short_without_an_in_service_count():
+    return _listed_with_actual("实有人员31人（在职21人、退休6人、离休1人）。", "31人",
+                               [("在职", "21人"), ("退休", "6人"), ("离休", "1人")], {})
+
+
 @case("HC002", "fires")
 def in_service_categories_exceed():
     return base(headcount__in_service_breakdown__0__count=moved(lambda g: g.count("11人"), 12))

@@ -408,14 +408,51 @@ def test_a_heading_and_a_sentence_of_one_indicator_are_one_indicator():
     ]
 
 
-def test_a_total_row_that_cannot_be_placed_spoils_nothing():
+def test_a_short_total_row_stands_under_the_right_hand_columns():
+    """合计 merged over the name columns: its figures stand under 分值 and 得分, and spoil no row."""
     t = "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 20 | 18\n产出 | 数量 | 80 | 72\n合计 | 100 | 90\n"
     r = report(t)
     assert tree(r.indicators) == [
         ("决策", None, None, [("目标设定", 20, 18, [])]),
         ("产出", None, None, [("数量", 80, 72, [])]),
     ]
-    assert r.total_score is None
+    assert grounded(t, r.total_score).value == 90 and grounded(t, r.max_score).value == 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a level's 分值 column beside the 得分: the total row's figures under the last two
+        "| 一级指标 | 分值 | 二级指标 | 分值 | 得分 |\n| 决策 | 20 | 目标设定 | 20 | 18 |\n"
+        "| 产出 | 80 | 数量 | 80 | 72 |\n| 合计 | 100 | 90 |\n",
+        # a remark column left empty in the total row
+        "| 一级指标 | 二级指标 | 分值 | 得分 | 备注 |\n| 决策 | 目标设定 | 20 | 18 | |\n"
+        "| 产出 | 数量 | 80 | 72 | |\n| 合计 | 100 | 90 | |\n",
+    ],
+    ids=["level-points", "remark-column"],
+)
+def test_a_pipe_total_row_whose_label_is_merged_reads_like_the_full_row(text):
+    r = report(text)
+    assert grounded(text, r.total_score).value == 90 and r.total_score.pattern == "total_score.table"
+    assert grounded(text, r.max_score).value == 100
+    assert errors(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two figures before the remark column: under 得分 and 备注, or under 分值 and 得分?
+        "| 一级指标 | 二级指标 | 分值 | 得分 | 备注 |\n| 决策 | 目标设定 | 20 | 18 | |\n"
+        "| 产出 | 数量 | 80 | 72 | |\n| 合计 | 100 | 90 |\n",
+        # the two 分值 columns' sums and an empty 得分: a figure would stand under a name
+        "一级指标 | 分值 | 二级指标 | 分值 | 得分\n决策 | 20 | 目标设定 | 20 | 18\n产出 | 80 | 数量 | 80 | 72\n"
+        "合计 | 100 | 100 | \n",
+    ],
+    ids=["remark-column-dropped", "no-score"],
+)
+def test_a_short_total_row_that_cannot_be_placed_gives_no_total(text):
+    r = report(text)
+    assert r.total_score is None and r.max_score is None
 
 
 @pytest.mark.parametrize(

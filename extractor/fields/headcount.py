@@ -29,6 +29,8 @@ def extract_headcount(ctx: Context) -> Headcount:
         hc.authorized_breakdown = _breakdown(ctx, hc.authorized, with_bracket=False)
     if hc.in_service is not None:
         hc.in_service_breakdown = _breakdown(ctx, hc.in_service, with_bracket=True)
+    if hc.actual is not None:
+        hc.actual_breakdown = _actual_breakdown(ctx, hc)
     # a label inside a breakdown ("在职16人(在编人数14人…)") names a part, not a restatement
     parts = [p.count.span for p in hc.authorized_breakdown + hc.in_service_breakdown]
     for name in FIELDS:
@@ -66,22 +68,77 @@ def _single_category(ctx: Context) -> Count | None:
 def _breakdown(ctx: Context, total: Count, with_bracket: bool) -> list[Part]:
     """Parts stated right after a total: "其中行政编制3人" / "(3个行政编、1个挂职人员)"."""
     words = ctx.patterns.words["headcount"]
+    found = _list_after(ctx, total, words["breakdown_stop"], with_bracket)
+    if found is None:
+        return []
+    start, stop = found
+    return _parts(ctx, start, stop, ())
+
+
+def _actual_breakdown(ctx: Context, hc: Headcount) -> list[Part]:
+    """The categories listed right after the actual count: "实有人数73人，其中在职55人、退休16人、离休1人、
+    遗属1人" / "实有18人(在职13人、退休5人)". A list is of staff categories when it holds the in-service
+    or the retired count itself (or, in brackets, one named by their labels); a bracket inside it lists one category's own parts and is skipped,
+    and a second 其中 (a category's parts) ends it."""
+    words = ctx.patterns.words["headcount"]
+    found = _list_after(ctx, hc.actual, words["actual_breakdown_stop"], True)
+    if found is None:
+        return []
+    start, stop = found
+    text = ctx.text
+    if text[start - 1] == "(":  # a bracketed list runs to its own bracket
+        stop = _closing(text, start, stop)
+    leads = compiled("(?:" + "|".join(words["part_lead"]) + ")[:]?")
+    again = leads.match(text, start)  # "(其中在职13人…)"
+    nested = leads.search(text, again.end() if again else start, stop)
+    stop = nested.start() if nested else stop
+    skip = [m.span() for m in compiled(r"\([^()]*\)").finditer(text, start, stop)]
+    parts = _parts(ctx, start, stop, skip)
+    held = {c.span for c in (hc.in_service, hc.retired) if c is not None}
+    # in brackets the in-service and retired counts are refused (a sub-unit's); their labels still say
+    named = {fold_name(w) for key in ("in_service", "retired") for w in ctx.patterns.labels[key]}
+    return parts if any(p.count.span in held or p.name in named for p in parts) else []
+
+
+def _closing(text: str, start: int, stop: int) -> int:
+    """Where the bracket opened just before ``start`` closes (``stop`` when not before it)."""
+    depth = 1
+    for i in range(start, stop):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return stop
+
+
+def _list_after(ctx: Context, total: Count, stop_regex: str, with_bracket: bool) -> tuple[int, int] | None:
+    """Where the list right after ``total`` runs in the folded text: from after its lead (其中, a
+    bracket) to the end of the clause; ``None`` when no list follows."""
+    words = ctx.patterns.words["headcount"]
     text = ctx.text
     end = ctx.folded.to_folded(total.span[1])
     tail = text[end : end + _BREAKDOWN_WINDOW].split("\n", 1)[0]
     lead = compiled(words["breakdown_lead"]).match(tail)
     if not lead or (not with_bracket and lead.group().strip(" ,").startswith("(")):
-        return []
+        return None
     start = end + lead.end()
     # the breakdown runs to the end of the clause (or the closing bracket)
-    stop_m = compiled(words["breakdown_stop"]).search(text, start, end + len(tail))
-    stop = stop_m.start() if stop_m else end + len(tail)
+    stop_m = compiled(stop_regex).search(text, start, end + len(tail))
+    return start, stop_m.start() if stop_m else end + len(tail)
+
+
+def _parts(ctx: Context, start: int, stop: int, skip: list[tuple[int, int]]) -> list[Part]:
+    """The ``name N人`` parts between ``start`` and ``stop`` (none in a ``skip`` range); none when an
+    item is left without a figure."""
+    words = ctx.patterns.words["headcount"]
+    text = ctx.text
     part_leads = tuple(words["part_lead"])
     parts: list[Part] = []
     last = start
     for key in ("part_before", "part_after"):
         parts = []
         for m in compiled(words[key]).finditer(text, start, stop):
+            if any(s <= m.start() < e for s, e in skip):
+                continue
             last = m.end()
             name = m.group("name").strip()
             for w in part_leads:
@@ -93,9 +150,14 @@ def _breakdown(ctx: Context, total: Count, with_bracket: bool) -> list[Part]:
                 parts.append(Part(name=fold_name(name), count=count))
         if parts and (key == "part_before" or not any(p.name.endswith(tuple(words["count_name_ending"])) for p in parts)):
             break
+    # a change or another year's count in the list ("比上年减少2人") says it is not a list of categories
+    quals = ctx.patterns.qualifiers
+    if any(w in p.name for p in parts for q in ("change", "prior") for w in quals[q]["words"]):
+        return []
     if parts:
         # an item left without a figure ("…、差额" where the text is cut) makes the list incomplete
-        rest = compiled(words["part_filler"]).sub("", text[last:stop])
+        rest = "".join(ch for i, ch in enumerate(text[last:stop], last) if not any(s <= i < e for s, e in skip))
+        rest = compiled(words["part_filler"]).sub("", rest)
         if any("\u4e00" <= ch <= "\u9fa5" for ch in rest):
             return []
     return parts

@@ -257,6 +257,32 @@ def exact_row(ctx: Context, header: Header, grid: Grid, r: int) -> dict[int, Gri
     return None
 
 
+def right_aligned(ctx: Context, header: Header, row: list[GridCell]) -> dict[int, GridCell] | None:
+    """A pipe total row shorter than its header (``| 合计 | 100 | 92.5 |`` under ``| 一级指标 | 二级指标
+    | 分值 | 得分 |``: its label merged over the columns on the left): its cells, counted by the "|"
+    on its line (empty ones too), under the header's last columns. Only when every figure then
+    stands under 分值 or 得分, and the 得分 column and a 分值 column before it hold one; otherwise
+    where they stand cannot be told."""
+    if header.pipes is None or header.score is None or not row:
+        return None
+    lead = _pipes_before(ctx, row[0].start)
+    # the header's "|" after its first cell are its width - 1 separators and any closing "|"
+    cells_on_line = pipes_on_line(ctx, row[0].start) - lead - (header.pipes - header.lead) + header.width
+    start = header.width - cells_on_line
+    if start < 1 or cells_on_line < 3:  # the label covers two columns or more; two figures follow it
+        return None
+    placed = {start + _pipes_before(ctx, c.start) - lead: c for c in row}
+    for col, cell in placed.items():
+        if col == start or not cell.text:
+            continue
+        if not (start < col < header.width and is_figure(cell.text) and header.roles[col] in ("points", "score")):
+            return None
+    filled = {col for col, cell in placed.items() if cell.text and col != start}
+    if header.score not in filled or not any(header.roles[c] == "points" and c < header.score for c in filled):
+        return None
+    return {col: cell for col, cell in placed.items() if col != start}
+
+
 def fits(words: ScoreWords, header: Header, row: list[GridCell], k: int) -> bool:
     """Placed from column ``k`` on, every cell suits its column: names under the levels, figures
     under 分值 / 得分 / 序号 (a dash or an empty cell anywhere)."""

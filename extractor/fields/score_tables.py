@@ -29,6 +29,7 @@ from .score_rows import (
     other_header,
     pipes_on_line,
     placed_row,
+    right_aligned,
     score_words,
     squash_name,
 )
@@ -207,11 +208,14 @@ def _lost(table: ScoreTable, cells: list[GridCell]) -> None:
 def _total_row(ctx: Context, words: ScoreWords, table: ScoreTable, grid: Grid, r: int) -> None:
     """A total row's score, when its cells stand where the header's do and it is within its full
     mark (a pipe row with as many "|" as the header stands where they say: its trailing empty
-    cells were dropped, not its merged ones)."""
+    cells were dropped, not its merged ones; a shorter one's figures stand under the right-hand
+    figure columns: its label was merged over the left ones)."""
     h = table.header
     cells = exact_row(ctx, h, grid, r)
     if cells is None and h.pipes is not None and pipes_on_line(ctx, grid.rows[r][0].start) == h.pipes:
         cells = dict(enumerate(grid.rows[r]))
+    if cells is None and grid.source not in POSITIONED:
+        cells = right_aligned(ctx, h, grid.rows[r])
     if cells is None or h.score not in cells:
         return
     score = _number(ctx, words, cells[h.score], "total_score.table")

@@ -137,23 +137,44 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
 
 
 def _bands(ctx: Context):
-    """Every band stated, as (start, end, band): ranges, "N分以上", "低于N分"."""
-    for _, m in ctx.matches("grade_bands.range"):
-        a, b = Decimal(m.group("a")), Decimal(m.group("b"))
-        inc = m.group("inc") or m.group("inc1")
-        lo, hi = min(a, b), max(a, b)
-        # "80（含）-90分": the lower bound is in; "80-90分（含90分）": the upper one is, not the lower
-        upper_in = inc is not None and Decimal(inc) == hi and Decimal(inc) != lo
-        yield m.start(), m.end(), _band(ctx, m, lo, not upper_in, hi, upper_in or hi >= 100)
-    for _, m in ctx.matches("grade_bands.above"):
-        yield m.start(), m.end(), _band(ctx, m, Decimal(m.group("a")), True, None, True)
-    below = sorted((m for _, m in ctx.matches("grade_bands.below")), key=lambda m: (m.start(), -m.end()))
+    """Every band stated, as (start, end, band): ranges, "N分以上", "低于N分", score first or grade
+    first; a score-first reading that starts inside a grade-first band ("优（90分以上）、良…") is not one."""
+    found = []
+    for field in ("grade_bands.range", "grade_bands.above", "grade_bands.below"):
+        found += [(pat, m) for pat, m in ctx.matches(field)]
+    first = [m.span() for pat, m in found if ".grade_first" in pat.id]
+    found = [(pat, m) for pat, m in found
+             if ".grade_first" in pat.id or not any(s <= m.start() < e for s, e in first)]
+    below = []
+    for pat, m in found:
+        if pat.field == "grade_bands.range":
+            yield m.start(), m.end(), _range_band(ctx, m)
+        elif pat.field == "grade_bands.above":
+            yield m.start(), m.end(), _band(ctx, m, Decimal(m.group("a")), True, None, True)
+        else:
+            below.append(m)
+    below.sort(key=lambda m: (m.start(), -m.end()))
     reach = -1  # the furthest end of the bands before (sorted by start: one of them holds this one)
     for m in below:
         inside, reach = m.end() <= reach, max(reach, m.end())
         if inside:
             continue  # "低于60分以下为差" read once, by the pattern that starts with its words
         yield m.start(), m.end(), _band(ctx, m, None, True, Decimal(m.group("b") or m.group("b2")), False)
+
+
+def _range_band(ctx: Context, m) -> Band:
+    groups = m.groupdict()
+    a, b = Decimal(m.group("a")), Decimal(m.group("b"))
+    lo, hi = min(a, b), max(a, b)
+    if groups.get("lo_op"):  # 80≤分数<90
+        return _band(ctx, m, lo, groups["lo_op"] != "<", hi, groups["hi_op"] != "<")
+    inc = groups.get("inc") or groups.get("inc1")
+    # "80（含）-90分": the lower bound is in; "80-90分（含90分）": the upper one is, not the lower;
+    # "80-89.99分": a bound written to the hundredth is the top score the band holds
+    if hi.as_tuple().exponent < 0:
+        return _band(ctx, m, lo, True, hi, True)
+    upper_in = inc is not None and Decimal(inc) == hi and Decimal(inc) != lo
+    return _band(ctx, m, lo, not upper_in, hi, upper_in or hi >= 100)
 
 
 def _band(ctx: Context, m, lo, lo_in: bool, hi, hi_in: bool) -> Band:

@@ -127,8 +127,16 @@ def band_problems(gb: GradeBands):
         if a.max is None or b.min is None or a.max > b.min or (
                 a.max == b.min and a.max_inclusive and b.min_inclusive):
             yield a, b, _("报告的等级区间“{a}”与“{b}”重叠。")
-        elif a.max < b.min or not (a.max_inclusive or b.min_inclusive):
+        elif (a.max < b.min and not _next_at_precision(a, b)) or not (a.max_inclusive or b.min_inclusive):
             yield a, b, _("报告的等级区间“{a}”与“{b}”之间留有空档。")
+
+
+def _next_at_precision(a, b) -> bool:
+    """Whether band ``b`` starts at the next score after ``a``'s top at the precision ``a``'s top is
+    written to (良 80-89.99分, 优 90分以上: no score written to the hundredth falls between)."""
+    exponent = a.max.as_tuple().exponent
+    return (exponent < 0 and a.max_inclusive and b.min_inclusive
+            and b.min - a.max == Decimal(1).scaleb(exponent))
 
 
 @rule(code="GRD002", name="grade-bands-consistent", severity="warning")

@@ -40,8 +40,8 @@ def on_establishment_only(count: Count) -> bool:
 def other_categories(hc, counted: list[Count]) -> list[Part]:
     """Categories listed with the actual count besides the ones summed (离休, 遗属, 编外 …).
 
-    Read from ``headcount.actual_breakdown`` (every category listed right after 实有人数), which the
-    extraction is asked to record; a record without it lists none."""
+    Read from ``headcount.actual_breakdown`` (every category listed right after 实有人数); a record
+    without it lists none."""
     spans = {c.span for c in counted}
     return [p for p in getattr(hc, "actual_breakdown", None) or () if p.count.span not in spans]
 
@@ -52,25 +52,31 @@ def _people(parts: list[Part]) -> str:
 
 @rule(code="HC001", name="headcount-actual-sum", severity="error")
 def headcount_actual_sum(ctx: RuleContext):
-    """实有人数等于在职人员加退休人员。
+    """实有人数等于所列各类人员之和（在职、退休、离休、遗属……）。
 
     检查内容
-    ``headcount.actual``（实有人数）等于 ``in_service`` + ``retired``。不少报告的实有人数只算在职
-    人员、退休人员另列，所以实有 = 在职也算一致。没有退休人数时，实有人数不得少于在职人数。只在
-    所列类别就是实有人数的全部时才核对：与实有人数一同列出的还有别的类别（离休、遗属、编外、借调……），
-    或在职人数的标签只算在编人员（在编人员、在职在编），实有人数多于所列之和时无法核对（``info``，
-    说明原因）；数字并列而非列作实有人数的组成（表头“编制数 | 实有人数 | 在职人员 | 退休人员”）、实有
-    人数介于在职与在职加退休之间的，也无法核对。
+    ``headcount.actual``（实有人数）等于紧随其后列出的各类人员（``actual_breakdown``：在职、退休、
+    离休、遗属、编外……）之和；未列出时等于 ``in_service`` + ``retired``。不少报告的实有人数只算在职
+    人员、退休人员另列，所以实有 = 在职也算一致。没有退休人数时，实有人数不得少于在职人数。所列各类
+    之和超过实有人数一律为错误；不足时，所列类别含在职和退休人数本身才是错误，在职人数的标签只算在编
+    人员（在编人员、在职在编）或类别未与实有人数一同列出时无法核对（``info``，说明原因）；数字并列而非
+    列作实有人数的组成（表头“编制数 | 实有人数 | 在职人员 | 退休人员”）、实有人数介于在职与在职加退休
+    之间的，也无法核对。
 
     为何重要
     人数决定基本支出预算（工资、养老金）；人数对不上，人均数和超编核对都失去意义。
 
     示例
     ``年末实有人数8人，其中在职人员4人，退休人员3人`` —— 4 + 3 = 7，不是8。
+    ``实有人数20人，其中在职15人、退休3人、离休1人、遗属1人`` —— 各类合计20人，一致。
     """
     hc = ctx.report.headcount
     actual, in_service, retired = hc.actual, hc.in_service, hc.retired
     names = {k: field_name(f"headcount.{k}") for k in ("actual", "in_service", "retired")}
+    decided = _by_categories(ctx, hc)
+    if decided is not None:
+        yield from decided
+        return
     if actual is None or in_service is None:
         stated = [c for c in (actual, in_service, retired) if c is not None]
         if actual is not None and retired is not None:
@@ -95,10 +101,12 @@ def headcount_actual_sum(ctx: RuleContext):
     if actual.value > total and (others or on_establishment_only(in_service)):
         if others and actual.value == total + sum(p.count.value for p in others):
             return
-        why = (_("与之一同列出的还有{others}").format(others=_people(others)) if others else
-               _("{in_service}按“{label}”计，不含编外、借调等人员").format(label=in_service.label, **names))
+        n = total + sum(p.count.value for p in others)
+        why = (_("{in_service}按“{label}”计，不含编外、借调等人员").format(label=in_service.label, **names)
+               if on_establishment_only(in_service) else
+               _("与之一同列出的还有{others}").format(others=_people(others)))
         yield ctx.not_checkable(
-            _("{actual}{a}人多于所列{n}人，{why}，无法核对。").format(a=actual.value, n=total, why=why, **names),
+            _("{actual}{a}人多于所列{n}人，{why}，无法核对。").format(a=actual.value, n=n, why=why, **names),
             fields=fields, spans=[*spans, *(p.count.span for p in others)])
         return
     if in_service.value < actual.value < total and not listed_as_part(actual, in_service):
@@ -112,6 +120,44 @@ def headcount_actual_sum(ctx: RuleContext):
         _("{actual}{a}人，但{in_service}{i}人加{retired}{r}人为{t}人。").format(
             a=actual.value, i=in_service.value, r=retired.value, t=total, **names),
         fields=fields, spans=spans, expected=str(total), found=str(actual.value))
+
+
+def _by_categories(ctx: RuleContext, hc) -> list | None:
+    """HC001's findings read off the categories listed with the actual count, or ``None`` when the
+    list does not decide it (no list, or one that falls short and does not hold every count summed)."""
+    actual, parts = hc.actual, hc.actual_breakdown
+    if actual is None or not parts:
+        return None
+    summed = [c for c in (hc.in_service, hc.retired) if c is not None]
+    if hc.in_service is not None and not other_categories(hc, summed):
+        return None  # in service and retired alone: read as such
+    listed = sum(p.count.value for p in parts)
+    if listed == actual.value:
+        return []
+    if listed > actual.value:
+        return [_short_of_categories(ctx, actual, parts)]
+    if hc.in_service is None:
+        return [ctx.not_checkable(
+            _("{actual}{a}人多于所列各类（{parts}）合计{n}人，未找到{in_service}，无法核对。").format(
+                actual=field_name("headcount.actual"), in_service=field_name("headcount.in_service"),
+                a=actual.value, parts=_people(parts), n=listed),
+            fields=["report.headcount.actual", "report.headcount.actual_breakdown"],
+            spans=[actual.span, *(p.count.span for p in parts)])]
+    held = {p.count.span for p in parts}
+    if hc.retired is not None and all(c.span in held for c in summed) and not on_establishment_only(hc.in_service):
+        # the list holds the in-service and retired counts and more categories, and still falls short
+        return [_short_of_categories(ctx, actual, parts)]
+    return None
+
+
+def _short_of_categories(ctx: RuleContext, actual: Count, parts: list[Part]):
+    """The error of an actual count that its listed categories do not make."""
+    found = sum(p.count.value for p in parts)
+    return ctx.finding(
+        _("{actual}{a}人，但所列各类（{parts}）合计{sum}人。").format(
+            actual=field_name("headcount.actual"), a=actual.value, parts=_people(parts), sum=found),
+        fields=["report.headcount.actual", "report.headcount.actual_breakdown"],
+        spans=[actual.span, *(p.count.span for p in parts)], expected=str(found), found=str(actual.value))
 
 
 def _check_breakdown(ctx: RuleContext, total: Count | None, parts: list[Part], path: str):
