@@ -97,6 +97,13 @@ def headcount_actual_sum(ctx: RuleContext):
                 _("{actual}{a}人少于{in_service}{i}人。").format(a=actual.value, i=in_service.value, **names),
                 fields=fields, spans=spans, expected=f">={in_service.value}", found=str(actual.value))
         return
+    yield from _in_service_and_retired(ctx, hc, counted, fields, spans, names)
+
+
+def _in_service_and_retired(ctx: RuleContext, hc, counted: list[Count], fields: list[str], spans: list, names: dict):
+    """HC001 when the actual, in-service and retired counts are all stated and do not simply add up."""
+    actual, in_service, retired = hc.actual, hc.in_service, hc.retired
+    total = sum(c.value for c in counted)
     others = other_categories(hc, counted)
     if actual.value > total and (others or on_establishment_only(in_service)):
         if others and actual.value == total + sum(p.count.value for p in others):
