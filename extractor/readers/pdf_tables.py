@@ -103,31 +103,30 @@ class FoundTable:
 # ---- ruling lines from pdfium's page objects ----------------------------------------------------
 
 class _Calls:
-    """The pdfium calls of the ruling scan, with the out-parameters they write into."""
+    """The pdfium calls of the ruling scan, with the out-parameters they write into (passed as
+    they are: ctypes applies byref() itself for an argument declared a pointer to their type,
+    cheaper than passing pointer objects)."""
 
     def __init__(self, pdfium_c) -> None:
         self.c = pdfium_c
         self.box = [ctypes.c_float() for _ in range(4)]
-        self.box_args = [ctypes.pointer(v) for v in self.box]
         self.point = [ctypes.c_float(), ctypes.c_float()]
-        self.point_args = [ctypes.pointer(v) for v in self.point]
         self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
-        self.fill_arg, self.stroke_arg = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
         self.matrix = pdfium_c.FS_MATRIX()
-        self.matrix_arg = ctypes.pointer(self.matrix)
 
     def bounds(self, obj) -> tuple[float, float, float, float] | None:
-        if not self.c.FPDFPageObj_GetBounds(obj, *self.box_args):
+        box = self.box
+        if not self.c.FPDFPageObj_GetBounds(obj, *box):
             return None
-        return tuple(v.value for v in self.box)  # left, bottom, right, top
+        return box[0].value, box[1].value, box[2].value, box[3].value  # left, bottom, right, top
 
     def painted(self, obj) -> bool:
-        if not self.c.FPDFPath_GetDrawMode(obj, self.fill_arg, self.stroke_arg):
+        if not self.c.FPDFPath_GetDrawMode(obj, self.fill, self.stroke):
             return True
         return bool(self.fill.value or self.stroke.value)
 
     def get_matrix(self, obj) -> tuple[float, ...]:
-        if not self.c.FPDFPageObj_GetMatrix(obj, self.matrix_arg):
+        if not self.c.FPDFPageObj_GetMatrix(obj, self.matrix):
             return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         m = self.matrix
         return (m.a, m.b, m.c, m.d, m.e, m.f)
@@ -210,7 +209,7 @@ def _segment_edges(calls: _Calls, obj, count: int, matrix: tuple, rulings: Rulin
     start = prev = None
     for i in range(count):
         seg = c.FPDFPath_GetPathSegment(obj, i)
-        if not seg or not c.FPDFPathSegment_GetPoint(seg, *calls.point_args):
+        if not seg or not c.FPDFPathSegment_GetPoint(seg, *calls.point):
             continue
         point = _apply(matrix, calls.point[0].value, calls.point[1].value)
         kind = c.FPDFPathSegment_GetType(seg)

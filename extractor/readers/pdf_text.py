@@ -51,21 +51,24 @@ _REPEAT = re.compile(r"(\S)(?=\1)")
 class TextPage:
     """A pypdfium2 PdfTextPage with what the reader asks of it, many characters at a time."""
 
-    __slots__ = ("page", "raw", "_c", "_box", "_box_args")
+    __slots__ = ("page", "raw", "_c", "_box", "_get_box")
 
     def __init__(self, textpage, pdfium_c) -> None:
         self.page = textpage  # pypdfium2.PdfTextPage (the caller closes it)
         self.raw = textpage.raw  # its FPDF_TEXTPAGE, for pypdfium2.raw's functions
         self._c = pdfium_c
-        # PdfTextPage.get_charbox makes four doubles per call; these are made once a page
+        # PdfTextPage.get_charbox makes four doubles per call; these are made once a page, and
+        # passed as they are (ctypes applies byref() itself where the argument is declared a
+        # pointer to their type: a third of the cost of passing pointer objects).
         self._box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
-        self._box_args = tuple(map(ctypes.pointer, self._box))
+        self._get_box = pdfium_c.FPDFText_GetCharBox
 
     def get_charbox(self, index: int) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) of a character (PdfTextPage.get_charbox)."""
-        if not self._c.FPDFText_GetCharBox(self.raw, index, *self._box_args):
+        box = self._box
+        if not self._get_box(self.raw, index, *box):
             return self.page.get_charbox(index)  # raises pypdfium2's error
-        left, right, bottom, top = self._box
+        left, right, bottom, top = box
         return left.value, bottom.value, right.value, top.value
 
     def generated(self, indices: list[int]) -> list[int]:
