@@ -288,83 +288,100 @@ def find_tables(rulings: Rulings) -> list[FoundTable]:
     return [_table(group) for group in _group(cells)]
 
 
-def _crossings(vertical, horizontal) -> dict[tuple[float, float], tuple[set, set]]:
-    """{(x, top): (vertical edges through it, horizontal edges through it)}."""
+def _crossings(vertical, horizontal) -> dict[tuple[float, float], list[int]]:
+    """{(x, top): [vertical edges through it, horizontal edges through it]}, each set of edges
+    as a bit mask over the edges' places in their sorted lists (one AND tells whether two
+    crossings share an edge)."""
     horizontal = sorted(set(horizontal))
     tops = [h[0] for h in horizontal]
-    points: dict[tuple[float, float], tuple[set, set]] = {}
-    for v in sorted(set(vertical)):
-        x, top, bottom = v
+    points: dict[tuple[float, float], list[int]] = {}
+    for i, (x, top, bottom) in enumerate(sorted(set(vertical))):
+        v = 1 << i
         for k in range(bisect_left(tops, top - CROSS), bisect_right(tops, bottom + CROSS)):
             h = horizontal[k]
             if h[1] - CROSS <= x <= h[2] + CROSS:
                 at = points.get((x, h[0]))
                 if at is None:
-                    points[(x, h[0])] = ({v}, {h})
+                    points[(x, h[0])] = [v, 1 << k]
                 else:
-                    at[0].add(v)
-                    at[1].add(h)
+                    at[0] |= v
+                    at[1] |= 1 << k
     return points
 
 
-def _cells(points: dict[tuple[float, float], tuple[set, set]]) -> list[tuple[float, float, float, float]]:
+def _cells(points: dict[tuple[float, float], list[int]]) -> list[tuple[float, float, float, float]]:
     """Each crossing's smallest cell (pdfplumber's find_smallest_cell): the nearest crossing
     below it on a shared vertical edge, then the nearest to its right on a shared horizontal
     edge, whose far corner is a crossing on both the bottom's and the right's edges."""
-    ordered = sorted(points.items())
-    by_x: dict[float, list[float]] = {}
-    by_top: dict[float, list[float]] = {}
-    for (x, top), _ in ordered:
-        by_x.setdefault(x, []).append(top)
-        by_top.setdefault(top, []).append(x)
-    cells = []
+    by_x: dict[float, list[tuple[float, int, int, int]]] = {}  # x -> (top, vs, hs, place in its line)
+    by_top: dict[float, list[tuple[float, int, int]]] = {}  # top -> (x, vs, hs), left to right
+    for x, top in sorted(points):
+        vs, hs = points[(x, top)]
+        line = by_top.setdefault(top, [])
+        by_x.setdefault(x, []).append((top, vs, hs, len(line)))
+        line.append((x, vs, hs))
     get = points.get
-    for (x, top), (vs, hs) in ordered:
-        column, line = by_x[x], by_top[top]
-        right_from = bisect_right(line, x)
-        cell = None
-        for b in islice(column, bisect_right(column, top), None):
-            b_vs, b_hs = points[(x, b)]
-            if vs.isdisjoint(b_vs):
-                continue
-            for r in islice(line, right_from, None):
-                r_vs, r_hs = points[(r, top)]
-                if hs.isdisjoint(r_hs):
+    cells = []
+    for x, column in by_x.items():
+        for k in range(len(column) - 1):  # the last crossing of a column has none below it
+            top, vs, hs, at = column[k]
+            line = by_top[top]
+            if at + 1 == len(line):
+                continue  # none to its right
+            for b, b_vs, b_hs, _ in islice(column, k + 1, None):
+                if not vs & b_vs:
                     continue
-                corner = get((r, b))
-                if corner is not None and not corner[0].isdisjoint(r_vs) and not corner[1].isdisjoint(b_hs):
-                    cell = (x, top, r, b)
-                    break
-            if cell is not None:
-                cells.append(cell)
+                for r, r_vs, r_hs in islice(line, at + 1, None):
+                    if hs & r_hs:
+                        corner = get((r, b))
+                        if corner is not None and corner[0] & r_vs and corner[1] & b_hs:
+                            cells.append((x, top, r, b))
+                            break
+                else:
+                    continue
                 break
     return cells
 
 
 def _group(cells: list[tuple]) -> list[list[tuple]]:
     """Cells that share a corner (directly or through others) form one table; tables of one
-    cell are dropped; tables sorted by their topmost, then leftmost, corner."""
-    parent = list(range(len(cells)))
-    owner: dict[tuple[float, float], int] = {}
-    for i, (x0, top, x1, bottom) in enumerate(cells):
-        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
-            j = owner.setdefault(corner, i)
-            if j == i:
-                continue
-            while parent[j] != j:  # union of i's and j's groups, roots found with path halving
-                parent[j] = j = parent[parent[j]]
-            k = i
-            while parent[k] != k:
-                parent[k] = k = parent[parent[k]]
-            if j != k:
-                parent[j] = k
-    groups: dict[int, list[tuple]] = {}
-    for i, cell in enumerate(cells):
-        k = i
-        while parent[k] != k:
-            k = parent[k]
-        groups.setdefault(k, []).append(cell)
-    tables = [g for g in groups.values() if len(g) > 1]
+    cell are dropped; tables sorted by their topmost, then leftmost, corner.
+
+    Each corner is labelled with its cell's group; a cell takes the group of the first of its
+    corners already labelled (else a new one), and a corner labelled with another group merges
+    the two (the merged group's cells move to the other; ``alias`` says where)."""
+    label: dict[tuple[float, float], int] = {}
+    alias: list[int] = []
+    members: list[list[tuple]] = []
+    get, setdefault = label.get, label.setdefault
+    for cell in cells:
+        x0, top, x1, bottom = cell
+        corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+        g = get(corners[0])
+        if g is None:
+            g = get(corners[1])
+            if g is None:
+                g = get(corners[2])
+                if g is None:
+                    g = get(corners[3])
+        if g is None:
+            g = len(members)
+            alias.append(g)
+            members.append([cell])
+        else:
+            while alias[g] != g:
+                g = alias[g]
+            members[g].append(cell)
+        for corner in corners:
+            h = setdefault(corner, g)
+            if h != g:
+                while alias[h] != h:
+                    h = alias[h]
+                if h != g:
+                    alias[h] = g
+                    members[g] += members[h]
+                    members[h] = []
+    tables = [m for k, m in enumerate(members) if alias[k] == k and len(m) > 1]
     return sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
 
 
