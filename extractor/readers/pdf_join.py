@@ -23,7 +23,6 @@ Above and below are the reader's judgement, by position. Joined:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -166,15 +165,13 @@ class PageWriter:
         kept = [(row, page) for row, page in zip(rows, pages, strict=True) if "".join(c[1] or "" for c in row).strip()]
         if not kept:
             return
-        table = self.builder.table([row for row, _ in kept], page=kept[0][1])
+        kept_pages = [page for _, page in kept]
+        table = self.builder.table([row for row, _ in kept], page=kept_pages[0], pages=kept_pages)
         if table is None:
             return
-        for r, (_, page) in enumerate(kept):
-            row = table.rows[r]
+        for row, page in zip(table.rows, kept_pages, strict=True):
             if row:
                 self._mark(page, row[0].start, row[-1].end)
-        if any(page != kept[0][1] for _, page in kept):
-            _repage(self.builder, table, [page for _, page in kept])
 
 
 def _near(a: float, b: float) -> bool:
@@ -225,14 +222,3 @@ def _continue_merged(above: list[list[Cell]], rows: list[list[Cell]]) -> None:
         col = cell[0]
         if cell[1] == "" and (col in continued or (col in own_above and (col in spans_down or col in merging))):
             first[k] = (col, None, *cell[2:])
-
-
-def _repage(builder: TextBuilder, table, pages: list[int]) -> None:
-    """Give each row's cell blocks its own page (TextBuilder.table gives them all one)."""
-    count = sum(len(row) for row in table.rows)
-    tail = len(builder.blocks) - count
-    out: list[Block] = []
-    for row, page in zip(table.rows, pages, strict=True):
-        row[:] = [b if b.page == page else dataclasses.replace(b, page=page) for b in row]
-        out += row
-    builder.blocks[tail:] = out
