@@ -31,7 +31,7 @@ from extractor.readers.pdf_tables import (
     is_table,
     page_rulings,
 )
-from extractor.readers.pdf_text import TextPage, page_lines, page_text, page_texts, unmapped_share
+from extractor.readers.pdf_text import UNMAPPED_SAMPLE, TextPage, page_lines, page_text, page_texts, unmapped_share
 
 # Where ruled tables are read: "pdfium" (the default) or "pdfplumber" (the cross-check).
 TABLES_ENV = "EXTRACTOR_PDF_TABLES"
@@ -100,6 +100,13 @@ class _Reader:
         self.warnings: list[str] = []
         self.plumber = None  # opened on the first page that needs it; False when it cannot be
         self.unmapped = self.asked = 0
+
+    def unmapped_open(self, pages_left: int) -> bool:
+        """Whether the unmapped share could still end over MAX_GARBAGE_SHARE if the sampled
+        pages left (this one among them) were all unmapped: each asks fewer than twice
+        UNMAPPED_SAMPLE characters (unmapped_share). Once it cannot, no page is asked."""
+        most = pages_left * 2 * UNMAPPED_SAMPLE
+        return MAX_GARBAGE_SHARE * self.asked - self.unmapped < (1 - MAX_GARBAGE_SHARE) * most
 
     def close(self) -> None:
         if self.plumber:
@@ -286,7 +293,10 @@ def read_pdf(data: bytes, name: str = "", *, budget: Budget | None = None, table
         for index in range(count):
             budget.check(f"page {index + 1} of {count}")
             try:
-                blank = reader.page(index, index % unmapped_every == 0)
+                sampled = index % unmapped_every == 0
+                if sampled:
+                    sampled = reader.unmapped_open(len(range(index, count, unmapped_every)))
+                blank = reader.page(index, sampled)
             except pdfium.PdfiumError as err:
                 raise CorruptFile(name or None, f"corrupt PDF (page {index + 1} cannot be loaded: {err})") from None
             if blank and not _scanned(reader, scans, index):
