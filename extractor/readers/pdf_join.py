@@ -84,10 +84,12 @@ class PageWriter:
             self.flush()
         closing = next((i for i in range(len(items) - 1, -1, -1)
                         if isinstance(items[i], PageTable) and items[i].closes), -1)
+        lines: list[str] = []  # lines in a row, written together
         for i, item in enumerate(items):
             if i == joined:
                 continue
             if isinstance(item, PageTable):
+                self._lines(lines, number)
                 if i == closing:  # held until the next page is read: it may go on there
                     self.pending = _Pending([list(r) for r in item.rows], [number] * len(item.rows), item.columns,
                                             number)
@@ -96,7 +98,8 @@ class PageWriter:
             elif self.pending is not None and self.pending.last_page == number and i > closing:
                 self.pending.held.append((item, number))
             else:
-                self._line(item, number)
+                lines.append(item)
+        self._lines(lines, number)
 
     def written(self, number: int, start: int, end: int) -> None:
         """Text of page ``number`` written into the builder by someone else (OCR of a scanned
@@ -160,6 +163,14 @@ class PageWriter:
         block = self.builder.line(text, "line", page=page)
         if block is not None and count:
             self._mark(page, block.start, block.end)
+
+    def _lines(self, texts: list[str], page: int) -> None:
+        """``_line`` of each text, in one call to the builder; ``texts`` is emptied."""
+        if texts:
+            mark = self.builder.mark
+            if self.builder.lines(texts, "line", page):
+                self._mark(page, *self.builder.span_since(mark))
+            texts.clear()
 
     def _table(self, rows: list[list[Cell]], pages: list[int]) -> None:
         kept = [(row, page) for row, page in zip(rows, pages, strict=True) if "".join(c[1] or "" for c in row).strip()]
