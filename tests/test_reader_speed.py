@@ -11,11 +11,12 @@ import random
 
 from lxml import etree
 
-from extractor.readers import docx as docx_reader
+from extractor.readers import docx_body as docx_reader
+from extractor.readers import docx_xml
 from extractor.readers import pdf_text as pdf_reader
 
-W = docx_reader.W_MAIN
-MC = docx_reader.MC
+W = docx_xml.W_MAIN
+MC = docx_xml.MC
 
 # -- docx: _fast_paragraph_text against _collect ------------------------------------------------
 
