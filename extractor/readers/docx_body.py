@@ -34,6 +34,7 @@ class _Walker:
         self.TCPR, self.TRPR, self.GRID_SPAN, self.VMERGE, self.HMERGE = (
             w + "tcPr", w + "trPr", w + "gridSpan", w + "vMerge", w + "hMerge")
         self.GRID_BEFORE = w + "gridBefore"
+        self.CELL_NESTED = {self.TBL, self.SDT, self.SDT_CONTENT, self.CUSTOM_XML}  # what _cell_fragments reads into
         # Deleted text, field codes, footnote marks and properties are not what the page shows.
         self.SKIP = {w + t for t in ("del", "moveFrom", "instrText", "delText", "rPr", "pPr", "tblPr",
                                      "tblGrid", "trPr", "tcPr", "sectPr", "footnoteReference",
@@ -69,6 +70,9 @@ class _Walker:
         and the paragraph is skipped (deleted text, field codes, properties) or is itself a
         character element (``_collect`` reads no further into those).
         """
+        text = self._runs_text(p)
+        if text is not None:
+            return text
         chars, opaque, fast = self.CHARS, self.OPAQUE, self.FAST_TAGS
         out: list[str] = []
         # Every descendant, filtered here: lxml builds a tag matcher per call when given tags,
@@ -98,6 +102,40 @@ class _Walker:
                 return None  # a paragraph, table or alternate content inside this paragraph
             ch = chars[tag]
             out.append((el.text or "") if ch is None else ch)
+        return "".join(out)
+
+    def _runs_text(self, p) -> str | None:
+        """The text of a paragraph of plain runs (most paragraphs), from its children and its
+        runs' children alone; None for anything else: a run with a vanish mark (maybe hidden),
+        an element other than a run with children of its own (a hyperlink, an insertion), a
+        run's child other than a character or what the walk skips that has children of its
+        own (a drawing). An element without children that is not a character, a paragraph, a
+        table or alternate content adds nothing (a bookmark, a field mark, a proofing mark)."""
+        chars, skip, fast = self.CHARS, self.SKIP, self.FAST_TAGS
+        R, RPR, VANISH = self.R, self.RPR, self.VANISH  # noqa: N806 - tag names
+        out: list[str] = []
+        for el in p:
+            tag = el.tag
+            if tag == R:
+                for c in el:
+                    tag = c.tag
+                    if tag in chars:
+                        ch = chars[tag]
+                        out.append((c.text or "") if ch is None else ch)
+                    elif tag == RPR:
+                        if _child(c, VANISH) is not None:
+                            return None
+                    elif tag in skip:
+                        continue
+                    elif len(c) or tag in fast:
+                        return None
+            elif tag in chars:
+                ch = chars[tag]
+                out.append((el.text or "") if ch is None else ch)
+            elif tag in skip:
+                continue
+            elif len(el) or tag in fast:
+                return None
         return "".join(out)
 
     def _collect(self, el, out: list[str], depth: int) -> None:
@@ -201,12 +239,25 @@ class _Walker:
 
     def table(self, tbl) -> None:
         rows: list[list[Cell]] = []
-        TCPR = self.TCPR
+        TCPR, P = self.TCPR, self.P  # noqa: N806 - tag names
         for tr in self._rows(tbl):
             col = self._int_val(_child(tr, self.TRPR), self.GRID_BEFORE, 0)
             cells: list[Cell] = []
             for tc in self._cells(tr):
-                tcpr = _child(tc, TCPR)
+                # one pass over the cell's children: its properties, and its paragraphs when
+                # they are all it holds (else cell_text reads it: nested tables, controls)
+                tcpr = None
+                paragraphs: list | None = []
+                for el in tc:
+                    tag = el.tag
+                    if tag == P:
+                        if paragraphs is not None:
+                            paragraphs.append(el)
+                    elif tag == TCPR:
+                        if tcpr is None:
+                            tcpr = el
+                    elif tag in self.CELL_NESTED:
+                        paragraphs = None
                 span, vmerge, hmerge = (1, None, None) if tcpr is None else self._cell_props(tcpr)
                 if hmerge is not None and hmerge != "restart":
                     col += span  # legacy horizontal merge: the merged cell appears once
@@ -214,10 +265,18 @@ class _Walker:
                 if vmerge is not None and vmerge != "restart":
                     cells.append((col, None))
                 else:
-                    cells.append((col, self.cell_text(tc, 0), span))
+                    cells.append((col, self._paragraphs_text(paragraphs) if paragraphs is not None
+                                  else self.cell_text(tc, 0), span))
                 col += span
             rows.append(cells)
         self.builder.table(rows)
+
+    def _paragraphs_text(self, paragraphs: list) -> str:
+        """cell_text of a cell that holds paragraphs only."""
+        if len(paragraphs) != 1:
+            return join_fragments([self.paragraph_text(p) for p in paragraphs])
+        text = self.paragraph_text(paragraphs[0])  # join_fragments of one fragment
+        return (" ".join(text.split("\n")) if "\n" in text else text).strip()
 
     # -- body -----------------------------------------------------------------------------------
 
