@@ -23,14 +23,8 @@ from extractor.readers._build import TextBuilder
 from extractor.readers.ocr import PdfScans
 from extractor.readers.pdf_cells import ruled_page
 from extractor.readers.pdf_join import PageTable, PageWriter, is_furniture
-from extractor.readers.pdf_tables import (
-    MIN_RULING_SEGMENTS,
-    FoundTable,
-    TooManyRulings,
-    find_tables,
-    is_table,
-    page_rulings,
-)
+from extractor.readers.pdf_rulings import MIN_RULING_SEGMENTS, TooManyRulings, page_rulings
+from extractor.readers.pdf_tables import FoundTable, find_tables, is_table
 from extractor.readers.pdf_text import UNMAPPED_SAMPLE, TextPage, page_lines, page_text, page_texts, unmapped_share
 
 # Where ruled tables are read: "pdfium" (the default) or "pdfplumber" (the cross-check).
