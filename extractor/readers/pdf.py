@@ -97,9 +97,9 @@ class _Reader:
 
     def unmapped_open(self, pages_left: int) -> bool:
         """Whether the unmapped share could still end over MAX_GARBAGE_SHARE if the sampled
-        pages left (this one among them) were all unmapped: each asks fewer than twice
-        UNMAPPED_SAMPLE characters (unmapped_share). Once it cannot, no page is asked."""
-        most = pages_left * 2 * UNMAPPED_SAMPLE
+        pages left (this one among them) were all unmapped: each asks UNMAPPED_SAMPLE
+        characters at most (unmapped_share). Once it cannot, no page is asked."""
+        most = pages_left * UNMAPPED_SAMPLE
         return MAX_GARBAGE_SHARE * self.asked - self.unmapped < (1 - MAX_GARBAGE_SHARE) * most
 
     def close(self) -> None:

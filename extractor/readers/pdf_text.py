@@ -323,7 +323,7 @@ def unmapped_share(textpage: TextPage, pdfium_c, raw: str) -> tuple[int, int]:
     about their map in one pass (TextPage.unmapped).
     """
     handle, count = textpage.raw, len(raw)
-    step = max(1, count // UNMAPPED_SAMPLE)
+    step = max(1, -(-count // UNMAPPED_SAMPLE))  # UNMAPPED_SAMPLE characters at most
     sample = raw[::step]
     skipped = []
     for m in _ASK_CODE.finditer(sample):
