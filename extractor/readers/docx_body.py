@@ -275,7 +275,10 @@ class _Walker:
         """cell_text of a cell that holds paragraphs only."""
         if len(paragraphs) != 1:
             return join_fragments([self.paragraph_text(p) for p in paragraphs])
-        text = self.paragraph_text(paragraphs[0])  # join_fragments of one fragment
+        text = self._runs_text(paragraphs[0])  # paragraph_text's first try, called directly
+        if text is None:
+            text = self.paragraph_text(paragraphs[0])
+        # join_fragments of one fragment
         return (" ".join(text.split("\n")) if "\n" in text else text).strip()
 
     # -- body -----------------------------------------------------------------------------------
