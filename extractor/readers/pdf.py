@@ -1,8 +1,9 @@
 """PDF reader: pdfium's text layer page by page, with ruled tables found by pdfium too.
 
-The text of a page comes from pdfium (``pdf_text``); a page whose paths hold a ruling grid has
-its tables found from those paths and its cells read by position (``pdf_tables``), and a table
-cut by a page break is handed over as one table (``pdf_join``). pdfplumber is the fallback (a
+The text of a page comes from pdfium (``pdf_text``); a page whose paths hold a ruling grid
+(``pdf_rulings``) has its tables found from those lines (``pdf_tables``) and its text placed in
+their cells by position (``pdf_cells``), and a table cut by a page break is handed over as one
+table (``pdf_join``). pdfplumber is the fallback (a
 rotated page) and the cross-check (``EXTRACTOR_PDF_TABLES=pdfplumber``: every ruled page).
 A page without text that shows an image (a scan) is read by OCR in its place, and a document
 whose text layer is missing or unreadable as a whole is read by OCR page by page (``ocr``).
