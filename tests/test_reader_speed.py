@@ -8,14 +8,16 @@ characters. These tests hold each one against the general path on many generated
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from lxml import etree
 
-from extractor.readers import docx as docx_reader
+from extractor.readers import docx_body as docx_reader
+from extractor.readers import docx_xml
 from extractor.readers import pdf_text as pdf_reader
 
-W = docx_reader.W_MAIN
-MC = docx_reader.MC
+W = docx_xml.W_MAIN
+MC = docx_xml.MC
 
 # -- docx: _fast_paragraph_text against _collect ------------------------------------------------
 
@@ -119,3 +121,41 @@ def test_pdf_page_texts_are_the_texts_of_the_page_lines():
         fast += 1
         assert texts == [line.text for line in pdf_reader.page_lines(page, page, text)], repr(text)
     assert fast > 15_000  # most pages are read by _page_texts
+
+
+# -- docx: document.xml parsed whole against streamed --------------------------------------------
+
+_SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+_HARD_BODY = (
+    '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>一、总体情况</w:t></w:r></w:p>'
+    '<w:sdt><w:sdtContent><w:p><w:r><w:t>控件内</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+    '<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>'
+    '<w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r><w:r><w:t>12.5</w:t></w:r></w:p>'
+    '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>嵌套</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr>'
+    '<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr>'
+    '</w:tbl><w:p><w:ins><w:r><w:t>插入</w:t></w:r></w:ins><w:del><w:r><w:delText>删除</w:delText></w:r></w:del></w:p>'
+)
+
+
+def _docx_bytes(body: str) -> bytes:
+    import io
+    import zipfile
+
+    xml = f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", xml)
+    return out.getvalue()
+
+
+def test_docx_parsed_whole_reads_as_streamed(monkeypatch):
+    from extractor.readers import docx
+
+    inputs = [p.read_bytes() for p in sorted(_SAMPLES.glob("*.docx"))] + [_docx_bytes(_HARD_BODY)]
+    for data in inputs:
+        whole = docx.read_docx(data)
+        with monkeypatch.context() as patch:
+            patch.setattr(docx, "WHOLE_XML", 0)  # every document.xml streamed
+            streamed = docx.read_docx(data)
+        assert (whole.text, whole.blocks, whole.tables) == (streamed.text, streamed.blocks, streamed.tables)
+    assert "嵌套" in whole.text and "隐藏" not in whole.text and "删除" not in whole.text

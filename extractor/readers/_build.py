@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -115,43 +114,53 @@ class TextBuilder:
         self._length = length
         return added
 
-    def table(self, rows: Sequence[Sequence[Cell]], page: int | None = None) -> Table | None:
+    def table(self, rows: Sequence[Sequence[Cell]], page: int | None = None,
+              pages: Sequence[int] | None = None) -> Table | None:
         """Add a table, one line per row with cells joined by `` | ``, and a block per cell.
 
         A cell is ``(column, text)`` or ``(column, text, colspan)``; text None continues the
         vertically merged cell above (rendered as "" so the columns keep their places), which
         adds to that cell's ``rowspan``. Without an explicit colspan a cell spans up to the next
-        cell's column (the last cell of a row: one column)."""
+        cell's column (the last cell of a row: one column). ``pages``: each row's page, for a
+        table that runs over page breaks (its cells' blocks carry their own row's page).
+
+        Each cell is first kept as a list (its rowspan grows as rows below continue it) and
+        made a Block once at the end."""
         index = len(self.tables)
-        table_rows: list[list[Block]] = []
-        blocks = self.blocks
+        table_rows: list[list[list]] = []
+        row_pages: list[int | None] = []
         sep = len(CELL_SEP)
-        covering: dict[int, tuple[int, int]] = {}  # grid column -> (row, index in row) of the cell there
-        for cells in rows:
+        covering: dict[int, list] = {}  # grid column -> the cell there
+        for n, cells in enumerate(rows):
             texts = [c[1] or "" for c in cells]
             if not "".join(texts).strip():  # no cells, or none but blank ones
                 continue
             r = len(table_rows)
             offset = self._append(CELL_SEP.join(texts))
-            row_blocks: list[Block] = []
+            row_cells: list[list] = []
             for k, (cell, rendered) in enumerate(zip(cells, texts, strict=True)):
                 col = cell[0]
                 end = offset + len(rendered)
                 if cell[1] is not None:
                     span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k + 1 < len(cells) else 1)
-                    block = Block("cell", offset, end, page, index, r, col, 1, max(1, span))
-                    for c in range(col, col + block.colspan):
-                        covering[c] = (r, len(row_blocks))
-                    row_blocks.append(block)
+                    span = max(1, span)
+                    kept = [offset, end, r, col, 1, span]
+                    for c in range(col, col + span):
+                        covering[c] = kept
+                    row_cells.append(kept)
                 elif col in covering:  # the merged cell above reaches down into this row
-                    at_row, at = covering[col]
-                    table_rows[at_row][at] = dataclasses.replace(table_rows[at_row][at], rowspan=r - at_row + 1)
+                    above = covering[col]
+                    above[4] = r - above[2] + 1
                 offset = end + sep
-            table_rows.append(row_blocks)
+            table_rows.append(row_cells)
+            row_pages.append(page if pages is None else pages[n])
         if not table_rows:
             return None
-        blocks.extend(b for row in table_rows for b in row)
-        table = Table(rows=table_rows, page=page)
+        blocks = [[Block("cell", start, end, row_page, index, r, col, rowspan, colspan)
+                   for start, end, r, col, rowspan, colspan in row_cells]
+                  for row_cells, row_page in zip(table_rows, row_pages, strict=True)]
+        self.blocks.extend(b for row in blocks for b in row)
+        table = Table(rows=blocks, page=page)
         self.tables.append(table)
         return table
 

@@ -1,8 +1,9 @@
 """PDF reader: pdfium's text layer page by page, with ruled tables found by pdfium too.
 
-The text of a page comes from pdfium (``pdf_text``); a page whose paths hold a ruling grid has
-its tables found from those paths and its cells read by position (``pdf_tables``), and a table
-cut by a page break is handed over as one table (``pdf_join``). pdfplumber is the fallback (a
+The text of a page comes from pdfium (``pdf_text``); a page whose paths hold a ruling grid
+(``pdf_rulings``) has its tables found from those lines (``pdf_tables``) and its text placed in
+their cells by position (``pdf_cells``), and a table cut by a page break is handed over as one
+table (``pdf_join``). pdfplumber is the fallback (a
 rotated page) and the cross-check (``EXTRACTOR_PDF_TABLES=pdfplumber``: every ruled page).
 A page without text that shows an image (a scan) is read by OCR in its place, and a document
 whose text layer is missing or unreadable as a whole is read by OCR page by page (``ocr``).
@@ -23,15 +24,9 @@ from extractor.readers._build import TextBuilder
 from extractor.readers.ocr import PdfScans
 from extractor.readers.pdf_cells import ruled_page
 from extractor.readers.pdf_join import PageTable, PageWriter, is_furniture
-from extractor.readers.pdf_tables import (
-    MIN_RULING_SEGMENTS,
-    FoundTable,
-    TooManyRulings,
-    find_tables,
-    is_table,
-    page_rulings,
-)
-from extractor.readers.pdf_text import TextPage, page_lines, page_text, page_texts, unmapped_share
+from extractor.readers.pdf_rulings import MIN_RULING_SEGMENTS, TooManyRulings, page_rulings
+from extractor.readers.pdf_tables import FoundTable, find_tables, is_table
+from extractor.readers.pdf_text import UNMAPPED_SAMPLE, TextPage, page_lines, page_text, page_texts, unmapped_share
 
 # Where ruled tables are read: "pdfium" (the default) or "pdfplumber" (the cross-check).
 TABLES_ENV = "EXTRACTOR_PDF_TABLES"
@@ -100,6 +95,13 @@ class _Reader:
         self.warnings: list[str] = []
         self.plumber = None  # opened on the first page that needs it; False when it cannot be
         self.unmapped = self.asked = 0
+
+    def unmapped_open(self, pages_left: int) -> bool:
+        """Whether the unmapped share could still end over MAX_GARBAGE_SHARE if the sampled
+        pages left (this one among them) were all unmapped: each asks UNMAPPED_SAMPLE
+        characters at most (unmapped_share). Once it cannot, no page is asked."""
+        most = pages_left * UNMAPPED_SAMPLE
+        return MAX_GARBAGE_SHARE * self.asked - self.unmapped < (1 - MAX_GARBAGE_SHARE) * most
 
     def close(self) -> None:
         if self.plumber:
@@ -286,7 +288,10 @@ def read_pdf(data: bytes, name: str = "", *, budget: ResourceBudget | None = Non
         for index in range(count):
             budget.check(f"page {index + 1} of {count}")
             try:
-                blank = reader.page(index, index % unmapped_every == 0)
+                sampled = index % unmapped_every == 0
+                if sampled:
+                    sampled = reader.unmapped_open(len(range(index, count, unmapped_every)))
+                blank = reader.page(index, sampled)
             except pdfium.PdfiumError as err:
                 raise CorruptFile(name or None, f"corrupt PDF (page {index + 1} cannot be loaded: {err})") from None
             if blank and not _scanned(reader, scans, index):

@@ -25,6 +25,7 @@ from extractor.readers.pdf_text import boxes_overlap, page_lines, page_texts
 
 _RUN = re.compile(r"[^\s]+")
 _LINE = re.compile(r"[^\r\n]+")
+_MARKS = re.compile("[\x02\ufffe\x00]")  # what clean_cell replaces or drops in a run
 
 
 class _Locator:
@@ -88,9 +89,19 @@ def ruled_page(text, pdfium_c, raw: str, tables: list[FoundTable]) -> list[str |
         places[line].add(None if where is None else where[0])
         if where is not None:
             cells.setdefault(where[1], []).append((start, end, line))
+    # A cell of one run (most: a number, a name) is that run as it stands when the page holds
+    # none of the marks clean_cell takes out (a run holds no space or line break).
+    plain = _MARKS.search(raw) is None
     for table in tables:
+        texts = table.texts
         for cell in table.cells:
-            table.texts[cell] = _cell_text(text, raw, cells.get(cell, ()))
+            pieces = cells.get(cell)
+            if pieces is None:
+                texts[cell] = ""
+            elif plain and len(pieces) == 1:
+                texts[cell] = _deduped(text, raw, pieces[0][0], pieces[0][1])
+            else:
+                texts[cell] = _cell_text(text, raw, pieces)
     page_tables = [PageTable(t.rows_of_cells(), (*t.columns, t.bbox[2])) for t in tables]
     items = _items(text, pdfium_c, raw, runs, places, line_starts, line_ends, page_tables)
     _opens_closes(tables, page_tables, raw, places, line_starts, line_ends, middles)

@@ -23,7 +23,6 @@ Above and below are the reader's judgement, by position. Joined:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -85,10 +84,12 @@ class PageWriter:
             self.flush()
         closing = next((i for i in range(len(items) - 1, -1, -1)
                         if isinstance(items[i], PageTable) and items[i].closes), -1)
+        lines: list[str] = []  # lines in a row, written together
         for i, item in enumerate(items):
             if i == joined:
                 continue
             if isinstance(item, PageTable):
+                self._lines(lines, number)
                 if i == closing:  # held until the next page is read: it may go on there
                     self.pending = _Pending([list(r) for r in item.rows], [number] * len(item.rows), item.columns,
                                             number)
@@ -97,7 +98,8 @@ class PageWriter:
             elif self.pending is not None and self.pending.last_page == number and i > closing:
                 self.pending.held.append((item, number))
             else:
-                self._line(item, number)
+                lines.append(item)
+        self._lines(lines, number)
 
     def written(self, number: int, start: int, end: int) -> None:
         """Text of page ``number`` written into the builder by someone else (OCR of a scanned
@@ -162,19 +164,25 @@ class PageWriter:
         if block is not None and count:
             self._mark(page, block.start, block.end)
 
+    def _lines(self, texts: list[str], page: int) -> None:
+        """``_line`` of each text, in one call to the builder; ``texts`` is emptied."""
+        if texts:
+            mark = self.builder.mark
+            if self.builder.lines(texts, "line", page):
+                self._mark(page, *self.builder.span_since(mark))
+            texts.clear()
+
     def _table(self, rows: list[list[Cell]], pages: list[int]) -> None:
         kept = [(row, page) for row, page in zip(rows, pages, strict=True) if "".join(c[1] or "" for c in row).strip()]
         if not kept:
             return
-        table = self.builder.table([row for row, _ in kept], page=kept[0][1])
+        kept_pages = [page for _, page in kept]
+        table = self.builder.table([row for row, _ in kept], page=kept_pages[0], pages=kept_pages)
         if table is None:
             return
-        for r, (_, page) in enumerate(kept):
-            row = table.rows[r]
+        for row, page in zip(table.rows, kept_pages, strict=True):
             if row:
                 self._mark(page, row[0].start, row[-1].end)
-        if any(page != kept[0][1] for _, page in kept):
-            _repage(self.builder, table, [page for _, page in kept])
 
 
 def _near(a: float, b: float) -> bool:
@@ -225,14 +233,3 @@ def _continue_merged(above: list[list[Cell]], rows: list[list[Cell]]) -> None:
         col = cell[0]
         if cell[1] == "" and (col in continued or (col in own_above and (col in spans_down or col in merging))):
             first[k] = (col, None, *cell[2:])
-
-
-def _repage(builder: TextBuilder, table, pages: list[int]) -> None:
-    """Give each row's cell blocks its own page (TextBuilder.table gives them all one)."""
-    count = sum(len(row) for row in table.rows)
-    tail = len(builder.blocks) - count
-    out: list[Block] = []
-    for row, page in zip(table.rows, pages, strict=True):
-        row[:] = [b if b.page == page else dataclasses.replace(b, page=page) for b in row]
-        out += row
-    builder.blocks[tail:] = out

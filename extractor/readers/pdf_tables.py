@@ -1,61 +1,34 @@
-"""Ruled tables of a PDF page from pdfium itself: ruling lines from the page's path objects,
-cells from where they cross, each cell's text from pdfium's text page by position.
+"""Ruled tables of a PDF page from pdfium itself: cells from where the page's ruling lines cross.
 
 pdfplumber finds the same tables (its "lines" strategy) but builds every page object through
 pdfminer in Python first, ~40 ms a ruled page. Here the page is never parsed twice: pdfium has
-already parsed it for its text, its path objects' bounds give the ruling lines (a line or a
-thin filled rectangle is one edge; any other path, its straight segments), and pdfium is asked
-once per cell for the text inside it. From the edges on, the steps are pdfplumber's own (same
-tolerances, same results on the tests' generated tables): snap edges within 3 pt to their mean,
-join collinear pieces with gaps up to 3 pt, drop edges under 3 pt, cross them (3 pt slack), take
-each crossing's smallest closed cell, group cells that share a corner into tables.
+already parsed it for its text, and its path objects give the ruling lines (``pdf_rulings``).
+From the edges on, the steps are pdfplumber's own (same tolerances, same results on the tests'
+generated tables): snap edges within 3 pt to their mean, join collinear pieces with gaps up to
+3 pt, drop edges under 3 pt, cross them (3 pt slack), take each crossing's smallest closed
+cell, group cells that share a corner into tables. The cells' text is placed by ``pdf_cells``.
 
 Coordinates are "down" space: x as in PDF user space, ``top = -y`` (so top < bottom, as in
 pdfplumber), which any page's cells and chars share whatever the page's size or origin.
-Everything here uses pypdfium2's public ``raw`` module (the pdfium C API as ctypes calls).
 """
 
 from __future__ import annotations
 
-import ctypes
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import islice
 
 from extractor.readers._build import Cell, is_wide, join_fragments
+from extractor.readers.pdf_rulings import Rulings, TooManyRulings
 
 SNAP = 3.0  # pdfplumber's snap_tolerance, join_tolerance, edge_min_length, intersection_tolerance
 JOIN = 3.0
 MIN_EDGE = 3.0
 CROSS = 3.0
-# A path whose bounds are at most this thin is one ruling line (a stroked line, or a filled
-# rectangle used as a border); pdfplumber's snapping makes the two long sides of such a
-# rectangle one edge too.
-THIN = 3.0
-# A page is worth looking at for tables when its paths hold at least this many segments: a 2x2
-# ruled grid has 12; a heading's underline or a page frame has fewer.
-MIN_RULING_SEGMENTS = 12
 # Past these, a page's grid is read as lines (with a warning): the crossings are paired per
 # horizontal and vertical edge, the cells per crossing.
 MAX_EDGE_PAIRS = 250_000
 MAX_CROSSINGS = 5_000
-# Page objects typed per pass of the scan (a bounded list for a page of a million objects), and
-# the ruling edges a page may hold before it is read as lines.
-SCAN_CHUNK = 4096
-MAX_EDGES = 20_000
-
-
-class TooManyRulings(Exception):
-    """A page whose ruling lines are too many to pair up in bounded time."""
-
-
-@dataclass(slots=True)
-class Rulings:
-    """A page's ruling edges in down space: vertical (x, top, bottom), horizontal (top, x0, x1)."""
-
-    vertical: list[tuple[float, float, float]] = field(default_factory=list)
-    horizontal: list[tuple[float, float, float]] = field(default_factory=list)
-    segments: int = 0  # path segments seen (a cheap "is there a grid at all")
 
 
 @dataclass(slots=True)
@@ -98,139 +71,6 @@ class FoundTable:
         texts = self.texts
         return [[(c, None if box is None else texts.get(box, ""), span) for c, span, box in row]
                 for row in self.layout()]
-
-
-# ---- ruling lines from pdfium's page objects ----------------------------------------------------
-
-class _Calls:
-    """The pdfium calls of the ruling scan, with the out-parameters they write into."""
-
-    def __init__(self, pdfium_c) -> None:
-        self.c = pdfium_c
-        self.box = [ctypes.c_float() for _ in range(4)]
-        self.box_args = [ctypes.pointer(v) for v in self.box]
-        self.point = [ctypes.c_float(), ctypes.c_float()]
-        self.point_args = [ctypes.pointer(v) for v in self.point]
-        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
-        self.fill_arg, self.stroke_arg = ctypes.pointer(self.fill), ctypes.pointer(self.stroke)
-        self.matrix = pdfium_c.FS_MATRIX()
-        self.matrix_arg = ctypes.pointer(self.matrix)
-
-    def bounds(self, obj) -> tuple[float, float, float, float] | None:
-        if not self.c.FPDFPageObj_GetBounds(obj, *self.box_args):
-            return None
-        return tuple(v.value for v in self.box)  # left, bottom, right, top
-
-    def painted(self, obj) -> bool:
-        if not self.c.FPDFPath_GetDrawMode(obj, self.fill_arg, self.stroke_arg):
-            return True
-        return bool(self.fill.value or self.stroke.value)
-
-    def get_matrix(self, obj) -> tuple[float, ...]:
-        if not self.c.FPDFPageObj_GetMatrix(obj, self.matrix_arg):
-            return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        m = self.matrix
-        return (m.a, m.b, m.c, m.d, m.e, m.f)
-
-
-_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def _compose(inner: tuple, outer: tuple) -> tuple:
-    """The matrix that applies ``inner`` then ``outer`` (PDF row-vector convention)."""
-    a, b, c, d, e, f = inner
-    A, B, C, D, E, F = outer  # noqa: N806 - matrix entries
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
-    return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
-
-
-def page_rulings(pdfium_c, page, max_depth: int = 3) -> tuple[int, Rulings]:
-    """(objects on the page, its ruling edges). ``page`` is a raw FPDF_PAGE. TooManyRulings
-    past MAX_EDGES edges.
-
-    Every page object's type is asked (two pdfium calls an object, through map(): no Python
-    code runs per text object, most of a page); only path objects are looked at further."""
-    calls = _Calls(pdfium_c)
-    rulings = Rulings()
-    count = pdfium_c.FPDFPage_CountObjects(page)
-    _scan(calls, page, count, pdfium_c.FPDFPage_GetObject, _IDENTITY, 0, max_depth, rulings)
-    return count, rulings
-
-
-def _scan(calls: _Calls, container, count: int, get_object, matrix: tuple, depth: int, max_depth: int,
-          rulings: Rulings) -> None:
-    c = calls.c
-    path, form = c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM
-    for low in range(0, count, SCAN_CHUNK):
-        size = min(SCAN_CHUNK, count - low)
-        objects = list(map(get_object, repeat(container, size), range(low, low + size)))
-        kinds = list(map(c.FPDFPageObj_GetType, objects))
-        if path not in kinds and form not in kinds:
-            continue
-        for obj, kind in zip(objects, kinds, strict=True):
-            if kind == path:
-                _path_edges(calls, obj, matrix, rulings)
-            elif kind == form and depth < max_depth:
-                inner = _compose(calls.get_matrix(obj), matrix)
-                _scan(calls, obj, c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, inner, depth + 1,
-                      max_depth, rulings)
-        if len(rulings.vertical) + len(rulings.horizontal) > MAX_EDGES:
-            raise TooManyRulings(f"over {MAX_EDGES} ruling segments")
-
-
-def _path_edges(calls: _Calls, obj, matrix: tuple, rulings: Rulings) -> None:
-    c = calls.c
-    segments = c.FPDFPath_CountSegments(obj)
-    if segments <= 0 or not calls.painted(obj):
-        return
-    rulings.segments += segments
-    box = calls.bounds(obj)
-    if box is None:
-        return
-    left, bottom, right, top = box
-    if matrix is not _IDENTITY:  # inside a form: its bounds are in the form's space
-        xs, ys = zip(*(_apply(matrix, x, y) for x in (left, right) for y in (bottom, top)), strict=True)
-        left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
-    width, height = right - left, top - bottom
-    if width <= THIN and height > width:
-        rulings.vertical.append(((left + right) / 2, -top, -bottom))
-    elif height <= THIN:
-        rulings.horizontal.append((-(top + bottom) / 2, left, right))
-    else:
-        _segment_edges(calls, obj, segments, _compose(calls.get_matrix(obj), matrix), rulings)
-
-
-def _segment_edges(calls: _Calls, obj, count: int, matrix: tuple, rulings: Rulings) -> None:
-    """The straight, axis-parallel segments of a path (a rectangle's four sides, a polyline)."""
-    c = calls.c
-    lineto, moveto = c.FPDF_SEGMENT_LINETO, c.FPDF_SEGMENT_MOVETO
-    start = prev = None
-    for i in range(count):
-        seg = c.FPDFPath_GetPathSegment(obj, i)
-        if not seg or not c.FPDFPathSegment_GetPoint(seg, *calls.point_args):
-            continue
-        point = _apply(matrix, calls.point[0].value, calls.point[1].value)
-        kind = c.FPDFPathSegment_GetType(seg)
-        if kind == moveto:
-            start = prev = point
-            continue
-        if kind == lineto and prev is not None:
-            _add_segment(prev, point, rulings)
-        prev = point
-        if c.FPDFPathSegment_GetClose(seg) and start is not None:
-            _add_segment(point, start, rulings)
-            prev = start
-
-
-def _add_segment(a: tuple[float, float], b: tuple[float, float], rulings: Rulings) -> None:
-    (x0, y0), (x1, y1) = a, b
-    if abs(x0 - x1) < 0.5 and abs(y0 - y1) >= 0.5:
-        rulings.vertical.append(((x0 + x1) / 2, -max(y0, y1), -min(y0, y1)))
-    elif abs(y0 - y1) < 0.5 and abs(x0 - x1) >= 0.5:
-        rulings.horizontal.append((-(y0 + y1) / 2, min(x0, x1), max(x0, x1)))
 
 
 # ---- from edges to tables (pdfplumber's steps) --------------------------------------------------
@@ -289,83 +129,100 @@ def find_tables(rulings: Rulings) -> list[FoundTable]:
     return [_table(group) for group in _group(cells)]
 
 
-def _crossings(vertical, horizontal) -> dict[tuple[float, float], tuple[set, set]]:
-    """{(x, top): (vertical edges through it, horizontal edges through it)}."""
+def _crossings(vertical, horizontal) -> dict[tuple[float, float], list[int]]:
+    """{(x, top): [vertical edges through it, horizontal edges through it]}, each set of edges
+    as a bit mask over the edges' places in their sorted lists (one AND tells whether two
+    crossings share an edge)."""
     horizontal = sorted(set(horizontal))
     tops = [h[0] for h in horizontal]
-    points: dict[tuple[float, float], tuple[set, set]] = {}
-    for v in sorted(set(vertical)):
-        x, top, bottom = v
+    points: dict[tuple[float, float], list[int]] = {}
+    for i, (x, top, bottom) in enumerate(sorted(set(vertical))):
+        v = 1 << i
         for k in range(bisect_left(tops, top - CROSS), bisect_right(tops, bottom + CROSS)):
             h = horizontal[k]
             if h[1] - CROSS <= x <= h[2] + CROSS:
                 at = points.get((x, h[0]))
                 if at is None:
-                    points[(x, h[0])] = ({v}, {h})
+                    points[(x, h[0])] = [v, 1 << k]
                 else:
-                    at[0].add(v)
-                    at[1].add(h)
+                    at[0] |= v
+                    at[1] |= 1 << k
     return points
 
 
-def _cells(points: dict[tuple[float, float], tuple[set, set]]) -> list[tuple[float, float, float, float]]:
+def _cells(points: dict[tuple[float, float], list[int]]) -> list[tuple[float, float, float, float]]:
     """Each crossing's smallest cell (pdfplumber's find_smallest_cell): the nearest crossing
     below it on a shared vertical edge, then the nearest to its right on a shared horizontal
     edge, whose far corner is a crossing on both the bottom's and the right's edges."""
-    ordered = sorted(points.items())
-    by_x: dict[float, list[float]] = {}
-    by_top: dict[float, list[float]] = {}
-    for (x, top), _ in ordered:
-        by_x.setdefault(x, []).append(top)
-        by_top.setdefault(top, []).append(x)
-    cells = []
+    by_x: dict[float, list[tuple[float, int, int, int]]] = {}  # x -> (top, vs, hs, place in its line)
+    by_top: dict[float, list[tuple[float, int, int]]] = {}  # top -> (x, vs, hs), left to right
+    for x, top in sorted(points):
+        vs, hs = points[(x, top)]
+        line = by_top.setdefault(top, [])
+        by_x.setdefault(x, []).append((top, vs, hs, len(line)))
+        line.append((x, vs, hs))
     get = points.get
-    for (x, top), (vs, hs) in ordered:
-        column, line = by_x[x], by_top[top]
-        right_from = bisect_right(line, x)
-        cell = None
-        for b in islice(column, bisect_right(column, top), None):
-            b_vs, b_hs = points[(x, b)]
-            if vs.isdisjoint(b_vs):
-                continue
-            for r in islice(line, right_from, None):
-                r_vs, r_hs = points[(r, top)]
-                if hs.isdisjoint(r_hs):
+    cells = []
+    for x, column in by_x.items():
+        for k in range(len(column) - 1):  # the last crossing of a column has none below it
+            top, vs, hs, at = column[k]
+            line = by_top[top]
+            if at + 1 == len(line):
+                continue  # none to its right
+            for b, b_vs, b_hs, _ in islice(column, k + 1, None):
+                if not vs & b_vs:
                     continue
-                corner = get((r, b))
-                if corner is not None and not corner[0].isdisjoint(r_vs) and not corner[1].isdisjoint(b_hs):
-                    cell = (x, top, r, b)
-                    break
-            if cell is not None:
-                cells.append(cell)
+                for r, r_vs, r_hs in islice(line, at + 1, None):
+                    if hs & r_hs:
+                        corner = get((r, b))
+                        if corner is not None and corner[0] & r_vs and corner[1] & b_hs:
+                            cells.append((x, top, r, b))
+                            break
+                else:
+                    continue
                 break
     return cells
 
 
 def _group(cells: list[tuple]) -> list[list[tuple]]:
     """Cells that share a corner (directly or through others) form one table; tables of one
-    cell are dropped; tables sorted by their topmost, then leftmost, corner."""
-    parent = list(range(len(cells)))
-    owner: dict[tuple[float, float], int] = {}
-    for i, (x0, top, x1, bottom) in enumerate(cells):
-        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
-            j = owner.setdefault(corner, i)
-            if j == i:
-                continue
-            while parent[j] != j:  # union of i's and j's groups, roots found with path halving
-                parent[j] = j = parent[parent[j]]
-            k = i
-            while parent[k] != k:
-                parent[k] = k = parent[parent[k]]
-            if j != k:
-                parent[j] = k
-    groups: dict[int, list[tuple]] = {}
-    for i, cell in enumerate(cells):
-        k = i
-        while parent[k] != k:
-            k = parent[k]
-        groups.setdefault(k, []).append(cell)
-    tables = [g for g in groups.values() if len(g) > 1]
+    cell are dropped; tables sorted by their topmost, then leftmost, corner.
+
+    Each corner is labelled with its cell's group; a cell takes the group of the first of its
+    corners already labelled (else a new one), and a corner labelled with another group merges
+    the two (the merged group's cells move to the other; ``alias`` says where)."""
+    label: dict[tuple[float, float], int] = {}
+    alias: list[int] = []
+    members: list[list[tuple]] = []
+    get, setdefault = label.get, label.setdefault
+    for cell in cells:
+        x0, top, x1, bottom = cell
+        corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+        g = get(corners[0])
+        if g is None:
+            g = get(corners[1])
+            if g is None:
+                g = get(corners[2])
+                if g is None:
+                    g = get(corners[3])
+        if g is None:
+            g = len(members)
+            alias.append(g)
+            members.append([cell])
+        else:
+            while alias[g] != g:
+                g = alias[g]
+            members[g].append(cell)
+        for corner in corners:
+            h = setdefault(corner, g)
+            if h != g:
+                while alias[h] != h:
+                    h = alias[h]
+                if h != g:
+                    alias[h] = g
+                    members[g] += members[h]
+                    members[h] = []
+    tables = [m for k, m in enumerate(members) if alias[k] == k and len(m) > 1]
     return sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
 
 

@@ -51,21 +51,24 @@ _REPEAT = re.compile(r"(\S)(?=\1)")
 class TextPage:
     """A pypdfium2 PdfTextPage with what the reader asks of it, many characters at a time."""
 
-    __slots__ = ("page", "raw", "_c", "_box", "_box_args")
+    __slots__ = ("page", "raw", "_c", "_box", "_get_box")
 
     def __init__(self, textpage, pdfium_c) -> None:
         self.page = textpage  # pypdfium2.PdfTextPage (the caller closes it)
         self.raw = textpage.raw  # its FPDF_TEXTPAGE, for pypdfium2.raw's functions
         self._c = pdfium_c
-        # PdfTextPage.get_charbox makes four doubles per call; these are made once a page
+        # PdfTextPage.get_charbox makes four doubles per call; these are made once a page, and
+        # passed as they are (ctypes applies byref() itself where the argument is declared a
+        # pointer to their type: a third of the cost of passing pointer objects).
         self._box = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
-        self._box_args = tuple(map(ctypes.pointer, self._box))
+        self._get_box = pdfium_c.FPDFText_GetCharBox
 
     def get_charbox(self, index: int) -> tuple[float, float, float, float]:
         """(left, bottom, right, top) of a character (PdfTextPage.get_charbox)."""
-        if not self._c.FPDFText_GetCharBox(self.raw, index, *self._box_args):
+        box = self._box
+        if not self._get_box(self.raw, index, *box):
             return self.page.get_charbox(index)  # raises pypdfium2's error
-        left, right, bottom, top = self._box
+        left, right, bottom, top = box
         return left.value, bottom.value, right.value, top.value
 
     def generated(self, indices: list[int]) -> list[int]:
@@ -139,36 +142,59 @@ def page_texts(textpage, raw: str) -> list[str] | None:
     """
     if "\x02" in raw or "\x00" in raw or "\ufffe" in raw or "\ufeff" in raw:  # _MARKED
         return None
-    drop: list[int] = []
-    if " " in raw:
-        spaces = list(map(_match_start, _SPACE.finditer(raw)))
-        generated = textpage.generated(spaces)
-        runs: list[tuple[int, int]] = []
-        in_runs: set[int] = set()
-        if "  " in raw:
-            runs = [m.span() for m in _SPACE_RUNS.finditer(raw)]
-            in_runs = {i for start, end in runs for i in range(start, end)}
-        # A space alone sees the characters on either side (at a page's ends, one of them is ""
-        # or the other end's: only a space at a line's start or end sees that, and it goes anyway).
-        drop = [i for i, g in zip(spaces, generated, strict=True)
-                if g == 1 and (_wide(raw[i - 1]) or _wide(raw[i + 1:i + 2])) and i not in in_runs]
+    drop = _dropped_spaces(textpage, raw) if " " in raw else []
+    if drop is None:
+        return None
+    drop += _dropped_repeats(textpage, raw)
+    if drop:
+        drop.sort()
+        pieces, cursor = [], 0
         for i in drop:
-            ch = raw[i - 1]
-            if ch == raw[i + 1:i + 2] and not ch.isspace():
-                return None
-        if runs:
-            flags = dict(zip(spaces, generated, strict=True))
-            for start, end in runs:
-                prev = raw[start - 1]
-                dropped = 0
-                for i in range(start, end):
-                    if flags[i] == 1 and (_wide(prev) or _wide(raw[i + 1:i + 2])):
-                        drop.append(i)
-                        dropped += 1
-                    else:
-                        prev = " "
-                if dropped == end - start and end < len(raw) and raw[end] == prev and not prev.isspace():
-                    return None
+            pieces.append(raw[cursor:i])
+            cursor = i + 1
+        pieces.append(raw[cursor:])
+        raw = "".join(pieces)
+    return _TRIMMED_LINE.findall(raw)
+
+
+def _dropped_spaces(textpage, raw: str) -> list[int] | None:
+    """The spaces of page_texts' page that pdfium made up next to a wide character; None when
+    a character after such spaces repeats the one before them (page_lines must judge it).
+
+    pdfium is asked whether a space is generated only where a wide character stands beside
+    it: most spaces of a page (between numbers, Latin words, cells) are never asked about."""
+    runs: list[tuple[int, int]] = []
+    in_runs: set[int] = set()
+    if "  " in raw:
+        runs = [m.span() for m in _SPACE_RUNS.finditer(raw)]
+        in_runs = {i for start, end in runs for i in range(start, end)}
+    # A space alone sees the characters on either side (at a page's ends, one of them is "" or
+    # the other end's: only a space at a line's start or end sees that, and it goes anyway).
+    beside_wide = [i for i in map(_match_start, _SPACE.finditer(raw))
+                   if (_wide(raw[i - 1]) or _wide(raw[i + 1:i + 2])) and i not in in_runs]
+    drop = [i for i, g in zip(beside_wide, textpage.generated(beside_wide), strict=True) if g == 1]
+    for i in drop:
+        ch = raw[i - 1]
+        if ch == raw[i + 1:i + 2] and not ch.isspace():
+            return None
+    for start, end in runs:
+        prev = raw[start - 1]
+        dropped = 0
+        for i in range(start, end):
+            if (_wide(prev) or _wide(raw[i + 1:i + 2])) and textpage.generated([i])[0] == 1:
+                drop.append(i)
+                dropped += 1
+            else:
+                prev = " "
+        if dropped == end - start and end < len(raw) and raw[end] == prev and not prev.isspace():
+            return None
+    return drop
+
+
+def _dropped_repeats(textpage, raw: str) -> list[int]:
+    """The second of two equal characters drawn on top of each other (fake bold); in a run of
+    equal characters, each is compared with the last one kept."""
+    drop: list[int] = []
     size, judged = len(raw), 0  # raw[:judged] holds no run of equal characters left to judge
     charbox = textpage.get_charbox
     for pair in _PAIR.finditer(raw):
@@ -187,15 +213,7 @@ def page_texts(textpage, raw: str) -> list[str] | None:
                 drop.append(start + k)
             else:
                 kept = boxes[k]
-    if drop:
-        drop.sort()
-        pieces, cursor = [], 0
-        for i in drop:
-            pieces.append(raw[cursor:i])
-            cursor = i + 1
-        pieces.append(raw[cursor:])
-        raw = "".join(pieces)
-    return _TRIMMED_LINE.findall(raw)
+    return drop
 
 
 def _generated_space(pdfium_c, handle, raw: str, i: int, prev: str) -> bool:
@@ -305,7 +323,7 @@ def unmapped_share(textpage: TextPage, pdfium_c, raw: str) -> tuple[int, int]:
     about their map in one pass (TextPage.unmapped).
     """
     handle, count = textpage.raw, len(raw)
-    step = max(1, count // UNMAPPED_SAMPLE)
+    step = max(1, -(-count // UNMAPPED_SAMPLE))  # UNMAPPED_SAMPLE characters at most
     sample = raw[::step]
     skipped = []
     for m in _ASK_CODE.finditer(sample):
