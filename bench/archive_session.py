@@ -64,8 +64,11 @@ def build(folder: Path, n: int, rng: random.Random) -> dict[str, tuple[str, int,
         unit, year = UNITS[-1 - i // 10], 2019 + i % 5
         for fmt in ("txt", "docx"):
             name = f"{year}/both-{i:03d}.{fmt}"
-            data = (report_text(unit, year, Decimal("510.00")).encode("utf-8") if fmt == "txt" else
-                    vary_docx_unit(docx, unit, year))
+            data = (
+                report_text(unit, year, Decimal("510.00")).encode("utf-8")
+                if fmt == "txt"
+                else vary_docx_unit(docx, unit, year)
+            )
             (folder / name).write_bytes(data)
             ledger[name] = (unit, year, Decimal("5100000"))
     shutil.copy(folder / "2019/report-000.txt", folder / "2019/report-000-copy.txt")
@@ -110,8 +113,11 @@ FAULTS = ROOT / "tests" / "ingest_faults.py"  # an ingest whose task misbehaves 
 def ingest(folder: Path, db: Path, faults: str | None = None, kill_when: str | None = None) -> str:
     """Run ``cli.py ingest`` as the team would (or, with ``faults``, an ingest whose worker hangs on a
     file: tests/ingest_faults.py); once the SQL ``kill_when`` counts a row, kill -9 its worker."""
-    argv = ([sys.executable, str(FAULTS), faults, str(folder), str(db), "1"] if faults else
-            [*CLI, "ingest", str(folder), "--db", str(db), "--workers", "1", "--timeout", "600"])
+    argv = (
+        [sys.executable, str(FAULTS), faults, str(folder), str(db), "1"]
+        if faults
+        else [*CLI, "ingest", str(folder), "--db", str(db), "--workers", "1", "--timeout", "600"]
+    )
     proc = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     if kill_when is not None:
         deadline = time.monotonic() + 300
@@ -149,8 +155,10 @@ def step(title: str, db: Path, ledger: dict, err: str | None = None, note: str =
         print("  " + err.replace("\n", "\n  "))
     n, total, states = store_figures(db)
     want_n, want_total = truth(ledger)
-    print(f"  store: reports {n}, revenue {total} yuan · on disk: reports {want_n}, revenue {want_total} yuan"
-          f" · {'MATCH' if (n, total) == (want_n, want_total) else 'MISMATCH'}")
+    print(
+        f"  store: reports {n}, revenue {total} yuan · on disk: reports {want_n}, revenue {want_total} yuan"
+        f" · {'MATCH' if (n, total) == (want_n, want_total) else 'MISMATCH'}"
+    )
     print(f"  files by state/status: {dict(sorted(states.items()))}")
     if note:
         print(f"  ({note})")
@@ -182,11 +190,19 @@ def main() -> None:
     del ledger["2021/report-002.txt"]
     print("\n== 2. edited 2020/report-001.txt and 2022/report-003.txt in place, deleted 2021/report-002.txt")
 
-    step("3. re-run; its worker killed (kill -9) while it reads 2022/report-003.txt", db, ledger,
-         # The first edited file is written: the one worker is now on the second, which hangs.
-         ingest(folder, db, faults="hang:report-003.txt", kill_when="SELECT count(*) FROM paths WHERE path = '2020/report-001.txt' "
-                                               "AND state = 'superseded'"),
-         note="the killed file is a 'crashed' row under its new bytes until the next run retries it")
+    step(
+        "3. re-run; its worker killed (kill -9) while it reads 2022/report-003.txt",
+        db,
+        ledger,
+        # The first edited file is written: the one worker is now on the second, which hangs.
+        ingest(
+            folder,
+            db,
+            faults="hang:report-003.txt",
+            kill_when="SELECT count(*) FROM paths WHERE path = '2020/report-001.txt' AND state = 'superseded'",
+        ),
+        note="the killed file is a 'crashed' row under its new bytes until the next run retries it",
+    )
     step("4. re-run", db, ledger, ingest(folder, db))
     second = work / "export-2.parquet"
     expected[second.name] = truth(ledger)
@@ -195,15 +211,22 @@ def main() -> None:
     import duckdb
 
     print("\n== 5. both exports in DuckDB: read_parquet([export-1, export-2])")
-    query = ("SELECT regexp_extract(filename, '[^/]+$') AS export, count(*) AS reports, "
-             "sum(revenue_total_yuan) AS revenue_yuan, typeof(sum(revenue_total_yuan)) AS type "
-             "FROM read_parquet(?, filename = true) GROUP BY ALL ORDER BY 1")
+    query = (
+        "SELECT regexp_extract(filename, '[^/]+$') AS export, count(*) AS reports, "
+        "sum(revenue_total_yuan) AS revenue_yuan, typeof(sum(revenue_total_yuan)) AS type "
+        "FROM read_parquet(?, filename = true) GROUP BY ALL ORDER BY 1"
+    )
     for row in duckdb.connect().execute(query, [[str(first), str(second)]]).fetchall():
         want = expected[row[0]]
-        print(f"  {row[0]}: {row[1]} rows, revenue {row[2]} ({row[3]}) · on disk then: {want[0]} reports, "
-              f"{want[1]} yuan · {'MATCH' if (row[1], row[2]) == want else 'MISMATCH'}")
-    rows, total = duckdb.connect().execute("SELECT count(*), sum(revenue_total_yuan) FROM read_parquet(?)",
-                                           [[str(first), str(second)]]).fetchone()
+        print(
+            f"  {row[0]}: {row[1]} rows, revenue {row[2]} ({row[3]}) · on disk then: {want[0]} reports, "
+            f"{want[1]} yuan · {'MATCH' if (row[1], row[2]) == want else 'MISMATCH'}"
+        )
+    rows, total = (
+        duckdb.connect()
+        .execute("SELECT count(*), sum(revenue_total_yuan) FROM read_parquet(?)", [[str(first), str(second)]])
+        .fetchone()
+    )
     print(f"  both together: {rows} rows, revenue {total} yuan (= {sum(w[1] for w in expected.values())})")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -49,6 +49,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 # ---- what to change -----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Figure:
     path: str  # "report.revenue.items[0].amount"
@@ -73,9 +74,11 @@ def figures(report: Report) -> list[Figure]:
     add("report.carryover.start", report.carryover.start)
     add("report.carryover.end", report.carryover.end)
     add("report.expenditure.total", report.expenditure.total)
-    for list_path, items in (("revenue.items", report.revenue.items),
-                             ("expenditure.by_type", report.expenditure.by_type),
-                             ("expenditure.by_function", report.expenditure.by_function)):
+    for list_path, items in (
+        ("revenue.items", report.revenue.items),
+        ("expenditure.by_type", report.expenditure.by_type),
+        ("expenditure.by_function", report.expenditure.by_function),
+    ):
         for i, item in enumerate(items):
             add(f"report.{list_path}[{i}].amount", item.amount)
             add(f"report.{list_path}[{i}].share", item.share)
@@ -155,7 +158,9 @@ def _bases(report: Report, path: str) -> list[Decimal]:
 def true_share(report: Report, path: str) -> Decimal | None:
     """The share a stated share was rounded from (amount / total), when the record gives it."""
     share = value_at(report, path)
-    part = report.budget.spent if path.endswith("execution_rate") else value_at(report, path[: -len("share")] + "amount")
+    part = (
+        report.budget.spent if path.endswith("execution_rate") else value_at(report, path[: -len("share")] + "amount")
+    )
     if share is None or part is None:
         return None
     step = Decimal(1).scaleb(-share.decimals)
@@ -210,6 +215,7 @@ def _moved(report: Report, fig: Figure, written: Decimal, decimals: int) -> str:
 
 
 # ---- writing the mutant file --------------------------------------------------------------
+
 
 def _occurrences(text: str, token: str) -> list[int]:
     if token[0].isdigit():
@@ -285,6 +291,7 @@ WRITERS = {".txt": write_txt, ".docx": write_docx}
 
 # ---- running ------------------------------------------------------------------------------
 
+
 def _names(f: Finding, path: str) -> bool:
     """Whether a finding's fields name ``path`` or a field that holds it."""
     return any(path == p or path.startswith((p + ".", p + "[")) for p in f.fields)
@@ -321,8 +328,9 @@ def run_sample(src: Path, workdir: Path) -> Iterator[Outcome]:
                 yield Outcome(src.name, mut, "unplaced", "the figure could not be placed in the file")
                 continue
             got = extract(dest)
-            new_errors = [f for f in got.findings if f.severity == "error"
-                          and (f.rule, tuple(f.fields)) not in baseline]
+            new_errors = [
+                f for f in got.findings if f.severity == "error" and (f.rule, tuple(f.fields)) not in baseline
+            ]
             if mut.kind == "rounding":
                 if new_errors:
                     yield Outcome(src.name, mut, "false-alarm", "; ".join(f"{f.rule} {f.message}" for f in new_errors))
@@ -334,8 +342,12 @@ def run_sample(src: Path, workdir: Path) -> Iterator[Outcome]:
             if naming:
                 yield Outcome(src.name, mut, "detected", f"{naming[0].rule} {naming[0].message}")
             elif now is None or now.value != mut.expected:
-                yield Outcome(src.name, mut, "extraction-changed",
-                              f"extracted {None if now is None else now.value!r}, wanted {mut.expected!r}")
+                yield Outcome(
+                    src.name,
+                    mut,
+                    "extraction-changed",
+                    f"extracted {None if now is None else now.value!r}, wanted {mut.expected!r}",
+                )
             elif any(f.severity == "info" and _names(f, fig.path) for f in got.findings):
                 info = next(f for f in got.findings if f.severity == "info" and _names(f, fig.path))
                 yield Outcome(src.name, mut, "not-checkable", f"{info.rule} {info.message}")
@@ -357,19 +369,42 @@ def run(paths: list[Path]) -> Results:
 
 
 def table(results: Results) -> str:
-    rows = [("sample", "breaking", "detected", "not checkable", "extraction changed", "missed",
-             "rounding-only", "false alarms", "unplaced")]
+    rows = [
+        (
+            "sample",
+            "breaking",
+            "detected",
+            "not checkable",
+            "extraction changed",
+            "missed",
+            "rounding-only",
+            "false alarms",
+            "unplaced",
+        )
+    ]
     samples = list(dict.fromkeys(o.sample for o in results.outcomes))
     for name in [*samples, "total"]:
         outs = [o for o in results.outcomes if name in (o.sample, "total")]
         brk = Counter(o.result for o in outs if o.mutation.kind == "break")
         rnd = Counter(o.result for o in outs if o.mutation.kind == "rounding")
-        rows.append((name, sum(brk.values()), brk["detected"], brk["not-checkable"], brk["extraction-changed"],
-                     brk["missed"], sum(rnd.values()), rnd["false-alarm"], brk["unplaced"] + rnd["unplaced"]))
+        rows.append(
+            (
+                name,
+                sum(brk.values()),
+                brk["detected"],
+                brk["not-checkable"],
+                brk["extraction-changed"],
+                brk["missed"],
+                sum(rnd.values()),
+                rnd["false-alarm"],
+                brk["unplaced"] + rnd["unplaced"],
+            )
+        )
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths,
-                                                                                                         strict=True)))
-                     for r in rows)
+    return "\n".join(
+        "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in rows
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,16 +51,78 @@ SCAN_SEED_SIZE = (640, 110)
 MAIN_PART = re.compile(r"word/document\.xml|xl/worksheets/sheet\d+\.xml|doc_0/pages/page_\d+/content\.xml")
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 EDGE_BYTES = b"\x00\xff\x7f\x80\x01\xfe\x0a\x0d\x25\x3c\x3e\x26\x22"
-EDGE_NUMBERS = [b"0", b"-1", b"1", b"65535", b"2147483647", b"2147483648", b"4294967296", b"99999999999999",
-                b"-2147483648", b"3.4e38", b"1e999", b"007", b"0.5"]
-INSERTS = [b"\x00" * 64, b"\xff" * 64, b"<!--", b"-->", b"%%EOF", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe",
-           b"<?xml version='1.0'?>", b"&#x0;", b"&#xD800;", b"(cid:12)(cid:34)", b"\r", b"\r\n" * 32,
-           b"<table><tr><td rowspan=65534 colspan=1000>x", b"<div>" * 200, b"</div>" * 200, b"]]>",
-           "１２３．４５万元 收入总计 ".encode(), "收入总计145.16万元。".encode("gb18030"), b"\x1b$B", b"\\u0000",
-           b"endstream endobj", b"<< /Type /Page >>", b"xref\n0 1\n", b"trailer << /Root 1 0 R >>"]
-PDF_KEYWORDS = [b"obj", b"endobj", b"stream", b"endstream", b"xref", b"trailer", b"startxref", b"/Root", b"/Pages",
-                b"/Kids", b"/Count", b"/Length", b"/Filter", b"/FlateDecode", b"/Font", b"/Contents", b"/Type",
-                b"/Page", b"/MediaBox", b"/ToUnicode", b"/Encoding", b"R", b"<<", b">>", b"[", b"]", b"/Encrypt"]
+EDGE_NUMBERS = [
+    b"0",
+    b"-1",
+    b"1",
+    b"65535",
+    b"2147483647",
+    b"2147483648",
+    b"4294967296",
+    b"99999999999999",
+    b"-2147483648",
+    b"3.4e38",
+    b"1e999",
+    b"007",
+    b"0.5",
+]
+INSERTS = [
+    b"\x00" * 64,
+    b"\xff" * 64,
+    b"<!--",
+    b"-->",
+    b"%%EOF",
+    b"PK\x03\x04",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"<?xml version='1.0'?>",
+    b"&#x0;",
+    b"&#xD800;",
+    b"(cid:12)(cid:34)",
+    b"\r",
+    b"\r\n" * 32,
+    b"<table><tr><td rowspan=65534 colspan=1000>x",
+    b"<div>" * 200,
+    b"</div>" * 200,
+    b"]]>",
+    "１２３．４５万元 收入总计 ".encode(),
+    "收入总计145.16万元。".encode("gb18030"),
+    b"\x1b$B",
+    b"\\u0000",
+    b"endstream endobj",
+    b"<< /Type /Page >>",
+    b"xref\n0 1\n",
+    b"trailer << /Root 1 0 R >>",
+]
+PDF_KEYWORDS = [
+    b"obj",
+    b"endobj",
+    b"stream",
+    b"endstream",
+    b"xref",
+    b"trailer",
+    b"startxref",
+    b"/Root",
+    b"/Pages",
+    b"/Kids",
+    b"/Count",
+    b"/Length",
+    b"/Filter",
+    b"/FlateDecode",
+    b"/Font",
+    b"/Contents",
+    b"/Type",
+    b"/Page",
+    b"/MediaBox",
+    b"/ToUnicode",
+    b"/Encoding",
+    b"R",
+    b"<<",
+    b">>",
+    b"[",
+    b"]",
+    b"/Encrypt",
+]
 XML_INJECT = [
     '<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
     '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
@@ -68,11 +130,29 @@ XML_INJECT = [
     '<!DOCTYPE d SYSTEM "http://127.0.0.1:9/x.dtd">',
     '<!DOCTYPE d [<!ENTITY % p SYSTEM "file:///etc/hostname"> %p;]>',
 ]
-XML_SNIPPETS = ["&d;", "&x;", "&a;", "<w:tbl><w:tr><w:tc>" * 40, "</w:tc></w:tr></w:tbl>" * 40,
-                '<w:gridSpan w:val="999999"/>', '<w:vMerge/>', '<w:hMerge/>', '<w:gridBefore w:val="998"/>',
-                "<w:p><w:r><w:t>收入总计１４５．１６万元</w:t></w:r></w:p>", "<w:br/>" * 500, "<w:tab/>" * 500,
-                '<w:pStyle w:val="Heading1"/>', '<w:outlineLvl w:val="0"/>', "<mc:AlternateContent>",
-                "<w:sdt><w:sdtContent>", "</w:sdtContent></w:sdt>", "<![CDATA[x]]>", "<?pi x?>", "\x00", "&#1;"]
+XML_SNIPPETS = [
+    "&d;",
+    "&x;",
+    "&a;",
+    "<w:tbl><w:tr><w:tc>" * 40,
+    "</w:tc></w:tr></w:tbl>" * 40,
+    '<w:gridSpan w:val="999999"/>',
+    "<w:vMerge/>",
+    "<w:hMerge/>",
+    '<w:gridBefore w:val="998"/>',
+    "<w:p><w:r><w:t>收入总计１４５．１６万元</w:t></w:r></w:p>",
+    "<w:br/>" * 500,
+    "<w:tab/>" * 500,
+    '<w:pStyle w:val="Heading1"/>',
+    '<w:outlineLvl w:val="0"/>',
+    "<mc:AlternateContent>",
+    "<w:sdt><w:sdtContent>",
+    "</w:sdtContent></w:sdt>",
+    "<![CDATA[x]]>",
+    "<?pi x?>",
+    "\x00",
+    "&#1;",
+]
 
 
 # --- mutations --------------------------------------------------------------------------------
@@ -100,24 +180,24 @@ def set_bytes(data: bytes, rng: random.Random, _others) -> bytes:
 
 
 def truncate(data: bytes, rng: random.Random, _others) -> bytes:
-    return data[: _pos(rng, data)] if rng.random() < 0.8 else data[_pos(rng, data):]
+    return data[: _pos(rng, data)] if rng.random() < 0.8 else data[_pos(rng, data) :]
 
 
 def delete_chunk(data: bytes, rng: random.Random, _others) -> bytes:
     i = _pos(rng, data)
-    return data[:i] + data[i + rng.choice((1, 4, 64, 1024, 16384)):]
+    return data[:i] + data[i + rng.choice((1, 4, 64, 1024, 16384)) :]
 
 
 def duplicate_chunk(data: bytes, rng: random.Random, _others) -> bytes:
     i, n = _pos(rng, data), rng.choice((1, 16, 256, 4096))
     j = _pos(rng, data)
-    return data[:j] + data[i:i + n] + data[j:]
+    return data[:j] + data[i : i + n] + data[j:]
 
 
 def repeat_chunk(data: bytes, rng: random.Random, _others) -> bytes:
     """A chunk repeated into a long run: the inputs that quadratic code chokes on."""
     i, n = _pos(rng, data), rng.choice((1, 2, 8, 64))
-    chunk = data[i:i + n] or b"x"
+    chunk = data[i : i + n] or b"x"
     times = rng.choice((100, 1000, 20000)) if n < 64 else rng.choice((10, 100, 2000))
     return data[:i] + chunk * times + data[i:]
 
@@ -130,7 +210,7 @@ def insert(data: bytes, rng: random.Random, _others) -> bytes:
 
 def splice(data: bytes, rng: random.Random, others: list[bytes]) -> bytes:
     other = rng.choice(others)
-    return data[: _pos(rng, data)] + other[rng.randrange(len(other) + 1):]
+    return data[: _pos(rng, data)] + other[rng.randrange(len(other) + 1) :]
 
 
 GENERIC = (flip_bits, set_bytes, truncate, delete_chunk, duplicate_chunk, repeat_chunk, insert, splice)
@@ -162,11 +242,11 @@ def _xml_edit(xml: bytes, rng: random.Random) -> bytes:
         tags = list(re.finditer(r"</?w:[A-Za-z]+[^>]*>", text[:500_000]))
         if tags:
             m = rng.choice(tags)
-            text = text[:m.start()] + text[m.end():]
+            text = text[: m.start()] + text[m.end() :]
     elif choice == 1:  # duplicate an element region
         i, n = rng.randrange(len(text) + 1), rng.choice((50, 500, 5000))
         j = rng.randrange(len(text) + 1)
-        text = text[:j] + text[i:i + n] + text[j:]
+        text = text[:j] + text[i : i + n] + text[j:]
     elif choice == 2:  # a DOCTYPE after the declaration
         decl = text.find("?>")
         at = decl + 2 if decl >= 0 else 0
@@ -174,7 +254,7 @@ def _xml_edit(xml: bytes, rng: random.Random) -> bytes:
         if rng.random() < 0.7:
             k = text.find("<w:t>", at)
             if k >= 0:
-                text = text[:k + 5] + rng.choice(("&d;", "&x;", "&a;")) + text[k + 5:]
+                text = text[: k + 5] + rng.choice(("&d;", "&x;", "&a;")) + text[k + 5 :]
     elif choice == 3:  # a snippet somewhere inside the body
         start = max(0, text.find("<w:body>"))
         i = rng.randrange(start, len(text) + 1)
@@ -183,13 +263,18 @@ def _xml_edit(xml: bytes, rng: random.Random) -> bytes:
         nums = list(re.finditer(r'w:val="(\d+)"', text[:500_000]))
         if nums:
             m = rng.choice(nums)
-            text = text[:m.start(1)] + rng.choice(EDGE_NUMBERS).decode() + text[m.end(1):]
+            text = text[: m.start(1)] + rng.choice(EDGE_NUMBERS).decode() + text[m.end(1) :]
     else:  # deep nesting of tables around a cell's paragraph
         k = text.find("<w:p>", max(0, text.find("<w:body>")))
         if k >= 0:
             depth = rng.choice((20, 80, 300))
-            text = text[:k] + "<w:tbl><w:tr><w:tc>" * depth + "<w:p><w:r><w:t>深</w:t></w:r></w:p>" \
-                + "</w:tc></w:tr></w:tbl>" * depth + text[k:]
+            text = (
+                text[:k]
+                + "<w:tbl><w:tr><w:tc>" * depth
+                + "<w:p><w:r><w:t>深</w:t></w:r></w:p>"
+                + "</w:tc></w:tr></w:tbl>" * depth
+                + text[k:]
+            )
     return text.encode("utf-8")
 
 
@@ -213,7 +298,10 @@ def docx_member_edit(data: bytes, rng: random.Random, others) -> bytes:
         if action == 0:
             items.pop(k)
         elif action == 1:
-            items[k] = (rng.choice(("word/Document.xml", "word/document.xml", "WORD/DOCUMENT.XML", "x", "/")), items[k][1])
+            items[k] = (
+                rng.choice(("word/Document.xml", "word/document.xml", "WORD/DOCUMENT.XML", "x", "/")),
+                items[k][1],
+            )
         else:
             items.append(items[k])
     else:  # many small members
@@ -228,10 +316,12 @@ def zip_header_edit(data: bytes, rng: random.Random, others) -> bytes:
     if not heads:
         return flip_bits(data, rng, others)
     at = rng.choice(heads)
-    sig = bytes(out[at:at + 4])
-    fields = {b"PK\x01\x02": [(8, "<H"), (10, "<H"), (16, "<I"), (20, "<I"), (24, "<I"), (28, "<H"), (42, "<I")],
-              b"PK\x03\x04": [(6, "<H"), (8, "<H"), (14, "<I"), (18, "<I"), (22, "<I"), (26, "<H")],
-              b"PK\x05\x06": [(8, "<H"), (10, "<H"), (12, "<I"), (16, "<I"), (20, "<H")]}[sig]
+    sig = bytes(out[at : at + 4])
+    fields = {
+        b"PK\x01\x02": [(8, "<H"), (10, "<H"), (16, "<I"), (20, "<I"), (24, "<I"), (28, "<H"), (42, "<I")],
+        b"PK\x03\x04": [(6, "<H"), (8, "<H"), (14, "<I"), (18, "<I"), (22, "<I"), (26, "<H")],
+        b"PK\x05\x06": [(8, "<H"), (10, "<H"), (12, "<I"), (16, "<I"), (20, "<H")],
+    }[sig]
     offset, fmt = rng.choice(fields)
     if at + offset + struct.calcsize(fmt) <= len(out):
         top = 0xFFFF if fmt == "<H" else 0xFFFFFFFF
@@ -248,7 +338,7 @@ def pdf_number_edit(data: bytes, rng: random.Random, others) -> bytes:
     for _ in range(rng.choice((1, 1, 3))):
         m = rng.choice(numbers)
         if m.end() <= len(out):
-            out = out[:m.start()] + rng.choice(EDGE_NUMBERS) + out[m.end():]
+            out = out[: m.start()] + rng.choice(EDGE_NUMBERS) + out[m.end() :]
     return out
 
 
@@ -259,20 +349,50 @@ def pdf_keyword_edit(data: bytes, rng: random.Random, others) -> bytes:
         return flip_bits(data, rng, others)
     at = rng.choice(hits)
     replacement = rng.choice((b"", rng.choice(PDF_KEYWORDS), keyword * rng.choice((2, 100)), b"\x00" * len(keyword)))
-    return data[:at] + replacement + data[at + len(keyword):]
+    return data[:at] + replacement + data[at + len(keyword) :]
 
 
 def reencode(data: bytes, rng: random.Random, others) -> bytes:
     text = data.decode("utf-8", "replace")
-    codec = rng.choice(("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "gb18030", "big5", "shift_jis",
-                        "euc_kr", "cp1252", "utf-8-sig"))
+    codec = rng.choice(
+        (
+            "utf-16",
+            "utf-16-le",
+            "utf-16-be",
+            "utf-32",
+            "utf-32-le",
+            "gb18030",
+            "big5",
+            "shift_jis",
+            "euc_kr",
+            "cp1252",
+            "utf-8-sig",
+        )
+    )
     return text.encode(codec, "replace")
 
 
 def text_soup(data: bytes, rng: random.Random, others) -> bytes:
-    pieces = [b"\x00", b"\r", b"\xef\xbb\xbf", "\u3000".encode(), "\u200b".encode(), "〇一二三四五六七八九十百千".encode(),
-              b"<div class=content>", b"<table><tr><td>", b"<span>", b"<!---->", b"&nbsp;", b"|", b" | ",
-              "１２３，４５６．７８".encode(), b"1,2,3,4,5,6", b"99999999999999999999", b"\xe4\xbd", b"%"]
+    pieces = [
+        b"\x00",
+        b"\r",
+        b"\xef\xbb\xbf",
+        "\u3000".encode(),
+        "\u200b".encode(),
+        "〇一二三四五六七八九十百千".encode(),
+        b"<div class=content>",
+        b"<table><tr><td>",
+        b"<span>",
+        b"<!---->",
+        b"&nbsp;",
+        b"|",
+        b" | ",
+        "１２３，４５６．７８".encode(),
+        b"1,2,3,4,5,6",
+        b"99999999999999999999",
+        b"\xe4\xbd",
+        b"%",
+    ]
     out = data
     for _ in range(rng.choice((1, 5, 50))):
         i = _pos(rng, out)
@@ -281,8 +401,14 @@ def text_soup(data: bytes, rng: random.Random, others) -> bytes:
 
 
 ZIP_EDITS = (docx_member_edit, docx_member_edit, zip_header_edit)
-BY_FORMAT = {".docx": ZIP_EDITS, ".xlsx": ZIP_EDITS, ".ofd": ZIP_EDITS, ".pdf": (pdf_number_edit, pdf_keyword_edit),
-             ".txt": (reencode, text_soup), ".html": (reencode, text_soup)}
+BY_FORMAT = {
+    ".docx": ZIP_EDITS,
+    ".xlsx": ZIP_EDITS,
+    ".ofd": ZIP_EDITS,
+    ".pdf": (pdf_number_edit, pdf_keyword_edit),
+    ".txt": (reencode, text_soup),
+    ".html": (reencode, text_soup),
+}
 
 
 def _scan_seed(data: bytes) -> bytes:
@@ -297,8 +423,11 @@ def _scan_seed(data: bytes) -> bytes:
 
 
 def load_samples(folder: Path = SAMPLES) -> list[tuple[str, bytes]]:
-    return [(p.name, _scan_seed(p.read_bytes()) if p.suffix == ".png" else p.read_bytes())
-            for p in sorted(folder.iterdir()) if p.suffix in SAMPLE_SUFFIXES]
+    return [
+        (p.name, _scan_seed(p.read_bytes()) if p.suffix == ".png" else p.read_bytes())
+        for p in sorted(folder.iterdir())
+        if p.suffix in SAMPLE_SUFFIXES
+    ]
 
 
 def make_input(samples: list[tuple[str, bytes]], seed: int, index: int) -> tuple[str, bytes, list[str]]:
@@ -345,8 +474,16 @@ def fuzz_one(path: str) -> tuple[str, str]:
 # --- the run -----------------------------------------------------------------------------------------
 
 
-def run(inputs: int, seed: int = 1, workers: int | None = None, timeout: float = 20.0, save: Path | None = None,
-        only: int | None = None, progress: bool = False, memory_mb: int = 2048) -> dict:
+def run(
+    inputs: int,
+    seed: int = 1,
+    workers: int | None = None,
+    timeout: float = 20.0,
+    save: Path | None = None,
+    only: int | None = None,
+    progress: bool = False,
+    memory_mb: int = 2048,
+) -> dict:
     from extractor.ingest import default_workers
     from extractor.pool import WorkerPool
 
@@ -372,8 +509,13 @@ def run(inputs: int, seed: int = 1, workers: int | None = None, timeout: float =
                 meta[path] = (i, applied)
                 yield (path,)
 
-        pool = WorkerPool(fuzz_one, workers or default_workers(), timeout=timeout, memory_mb=memory_mb,
-                          preload=("extractor.pipeline", "extractor.readers", "extractor.rules"))
+        pool = WorkerPool(
+            fuzz_one,
+            workers or default_workers(),
+            timeout=timeout,
+            memory_mb=memory_mb,
+            preload=("extractor.pipeline", "extractor.readers", "extractor.rules"),
+        )
         with pool:
             for n, outcome in enumerate(pool.map_unordered(tasks()), 1):
                 path = outcome.task[0]
@@ -390,8 +532,13 @@ def run(inputs: int, seed: int = 1, workers: int | None = None, timeout: float =
                     detail = f"{outcome.code}: {outcome.error}"
                 tally[kind] += 1
                 if kind in ("crash", "hang"):
-                    record = {"index": index, "file": os.path.basename(path), "mutations": applied, "kind": kind,
-                              "detail": detail}
+                    record = {
+                        "index": index,
+                        "file": os.path.basename(path),
+                        "mutations": applied,
+                        "kind": kind,
+                        "detail": detail,
+                    }
                     failures.append(record)
                     if save is not None:
                         save.mkdir(parents=True, exist_ok=True)
@@ -401,11 +548,20 @@ def run(inputs: int, seed: int = 1, workers: int | None = None, timeout: float =
                     os.unlink(path)
                 if progress and n % 500 == 0:
                     print(f"  {n} inputs: {dict(tally)}", file=sys.stderr, flush=True)
-    return {"inputs": sum(tally[k] for k in ("ok", "read-error", "crash", "hang")), "ok": tally["ok"],
-            "read_errors": tally["read-error"], "crashes": tally["crash"], "hangs": tally["hang"],
-            "out_of_memory": tally["out-of-memory"], "error_codes": dict(codes.most_common()),
-            "seconds": round(time.monotonic() - started, 1), "seed": seed, "timeout": timeout,
-            "slowest": [f"{s:.2f}s {label}" for s, label in reversed(slowest)], "failures": failures}
+    return {
+        "inputs": sum(tally[k] for k in ("ok", "read-error", "crash", "hang")),
+        "ok": tally["ok"],
+        "read_errors": tally["read-error"],
+        "crashes": tally["crash"],
+        "hangs": tally["hang"],
+        "out_of_memory": tally["out-of-memory"],
+        "error_codes": dict(codes.most_common()),
+        "seconds": round(time.monotonic() - started, 1),
+        "seed": seed,
+        "timeout": timeout,
+        "slowest": [f"{s:.2f}s {label}" for s, label in reversed(slowest)],
+        "failures": failures,
+    }
 
 
 def main(argv=None) -> int:
@@ -418,20 +574,23 @@ def main(argv=None) -> int:
     ap.add_argument("--only", type=int, help="run input INDEX alone (replay)")
     ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     args = ap.parse_args(argv)
-    summary = run(args.inputs, args.seed, args.workers, args.timeout, args.save, args.only,
-                  progress=not args.json)
+    summary = run(args.inputs, args.seed, args.workers, args.timeout, args.save, args.only, progress=not args.json)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:
-        print(f"inputs tried {summary['inputs']} · ok {summary['ok']} · read errors {summary['read_errors']} · "
-              f"crashes {summary['crashes']} · hangs {summary['hangs']} (timeout {args.timeout:g} s) · "
-              f"{summary['seconds']} s")
+        print(
+            f"inputs tried {summary['inputs']} · ok {summary['ok']} · read errors {summary['read_errors']} · "
+            f"crashes {summary['crashes']} · hangs {summary['hangs']} (timeout {args.timeout:g} s) · "
+            f"{summary['seconds']} s"
+        )
         print("read errors by code: " + ", ".join(f"{k} {v}" for k, v in summary["error_codes"].items()))
         print(f"out of memory (a worker capped at 2 GB): {summary['out_of_memory']}")
         print("slowest: " + "; ".join(summary["slowest"]))
         for f in summary["failures"]:
-            print(f"{f['kind'].upper()} #{f['index']} {f['file']} {f['mutations']}\n  "
-                  + f["detail"].strip().replace("\n", "\n  "))
+            print(
+                f"{f['kind'].upper()} #{f['index']} {f['file']} {f['mutations']}\n  "
+                + f["detail"].strip().replace("\n", "\n  ")
+            )
     return 1 if summary["crashes"] or summary["hangs"] else 0
 
 

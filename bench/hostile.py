@@ -63,52 +63,85 @@ def _table(header: str, row: Callable[[int], str], nbytes: int) -> str:
 
 # The snippets are invented, in the layouts reports use; none is copied from a real report.
 FAMILIES: dict[str, tuple[str, Callable[[int], str]]] = {
-    "digits-year": ("a money label, then one run of digits ending in 年",
-                    lambda n: run_after("2023年度收入总计", "1", "年", n)),
-    "digits-unit": ("a money label, then one run of digits ending in 万元",
-                    lambda n: run_after("2023年度收入总计", "1", "万元", n)),
-    "comma-digits": ("a money label, then one run of 123, groups",
-                     lambda n: run_after("2023年度支出总计", "123,", "万元", n)),
+    "digits-year": (
+        "a money label, then one run of digits ending in 年",
+        lambda n: run_after("2023年度收入总计", "1", "年", n),
+    ),
+    "digits-unit": (
+        "a money label, then one run of digits ending in 万元",
+        lambda n: run_after("2023年度收入总计", "1", "万元", n),
+    ),
+    "comma-digits": (
+        "a money label, then one run of 123, groups",
+        lambda n: run_after("2023年度支出总计", "123,", "万元", n),
+    ),
     "money-line": ("收入总计1万元 repeated on one line", lambda n: fill("收入总计1万元 ", n)),
     "report": ("an ordinary report (samples/yushui-gsl-2023.txt) repeated", lambda n: _report(n)),
     "report-one-line": ("the same report, its line breaks removed", lambda n: _report(n, one_line=True)),
-    "pipe-table": ("one pipe table of budget rows",
-                   lambda n: _table("| 项目 | 年初预算数 | 全年预算数 | 执行数 | 执行率 |\n",
-                                    lambda i: f"| 支出{i} | 12.34 | 13.00 | 11.20 | 86.15% |\n", n)),
-    "score-table": ("one pipe table of indicator scores",
-                    lambda n: _table("| 一级指标 | 二级指标 | 分值 | 得分 |\n",
-                                     lambda i: f"| 产出指标 | 数量指标{i} | 10 | 9.5 |\n", n)),
+    "pipe-table": (
+        "one pipe table of budget rows",
+        lambda n: _table(
+            "| 项目 | 年初预算数 | 全年预算数 | 执行数 | 执行率 |\n",
+            lambda i: f"| 支出{i} | 12.34 | 13.00 | 11.20 | 86.15% |\n",
+            n,
+        ),
+    ),
+    "score-table": (
+        "one pipe table of indicator scores",
+        lambda n: _table(
+            "| 一级指标 | 二级指标 | 分值 | 得分 |\n", lambda i: f"| 产出指标 | 数量指标{i} | 10 | 9.5 |\n", n
+        ),
+    ),
     # every row its own level-1 indicator: the total-row check once compared each with all others
-    "score-table-levels": ("one score table, a new level-1 indicator on every row",
-                           lambda n: _table("本次自评实行百分制。\n| 一级指标 | 分值 | 得分 |\n",
-                                            lambda i: f"| 指标{i} | 10 | 9 |\n", n)),
-    "qizhong-chain": ("one 其中 chain: a total, then parts of parts",
-                      lambda n: run_after("支出总额145.16万元", "，其中：人员经费1.2万元", "。", n)),
-    "unit-headers": ("单位：万元 before every small table",
-                     lambda n: fill("单位：万元\n| 项目 | 金额 |\n| 收入合计 | 145.16 |\n| 支出合计 | 140.02 |\n\n", n)),
-    "grade-bands": ("grade bands repeated on one line",
-                    lambda n: fill("总分90～100分（含90分）为“优”；80～90分（含80分）为“良”；"
-                                   "60～80分（含60分）为“中”；低于60分为“差”。", n)),
-    "headcount": ("headcount sentences repeated",
-                  lambda n: fill("编制人数3人，其中行政编制3人；年末实有人数7人，其中在职人员4人，退休人员3人。\n", n)),
+    "score-table-levels": (
+        "one score table, a new level-1 indicator on every row",
+        lambda n: _table("本次自评实行百分制。\n| 一级指标 | 分值 | 得分 |\n", lambda i: f"| 指标{i} | 10 | 9 |\n", n),
+    ),
+    "qizhong-chain": (
+        "one 其中 chain: a total, then parts of parts",
+        lambda n: run_after("支出总额145.16万元", "，其中：人员经费1.2万元", "。", n),
+    ),
+    "unit-headers": (
+        "单位：万元 before every small table",
+        lambda n: fill("单位：万元\n| 项目 | 金额 |\n| 收入合计 | 145.16 |\n| 支出合计 | 140.02 |\n\n", n),
+    ),
+    "grade-bands": (
+        "grade bands repeated on one line",
+        lambda n: fill(
+            "总分90～100分（含90分）为“优”；80～90分（含80分）为“良”；60～80分（含60分）为“中”；低于60分为“差”。", n
+        ),
+    ),
+    "headcount": (
+        "headcount sentences repeated",
+        lambda n: fill("编制人数3人，其中行政编制3人；年末实有人数7人，其中在职人员4人，退休人员3人。\n", n),
+    ),
     "short-lines": ("a figure per line: 1, newline, repeated", lambda n: fill("1\n", n)),
     "spaced-digits": ("digits and spaces (the folded view drops spaces in numbers)", lambda n: fill("1 ", n)),
     "cjk-run": ("one line of Chinese without punctuation", lambda n: fill("绩效目标完成情况良好", n)),
-    "traditional": ("traditional characters, money and rates",
-                    lambda n: fill("收入總計145.16萬元，預算執行率為91.21%，財政撥款收入145.16萬元。", n)),
+    "traditional": (
+        "traditional characters, money and rates",
+        lambda n: fill("收入總計145.16萬元，預算執行率為91.21%，財政撥款收入145.16萬元。", n),
+    ),
     "years": ("years without end: 2023年度 repeated", lambda n: fill("2023年度", n)),
-    "titles": ("a title line repeated",
-               lambda n: fill("新城县某某局2023年度部门整体支出绩效自评报告\n", n)),
-    "indicators": ("indicator items with scores, repeated",
-                   lambda n: fill("（一）产出指标\n1.数量指标：完成率100%，分值10分，得分10分。\n", n)),
-    "percent-run": ("a rate label, then one run of digits ending in %",
-                    lambda n: run_after("预算执行率为", "9", "%", n)),
+    "titles": ("a title line repeated", lambda n: fill("新城县某某局2023年度部门整体支出绩效自评报告\n", n)),
+    "indicators": (
+        "indicator items with scores, repeated",
+        lambda n: fill("（一）产出指标\n1.数量指标：完成率100%，分值10分，得分10分。\n", n),
+    ),
+    "percent-run": (
+        "a rate label, then one run of digits ending in %",
+        lambda n: run_after("预算执行率为", "9", "%", n),
+    ),
     # Half the text with nothing to extract, then the figures: what a figure's scan looks back
     # over grows with the text, while the work per byte is small.
-    "filler-then-money": ("Chinese without stops, then 收入总计1万元 repeated",
-                          lambda n: fill("绩效目标完成情况良好", n // 2) + fill("收入总计1万元 ", n // 2)),
-    "headers-then-rows": ("单位：万元 lines, then table rows of money",
-                          lambda n: fill("单位：万元\n", n // 2) + fill("| 收入合计 | 145.16 |\n", n // 2)),
+    "filler-then-money": (
+        "Chinese without stops, then 收入总计1万元 repeated",
+        lambda n: fill("绩效目标完成情况良好", n // 2) + fill("收入总计1万元 ", n // 2),
+    ),
+    "headers-then-rows": (
+        "单位：万元 lines, then table rows of money",
+        lambda n: fill("单位：万元\n", n // 2) + fill("| 收入合计 | 145.16 |\n", n // 2),
+    ),
 }
 
 
@@ -145,12 +178,24 @@ def run_child(family: str, nbytes: int, timeout: float) -> dict:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
         proc.communicate()
-        return {"family": family, "bytes": nbytes, "cpu": None, "wall": time.perf_counter() - started,
-                "peak_mib": None, "outcome": f"killed after {timeout:g} s"}
+        return {
+            "family": family,
+            "bytes": nbytes,
+            "cpu": None,
+            "wall": time.perf_counter() - started,
+            "peak_mib": None,
+            "outcome": f"killed after {timeout:g} s",
+        }
     if proc.returncode != 0:
         last = (err.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
-        return {"family": family, "bytes": nbytes, "cpu": None, "wall": None, "peak_mib": None,
-                "outcome": f"exit {proc.returncode}: {last[:60]}"}
+        return {
+            "family": family,
+            "bytes": nbytes,
+            "cpu": None,
+            "wall": None,
+            "peak_mib": None,
+            "outcome": f"exit {proc.returncode}: {last[:60]}",
+        }
     return json.loads(out.decode().strip().splitlines()[-1])
 
 
@@ -200,8 +245,14 @@ def main(argv=None) -> int:
         for size in sizes:
             row = run_child(family, size, args.timeout)
             rows.append(row)
-            print(json.dumps(row) if args.json else f"  {family} {size // MB} MB: {row['outcome']} "
-                  f"cpu {row['cpu'] if row['cpu'] is None else round(row['cpu'], 2)}", file=sys.stderr, flush=True)
+            print(
+                json.dumps(row)
+                if args.json
+                else f"  {family} {size // MB} MB: {row['outcome']} "
+                f"cpu {row['cpu'] if row['cpu'] is None else round(row['cpu'], 2)}",
+                file=sys.stderr,
+                flush=True,
+            )
             if row["cpu"] is None:
                 break  # a larger size would only take longer
     if not args.json:

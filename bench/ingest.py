@@ -61,8 +61,12 @@ def vary_docx(data: bytes, source: str, name: str, year: int, n: int) -> bytes:
 
 def build(folder: Path, count: int) -> dict[str, int]:
     """Write ``count`` documents, formats in turn, under year folders; returns the count per format."""
-    raw = {(s, f): (SAMPLES / f"{stem}.{f}").read_bytes()
-           for s, (stem, _, _) in SOURCES.items() for f in FORMATS if (SAMPLES / f"{stem}.{f}").exists()}
+    raw = {
+        (s, f): (SAMPLES / f"{stem}.{f}").read_bytes()
+        for s, (stem, _, _) in SOURCES.items()
+        for f in FORMATS
+        if (SAMPLES / f"{stem}.{f}").exists()
+    }
     made = dict.fromkeys(FORMATS, 0)
     name_of = names()
     for n in range(count):
@@ -73,8 +77,11 @@ def build(folder: Path, count: int) -> dict[str, int]:
         if fmt in ("txt", "html"):
             text = vary_text(data.decode("utf-8"), source, name, year)
             text = text.replace("实有人员21人", f"实有人员{15 + n % 20}人")
-            data = text.replace("</body>", f"<p>归档编号：BENCH-{n:05d}</p></body>") if fmt == "html" else (
-                f"{text.rstrip()}\n归档编号：BENCH-{n:05d}\n")
+            data = (
+                text.replace("</body>", f"<p>归档编号：BENCH-{n:05d}</p></body>")
+                if fmt == "html"
+                else (f"{text.rstrip()}\n归档编号：BENCH-{n:05d}\n")
+            )
             data = data.encode("utf-8")
         elif fmt == "docx":
             data = vary_docx(data, source, name, year, n)
@@ -124,13 +131,17 @@ def main() -> None:
             for workers in dict.fromkeys((1, cores)):
                 rate, summary = run(folder, workers, scratch)
                 results[workers] = max(rate, results.get(workers, 0.0))
-                print(f"run {attempt}, workers {workers}: {summary.ok} ok, {summary.errors} errors "
-                      f"in {summary.elapsed:.1f} s = {rate:.1f} docs/s")
+                print(
+                    f"run {attempt}, workers {workers}: {summary.ok} ok, {summary.errors} errors "
+                    f"in {summary.elapsed:.1f} s = {rate:.1f} docs/s"
+                )
                 if summary.errors:
                     print(f"  errors: {dict(summary.error_kinds)}")
         again = rerun(folder, cores, scratch)
-        print(f"re-run of the unchanged archive: {again.skipped} skipped, {again.ok} extracted "
-              f"in {again.elapsed:.2f} s = {again.files / again.elapsed:.0f} files/s")
+        print(
+            f"re-run of the unchanged archive: {again.skipped} skipped, {again.ok} extracted "
+            f"in {again.elapsed:.2f} s = {again.files / again.elapsed:.0f} files/s"
+        )
         for workers, rate in results.items():
             print(f"best, workers {workers}: {rate:.1f} docs/s ({args.docs / rate:.1f} s for {args.docs} documents)")
         if cores > 1:

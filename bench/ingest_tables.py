@@ -145,9 +145,11 @@ def main() -> None:
             for workers in (1, 2):  # alternating, so that load from elsewhere falls on both
                 elapsed, summary, peak = run(folder, workers, scratch)
                 best[workers] = min(elapsed, best.get(workers, float("inf")))
-                print(f"run {attempt}, workers {workers}: {summary.ok} ok, {summary.errors} errors in {elapsed:.1f} s"
-                      f" = {args.docs / elapsed:.1f} docs/s, {pages / elapsed:.0f} pages/s; worker peak "
-                      f"{peak:.0f} MiB" + (f"; errors {dict(summary.error_kinds)}" if summary.errors else ""))
+                print(
+                    f"run {attempt}, workers {workers}: {summary.ok} ok, {summary.errors} errors in {elapsed:.1f} s"
+                    f" = {args.docs / elapsed:.1f} docs/s, {pages / elapsed:.0f} pages/s; worker peak "
+                    f"{peak:.0f} MiB" + (f"; errors {dict(summary.error_kinds)}" if summary.errors else "")
+                )
         for workers, elapsed in best.items():
             print(f"best, workers {workers}: {args.docs / elapsed:.1f} docs/s, {pages / elapsed:.0f} pages/s")
         print(f"speed-up with 2 workers: {best[1] / best[2]:.2f}x (target >= 1.8x)")

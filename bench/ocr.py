@@ -50,6 +50,7 @@ def load_score():
 
 # ---- rendering -----------------------------------------------------------------------------------
 
+
 def text_to_docx(text: str, path: Path) -> None:
     """A report's text as Word: the first line a title, pipe rows as a ruled table, other lines paragraphs."""
     import make_samples as base
@@ -87,8 +88,21 @@ def docx_to_pdf(folder: Path) -> None:
         raise SystemExit("soffice not found: apt-get install -y libreoffice-writer-nogui fonts-noto-cjk")
     files = sorted(str(p) for p in folder.glob("*.docx"))
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}/p", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(folder), *files], check=True, capture_output=True, timeout=1800)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}/p",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(folder),
+                *files,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=1800,
+        )
 
 
 def scan_pdf(pdf: bytes, dpi: int = DEFAULT_DPI, pages: int | None = None) -> bytes:
@@ -116,16 +130,28 @@ def scan_pdf(pdf: bytes, dpi: int = DEFAULT_DPI, pages: int | None = None) -> by
 
 # ---- labels -----------------------------------------------------------------------------------------
 
+
 def labels_from_record(report: dict, score) -> dict:
     """A sample's reviewed expected record as corpus labels (the keys score.py compares)."""
     flat = score.predictions({"report": report})
-    labels: dict = {k: flat[k] for k in ("department_name", "fiscal_year", "report_kind", "total_score", "grade",
-                                         "execution_rate") if flat.get(k) is not None}
-    labels["headcount"] = {k.split(".", 1)[1]: v for k, v in flat.items() if k.startswith("headcount.") and v is not None}
+    labels: dict = {
+        k: flat[k]
+        for k in ("department_name", "fiscal_year", "report_kind", "total_score", "grade", "execution_rate")
+        if flat.get(k) is not None
+    }
+    labels["headcount"] = {
+        k.split(".", 1)[1]: v for k, v in flat.items() if k.startswith("headcount.") and v is not None
+    }
     labels["money"] = {k.split(".", 1)[1]: v for k, v in flat.items() if k.startswith("money.") and v is not None}
-    labels["indicator_scores"] = [{"name": ind["name"], "max": (ind.get("max") or {}).get("value"),
-                                   "score": (ind.get("score") or {}).get("value")}
-                                  for ind in report.get("indicators") or [] if ind.get("level", 1) == 1]
+    labels["indicator_scores"] = [
+        {
+            "name": ind["name"],
+            "max": (ind.get("max") or {}).get("value"),
+            "score": (ind.get("score") or {}).get("value"),
+        }
+        for ind in report.get("indicators") or []
+        if ind.get("level", 1) == 1
+    ]
     return {"labels": labels}
 
 
@@ -139,12 +165,18 @@ def gather(corpus: Path | None, limit: int | None, score) -> list[tuple[str, str
     if corpus is not None:
         docs = sorted(p for p in corpus.glob("*.txt") if p.with_suffix(".json").exists())
         for p in docs[:limit]:
-            out.append((f"{corpus.name}-{p.stem}", p.read_text(encoding="utf-8"),
-                        json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))))
+            out.append(
+                (
+                    f"{corpus.name}-{p.stem}",
+                    p.read_text(encoding="utf-8"),
+                    json.loads(p.with_suffix(".json").read_text(encoding="utf-8")),
+                )
+            )
     return out
 
 
 # ---- running ----------------------------------------------------------------------------------------
+
 
 def build(reports: list[tuple[str, str, dict]], work: Path, dpi: int, pages: int | None) -> None:
     """work/text/NAME.pdf and work/scan/NAME.pdf, each beside its NAME.json labels."""
@@ -202,13 +234,19 @@ def replay(argv: list[str]) -> int:
 
 def score_folder(folder: Path) -> dict:
     cli = f"{shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))} replay"
-    proc = subprocess.run([sys.executable, str(SCORE), str(folder), "--cli", cli, "--json", "--jobs", "2"],
-                          capture_output=True, text=True, check=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(SCORE), str(folder), "--cli", cli, "--json", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
     return json.loads(proc.stdout)
 
 
-def run(corpus: Path | None, limit: int | None, dpi: int, pages: int | None, keep: Path | None,
-        progress: bool = True) -> dict:
+def run(
+    corpus: Path | None, limit: int | None, dpi: int, pages: int | None, keep: Path | None, progress: bool = True
+) -> dict:
     score = load_score()
     reports = gather(corpus, limit, score)
     work = keep or Path(tempfile.mkdtemp(prefix="ocr-bench-"))
@@ -223,13 +261,21 @@ def run(corpus: Path | None, limit: int | None, dpi: int, pages: int | None, kee
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
     ratio = scan["recall"] / text["recall"] if text["recall"] else 0.0
-    return {"reports": len(reports), "scan_pages": scan_pages, "dpi": dpi, "cores": os.cpu_count(),
-            "text": {k: text[k] for k in ("precision", "recall", "correct", "wrong", "missed", "failed")},
-            "scan": {k: scan[k] for k in ("precision", "recall", "correct", "wrong", "missed", "failed")},
-            "recall_ratio": round(ratio, 4), "seconds_per_page": round(scan_seconds / max(scan_pages, 1), 2),
-            "cpu_seconds_per_page": round(scan_cpu / max(scan_pages, 1), 2), "load_average": round(load, 1),
-            "text_seconds": round(text_seconds, 1), "scan_seconds": round(scan_seconds, 1),
-            "targets_met": ratio >= TARGET_RECALL_RATIO and scan["precision"] >= TARGET_PRECISION}
+    return {
+        "reports": len(reports),
+        "scan_pages": scan_pages,
+        "dpi": dpi,
+        "cores": os.cpu_count(),
+        "text": {k: text[k] for k in ("precision", "recall", "correct", "wrong", "missed", "failed")},
+        "scan": {k: scan[k] for k in ("precision", "recall", "correct", "wrong", "missed", "failed")},
+        "recall_ratio": round(ratio, 4),
+        "seconds_per_page": round(scan_seconds / max(scan_pages, 1), 2),
+        "cpu_seconds_per_page": round(scan_cpu / max(scan_pages, 1), 2),
+        "load_average": round(load, 1),
+        "text_seconds": round(text_seconds, 1),
+        "scan_seconds": round(scan_seconds, 1),
+        "targets_met": ratio >= TARGET_RECALL_RATIO and scan["precision"] >= TARGET_PRECISION,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,8 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["replay"]:
         return replay(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=SHARED / "corpus" / "dev",
-                    help="labelled reports to render and scan (default ../shared/corpus/dev)")
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=SHARED / "corpus" / "dev",
+        help="labelled reports to render and scan (default ../shared/corpus/dev)",
+    )
     ap.add_argument("--no-corpus", action="store_true", help="only the team-written samples")
     ap.add_argument("--limit", type=int, help="only the first N corpus reports")
     ap.add_argument("--pages", type=int, help="scan only the first N pages of each report")
@@ -254,17 +304,27 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
         return 0
     t, s = summary["text"], summary["scan"]
-    print(f"reports {summary['reports']} ({summary['scan_pages']} scanned pages at {summary['dpi']} dpi, "
-          f"{summary['cores']} cores)")
-    print(f"text PDFs: precision {t['precision']:.3f} recall {t['recall']:.3f} ({t['correct']} correct, "
-          f"{t['wrong']} wrong, {t['missed']} missed)")
-    print(f"scans:     precision {s['precision']:.3f} recall {s['recall']:.3f} ({s['correct']} correct, "
-          f"{s['wrong']} wrong, {s['missed']} missed)")
-    print(f"recall on scans / recall on text PDFs = {summary['recall_ratio']:.3f} (target >= {TARGET_RECALL_RATIO}); "
-          f"precision on scans target >= {TARGET_PRECISION}")
-    print(f"OCR: {summary['seconds_per_page']:.2f} s per page, {summary['cpu_seconds_per_page']:.2f} CPU s per page "
-          f"({summary['scan_seconds']:.0f} s for {summary['scan_pages']} pages, load average "
-          f"{summary['load_average']} on {summary['cores']} cores; text PDFs {summary['text_seconds']:.1f} s in all)")
+    print(
+        f"reports {summary['reports']} ({summary['scan_pages']} scanned pages at {summary['dpi']} dpi, "
+        f"{summary['cores']} cores)"
+    )
+    print(
+        f"text PDFs: precision {t['precision']:.3f} recall {t['recall']:.3f} ({t['correct']} correct, "
+        f"{t['wrong']} wrong, {t['missed']} missed)"
+    )
+    print(
+        f"scans:     precision {s['precision']:.3f} recall {s['recall']:.3f} ({s['correct']} correct, "
+        f"{s['wrong']} wrong, {s['missed']} missed)"
+    )
+    print(
+        f"recall on scans / recall on text PDFs = {summary['recall_ratio']:.3f} (target >= {TARGET_RECALL_RATIO}); "
+        f"precision on scans target >= {TARGET_PRECISION}"
+    )
+    print(
+        f"OCR: {summary['seconds_per_page']:.2f} s per page, {summary['cpu_seconds_per_page']:.2f} CPU s per page "
+        f"({summary['scan_seconds']:.0f} s for {summary['scan_pages']} pages, load average "
+        f"{summary['load_average']} on {summary['cores']} cores; text PDFs {summary['text_seconds']:.1f} s in all)"
+    )
     return 0
 
 

@@ -51,6 +51,7 @@ def _peak_mib():
 
 # ---- floors ---------------------------------------------------------------------------------
 
+
 def floor_text(path: Path) -> int:
     data = path.read_bytes()
     try:
@@ -90,6 +91,7 @@ FLOOR_NAMES = {"txt": "read+decode", "html": "read+decode", "docx": "zip+lxml", 
 
 
 # ---- helpers --------------------------------------------------------------------------------
+
 
 def median_pair(a, b, min_time: float, min_runs: int = 5, max_runs: int = 500) -> tuple[float, float, int]:
     """Median seconds of a() and of b(), run alternately until min_time has passed."""
@@ -131,8 +133,10 @@ def machine() -> str:
             versions.append(f"{dist} {version(dist)}")
         except Exception:  # noqa: BLE001 - a missing package only shortens the line
             pass
-    return (f"machine: {os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}\n"
-            f"python {platform.python_version()} ({sys.executable}); {', '.join(versions)}")
+    return (
+        f"machine: {os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}\n"
+        f"python {platform.python_version()} ({sys.executable}); {', '.join(versions)}"
+    )
 
 
 def run_child(code: str) -> str:
@@ -182,6 +186,7 @@ def make_pdf(target: Path, pages: int, kind: str = "all") -> Path:
 
 # ---- sections -------------------------------------------------------------------------------
 
+
 def warm(min_time: float) -> dict[str, list[float]]:
     sys.path.insert(0, str(ROOT))
     import extractor
@@ -196,15 +201,18 @@ def warm(min_time: float) -> dict[str, list[float]]:
     ratios: dict[str, list[float]] = {}
     for path in files:
         fmt = path.suffix[1:]
-        floor_s, tool_s, runs = median_pair(lambda p=path, f=fmt: FLOORS[f](p), lambda p=path: extractor.extract(p),
-                                            min_time)
+        floor_s, tool_s, runs = median_pair(
+            lambda p=path, f=fmt: FLOORS[f](p), lambda p=path: extractor.extract(p), min_time
+        )
         read_s = median_pair(lambda p=path: read(p), lambda: None, min_time / 4)[0]
         ratio = tool_s / floor_s
         ratios.setdefault(fmt, []).append(ratio)
         target = WARM_TARGET.get(fmt)
         mark = f"<= {target:g}x {verdict(ratio <= target)}" if target and fmt != "pdf" else ""
-        print(f"{path.name:28} {ms(floor_s)} {FLOOR_NAMES[fmt]:13} {ms(read_s)} {ms(tool_s):>14} {ratio:6.1f}x  {mark}"
-              f"  ({runs} runs)")
+        print(
+            f"{path.name:28} {ms(floor_s)} {FLOOR_NAMES[fmt]:13} {ms(read_s)} {ms(tool_s):>14} {ratio:6.1f}x  {mark}"
+            f"  ({runs} runs)"
+        )
     return ratios
 
 
@@ -219,14 +227,20 @@ def pdf_pages(generated: list[Path]) -> list[tuple[str, float]]:
         ruled = ruled_pages(path)
         n = len(ruled)
         big = n > 20
-        floor_s, tool_s, runs = median_pair(lambda p=path: floor_pdf(p), lambda p=path: extractor.extract(p),
-                                            0.5 if big else 1.0, min_runs=3 if big else 5)
+        floor_s, tool_s, runs = median_pair(
+            lambda p=path: floor_pdf(p),
+            lambda p=path: extractor.extract(p),
+            0.5 if big else 1.0,
+            min_runs=3 if big else 5,
+        )
         ratio = tool_s / floor_s
         out.append((path.name, ratio))
         mark = f"<= {WARM_TARGET['pdf']:g}x {verdict(ratio <= WARM_TARGET['pdf'])}" if not any(ruled) else ""
-        print(f"{path.name:34} {n:4d} pages, {sum(ruled):3d} ruled  "
-              f"floor {floor_s / n * 1000:5.2f} ms/page  tool {tool_s / n * 1000:6.2f} ms/page  "
-              f"{ratio:5.1f}x  {mark}  ({runs} runs)")
+        print(
+            f"{path.name:34} {n:4d} pages, {sum(ruled):3d} ruled  "
+            f"floor {floor_s / n * 1000:5.2f} ms/page  tool {tool_s / n * 1000:6.2f} ms/page  "
+            f"{ratio:5.1f}x  {mark}  ({runs} runs)"
+        )
     return out
 
 
@@ -243,8 +257,7 @@ def breakdown(min_time: float) -> None:
 
     patterns = [pat.regex for group in load().patterns.values() for pat in group]
     print("\n== where the time goes (warm medians, ms) ==")
-    print(f"{'sample':28} {'floor':>7} {'read':>7} {'fold':>7} {'scans':>7} {'fields':>7} {'rules':>7}  "
-          f"scans/floor")
+    print(f"{'sample':28} {'floor':>7} {'read':>7} {'fold':>7} {'scans':>7} {'fields':>7} {'rules':>7}  scans/floor")
     for path in [p for fmt in ("txt", "docx") for p in sorted(SAMPLES.glob(f"*.{fmt}"))]:
         fmt = path.suffix[1:]
         doc = read(path)
@@ -256,8 +269,14 @@ def breakdown(min_time: float) -> None:
                 for _ in rx.finditer(t):
                     pass
 
-        stages = [lambda p=path, f=fmt: FLOORS[f](p), lambda p=path: read(p), lambda d=doc: Folded(d.text), scans,
-                  lambda d=doc: extract_report(d), lambda r=report, d=doc: run_rules(r, d)]
+        stages = [
+            lambda p=path, f=fmt: FLOORS[f](p),
+            lambda p=path: read(p),
+            lambda d=doc: Folded(d.text),
+            scans,
+            lambda d=doc: extract_report(d),
+            lambda r=report, d=doc: run_rules(r, d),
+        ]
         t = [median_pair(stage, lambda: None, min_time / 6)[0] for stage in stages]
         print(f"{path.name:28} " + " ".join(f"{x * 1000:7.3f}" for x in t) + f"  {t[3] / t[0]:8.1f}x")
 
@@ -267,7 +286,7 @@ def cold(runs: int) -> float:
     cmds = {
         "python -c pass": [sys.executable, "-c", "pass"],
         'python -c "import pydantic"': [sys.executable, "-c", "import pydantic"],
-        "python -c \"import pydantic; <one small model>\"": [sys.executable, "-c", SMALL_MODEL],
+        'python -c "import pydantic; <one small model>"': [sys.executable, "-c", SMALL_MODEL],
         f"python cli.py extract {COLD_TXT} --json": cli,
         "  the same, first run (empty EXTRACTOR_CACHE_DIR)": cli,
     }
@@ -290,8 +309,10 @@ def cold(runs: int) -> float:
     names = list(cmds)
     cli_s, pyd, model = (statistics.median(times[names[i]]) for i in (3, 1, 2))
     ratio = cli_s / pyd
-    print(f"cold CLI / import pydantic = {ratio:.2f}x  (target <= {COLD_TARGET:g}x: {verdict(ratio <= COLD_TARGET)}); "
-          f"cold CLI / pydantic + one model = {cli_s / model:.2f}x")
+    print(
+        f"cold CLI / import pydantic = {ratio:.2f}x  (target <= {COLD_TARGET:g}x: {verdict(ratio <= COLD_TARGET)}); "
+        f"cold CLI / pydantic + one model = {cli_s / model:.2f}x"
+    )
     return ratio
 
 
@@ -304,8 +325,10 @@ def memory(big: Path | None) -> tuple[float, float | None]:
     )
     print("\n== memory: peak resident set (VmHWM) of a fresh process ==")
     peak = float(run_child(worker))
-    print(f"worker after extracting every sample 3 times: {peak:7.1f} MiB  "
-          f"(target <= {WORKER_RSS_MIB}: {verdict(peak <= WORKER_RSS_MIB)})")
+    print(
+        f"worker after extracting every sample 3 times: {peak:7.1f} MiB  "
+        f"(target <= {WORKER_RSS_MIB}: {verdict(peak <= WORKER_RSS_MIB)})"
+    )
     idle = float(run_child(_PEAK + "from extractor import extract\nprint(_peak_mib())"))
     print(f"  (python with the pipeline imported, nothing read: {idle:5.1f} MiB)")
     big_peak = None
@@ -330,13 +353,20 @@ def main() -> None:
         if args.pages and only & {"pdf", "memory"}:
             try:
                 big = make_pdf(Path(tmp) / f"generated-{args.pages}-pages.pdf", args.pages)
-                generated = [make_pdf(Path(tmp) / f"generated-{args.pages}-text-pages.pdf", args.pages, "text"),
-                             make_pdf(Path(tmp) / "generated-30-ruled-pages.pdf", 30, "ruled"), big]
+                generated = [
+                    make_pdf(Path(tmp) / f"generated-{args.pages}-text-pages.pdf", args.pages, "text"),
+                    make_pdf(Path(tmp) / "generated-30-ruled-pages.pdf", 30, "ruled"),
+                    big,
+                ]
             except ImportError:
                 print("(pypdf not installed: no generated PDF; pip install -e '.[test]')")
-        for name, run in (("cold", lambda: cold(args.cold)), ("warm", lambda: warm(args.min_time)),
-                          ("breakdown", lambda: breakdown(args.min_time)), ("pdf", lambda: pdf_pages(generated)),
-                          ("memory", lambda: memory(big))):
+        for name, run in (
+            ("cold", lambda: cold(args.cold)),
+            ("warm", lambda: warm(args.min_time)),
+            ("breakdown", lambda: breakdown(args.min_time)),
+            ("pdf", lambda: pdf_pages(generated)),
+            ("memory", lambda: memory(big)),
+        ):
             if name in only:
                 run()
 

@@ -32,19 +32,81 @@ CJK_FONT = "Noto Sans CJK SC"
 PAGES_PER_SECTION = 2.7
 
 UNITS = ["示例市清河区文化馆", "样例县农业农村局", "演示市东湖区水利站", "范例市教育服务中心"]
-INCOME = ["一般公共预算财政拨款收入", "政府性基金预算财政拨款收入", "国有资本经营预算财政拨款收入", "上级补助收入",
-          "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
-SPENDING = ["一般公共服务支出", "教育支出", "科学技术支出", "文化旅游体育与传媒支出", "社会保障和就业支出",
-            "卫生健康支出", "节能环保支出", "城乡社区支出", "农林水支出", "住房保障支出"]
+INCOME = [
+    "一般公共预算财政拨款收入",
+    "政府性基金预算财政拨款收入",
+    "国有资本经营预算财政拨款收入",
+    "上级补助收入",
+    "事业收入",
+    "经营收入",
+    "附属单位上缴收入",
+    "其他收入",
+]
+SPENDING = [
+    "一般公共服务支出",
+    "教育支出",
+    "科学技术支出",
+    "文化旅游体育与传媒支出",
+    "社会保障和就业支出",
+    "卫生健康支出",
+    "节能环保支出",
+    "城乡社区支出",
+    "农林水支出",
+    "住房保障支出",
+]
 LEVEL1 = ["决策", "过程", "产出", "效益"]
-LEVEL2 = {"决策": ["项目立项", "绩效目标", "资金投入"], "过程": ["资金管理", "组织实施"],
-          "产出": ["产出数量", "产出质量", "产出时效", "产出成本"], "效益": ["社会效益", "可持续影响", "满意度"]}
-LEVEL3 = ["立项依据充分性", "立项程序规范性", "绩效目标合理性", "绩效指标明确性", "预算编制科学性", "资金分配合理性",
-          "资金到位率", "预算执行率", "资金使用合规性", "管理制度健全性", "制度执行有效性", "实际完成率",
-          "质量达标率", "完成及时性", "成本节约率", "受益群众覆盖率", "长效机制健全性", "服务对象满意度"]
-DETAIL = ["基本工资", "津贴补贴", "奖金", "绩效工资", "机关事业单位基本养老保险缴费", "职工基本医疗保险缴费",
-          "住房公积金", "办公费", "印刷费", "水电费", "邮电费", "物业管理费", "差旅费", "维修（护）费", "会议费",
-          "培训费", "公务接待费", "劳务费", "委托业务费", "工会经费", "福利费", "其他交通费用", "退休费", "奖励金"]
+LEVEL2 = {
+    "决策": ["项目立项", "绩效目标", "资金投入"],
+    "过程": ["资金管理", "组织实施"],
+    "产出": ["产出数量", "产出质量", "产出时效", "产出成本"],
+    "效益": ["社会效益", "可持续影响", "满意度"],
+}
+LEVEL3 = [
+    "立项依据充分性",
+    "立项程序规范性",
+    "绩效目标合理性",
+    "绩效指标明确性",
+    "预算编制科学性",
+    "资金分配合理性",
+    "资金到位率",
+    "预算执行率",
+    "资金使用合规性",
+    "管理制度健全性",
+    "制度执行有效性",
+    "实际完成率",
+    "质量达标率",
+    "完成及时性",
+    "成本节约率",
+    "受益群众覆盖率",
+    "长效机制健全性",
+    "服务对象满意度",
+]
+DETAIL = [
+    "基本工资",
+    "津贴补贴",
+    "奖金",
+    "绩效工资",
+    "机关事业单位基本养老保险缴费",
+    "职工基本医疗保险缴费",
+    "住房公积金",
+    "办公费",
+    "印刷费",
+    "水电费",
+    "邮电费",
+    "物业管理费",
+    "差旅费",
+    "维修（护）费",
+    "会议费",
+    "培训费",
+    "公务接待费",
+    "劳务费",
+    "委托业务费",
+    "工会经费",
+    "福利费",
+    "其他交通费用",
+    "退休费",
+    "奖励金",
+]
 
 
 def money(rng: random.Random, low: float = 1, high: float = 900) -> str:
@@ -208,7 +270,8 @@ def build_docx(path: Path, sections: int, seed: int) -> None:
         document.add_paragraph(f"{s + 1}. 第{s + 1}部分 收支情况及绩效自评")
         document.add_paragraph(
             f"{year}年度本单位认真落实预算管理要求，收入合计{money(rng, 1000, 9000)}万元，支出合计"
-            f"{money(rng, 1000, 9000)}万元，年末结转和结余{money(rng, 1, 90)}万元。下表列示各项收支情况。")
+            f"{money(rng, 1000, 9000)}万元，年末结转和结余{money(rng, 1, 90)}万元。下表列示各项收支情况。"
+        )
         totals_table(document, rng, year)
         document.add_paragraph("绩效自评指标及得分情况如下表。")
         score_table(document, rng)
@@ -224,9 +287,21 @@ def to_pdf(docx_path: Path) -> Path:
     if not soffice:
         sys.exit("soffice not found: apt-get install -y libreoffice-writer-nogui fonts-noto-cjk")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(docx_path.parent), str(docx_path)],
-                       check=True, capture_output=True, timeout=900)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(docx_path.parent),
+                str(docx_path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
     return docx_path.with_suffix(".pdf")
 
 
@@ -271,7 +346,8 @@ def build_text(out: Path, sections: int) -> Path:
                     f"本年度共开展群众文化活动{rng.randrange(10, 90)}场次，服务群众{rng.randrange(1000, 9000)}人次，"
                     f"项目资金{money(rng, 10, 900)}万元，已支出{money(rng, 10, 900)}万元，预算执行率"
                     f"{rng.uniform(80, 100):.2f}%。各项产出指标按计划完成，社会效益明显，群众满意度较高，"
-                    "下一步将继续加强预算绩效管理，提高资金使用效益。")
+                    "下一步将继续加强预算绩效管理，提高资金使用效益。"
+                )
         document.save(str(path))
         to_pdf(path)
     return path.with_suffix(".pdf")

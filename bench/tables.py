@@ -52,6 +52,7 @@ def median_time(fn, repeat: int) -> float:
 
 # ---- floors -------------------------------------------------------------------------------------
 
+
 def floor_pdf(path: Path) -> int:
     import pypdfium2 as pdfium
 
@@ -79,6 +80,7 @@ def floor_docx(path: Path) -> int:
 
 
 # ---- peers (run in bench/.venv) -------------------------------------------------------------------
+
 
 def peer_pdfplumber(path: Path) -> int:
     import pdfplumber
@@ -152,6 +154,7 @@ def peers(files: list[Path], repeat: int, timeout: float) -> dict[str, dict[str,
 
 # ---- the project --------------------------------------------------------------------------------------
 
+
 def pdf_pages(path: Path) -> int:
     import pypdfium2 as pdfium
 
@@ -172,8 +175,11 @@ def project(files: list[Path], repeat: int) -> dict[str, tuple[float, float, flo
     for path in files:
         floor = floor_pdf if path.suffix == ".pdf" else floor_docx
         floor(path)
-        out[str(path)] = (median_time(lambda p=path, f=floor: f(p), repeat), median_time(lambda p=path: read(p), repeat),
-                          median_time(lambda p=path: extractor.extract(p), repeat))
+        out[str(path)] = (
+            median_time(lambda p=path, f=floor: f(p), repeat),
+            median_time(lambda p=path: read(p), repeat),
+            median_time(lambda p=path: extractor.extract(p), repeat),
+        )
     return out
 
 
@@ -181,20 +187,28 @@ def report(files: list[Path], mine: dict, others: dict) -> None:
     names = [n for n in PEERS if n in others]
     head = f"{'file':22} {'pages':>5} {'floor':>7} {'read':>7} {'x floor':>7} {'project':>8} {'x floor':>8}"
     head += "".join(f" {n[:10]:>10} {'ratio':>6}" for n in names)
-    print("\nms per page: floor (pypdfium2 text; .docx: zip + lxml), the project's read alone and its"
-          " extract + verify (ratio = project / peer: < 1 is ahead)")
+    print(
+        "\nms per page: floor (pypdfium2 text; .docx: zip + lxml), the project's read alone and its"
+        " extract + verify (ratio = project / peer: < 1 is ahead)"
+    )
     print(head)
     for path in files:
         pages = pdf_pages(path.with_suffix(".pdf")) if path.with_suffix(".pdf").exists() else 1
         floor, reading, tool = (t / pages * 1000 for t in mine[str(path)])
-        line = (f"{path.name:22} {pages:5d} {floor:7.2f} {reading:7.2f} {reading / floor:6.1f}x {tool:8.2f} "
-                f"{tool / floor:7.1f}x")
+        line = (
+            f"{path.name:22} {pages:5d} {floor:7.2f} {reading:7.2f} {reading / floor:6.1f}x {tool:8.2f} "
+            f"{tool / floor:7.1f}x"
+        )
         for n in names:
             peer = others[n].get(str(path))
-            line += f" {peer / pages * 1000:10.2f} {tool / (peer / pages * 1000):6.2f}" if peer else f" {'-':>10} {'':6}"
+            line += (
+                f" {peer / pages * 1000:10.2f} {tool / (peer / pages * 1000):6.2f}" if peer else f" {'-':>10} {'':6}"
+            )
         print(line)
-    print("\ntargets: ruled PDF pages <= 3x floor, text pages <= 1.5x, .docx <= 3x zip+lxml; "
-          "ratio < 1 against every peer on the table PDFs")
+    print(
+        "\ntargets: ruled PDF pages <= 3x floor, text pages <= 1.5x, .docx <= 3x zip+lxml; "
+        "ratio < 1 against every peer on the table PDFs"
+    )
 
 
 def main() -> None:

@@ -16,13 +16,31 @@ if TYPE_CHECKING:
     from .output.json import to_dict, to_json
     from .pipeline import Extraction, extract, extract_bytes, extract_document, extract_text, read
 
-__all__ = ["Extraction", "ReadError", "extract", "extract_bytes", "extract_document", "extract_text", "read", "to_dict", "to_json",
-           "__version__"]
+__all__ = [
+    "Extraction",
+    "ReadError",
+    "extract",
+    "extract_bytes",
+    "extract_document",
+    "extract_text",
+    "read",
+    "to_dict",
+    "to_json",
+    "__version__",
+]
 
 # The public names load on first use (PEP 562): `import extractor` alone, `cli.py rules` and
 # `--help` do not pay for pydantic and the compiled patterns.
-_LAZY = {"Extraction": ".pipeline", "extract": ".pipeline", "extract_bytes": ".pipeline", "extract_document": ".pipeline",
-         "extract_text": ".pipeline", "read": ".pipeline", "to_dict": ".output.json", "to_json": ".output.json"}
+_LAZY = {
+    "Extraction": ".pipeline",
+    "extract": ".pipeline",
+    "extract_bytes": ".pipeline",
+    "extract_document": ".pipeline",
+    "extract_text": ".pipeline",
+    "read": ".pipeline",
+    "to_dict": ".output.json",
+    "to_json": ".output.json",
+}
 
 
 def __getattr__(name: str):

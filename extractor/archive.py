@@ -19,9 +19,30 @@ from . import store
 # gets an error row). Elsewhere in a walked folder, what no reader takes (archives, GIFs) and
 # plain text under other names (code, CSV, JSON) is not a document; workbooks, OFD files and
 # scanned pages saved as images are (images are read by OCR, with the [ocr] extra).
-DOCUMENT_EXTENSIONS = frozenset({".txt", ".text", ".doc", ".docx", ".pdf", ".htm", ".html", ".xhtml", ".mht",
-                                 ".rtf", ".wps", ".xlsx", ".xls", ".ofd", ".png", ".jpg", ".jpeg", ".tif",
-                                 ".tiff", ""})
+DOCUMENT_EXTENSIONS = frozenset(
+    {
+        ".txt",
+        ".text",
+        ".doc",
+        ".docx",
+        ".pdf",
+        ".htm",
+        ".html",
+        ".xhtml",
+        ".mht",
+        ".rtf",
+        ".wps",
+        ".xlsx",
+        ".xls",
+        ".ofd",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+        "",
+    }
+)
 
 
 @dataclass
@@ -59,8 +80,9 @@ def _resolved_file(path: str) -> str:
     return os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
 
 
-def scan(conn, paths: Iterable[str | os.PathLike], *, follow_symlinks: bool = False,
-         exclude: Iterable[str] = ()) -> Walk:
+def scan(
+    conn, paths: Iterable[str | os.PathLike], *, follow_symlinks: bool = False, exclude: Iterable[str] = ()
+) -> Walk:
     """Place every given path under a root of the store and list the files under it, in name order."""
     from .store_migrate import adopt_legacy
 

@@ -24,8 +24,11 @@ DEFAULT_REUSE_SHARE = Decimal("0.8")  # share of the shorter report's sentences 
 DEFAULT_MIN_SENTENCE = 12  # characters; shorter sentences (headings, 单位：万元) say nothing of reuse
 # A sentence found in more reports than this is template wording, not evidence of copying.
 DEFAULT_MAX_SENTENCE_REPORTS = 20
-HEADCOUNT_FIELDS = {"headcount_authorized": "authorized", "headcount_actual": "actual",
-                    "headcount_in_service": "in_service"}  # store column -> the field's key under headcount.
+HEADCOUNT_FIELDS = {
+    "headcount_authorized": "authorized",
+    "headcount_actual": "actual",
+    "headcount_in_service": "in_service",
+}  # store column -> the field's key under headcount.
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _SPACE = re.compile(r"\s+")
 
@@ -42,8 +45,14 @@ class AuditFinding:
     found: str | None = None
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "message": self.message, "reports": self.reports,
-                "expected": self.expected, "found": self.found}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "reports": self.reports,
+            "expected": self.expected,
+            "found": self.found,
+        }
 
 
 def check(code: str, name: str, severity: str):
@@ -71,11 +80,20 @@ def _load_reports(conn) -> list[_Report]:
     # read-only store whose view an older version wrote.
     columns = ["sha256", "path", "department", "fiscal_year", *HEADCOUNT_FIELDS]
     reports = []
-    for row in conn.execute(f"SELECT {', '.join(columns)} FROM ({store.reports_select()}) "  # noqa: S608
-                            "WHERE department IS NOT NULL AND fiscal_year IS NOT NULL ORDER BY path, sha256"):
+    for row in conn.execute(
+        f"SELECT {', '.join(columns)} FROM ({store.reports_select()}) "  # noqa: S608
+        "WHERE department IS NOT NULL AND fiscal_year IS NOT NULL ORDER BY path, sha256"
+    ):
         item = dict(zip(columns, row, strict=True))
-        reports.append(_Report(item["sha256"], item["path"], _SPACE.sub("", str(item["department"])),
-                               int(item["fiscal_year"]), {k: item[k] for k in HEADCOUNT_FIELDS}))
+        reports.append(
+            _Report(
+                item["sha256"],
+                item["path"],
+                _SPACE.sub("", str(item["department"])),
+                int(item["fiscal_year"]),
+                {k: item[k] for k in HEADCOUNT_FIELDS},
+            )
+        )
     return reports
 
 
@@ -84,8 +102,9 @@ def _money(conn, sha: str, name: str):
     from .numbers import UNIT_FACTORS, half_unit
     from .rules.interval import INFINITY, Interval
 
-    row = conn.execute("SELECT value, raw, unit, decimals, approx FROM field_values WHERE sha256 = ? AND field = ?",
-                       (sha, name)).fetchone()
+    row = conn.execute(
+        "SELECT value, raw, unit, decimals, approx FROM field_values WHERE sha256 = ? AND field = ?", (sha, name)
+    ).fetchone()
     if row is None or row[0] is None:
         return None
     value, raw, unit, decimals, approx = row
@@ -130,12 +149,24 @@ def check_carryover_chain(conn, reports, options) -> list[AuditFinding]:
         if key in seen:  # the same report in several formats: one finding is enough
             continue
         seen.add(key)
-        out.append(AuditFinding(
-            "XR001", "error",
-            _("{department}{year}{end_name}{end}与{next_year}{start_name}{start}不一致。").format(
-                department=a.department, year=a.year, end_name=field_name("carryover.end"), end=end[1],
-                next_year=b.year, start_name=field_name("carryover.start"), start=start[1]),
-            [a.ref(), b.ref()], expected=end[1], found=start[1]))
+        out.append(
+            AuditFinding(
+                "XR001",
+                "error",
+                _("{department}{year}{end_name}{end}与{next_year}{start_name}{start}不一致。").format(
+                    department=a.department,
+                    year=a.year,
+                    end_name=field_name("carryover.end"),
+                    end=end[1],
+                    next_year=b.year,
+                    start_name=field_name("carryover.start"),
+                    start=start[1],
+                ),
+                [a.ref(), b.ref()],
+                expected=end[1],
+                found=start[1],
+            )
+        )
     return out
 
 
@@ -153,8 +184,10 @@ def check_headcount_jump(conn, reports, options) -> list[AuditFinding]:
     示例
     2022年度“在职人员21人”，2023年度“在职人员40人”。
     """
-    jump, least = options.get("headcount_jump", DEFAULT_HEADCOUNT_JUMP), options.get(
-        "headcount_min_change", DEFAULT_HEADCOUNT_MIN_CHANGE)
+    jump, least = (
+        options.get("headcount_jump", DEFAULT_HEADCOUNT_JUMP),
+        options.get("headcount_min_change", DEFAULT_HEADCOUNT_MIN_CHANGE),
+    )
     out, seen = [], set()
     for a, b in _consecutive(reports):
         for name, label in HEADCOUNT_FIELDS.items():
@@ -168,12 +201,26 @@ def check_headcount_jump(conn, reports, options) -> list[AuditFinding]:
             if key in seen:
                 continue
             seen.add(key)
-            out.append(AuditFinding(
-                "XR002", "warning",
-                _("{department}{field}由{year}年的{before}人变为{next_year}年的{after}人，变动超过{jump}%。").format(
-                    department=a.department, field=field_name(f"headcount.{label}"), year=a.year, before=before,
-                    next_year=b.year, after=after, jump=f"{jump * 100:.0f}"),
-                [a.ref(), b.ref()], expected=str(before), found=str(after)))
+            out.append(
+                AuditFinding(
+                    "XR002",
+                    "warning",
+                    _(
+                        "{department}{field}由{year}年的{before}人变为{next_year}年的{after}人，变动超过{jump}%。"
+                    ).format(
+                        department=a.department,
+                        field=field_name(f"headcount.{label}"),
+                        year=a.year,
+                        before=before,
+                        next_year=b.year,
+                        after=after,
+                        jump=f"{jump * 100:.0f}",
+                    ),
+                    [a.ref(), b.ref()],
+                    expected=str(before),
+                    found=str(after),
+                )
+            )
     return out
 
 
@@ -252,11 +299,18 @@ def check_text_reuse(conn, reports, options) -> list[AuditFinding]:
     for key, members in groups.items():
         members = sorted(members, key=lambda r: (r.path, r.sha256))
         pct = f"{lowest[key]:.0f}%"
-        out.append(AuditFinding(
-            "XR003", "warning",
-            _("{n}份文件的正文至少{share}的句子相同且年度同为{year}年：同一报告重复入库，或沿用旧报告而未改年度。").format(
-                n=len(members), share=pct, year=members[0].year),
-            [r.ref() for r in members], expected=None, found=pct))
+        out.append(
+            AuditFinding(
+                "XR003",
+                "warning",
+                _(
+                    "{n}份文件的正文至少{share}的句子相同且年度同为{year}年：同一报告重复入库，或沿用旧报告而未改年度。"
+                ).format(n=len(members), share=pct, year=members[0].year),
+                [r.ref() for r in members],
+                expected=None,
+                found=pct,
+            )
+        )
     return out
 
 

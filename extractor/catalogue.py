@@ -38,13 +38,13 @@ def template():
 
     from .rules import catalogue as rules
 
-    cat = Catalog(project="gov-perf-extractor", domain=DOMAIN, creation_date=STAMP, revision_date=STAMP,
-                  charset="utf-8")
+    cat = Catalog(
+        project="gov-perf-extractor", domain=DOMAIN, creation_date=STAMP, revision_date=STAMP, charset="utf-8"
+    )
     found = extract_from_dir(PACKAGE, keywords=KEYWORDS, directory_filter=lambda d: "locale" not in d)
     for filename, lineno, message, comments, context in found:
         if message:
-            cat.add(message, locations=[(f"extractor/{filename}", lineno)], auto_comments=comments,
-                    context=context)
+            cat.add(message, locations=[(f"extractor/{filename}", lineno)], auto_comments=comments, context=context)
     for info in rules():
         cat.add(info.doc, locations=[(f"rule {info.code}", 0)], auto_comments=[f"the doc of rule {info.code}"])
     return cat

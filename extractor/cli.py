@@ -168,8 +168,9 @@ def cmd_report(args) -> int:
         build_parser().error("report needs FILE(s) or --db, not both")
     out = args.output
     try:
-        refuse_overwrite(out, store_files(args.db) if args.db else args.files,
-                         what="the store" if args.db else "an input") if not os.path.isdir(out) else None
+        refuse_overwrite(
+            out, store_files(args.db) if args.db else args.files, what="the store" if args.db else "an input"
+        ) if not os.path.isdir(out) else None
     except ValueError as exc:
         return _usage(str(exc))
     if args.db or len(args.files) > 1 or out.endswith(("/", os.sep)) or os.path.isdir(out):
@@ -211,10 +212,21 @@ def cmd_ingest(args) -> int:
         print(f"waiting for another ingest into {args.db} to finish…", file=sys.stderr)
 
     try:
-        summary = ingest(args.paths, args.db, workers=args.workers, timeout=args.timeout, force=args.force,
-                         retry_errors=args.retry_errors, max_attempts=args.max_attempts, prune=args.prune,
-                         follow_symlinks=args.follow_symlinks, quiet=args.quiet, engine=args.engine,
-                         scheduler=args.scheduler, on_wait=waiting)
+        summary = ingest(
+            args.paths,
+            args.db,
+            workers=args.workers,
+            timeout=args.timeout,
+            force=args.force,
+            retry_errors=args.retry_errors,
+            max_attempts=args.max_attempts,
+            prune=args.prune,
+            follow_symlinks=args.follow_symlinks,
+            quiet=args.quiet,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            on_wait=waiting,
+        )
     except ValueError as exc:
         return _usage(str(exc))
     except (StoreError, PoolError, OSError) as exc:
@@ -237,8 +249,11 @@ def cmd_export(args) -> int:
     except (StoreError, OSError) as exc:
         return _store_error(exc)
     if done.unfit:
-        print(f"warning: {done.unfit} figure(s) do not fit their column (finer than its scale): left empty, "
-              "exact values in unfit_figures", file=sys.stderr)
+        print(
+            f"warning: {done.unfit} figure(s) do not fit their column (finer than its scale): left empty, "
+            "exact values in unfit_figures",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -274,15 +289,25 @@ _READS_DOCUMENTS = ("extract", "verify", "report")
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"extract": cmd_extract, "verify": cmd_verify, "rules": cmd_rules, "report": cmd_report,
-               "ingest": cmd_ingest, "export": cmd_export, "audit": cmd_audit,
-               "schema": cmd_schema}[args.command]
+    handler = {
+        "extract": cmd_extract,
+        "verify": cmd_verify,
+        "rules": cmd_rules,
+        "report": cmd_report,
+        "ingest": cmd_ingest,
+        "export": cmd_export,
+        "audit": cmd_audit,
+        "schema": cmd_schema,
+    }[args.command]
     from .i18n import use as language
     from .limits import LimitsError, memory_cap, use
 
     try:
         # The limit flags, over EXTRACTOR_MAX_* (a bad value of which is a usage error too).
-        with use(**{k: getattr(args, k, None) for k in _LIMIT_KEYS}) as limits, language(getattr(args, "lang", None)) as lang:
+        with (
+            use(**{k: getattr(args, k, None) for k in _LIMIT_KEYS}) as limits,
+            language(getattr(args, "lang", None)) as lang,
+        ):
             if args.command not in _READS_DOCUMENTS:  # ingest caps its workers, not its parent
                 return handler(args)
             from .errors import describe  # noqa: F401 - what an error past the cap needs, loaded before it

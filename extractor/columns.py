@@ -5,10 +5,23 @@ from __future__ import annotations
 from .patterns import Patterns, compile_regex
 
 # roles whose column holds figures of the row (not its name, number, code or a remark)
-FIGURE_ROLES = frozenset({
-    "amount", "prior", "change", "share", "budget_initial", "budget_adjusted", "budget_spent",
-    "execution_rate", "points", "score", "target", "achieved", "year",
-})
+FIGURE_ROLES = frozenset(
+    {
+        "amount",
+        "prior",
+        "change",
+        "share",
+        "budget_initial",
+        "budget_adjusted",
+        "budget_spent",
+        "execution_rate",
+        "points",
+        "score",
+        "target",
+        "achieved",
+        "year",
+    }
+)
 # the roles of a project form's money row
 BUDGET_ROLES = ("budget_initial", "budget_adjusted", "budget_spent", "execution_rate")
 INDICATOR_ROLES = ("indicator_1", "indicator_2", "indicator_3", "indicator")
@@ -48,7 +61,5 @@ def roles(patterns: Patterns) -> Roles:
 
 
 def base(role: str | None) -> str | None:
-    """"year:2023" -> "year"; other roles as they are."""
+    """ "year:2023" -> "year"; other roles as they are."""
     return role.split(":", 1)[0] if role else role
-
-

@@ -108,9 +108,13 @@ class DaskRunner:
                 elif self.timeout is not None and now - submitted >= self.timeout:
                     del running[future]
                     self._abandon(future)
-                    yield Outcome(task, False, code="timeout",
-                                  error=f"no result after {self.timeout:g} s (worker restarted)",
-                                  seconds=now - submitted)
+                    yield Outcome(
+                        task,
+                        False,
+                        code="timeout",
+                        error=f"no result after {self.timeout:g} s (worker restarted)",
+                        seconds=now - submitted,
+                    )
 
     def _outcome(self, future, task: tuple, seconds: float) -> Outcome:
         try:
@@ -121,8 +125,7 @@ class DaskRunner:
             code = "limit-exceeded" if isinstance(exc, MemoryError) else "internal"
             if type(exc).__name__ == "KilledWorker":
                 code = "crashed"
-            return Outcome(task, False, code=code, error=f"{type(exc).__name__}: {first}".rstrip(": "),
-                           seconds=seconds)
+            return Outcome(task, False, code=code, error=f"{type(exc).__name__}: {first}".rstrip(": "), seconds=seconds)
         finally:
             future.release()
 

@@ -30,12 +30,23 @@ PARTS = {
     "candidates": N_("其他写法"),
 }
 # the figures of a list's item
-LEAVES = {"amount": N_("金额"), "share": N_("占比"), "count": N_("人数"), "max": N_("分值"), "score": N_("得分"),
-          "name": N_("名称")}
+LEAVES = {
+    "amount": N_("金额"),
+    "share": N_("占比"),
+    "count": N_("人数"),
+    "max": N_("分值"),
+    "score": N_("得分"),
+    "name": N_("名称"),
+}
 # a budget source's figures are named as the budget's own
 SOURCE_LEAVES = ("total", "adjusted", "spent", "execution_rate")
-KIND_NAMES = {"department_overall": N_("部门整体支出"), "project": N_("项目支出"), "final_accounts": N_("部门决算"),
-         "other": N_("其他"), "unknown": N_("未识别")}
+KIND_NAMES = {
+    "department_overall": N_("部门整体支出"),
+    "project": N_("项目支出"),
+    "final_accounts": N_("部门决算"),
+    "other": N_("其他"),
+    "unknown": N_("未识别"),
+}
 SEVERITY_NAMES = {"error": N_("错误"), "warning": N_("警告"), "info": N_("未能核对")}
 
 _BY_PATH = {f.path.removeprefix("report."): f for f in FIELD_SPECS if f.by_type is None}

@@ -11,8 +11,7 @@ import re
 
 # C0 and C1 controls, DEL, the bidi marks, embeddings, overrides and isolates, line and paragraph
 # separators, and lone surrogates (bytes of a file name that are not UTF-8, as os.fsdecode keeps them).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                     "\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -106,7 +105,6 @@ class MissingDependency(ReadError):
 # is kept after the kind of error, as a detail.
 
 
-
 def N_(message: str) -> str:  # noqa: N802 - gettext's marker (i18n.N_); errors.py imports nothing at load
     return message
 
@@ -144,36 +142,52 @@ REASONS = (
     (r"corrupt PDF \(page (\d+) cannot be loaded\)", N_("PDF 已损坏，第 {1} 页无法载入")),
     (r"corrupt PDF \((.+)\)", N_("PDF 已损坏（{1}）")),
     (r"PDF has no pages", N_("PDF 没有页面")),
-    (r"no text layer \(scanned or unmapped fonts\): needs OCR, which is not installed \((.+)\)",
-     N_("PDF 没有文字层（扫描件），需要文字识别（OCR），但未安装识别引擎（{1}）")),
-    (r"an image of a page: needs OCR, which is not installed \((.+)\)",
-     N_("这是页面的图片，需要文字识别（OCR），但未安装识别引擎（{1}）")),
-    (r"no text layer \(scanned or unmapped fonts\), and OCR recognised no text",
-     N_("PDF 没有文字层（扫描件），文字识别（OCR）也没有识别出文字")),
+    (
+        r"no text layer \(scanned or unmapped fonts\): needs OCR, which is not installed \((.+)\)",
+        N_("PDF 没有文字层（扫描件），需要文字识别（OCR），但未安装识别引擎（{1}）"),
+    ),
+    (
+        r"an image of a page: needs OCR, which is not installed \((.+)\)",
+        N_("这是页面的图片，需要文字识别（OCR），但未安装识别引擎（{1}）"),
+    ),
+    (
+        r"no text layer \(scanned or unmapped fonts\), and OCR recognised no text",
+        N_("PDF 没有文字层（扫描件），文字识别（OCR）也没有识别出文字"),
+    ),
     (r"no text layer.*", N_("PDF 没有文字层（扫描件），需要先做文字识别（OCR）")),
     (r"OCR recognised no text in the image", N_("文字识别（OCR）没有在图片中识别出文字")),
     (r"OCR engine failed: (.+)", N_("文字识别（OCR）引擎出错（{1}）")),
     (r"not a readable image \((.+)\)", N_("无法读取图片（{1}）")),
     (r"OFD pages hold no text.*", N_("OFD 页面中没有文字（OFD 中的扫描图像不做文字识别）")),
     (r"not a valid (\.\w+) \((.+)\)", N_("不是有效的 {1} 文件（{2}）")),
-    (r"zip archive without word/document\.xml, xl/workbook\.xml or OFD\.xml.*",
-     N_("压缩包中没有 word/document.xml、xl/workbook.xml 或 OFD.xml，不是 Word、Excel 或 OFD 文档")),
+    (
+        r"zip archive without word/document\.xml, xl/workbook\.xml or OFD\.xml.*",
+        N_("压缩包中没有 word/document.xml、xl/workbook.xml 或 OFD.xml，不是 Word、Excel 或 OFD 文档"),
+    ),
     (r"zip archive without word/document\.xml.*", N_("压缩包中没有 word/document.xml，不是 Word 文档")),
     (r"corrupt zip archive", N_("压缩包已损坏")),
     (r"unsupported format: RTF document.*", N_("不支持 RTF 文档，请另存为 .docx")),
-    (r"unsupported format: an Excel binary workbook \(\.xlsb\).*", N_("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx")),
+    (
+        r"unsupported format: an Excel binary workbook \(\.xlsb\).*",
+        N_("不支持 Excel 二进制工作簿（.xlsb），请另存为 .xlsx"),
+    ),
     (r"unsupported format: (\w+) file, not a Word document", N_("不支持的格式：{1} 文件，不是 Word 文档")),
     (r"unsupported format: (.+)", N_("不支持的格式：{1}")),
     (r"unknown binary format \((.+)\)", N_("无法识别的二进制格式（{1}）")),
     (r"unknown binary format", N_("无法识别的二进制格式")),
-    (r"cannot decode text: read as GB18030.*", N_("无法识别文本编码：按 GB18030 读出的多是生僻字（可能是日文、韩文等其他编码），"
-                                                  "请另存为 UTF-8")),
+    (
+        r"cannot decode text: read as GB18030.*",
+        N_("无法识别文本编码：按 GB18030 读出的多是生僻字（可能是日文、韩文等其他编码），请另存为 UTF-8"),
+    ),
     (r"cannot decode text.*", N_("无法识别文本编码：不是 UTF-8、UTF-16、UTF-32、GB18030 或 Big5")),
     (r"out of memory reading this (\w+) file", N_("读取这个 {1} 文件时内存不足")),
     (r"(\w+) structure nested too deeply", N_("{1} 文件的结构嵌套过深")),
     (r"cannot read as (\w+): (.+)", N_("无法按 {1} 格式读取（{2}）")),
     (r"cannot (?:open|read): (.+)", N_("无法读取（{1}）")),
-    (r"\.doc needs LibreOffice.*", N_("读取 .doc 需要 LibreOffice：请安装 libreoffice-writer-nogui，或把文件另存为 .docx")),
+    (
+        r"\.doc needs LibreOffice.*",
+        N_("读取 .doc 需要 LibreOffice：请安装 libreoffice-writer-nogui，或把文件另存为 .docx"),
+    ),
     (r"LibreOffice could not convert this \.doc(.*)", N_("LibreOffice 无法转换这个 .doc 文件{1}")),
 )
 # the limits, by ``LimitExceeded.limit``
@@ -215,7 +229,7 @@ def describe(err: BaseException, path: str | None = None) -> str:
     where = err.path or path
     reason = err.reason
     if where and reason.startswith(f"{where}: "):  # a stored line that already names its file
-        reason = reason[len(where) + 2:]
+        reason = reason[len(where) + 2 :]
     said = None
     if isinstance(err, LimitExceeded) and err.limit in LIMITS:
         m = limit_detail.fullmatch(reason)
@@ -224,7 +238,13 @@ def describe(err: BaseException, path: str | None = None) -> str:
         if t:
             stage = _(STAGES.get(t[2] or "reading", STAGES["reading"]))
             what = _("用时超过 {seconds} 秒，停在{stage}").format(seconds=t[1], stage=stage)
-        detail = _("{what}；上限 {limit}，可用 {hint} 调高").format(what=what, limit=m[2], hint=m[3].replace(" or ", _(" 或 "))) if m else what
+        detail = (
+            _("{what}；上限 {limit}，可用 {hint} 调高").format(
+                what=what, limit=m[2], hint=m[3].replace(" or ", _(" 或 "))
+            )
+            if m
+            else what
+        )
         said = _("{limit}（{detail}）").format(limit=_(LIMITS[err.limit]), detail=detail)
     else:
         for rx, msg in reasons:

@@ -28,12 +28,33 @@ EXPORT_FORMATS = ("csv", "jsonl", "parquet")
 MONEY_DECIMAL = (20, 2)
 # Scores and percentages (a rate of 98.765%, a score of 8.25 points).
 NUMBER_DECIMAL = (12, 4)
-_KINDS = {"text": "text", "kind": "text", "grade": "text", "year": "int", "count": "int", "money": "money",
-          "percent": "number", "points": "number"}
-_LEAD = (("sha256", "text"), ("root", "text"), ("path", "text"), ("copies", "int"), ("copy_paths", "json"),
-         ("format", "text"))
-_TAIL = (("indicators", "json"), ("errors", "int"), ("warnings", "int"), ("tool_version", "text"),
-         ("patterns_version", "text"), ("ingested_at", "timestamp"), ("unfit_figures", "json"))
+_KINDS = {
+    "text": "text",
+    "kind": "text",
+    "grade": "text",
+    "year": "int",
+    "count": "int",
+    "money": "money",
+    "percent": "number",
+    "points": "number",
+}
+_LEAD = (
+    ("sha256", "text"),
+    ("root", "text"),
+    ("path", "text"),
+    ("copies", "int"),
+    ("copy_paths", "json"),
+    ("format", "text"),
+)
+_TAIL = (
+    ("indicators", "json"),
+    ("errors", "int"),
+    ("warnings", "int"),
+    ("tool_version", "text"),
+    ("patterns_version", "text"),
+    ("ingested_at", "timestamp"),
+    ("unfit_figures", "json"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +127,9 @@ def typed_rows(conn) -> Iterator[dict]:
         yield out
 
 
-def export(db: str | os.PathLike, fmt: str, out: str | os.PathLike, *, excel: bool = False,
-           with_record: bool = False) -> Exported:
+def export(
+    db: str | os.PathLike, fmt: str, out: str | os.PathLike, *, excel: bool = False, with_record: bool = False
+) -> Exported:
     """Write the reports of store ``db`` to ``out`` ("-" for stdout, not for parquet).
 
     ``excel`` writes CSV as UTF-8 with a byte-order mark, which Excel needs to read Chinese.
@@ -205,8 +227,14 @@ def arrow_schema():
     """The Parquet schema: the same for every export (money decimal128(20, 2), with unit metadata)."""
     import pyarrow as pa
 
-    types = {"text": pa.string(), "json": pa.string(), "int": pa.int64(), "money": pa.decimal128(*MONEY_DECIMAL),
-             "number": pa.decimal128(*NUMBER_DECIMAL), "timestamp": pa.timestamp("us", tz="UTC")}
+    types = {
+        "text": pa.string(),
+        "json": pa.string(),
+        "int": pa.int64(),
+        "money": pa.decimal128(*MONEY_DECIMAL),
+        "number": pa.decimal128(*NUMBER_DECIMAL),
+        "timestamp": pa.timestamp("us", tz="UTC"),
+    }
     fields = []
     for c in export_columns():
         meta = {"unit": "yuan"} if c.kind == "money" else {}

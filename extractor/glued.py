@@ -33,8 +33,12 @@ def glued_grids(text: str, patterns: Patterns, roles: Roles) -> list[Grid]:
     if not words:
         return []
     header_rx = patterns.memo("glued.header", lambda: compile_regex(label_alternation(words)))
-    row_rx = patterns.memo("glued.row", lambda: compile_regex(
-        r"(?P<label>" + patterns.label("budget_total_row") + r")[ ]?:?[ ]?(?P<run>[\d.,%]{3," + str(MAX_RUN) + "})"))
+    row_rx = patterns.memo(
+        "glued.row",
+        lambda: compile_regex(
+            r"(?P<label>" + patterns.label("budget_total_row") + r")[ ]?:?[ ]?(?P<run>[\d.,%]{3," + str(MAX_RUN) + "})"
+        ),
+    )
     out = []
     for header in _header_runs(text, header_rx, roles):
         end = header[-1][2]

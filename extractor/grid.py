@@ -77,8 +77,9 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def make_cell(folded_text: str, start: int, end: int, row: int, col: int, rowspan: int = 1,
-              colspan: int = 1) -> GridCell:
+def make_cell(
+    folded_text: str, start: int, end: int, row: int, col: int, rowspan: int = 1, colspan: int = 1
+) -> GridCell:
     """A cell over the folded slice [start, end), its span narrowed to the text without the
     surrounding whitespace (an empty cell keeps a zero-length span at ``start``)."""
     raw = folded_text[start:end]
@@ -97,8 +98,12 @@ def _from_table(table: Table, folded: Folded) -> Grid | None:
     text = folded.text
     rows = []
     for r, blocks in enumerate(table.rows):
-        rows.append([make_cell(text, folded.to_folded(b.start), folded.to_folded(b.end), r, b.col or 0,
-                               b.rowspan, b.colspan) for b in blocks])
+        rows.append(
+            [
+                make_cell(text, folded.to_folded(b.start), folded.to_folded(b.end), r, b.col or 0, b.rowspan, b.colspan)
+                for b in blocks
+            ]
+        )
     if not any(rows):
         return None
     return Grid(rows, "table", page=table.page)
@@ -131,6 +136,8 @@ def _only_breaks(between: str, is_break) -> bool:
 
 def _joined(first: Grid, rows: list[list[GridCell]]) -> Grid:
     base = len(first.rows)
-    moved = [[GridCell(c.text, c.start, c.end, base + r, c.col, c.rowspan, c.colspan) for c in row]
-             for r, row in enumerate(rows)]
+    moved = [
+        [GridCell(c.text, c.start, c.end, base + r, c.col, c.rowspan, c.colspan) for c in row]
+        for r, row in enumerate(rows)
+    ]
     return Grid(first.rows + moved, first.source, first.page)

@@ -32,8 +32,13 @@ from .ingest_policy import (  # noqa: F401 - the public names they always had
 from .progress import Progress
 
 # Imported once by the server the workers are forked from, so that no worker pays for them.
-WORKER_PRELOAD = ("extractor.ingest", "extractor.pipeline", "extractor.rules", "extractor.readers",
-                  "extractor.output.json")
+WORKER_PRELOAD = (
+    "extractor.ingest",
+    "extractor.pipeline",
+    "extractor.rules",
+    "extractor.readers",
+    "extractor.output.json",
+)
 
 
 def versions() -> tuple[str, str]:
@@ -75,12 +80,14 @@ class Summary:
     def render(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.error_kinds.items()))
         sev = " · ".join(f"{s} {self.findings.get(s, 0)}" for s in ("error", "warning", "info"))
-        return (f"files {self.files} · ok {self.ok} · skipped {self.skipped} · errors {self.errors}"
-                f"{f' ({kinds})' if kinds else ''} · not a report {self.not_reports} · retried {self.retried}\n"
-                f"paths: changed {self.changed} · missing {self.missing} · pruned {self.pruned} · "
-                f"ignored {self.ignored} · symlinks out of the archive {self.outside}\n"
-                f"findings: {sev}\n"
-                f"elapsed {self.elapsed:.1f} s · {self.docs_per_s:.1f} docs/s")
+        return (
+            f"files {self.files} · ok {self.ok} · skipped {self.skipped} · errors {self.errors}"
+            f"{f' ({kinds})' if kinds else ''} · not a report {self.not_reports} · retried {self.retried}\n"
+            f"paths: changed {self.changed} · missing {self.missing} · pruned {self.pruned} · "
+            f"ignored {self.ignored} · symlinks out of the archive {self.outside}\n"
+            f"findings: {sev}\n"
+            f"elapsed {self.elapsed:.1f} s · {self.docs_per_s:.1f} docs/s"
+        )
 
 
 def _error_result(sha: str, size: int | None, code: str, reason: str, fmt: str | None = None) -> dict:
@@ -102,12 +109,25 @@ def _check_options(workers: int | None, timeout: float | None, max_attempts: int
         raise ValueError(f"max_attempts must be at least 1 (got {max_attempts})")
 
 
-def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers: int | None = None,
-           timeout: float | None = DEFAULT_TIMEOUT, force: bool = False, retry_errors: bool = False,
-           prune: bool = False, follow_symlinks: bool = False, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-           quiet: bool = False, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, engine: str = "process",
-           scheduler=None, progress: bool | None = None, on_wait: Callable[[], None] | None = None,
-           task: Callable[..., dict] = process_file) -> Summary:
+def ingest(
+    paths: Iterable[str | os.PathLike],
+    db: str | os.PathLike,
+    *,
+    workers: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    force: bool = False,
+    retry_errors: bool = False,
+    prune: bool = False,
+    follow_symlinks: bool = False,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    quiet: bool = False,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    engine: str = "process",
+    scheduler=None,
+    progress: bool | None = None,
+    on_wait: Callable[[], None] | None = None,
+    task: Callable[..., dict] = process_file,
+) -> Summary:
     """Ingest every document under ``paths`` into the store ``db``; returns what was done.
 
     ``engine`` is "process" (a local pool of ``workers`` processes, default all cores) or
@@ -123,10 +143,21 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     with store.ingest_lock(db, on_wait):
         conn = store.connect(db)
         try:
-            summary = _run(conn, paths, db, Policy(versions(), force, retry_errors, max_attempts),
-                           workers=workers, timeout=timeout, follow_symlinks=follow_symlinks, prune=prune,
-                           bar=Progress(0, enabled=(not quiet) if progress is None else progress),
-                           max_memory_mb=max_memory_mb, engine=engine, scheduler=scheduler, task=task)
+            summary = _run(
+                conn,
+                paths,
+                db,
+                Policy(versions(), force, retry_errors, max_attempts),
+                workers=workers,
+                timeout=timeout,
+                follow_symlinks=follow_symlinks,
+                prune=prune,
+                bar=Progress(0, enabled=(not quiet) if progress is None else progress),
+                max_memory_mb=max_memory_mb,
+                engine=engine,
+                scheduler=scheduler,
+                task=task,
+            )
         except sqlite3.Error as exc:  # e.g. the disk is full, or another program holds the lock too long
             raise store.StoreError(f"{db}: {store.describe_error(exc)}") from exc
         finally:
@@ -135,8 +166,22 @@ def ingest(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, workers
     return summary
 
 
-def _run(conn, paths, db, policy: Policy, *, workers, timeout, follow_symlinks, prune, bar, max_memory_mb,
-         engine, scheduler, task) -> Summary:
+def _run(
+    conn,
+    paths,
+    db,
+    policy: Policy,
+    *,
+    workers,
+    timeout,
+    follow_symlinks,
+    prune,
+    bar,
+    max_memory_mb,
+    engine,
+    scheduler,
+    task,
+) -> Summary:
     walk = archive.scan(conn, paths, follow_symlinks=follow_symlinks, exclude=store.store_files(db))
     batch = _Batch(conn, policy, bar, Summary(outside=len(walk.outside)))
     bar.total = len(walk.entries)
@@ -173,8 +218,9 @@ class _Batch:
         sha, summary = result["sha256"], self.summary
         attempt = self.tries.pop(sha, 1)
         tool_version, patterns_version = self.policy.versions
-        links = store.write_document(self.conn, result, places, tool_version=tool_version,
-                                     patterns_version=patterns_version, attempts=attempt)
+        links = store.write_document(
+            self.conn, result, places, tool_version=tool_version, patterns_version=patterns_version, attempts=attempt
+        )
         summary.changed += links.count("superseded")
         self.done.add(sha)
         summary.retried += attempt > 1 and not self.policy.force
@@ -235,8 +281,9 @@ def _identify(entry: archive.Entry, max_bytes: int) -> tuple[str | None, dict | 
             return None, None
         sha = _hash_file(entry.path)
         if info.st_size > max_bytes:
-            return sha, _error_result(sha, info.st_size, "limit-exceeded",
-                                      f"file is {info.st_size} bytes (limit {max_bytes})")
+            return sha, _error_result(
+                sha, info.st_size, "limit-exceeded", f"file is {info.st_size} bytes (limit {max_bytes})"
+            )
         return sha, None
     except FileNotFoundError:  # listed, then gone: tried again next run if it comes back
         key = _path_key(entry)
@@ -272,8 +319,9 @@ def _engine(name: str, workers: int | None, timeout: float | None, max_memory_mb
     if name == "process":
         from .pool import WorkerPool
 
-        return WorkerPool(task, workers or default_workers(), timeout=timeout, memory_mb=max_memory_mb,
-                          preload=WORKER_PRELOAD)
+        return WorkerPool(
+            task, workers or default_workers(), timeout=timeout, memory_mb=max_memory_mb, preload=WORKER_PRELOAD
+        )
     if name == "dask":
         if scheduler is None:
             raise ValueError("the dask engine needs a scheduler address (--scheduler)")

@@ -30,7 +30,8 @@ class Policy:
         again = prev["attempts"] + 1
         if self.force:
             return again
-        if prev["status"] == "error" and (self.retry_errors or (
-                prev["error_code"] in TRANSIENT_ERRORS and prev["attempts"] < self.max_attempts)):
+        if prev["status"] == "error" and (
+            self.retry_errors or (prev["error_code"] in TRANSIENT_ERRORS and prev["attempts"] < self.max_attempts)
+        ):
             return again
         return None

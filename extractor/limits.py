@@ -39,8 +39,20 @@ from collections.abc import Iterator, Mapping
 
 from .errors import LimitExceeded
 
-__all__ = ["LIMIT_ENV", "ResourceBudget", "BudgetExpired", "Limits", "LimitsError", "apply_memory_limit", "current", "document",
-           "memory_cap", "parse_seconds", "parse_size", "use"]
+__all__ = [
+    "LIMIT_ENV",
+    "ResourceBudget",
+    "BudgetExpired",
+    "Limits",
+    "LimitsError",
+    "apply_memory_limit",
+    "current",
+    "document",
+    "memory_cap",
+    "parse_seconds",
+    "parse_size",
+    "use",
+]
 
 MiB = 1024 * 1024
 
@@ -98,8 +110,13 @@ class Limits:
 _FIELDS = tuple(f.name for f in dataclasses.fields(Limits))
 LIMIT_ENV = {key: "EXTRACTOR_" + key.upper() for key in _FIELDS}
 # The CLI flag for the limits that have one (shown in the error that names the limit).
-FLAGS = {"max_bytes": "--max-bytes", "max_chars": "--max-chars", "max_pages": "--max-pages",
-         "max_seconds": "--time-budget", "max_memory": "--max-memory"}
+FLAGS = {
+    "max_bytes": "--max-bytes",
+    "max_chars": "--max-chars",
+    "max_pages": "--max-pages",
+    "max_seconds": "--time-budget",
+    "max_memory": "--max-memory",
+}
 
 _override: contextvars.ContextVar[dict | None] = contextvars.ContextVar("extractor_limits", default=None)
 
@@ -190,7 +207,9 @@ class ResourceBudget:
 
     def expired(self) -> LimitExceeded:
         """The error for the document's time running out while it was at ``stage``."""
-        return self.exceeded("max_seconds", f"took longer than {self.limits.max_seconds:g} s (stopped while {self.stage})")
+        return self.exceeded(
+            "max_seconds", f"took longer than {self.limits.max_seconds:g} s (stopped while {self.stage})"
+        )
 
     def check(self, where: str = "") -> None:
         """Raise LimitExceeded once the time budget is spent; ``where`` says how far reading got."""
@@ -339,5 +358,8 @@ def out_of_memory(name: str | None, limits: Limits | None = None, what: str = ""
     """The one-line error for a MemoryError while working on the document ``name``."""
     limit = (limits or current()).max_memory
     doing = f" {what}" if what else ""
-    return LimitExceeded(name, f"out of memory{doing} (limit {limit / MiB:,.0f} MiB; raise it with "
-                               f"{_hint('max_memory')})", limit="max_memory")
+    return LimitExceeded(
+        name,
+        f"out of memory{doing} (limit {limit / MiB:,.0f} MiB; raise it with {_hint('max_memory')})",
+        limit="max_memory",
+    )

@@ -298,4 +298,3 @@ def load_report(data: dict) -> Report:
 def json_schema(cls: type = Report) -> dict:
     """The JSON Schema of a record type (what ``dump`` writes)."""
     return _adapter(cls).json_schema(mode="serialization")
-

@@ -28,9 +28,24 @@ def _build_table() -> dict[int, str]:
             folded = unicodedata.normalize("NFKC", chr(cp))
             if len(folded) == 1 and folded != chr(cp):
                 table[cp] = folded
-    table.update({ord("〜"): "~", ord("～"): "~", ord("﹝"): "(", ord("﹞"): ")", ord("〔"): "(", ord("〕"): ")",
-                  ord("【"): "[", ord("】"): "]", ord("—"): "-", ord("–"): "-", ord("−"): "-", ord("‰"): "‰",
-                  ord("\r"): "\n", ord("\t"): " "})
+    table.update(
+        {
+            ord("〜"): "~",
+            ord("～"): "~",
+            ord("﹝"): "(",
+            ord("﹞"): ")",
+            ord("〔"): "(",
+            ord("〕"): ")",
+            ord("【"): "[",
+            ord("】"): "]",
+            ord("—"): "-",
+            ord("–"): "-",
+            ord("−"): "-",
+            ord("‰"): "‰",
+            ord("\r"): "\n",
+            ord("\t"): " ",
+        }
+    )
     return table
 
 
@@ -132,11 +147,15 @@ class Folded:
 
 
 _NO_JOIN_END = tuple("。;:!?：；！？…)")
-_LINE_START_NUMBERED = compile_regex(r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[)、.]|第[一二三四五六七八九十\d]+|[-—]+\d)")
+_LINE_START_NUMBERED = compile_regex(
+    r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+[)、.]|第[一二三四五六七八九十\d]+|[-—]+\d)"
+)
 DEFAULT_REFLOW_MIN = 24
 
 
-_PAGE_MARKER = compile_regex(r"[ ]*(?:[-—－]+[ ]*\d{1,4}[ ]*[-—－]+|第[ ]*\d{1,4}[ ]*页(?:[ ]*共[ ]*\d{1,4}[ ]*页)?)[ ]*")
+_PAGE_MARKER = compile_regex(
+    r"[ ]*(?:[-—－]+[ ]*\d{1,4}[ ]*[-—－]+|第[ ]*\d{1,4}[ ]*页(?:[ ]*共[ ]*\d{1,4}[ ]*页)?)[ ]*"
+)
 
 
 def soft_line_breaks(text: str) -> list[tuple[int, int]]:

@@ -119,7 +119,8 @@ def _read_all(directory: Path, digest: str) -> dict[str, dict]:
     """The pattern files parsed, by name; for the bundled patterns, from the on-disk cache when
     it was parsed from files with the same bytes (``digest``)."""
     names = ["labels.toml", "macros.toml", "words.toml", "headers.toml", "prose.toml", "qualifiers.toml"] + [
-        p.name for p in sorted(directory.glob("fields*.toml"))]
+        p.name for p in sorted(directory.glob("fields*.toml"))
+    ]
     cache = _cache_file("patterns") if directory == PATTERN_DIR else None
     if cache is not None:
         stored = _read_marshal(cache)
@@ -153,11 +154,18 @@ def load(directory: Path = PATTERN_DIR) -> Patterns:
                 source = expand(entry["regex"], env, where)
                 compiled = compile_regex(source, regex.MULTILINE)
                 pat = Pattern(
-                    id=entry["id"], field=entry["field"], regex=compiled, source=source,
+                    id=entry["id"],
+                    field=entry["field"],
+                    regex=compiled,
+                    source=source,
                     priority=int(entry.get("priority", 0)),
-                    match=tuple(entry.get("match", ())), no_match=tuple(entry.get("no_match", ())),
-                    options={k: v for k, v in entry.items()
-                             if k not in ("id", "field", "regex", "priority", "match", "no_match")},
+                    match=tuple(entry.get("match", ())),
+                    no_match=tuple(entry.get("no_match", ())),
+                    options={
+                        k: v
+                        for k, v in entry.items()
+                        if k not in ("id", "field", "regex", "priority", "match", "no_match")
+                    },
                 )
             except KeyError as exc:
                 raise PatternError(f"{where}: missing key {exc}") from exc
@@ -165,8 +173,17 @@ def load(directory: Path = PATTERN_DIR) -> Patterns:
                 raise PatternError(f"{where}: bad regex: {exc}") from exc
             patterns.setdefault(pat.field, []).append(pat)
     ordered = {k: tuple(sorted(v, key=lambda p: p.priority)) for k, v in patterns.items()}
-    return Patterns(labels, label_regex, macros, ordered, words, digest.hexdigest()[:12], files["headers.toml"],
-                    files["prose.toml"], files["qualifiers.toml"])
+    return Patterns(
+        labels,
+        label_regex,
+        macros,
+        ordered,
+        words,
+        digest.hexdigest()[:12],
+        files["headers.toml"],
+        files["prose.toml"],
+        files["qualifiers.toml"],
+    )
 
 
 def compiled(template: str) -> regex.Pattern:

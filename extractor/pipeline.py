@@ -27,8 +27,15 @@ class Extraction:
     @property
     def source(self) -> Source:
         d = self.document
-        return Source(path=d.path or "", sha256=d.sha256 or "", format=d.format, pages=d.pages,
-                      chars=len(d.text), encoding=d.encoding, ocr=ocr_source(d.ocr))
+        return Source(
+            path=d.path or "",
+            sha256=d.sha256 or "",
+            format=d.format,
+            pages=d.pages,
+            chars=len(d.text),
+            encoding=d.encoding,
+            ocr=ocr_source(d.ocr),
+        )
 
     @property
     def errors(self) -> list[Finding]:
@@ -47,8 +54,14 @@ def ocr_source(ocr: Ocr | None) -> OcrSource | None:
     """What the record says about OCR: the pages read by it, and the engine's confidence."""
     if ocr is None:
         return None
-    pages = [OcrPage(page=p, lines=sum(1 for ln in ocr.lines if ln.page == p),
-                     confidence=_mean_confidence([ln for ln in ocr.lines if ln.page == p])) for p in ocr.pages]
+    pages = [
+        OcrPage(
+            page=p,
+            lines=sum(1 for ln in ocr.lines if ln.page == p),
+            confidence=_mean_confidence([ln for ln in ocr.lines if ln.page == p]),
+        )
+        for p in ocr.pages
+    ]
     return OcrSource(engine=ocr.engine, pages=pages, confidence=_mean_confidence(ocr.lines))
 
 
@@ -97,8 +110,9 @@ def extract(path: str | Path, *, verify: bool = True, select=(), ignore=()) -> E
         return _extract(_read(str(path)), budget, verify, select, ignore)
 
 
-def extract_bytes(data: bytes, *, name: str = "", path: str | None = None, verify: bool = True, select=(),
-                  ignore=()) -> Extraction:
+def extract_bytes(
+    data: bytes, *, name: str = "", path: str | None = None, verify: bool = True, select=(), ignore=()
+) -> Extraction:
     """Read, extract and verify a file's bytes already in memory (ingest's workers, stdin), all
     within one time budget; ``name`` labels errors, ``path`` is recorded on the Document."""
     from .readers import read_bytes
@@ -114,4 +128,3 @@ def extract_text(text: str, *, verify: bool = True, path: str = "<text>") -> Ext
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     doc = Document(text=text, format="txt", path=path, sha256=digest, encoding=None)
     return extract_document(doc, verify=verify)
-

@@ -120,8 +120,15 @@ class WorkerPool:
     Use as a context manager, so that the workers are stopped however the caller leaves.
     """
 
-    def __init__(self, fn: Callable, workers: int, *, timeout: float | None = None, memory_mb: int | None = None,
-                 preload: Iterable[str] = ()):
+    def __init__(
+        self,
+        fn: Callable,
+        workers: int,
+        *,
+        timeout: float | None = None,
+        memory_mb: int | None = None,
+        preload: Iterable[str] = (),
+    ):
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.fn, self.size, self.timeout, self.memory_mb = fn, workers, timeout, memory_mb
@@ -284,5 +291,10 @@ class WorkerPool:
         elif self.timeout is not None and elapsed >= self.timeout:
             slot.tasks.popleft()
             self._replace(slot)
-            yield Outcome(task, False, code="timeout", error=f"no result after {self.timeout:g} s (worker replaced)",
-                          seconds=elapsed)
+            yield Outcome(
+                task,
+                False,
+                code="timeout",
+                error=f"no result after {self.timeout:g} s (worker replaced)",
+                seconds=elapsed,
+            )

@@ -15,10 +15,14 @@ class Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             self.bar = Progress(
-                TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
                 TextColumn("errors {task.fields[errors]}"),
-                TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn(),
-                console=Console(stderr=True), transient=False,
+                TextColumn("{task.fields[rate]} docs/s"),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=False,
             )
 
     def __enter__(self):

@@ -42,8 +42,9 @@ def _tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer(dictionary=str(FISCAL_TERMS))
-    return tok, frozenset(line.split()[0] for line in Path(FISCAL_TERMS).read_text(encoding="utf-8").splitlines()
-                          if line.strip())
+    return tok, frozenset(
+        line.split()[0] for line in Path(FISCAL_TERMS).read_text(encoding="utf-8").splitlines() if line.strip()
+    )
 
 
 def first_fiscal_term(text: str) -> int | None:

@@ -50,14 +50,23 @@ from .store_paths import (  # noqa: F401
 from .store_rows import flatten_findings, flatten_values, registry_values, report_identity  # noqa: F401
 from .store_schema import STORE_SCHEMA_VERSION, report_columns, reports_select
 
-__all__ = ["STORE_SCHEMA_VERSION", "StoreError", "connect", "connect_readonly", "report_columns", "reports_select",
-           "transaction", "write_document"]
+__all__ = [
+    "STORE_SCHEMA_VERSION",
+    "StoreError",
+    "connect",
+    "connect_readonly",
+    "report_columns",
+    "reports_select",
+    "transaction",
+    "write_document",
+]
 
 
 def stored(conn: sqlite3.Connection, sha256: str) -> dict | None:
     """What the store holds of a document (versions, status, error code, attempts), or None."""
-    row = conn.execute("SELECT tool_version, patterns_version, status, error_code, attempts FROM documents "
-                       "WHERE sha256 = ?", (sha256,)).fetchone()
+    row = conn.execute(
+        "SELECT tool_version, patterns_version, status, error_code, attempts FROM documents WHERE sha256 = ?", (sha256,)
+    ).fetchone()
     if row is None:
         return None
     return dict(zip(("tool_version", "patterns_version", "status", "error_code", "attempts"), row, strict=True))
@@ -92,8 +101,16 @@ def _document_row(result: dict, **stamps) -> dict:
     return row
 
 
-def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable, *, tool_version: str,
-                   patterns_version: str, attempts: int = 1, replace: bool = True) -> list[str]:
+def write_document(
+    conn: sqlite3.Connection,
+    result: dict,
+    paths: Iterable,
+    *,
+    tool_version: str,
+    patterns_version: str,
+    attempts: int = 1,
+    replace: bool = True,
+) -> list[str]:
     """Write one document — its row, values, findings, text and every path — in one transaction.
 
     ``result`` is what ``extractor.ingest.process_file`` returns; ``paths`` are (root id,
@@ -111,7 +128,8 @@ def write_document(conn: sqlite3.Connection, result: dict, paths: Iterable, *, t
         conn.execute(
             f"INSERT INTO documents ({columns}) VALUES ({', '.join(':' + k for k in row)}) "  # noqa: S608
             f"ON CONFLICT (sha256) DO UPDATE SET {', '.join(f'{k} = excluded.{k}' for k in row if k != 'sha256')}",
-            row)
+            row,
+        )
         conn.executemany(
             """INSERT INTO field_values (sha256, field, value, raw, span_start, span_end, page, pattern,
                    unit, decimals, approx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",

@@ -24,8 +24,10 @@ _V2_DOCUMENTS = """CREATE TABLE documents_v2 (
     error_code TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 1, tool_version TEXT NOT NULL,
     patterns_version TEXT NOT NULL, ingested_at TEXT NOT NULL, seconds REAL, pages INTEGER, chars INTEGER,
     encoding TEXT, report_key TEXT, fields_found INTEGER, record TEXT)"""
-_V1_COLUMNS = ("sha256, format, size, status, error_code, error, tool_version, patterns_version, ingested_at, "
-               "seconds, pages, chars, encoding, record")
+_V1_COLUMNS = (
+    "sha256, format, size, status, error_code, error, tool_version, patterns_version, ingested_at, "
+    "seconds, pages, chars, encoding, record"
+)
 
 
 def _to_v2(conn: sqlite3.Connection) -> None:
@@ -83,12 +85,17 @@ def adopt_legacy(conn: sqlite3.Connection, root: int, folder: str) -> int:
                 continue
             rel = relative(real, folder)
             key = (legacy[0], path, sha)
-            if conn.execute("SELECT 1 FROM paths WHERE root = ? AND path = ? AND sha256 = ?", (root, rel, sha)).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM paths WHERE root = ? AND path = ? AND sha256 = ?", (root, rel, sha)
+            ).fetchone():
                 conn.execute("DELETE FROM paths WHERE root = ? AND path = ? AND sha256 = ?", key)  # a duplicate
             else:  # a path already live there with other bytes makes this row its history
                 state = "superseded" if live_sha(conn, root, rel) is not None else None
-                conn.execute("UPDATE paths SET root = ?, path = ?, state = coalesce(?, state) "
-                             "WHERE root = ? AND path = ? AND sha256 = ?", (root, rel, state, *key))
+                conn.execute(
+                    "UPDATE paths SET root = ?, path = ?, state = coalesce(?, state) "
+                    "WHERE root = ? AND path = ? AND sha256 = ?",
+                    (root, rel, state, *key),
+                )
             moved += 1
         if not conn.execute("SELECT 1 FROM paths WHERE root = ?", (legacy[0],)).fetchone():
             conn.execute("DELETE FROM roots WHERE id = ?", (legacy[0],))

@@ -142,9 +142,11 @@ def _upgrade(path: Path, version: int) -> None:
     try:
         connect(path).close()
     except StoreError as exc:
-        raise StoreError(f"{path}: schema version {version} is older than this tool's ({STORE_SCHEMA_VERSION}) and "
-                         f"could not be upgraded ({str(exc).removeprefix(f'{path}: ')}); run `ingest` once on a "
-                         "writable copy to upgrade it") from None
+        raise StoreError(
+            f"{path}: schema version {version} is older than this tool's ({STORE_SCHEMA_VERSION}) and "
+            f"could not be upgraded ({str(exc).removeprefix(f'{path}: ')}); run `ingest` once on a "
+            "writable copy to upgrade it"
+        ) from None
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
@@ -229,8 +231,11 @@ def ingest_lock(db: str | os.PathLike, on_wait=None):
     except OSError as exc:
         import errno
 
-        why = {errno.ENOENT: "no such folder", errno.EACCES: "the store's folder is read-only (ingest needs to "
-               "write it)", errno.EROFS: "the store is on read-only media (ingest needs to write it)"}.get(exc.errno)
+        why = {
+            errno.ENOENT: "no such folder",
+            errno.EACCES: "the store's folder is read-only (ingest needs to write it)",
+            errno.EROFS: "the store is on read-only media (ingest needs to write it)",
+        }.get(exc.errno)
         raise StoreError(f"{db}: {why or f'cannot create the ingest lock beside the store ({exc.strerror})'}") from None
     try:
         try:
@@ -242,4 +247,3 @@ def ingest_lock(db: str | os.PathLike, on_wait=None):
         yield
     finally:
         fh.close()  # releases the lock
-

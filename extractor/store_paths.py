@@ -72,8 +72,9 @@ def relative(path: str, folder: str) -> str:
 
 
 def live_sha(conn: sqlite3.Connection, root: int, path: str) -> str | None:
-    row = conn.execute("SELECT sha256 FROM paths WHERE root = ? AND path = ? AND state <> 'superseded'",
-                       (root, path)).fetchone()
+    row = conn.execute(
+        "SELECT sha256 FROM paths WHERE root = ? AND path = ? AND state <> 'superseded'", (root, path)
+    ).fetchone()
     return None if row is None else row[0]
 
 
@@ -81,13 +82,16 @@ def make_current(conn: sqlite3.Connection, root: int, path: str, sha: str, seen:
     """Make ``sha`` the current document at (root, path): 'new', 'seen' or 'superseded' (bytes changed)."""
     old = live_sha(conn, root, path)
     if old is not None and old != sha:
-        conn.execute("UPDATE paths SET state = 'superseded', changed_at = ? WHERE root = ? AND path = ? AND sha256 = ?",
-                     (seen, root, path, old))
+        conn.execute(
+            "UPDATE paths SET state = 'superseded', changed_at = ? WHERE root = ? AND path = ? AND sha256 = ?",
+            (seen, root, path, old),
+        )
     conn.execute(
         """INSERT INTO paths (root, path, sha256, state, first_seen, last_seen) VALUES (?, ?, ?, 'current', ?, ?)
            ON CONFLICT (root, path, sha256) DO UPDATE SET state = 'current', last_seen = excluded.last_seen,
                changed_at = CASE WHEN paths.state = 'current' THEN paths.changed_at ELSE NULL END""",
-        (root, path, sha, seen, seen))
+        (root, path, sha, seen, seen),
+    )
     return "new" if old is None else ("seen" if old == sha else "superseded")
 
 
@@ -97,8 +101,9 @@ def link_path(conn: sqlite3.Connection, root: int, path: str, sha: str) -> str:
         return make_current(conn, root, path, sha, now())
 
 
-def mark_missing(conn: sqlite3.Connection, root: int, prefix: str, seen: Iterable[str],
-                 unlisted: Iterable[str] = ()) -> int:
+def mark_missing(
+    conn: sqlite3.Connection, root: int, prefix: str, seen: Iterable[str], unlisted: Iterable[str] = ()
+) -> int:
     """Mark missing every current path under ``prefix`` ('' for the whole root) not in ``seen``.
 
     ``unlisted`` are folders that could not be listed: what they hold is unknown, not gone.
@@ -107,15 +112,21 @@ def mark_missing(conn: sqlite3.Connection, root: int, prefix: str, seen: Iterabl
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS seen_paths (path TEXT PRIMARY KEY) WITHOUT ROWID")
         conn.execute("DELETE FROM temp.seen_paths")
         conn.executemany("INSERT OR IGNORE INTO temp.seen_paths VALUES (?)", ((p,) for p in seen))
-        rows = [p for (p,) in conn.execute(
-            "SELECT path FROM paths WHERE root = ? AND state = 'current' AND (? = '' OR path = ? OR "
-            "substr(path, 1, length(?) + 1) = ? || '/') AND path NOT IN (SELECT path FROM temp.seen_paths)",
-            (root, prefix, prefix, prefix, prefix))]
+        rows = [
+            p
+            for (p,) in conn.execute(
+                "SELECT path FROM paths WHERE root = ? AND state = 'current' AND (? = '' OR path = ? OR "
+                "substr(path, 1, length(?) + 1) = ? || '/') AND path NOT IN (SELECT path FROM temp.seen_paths)",
+                (root, prefix, prefix, prefix, prefix),
+            )
+        ]
         skip = [u.rstrip("/") + "/" for u in unlisted]
         rows = [p for p in rows if not any(p.startswith(u) for u in skip)]
         stamp = now()
-        conn.executemany("UPDATE paths SET state = 'missing', changed_at = ? WHERE root = ? AND path = ? "
-                         "AND state = 'current'", ((stamp, root, p) for p in rows))
+        conn.executemany(
+            "UPDATE paths SET state = 'missing', changed_at = ? WHERE root = ? AND path = ? AND state = 'current'",
+            ((stamp, root, p) for p in rows),
+        )
     return len(rows)
 
 
@@ -125,4 +136,3 @@ def prune(conn: sqlite3.Connection) -> int:
         n = conn.execute("DELETE FROM paths WHERE state = 'missing'").rowcount
         conn.execute("DELETE FROM documents WHERE sha256 NOT IN (SELECT sha256 FROM paths)")
     return n
-

@@ -84,8 +84,20 @@ def flatten_values(report: dict) -> list[tuple]:
                     value = int(value)
                 span = node.get("span") or (None, None)
                 approx = node.get("approx")
-                rows.append((path, value, node.get("raw"), span[0], span[1], node.get("page"), node.get("pattern"),
-                             node.get("unit"), node.get("decimals"), None if approx is None else int(approx)))
+                rows.append(
+                    (
+                        path,
+                        value,
+                        node.get("raw"),
+                        span[0],
+                        span[1],
+                        node.get("page"),
+                        node.get("pattern"),
+                        node.get("unit"),
+                        node.get("decimals"),
+                        None if approx is None else int(approx),
+                    )
+                )
                 return
             for key, child in node.items():
                 walk(child, f"{path}.{key}")
@@ -100,7 +112,15 @@ def flatten_values(report: dict) -> list[tuple]:
 def flatten_findings(findings: list[dict]) -> list[tuple]:
     """Rows (seq, rule, severity, message, fields, spans, expected, found) of a record's findings."""
     return [
-        (i, f["rule"], f["severity"], f["message"], json.dumps(f.get("fields", []), ensure_ascii=False),
-         json.dumps(f.get("spans", [])), f.get("expected"), f.get("found"))
+        (
+            i,
+            f["rule"],
+            f["severity"],
+            f["message"],
+            json.dumps(f.get("fields", []), ensure_ascii=False),
+            json.dumps(f.get("spans", [])),
+            f.get("expected"),
+            f.get("found"),
+        )
         for i, f in enumerate(findings)
     ]

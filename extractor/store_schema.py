@@ -117,9 +117,11 @@ _LIVE = """live AS (
     FROM live
 )"""
 
-_INDICATORS = ("(SELECT json_group_array(json_object('name', json_extract(j.value, '$.name'), "
-               "'max', json_extract(j.value, '$.max.value'), 'score', json_extract(j.value, '$.score.value'))) "
-               "FROM json_each(d.record, '$.report.indicators') j)")
+_INDICATORS = (
+    "(SELECT json_group_array(json_object('name', json_extract(j.value, '$.name'), "
+    "'max', json_extract(j.value, '$.max.value'), 'score', json_extract(j.value, '$.score.value'))) "
+    "FROM json_each(d.record, '$.report.indicators') j)"
+)
 
 
 def _quote(text: str) -> str:
@@ -128,8 +130,10 @@ def _quote(text: str) -> str:
 
 def _field_expr(entry) -> str:
     if entry.by_type is not None:  # an item of a list: read from the record by its name
-        return ("(SELECT json_extract(j.value, '$.amount.value') FROM json_each(d.record, "
-                f"'$.{entry.path}') j WHERE json_extract(j.value, '$.name') = {_quote(entry.by_type)})")
+        return (
+            "(SELECT json_extract(j.value, '$.amount.value') FROM json_each(d.record, "
+            f"'$.{entry.path}') j WHERE json_extract(j.value, '$.name') = {_quote(entry.by_type)})"
+        )
     return f"(SELECT x.value FROM field_values x WHERE x.sha256 = d.sha256 AND x.field = {_quote(entry.path)})"
 
 

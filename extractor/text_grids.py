@@ -197,8 +197,10 @@ def _form_rows(text: str, frags, i: int, header, first: int) -> tuple[Grid | Non
         if j < len(frags) and is_figure(frags[j][0]):
             break  # more figures than columns: the rows cannot be told apart
         r = len(rows)
-        rows.append([make_cell(text, label[1], label[2], r, 0)]
-                    + [make_cell(text, s, e, r, c + 1) for c, (_, s, e) in enumerate(values)])
+        rows.append(
+            [make_cell(text, label[1], label[2], r, 0)]
+            + [make_cell(text, s, e, r, c + 1) for c, (_, s, e) in enumerate(values)]
+        )
         bare = 0 if values else bare + 1
         i = j
     if len(rows) < 2 or not any(len(r) > 1 for r in rows[1:]):

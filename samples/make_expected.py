@@ -25,8 +25,7 @@ def sample_files() -> list[Path]:
 
 def expected_for(path: Path) -> dict:
     result = extract(path, verify=False)
-    return {"source": {"format": result.source.format, "pages": result.source.pages},
-            "report": dump(result.report)}
+    return {"source": {"format": result.source.format, "pages": result.source.pages}, "report": dump(result.report)}
 
 
 def main() -> int:

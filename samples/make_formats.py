@@ -44,8 +44,14 @@ TOTAL_SHEET = {
         ["三、上级补助收入", 3, D("0.00"), "三、卫生健康支出", 33, D("24.90")],
         ["四、事业收入", 4, D("0.00"), "四、住房保障支出", 34, D("38.14")],
         ["五、其他收入", 5, D("15.20"), "", "", ""],
-        ["本年收入合计", 6, Formula("SUM(C6:C10)", D("1627.68")), "本年支出合计", 35,
-         Formula("SUM(F6:F10)", D("1626.58"))],
+        [
+            "本年收入合计",
+            6,
+            Formula("SUM(C6:C10)", D("1627.68")),
+            "本年支出合计",
+            35,
+            Formula("SUM(F6:F10)", D("1626.58")),
+        ],
         ["年初结转和结余", 7, D("20.35"), "年末结转和结余", 36, D("21.45")],
         ["总计", 8, Formula("C11+C12", D("1648.03")), "总计", 37, Formula("F11+F12", D("1648.03"))],
     ],
@@ -57,8 +63,13 @@ EXPENDITURE_SHEET = {
     "rows": [
         ["项目", "<", "本年支出合计", "基本支出", "项目支出"],
         ["科目编码", "科目名称", "^", "^", "^"],
-        ["合计", "<", Formula("SUM(C6:C9)", D("1626.58")), Formula("SUM(D6:D9)", D("1455.02")),
-         Formula("SUM(E6:E9)", D("171.56"))],
+        [
+            "合计",
+            "<",
+            Formula("SUM(C6:C9)", D("1626.58")),
+            Formula("SUM(D6:D9)", D("1455.02")),
+            Formula("SUM(E6:E9)", D("171.56")),
+        ],
         ["201", "一般公共服务支出", D("1501.36"), D("1380.10"), D("121.26")],
         ["208", "社会保障和就业支出", D("62.18"), D("48.60"), D("13.58")],
         ["210", "卫生健康支出", D("24.90"), D("8.18"), D("16.72")],
@@ -114,6 +125,7 @@ def merges(rows: list[list]) -> list[tuple[int, int, int, int]]:
 
 # ---- .xlsx ------------------------------------------------------------------------------------
 
+
 def _col(c: int) -> str:
     name = ""
     c += 1
@@ -148,57 +160,92 @@ def _sheet_xml(rows: list[list], ranges: list[tuple[int, int, int, int]], string
                 cells.append(f'<c r="{ref}" t="s"><v>{strings.index(value)}</v></c>')
         out.append(f'<row r="{r + 1}">{"".join(cells)}</row>')
     merged = "".join(f'<mergeCell ref="{_col(c0)}{r0 + 1}:{_col(c1)}{r1 + 1}"/>' for r0, c0, r1, c1 in ranges)
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_SS}">'
-            f'<sheetData>{"".join(out)}</sheetData>'
-            + (f'<mergeCells count="{len(ranges)}">{merged}</mergeCells>' if ranges else "") + "</worksheet>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_SS}">'
+        f"<sheetData>{''.join(out)}</sheetData>"
+        + (f'<mergeCells count="{len(ranges)}">{merged}</mergeCells>' if ranges else "")
+        + "</worksheet>"
+    )
 
 
 _SS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PR = "http://schemas.openxmlformats.org/package/2006/relationships"
-_STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_SS}">'
-           '<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.00_ "/></numFmts>'
-           '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
-           '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
-           '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
-           '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>')
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_SS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="#,##0.00_ "/></numFmts>'
+    '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+    '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+    '<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
 
 
 def build_xlsx(path: Path) -> None:
     sheets = [("封面", [[line] for line in COVER], [])]
-    sheets += [(s["name"], _sheet_rows(s), [(r0 + len(s["lead"]), c0, r1 + len(s["lead"]), c1)
-                                            for r0, c0, r1, c1 in merges(s["rows"])]) for s in SHEETS]
+    sheets += [
+        (
+            s["name"],
+            _sheet_rows(s),
+            [(r0 + len(s["lead"]), c0, r1 + len(s["lead"]), c1) for r0, c0, r1, c1 in merges(s["rows"])],
+        )
+        for s in SHEETS
+    ]
     strings: list[str] = []
-    parts = {f"xl/worksheets/sheet{i + 1}.xml": _sheet_xml(rows, ranges, strings)
-             for i, (_, rows, ranges) in enumerate(sheets)}
+    parts = {
+        f"xl/worksheets/sheet{i + 1}.xml": _sheet_xml(rows, ranges, strings)
+        for i, (_, rows, ranges) in enumerate(sheets)
+    }
     sst = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
-    parts["xl/sharedStrings.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                     f'<sst xmlns="{_SS}" count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>')
+    parts["xl/sharedStrings.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<sst xmlns="{_SS}" count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>'
+    )
     parts["xl/styles.xml"] = _STYLES
-    listed = "".join(f'<sheet name="{escape(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
-                     for i, (name, _, _) in enumerate(sheets))
-    parts["xl/workbook.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                                f'<workbook xmlns="{_SS}" xmlns:r="{_R}"><sheets>{listed}</sheets></workbook>')
-    rels = "".join(f'<Relationship Id="rId{i + 1}" Type="{_R}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
-                   for i in range(len(sheets)))
+    listed = "".join(
+        f'<sheet name="{escape(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, (name, _, _) in enumerate(sheets)
+    )
+    parts["xl/workbook.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_SS}" xmlns:r="{_R}"><sheets>{listed}</sheets></workbook>'
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i + 1}" Type="{_R}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+        for i in range(len(sheets))
+    )
     n = len(sheets)
-    rels += (f'<Relationship Id="rId{n + 1}" Type="{_R}/sharedStrings" Target="sharedStrings.xml"/>'
-             f'<Relationship Id="rId{n + 2}" Type="{_R}/styles" Target="styles.xml"/>')
-    parts["xl/_rels/workbook.xml.rels"] = f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{_PR}">{rels}</Relationships>'
-    parts["_rels/.rels"] = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{_PR}">'
-                            f'<Relationship Id="rId1" Type="{_R}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    rels += (
+        f'<Relationship Id="rId{n + 1}" Type="{_R}/sharedStrings" Target="sharedStrings.xml"/>'
+        f'<Relationship Id="rId{n + 2}" Type="{_R}/styles" Target="styles.xml"/>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{_PR}">{rels}</Relationships>'
+    )
+    parts["_rels/.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{_PR}">'
+        f'<Relationship Id="rId1" Type="{_R}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
     ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="{ct}.worksheet+xml"/>'
-                        for i in range(n))
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" ContentType="{ct}.worksheet+xml"/>' for i in range(n)
+    )
     parts["[Content_Types].xml"] = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
         f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>{overrides}'
         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
-        f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/></Types>')
-    order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-             "xl/styles.xml", "xl/sharedStrings.xml", *[f"xl/worksheets/sheet{i + 1}.xml" for i in range(n)]]
+        f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/></Types>'
+    )
+    order = [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/sharedStrings.xml",
+        *[f"xl/worksheets/sheet{i + 1}.xml" for i in range(n)],
+    ]
     write_zip(path, [(name, parts[name].encode("utf-8")) for name in order])
 
 
@@ -214,14 +261,23 @@ def convert_to_xls(xlsx: Path) -> None:
     if not soffice:
         raise SystemExit("soffice not found: apt-get install -y libreoffice-calc-nogui")
     with tempfile.TemporaryDirectory() as tmp:
-        command = [soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                   "--convert-to", "xls", "--outdir", tmp, str(xlsx)]
+        command = [
+            soffice,
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            tmp,
+            str(xlsx),
+        ]
         print("+", " ".join(command))
         subprocess.run(command, check=True, timeout=180, capture_output=True)
         xlsx.with_suffix(".xls").write_bytes((Path(tmp) / (xlsx.stem + ".xls")).read_bytes())
 
 
 # ---- the same content as text and as Word ------------------------------------------------------
+
 
 def filled(rows: list[list]) -> list[list[str]]:
     """The rows as shown, a merged cell's text repeated in every column and row it covers (as a

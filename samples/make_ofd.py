@@ -63,14 +63,17 @@ class Page:
         self.objects.append(
             f'<ofd:TextObject ID="{{id}}" Boundary="{x:g} {baseline - size:g} {width:g} {size * 1.3:g}" Font="3" '
             f'Size="{size:g}"><ofd:FillColor Value="0 0 0"/><ofd:TextCode X="0" Y="{size:g}"'
-            + (f' DeltaX="{delta}"' if delta else "") + f">{escape(text)}</ofd:TextCode></ofd:TextObject>")
+            + (f' DeltaX="{delta}"' if delta else "")
+            + f">{escape(text)}</ofd:TextCode></ofd:TextObject>"
+        )
 
     def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
         left, top = min(x0, x1), min(y0, y1)
         self.objects.append(
             f'<ofd:PathObject ID="{{id}}" Boundary="{left:g} {top:g} {abs(x1 - x0) or 0.3:g} {abs(y1 - y0) or 0.3:g}" '
             f'LineWidth="0.25"><ofd:AbbreviatedData>M {x0 - left:g} {y0 - top:g} L {x1 - left:g} {y1 - top:g}'
-            f"</ofd:AbbreviatedData></ofd:PathObject>")
+            f"</ofd:AbbreviatedData></ofd:PathObject>"
+        )
 
 
 class Layout:
@@ -131,8 +134,10 @@ def page_xml(page: Page, number: int, ids: list[int]) -> str:
         ids[0] += 1
         body.append(obj.replace("{id}", str(ids[0])))
     ids[0] += 1
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content>'
-            f'<ofd:Layer ID="{ids[0]}">{"".join(body)}</ofd:Layer></ofd:Content></ofd:Page>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content>'
+        f'<ofd:Layer ID="{ids[0]}">{"".join(body)}</ofd:Layer></ofd:Content></ofd:Page>'
+    )
 
 
 def layout_report(text: str, heading_level) -> Layout:
@@ -158,16 +163,22 @@ def ofd_members(layout: Layout) -> list[tuple[str, bytes]]:
     ids = [10]
     pages = [(f"Doc_0/Pages/Page_{i}/Content.xml", page_xml(p, i + 1, ids)) for i, p in enumerate(layout.pages)]
     listed = "".join(f'<ofd:Page ID="{i + 2}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
-    document = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
-                f"<ofd:MaxUnitID>{ids[0]}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {PAGE_W:g} {PAGE_H:g}"
-                "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
-                f"<ofd:Pages>{listed}</ofd:Pages></ofd:Document>")
-    res = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>'
-           '<ofd:Font ID="3" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>')
-    root = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.1" DocType="OFD">'
-            "<ofd:DocBody><ofd:DocInfo><ofd:DocID>0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f</ofd:DocID>"
-            "<ofd:CreationDate>2024-01-01</ofd:CreationDate><ofd:Creator>samples/make_ofd.py</ofd:Creator>"
-            "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
+        f"<ofd:MaxUnitID>{ids[0]}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {PAGE_W:g} {PAGE_H:g}"
+        "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
+        f"<ofd:Pages>{listed}</ofd:Pages></ofd:Document>"
+    )
+    res = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>'
+        '<ofd:Font ID="3" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>'
+    )
+    root = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.1" DocType="OFD">'
+        "<ofd:DocBody><ofd:DocInfo><ofd:DocID>0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f</ofd:DocID>"
+        "<ofd:CreationDate>2024-01-01</ofd:CreationDate><ofd:Creator>samples/make_ofd.py</ofd:Creator>"
+        "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
     members = [("OFD.xml", root), ("Doc_0/Document.xml", document), ("Doc_0/PublicRes.xml", res), *pages]
     return [(name, xml.encode("utf-8")) for name, xml in members]
 

@@ -319,8 +319,11 @@ def build_invented_html(text: str, path: Path) -> None:
             while r > 0 and r + span < len(rows) and not rows[r + span][0].strip():
                 span += 1
             first = f'<{tag} rowspan="{span}">' if span > 1 else f"<{tag}>"
-            out.append(f"        <tr>{first}{html_escape(cells[0])}</{tag}>"
-                       + "".join(f"<{tag}>{html_escape(c)}</{tag}>" for c in cells[1:]) + "</tr>")
+            out.append(
+                f"        <tr>{first}{html_escape(cells[0])}</{tag}>"
+                + "".join(f"<{tag}>{html_escape(c)}</{tag}>" for c in cells[1:])
+                + "</tr>"
+            )
             for child in rows[r + 1 : r + span]:
                 out.append("        <tr>" + "".join(f"<td>{html_escape(c)}</td>" for c in child[1:]) + "</tr>")
             r += span
@@ -348,8 +351,14 @@ def convert_to_pdf(docx_path: Path) -> None:
         sys.exit("soffice not found: apt-get install -y libreoffice-writer-nogui fonts-noto-cjk")
     with tempfile.TemporaryDirectory() as tmp:
         command = [
-            soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-            "--convert-to", "pdf", "--outdir", tmp, str(docx_path),
+            soffice,
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            tmp,
+            str(docx_path),
         ]
         print("+", " ".join(command))
         subprocess.run(command, check=True, timeout=180, capture_output=True)
@@ -379,8 +388,12 @@ def check_project_figures() -> None:
 
     assert D("80.00") + D("5.00") == D("85.00")
     assert (D("82.45") / D("85.00") * 100).quantize(D("0.01")) == D("97.00")
-    leaves = {"预算执行率": [(10, D("9.7"))], "产出": [(20, 20), (15, 15), (15, 13)],
-              "效益": [(20, 18), (10, 9)], "满意度": [(10, D("9.5"))]}
+    leaves = {
+        "预算执行率": [(10, D("9.7"))],
+        "产出": [(20, 20), (15, 15), (15, 13)],
+        "效益": [(20, 18), (10, 9)],
+        "满意度": [(10, D("9.5"))],
+    }
     maxima = {"预算执行率": 10, "产出": 50, "效益": 30, "满意度": 10}
     for name, rows in leaves.items():
         assert sum(m for m, _ in rows) == maxima[name], name

@@ -121,8 +121,10 @@ def make_pdf(pages: list[GenPage]) -> bytes:
     objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(contents))
     font = 3 + 2 * len(contents)
     for i, content in enumerate(contents):
-        objects[3 + 2 * i] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
-                              b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (PAGE_W, PAGE_H, 4 + 2 * i, font))
+        objects[3 + 2 * i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (PAGE_W, PAGE_H, 4 + 2 * i, font)
+        )
         objects[4 + 2 * i] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
     objects[font] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
     out, offsets = bytearray(b"%PDF-1.4\n"), {}
@@ -130,7 +132,9 @@ def make_pdf(pages: list[GenPage]) -> bytes:
         offsets[number] = len(out)
         out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
     xref, size = len(out), max(objects) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, size))
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(
+        b"%010d 00000 n \n" % offsets[i] for i in range(1, size)
+    )
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
     return bytes(out)
 

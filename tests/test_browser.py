@@ -25,8 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SHOTS = ROOT / "artifacts" / "screenshots"
 LAPTOP = {"width": 1366, "height": 768}
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 HOSTILE = """示例县<script>window.__pwned = "script"; alert("script")</script>统计局2023年度部门整体支出绩效自评报告
 
 一、部门基本情况
@@ -39,8 +46,10 @@ HOSTILE = """示例县<script>window.__pwned = "script"; alert("script")</script
 """
 # What must not show in a Chinese auditor's page: the record's enums and JSON paths, and English
 # severities (rule codes such as SUM001 are codes, and stay).
-ENGLISH = re.compile(r"report\.|\b(department_overall|final_accounts|project|unknown|error|warning|info|"
-                     r"expected|found|null)\b")
+ENGLISH = re.compile(
+    r"report\.|\b(department_overall|final_accounts|project|unknown|error|warning|info|"
+    r"expected|found|null)\b"
+)
 
 
 def _chromium() -> str | None:
@@ -157,9 +166,16 @@ def test_a_badge_jumps_to_its_findings(browser, tmp_path):
 
     ex = extract(SAMPLES / "yushui-gsl-2023.txt")
     # many errors push the warnings and what could not be checked far below the first screen
-    ex.findings[:0] = [Finding(rule="TST001", severity="error", message=f"测试发现第{i}条：支出总计与各项之和不符。",
-                               fields=["report.expenditure.total"], spans=[ex.report.expenditure.total.span])
-                       for i in range(1, 25)]
+    ex.findings[:0] = [
+        Finding(
+            rule="TST001",
+            severity="error",
+            message=f"测试发现第{i}条：支出总计与各项之和不符。",
+            fields=["report.expenditure.total"],
+            spans=[ex.report.expenditure.total.span],
+        )
+        for i in range(1, 25)
+    ]
     page_path = tmp_path / "yushui.html"
     page_path.write_text(render_report(ex), encoding="utf-8")
     w = Watched(browser, page_path)
@@ -167,9 +183,9 @@ def test_a_badge_jumps_to_its_findings(browser, tmp_path):
     info = page.locator("#findings-info")
     assert info.count() == 1
     expect(info).not_to_be_in_viewport()
-    page.locator('nav.badges a.badge.info').click()
+    page.locator("nav.badges a.badge.info").click()
     expect(info).to_be_in_viewport()
-    page.locator('nav.badges a.badge.warning').click()
+    page.locator("nav.badges a.badge.warning").click()
     expect(page.locator("#findings-warning")).to_be_in_viewport()
     expect(page.locator("#findings-warning + ol button").first).to_be_focused()
     _shot(page, "report-badge-jump.png")
@@ -178,8 +194,11 @@ def test_a_badge_jumps_to_its_findings(browser, tmp_path):
 
 
 def test_no_english_enum_or_json_path_in_what_a_reader_sees(browser, tmp_path):
-    pages = {"department": extract(SAMPLES / "nanhu-tyzx-2023.txt"), "project": extract(SAMPLES / "shuili-yskh-2023.txt"),
-             "final-accounts": extract(SAMPLES / "xishan-nfzx-2023.txt")}
+    pages = {
+        "department": extract(SAMPLES / "nanhu-tyzx-2023.txt"),
+        "project": extract(SAMPLES / "shuili-yskh-2023.txt"),
+        "final-accounts": extract(SAMPLES / "xishan-nfzx-2023.txt"),
+    }
     for name, ex in pages.items():
         path = tmp_path / f"{name}.html"
         path.write_text(render_report(ex), encoding="utf-8")
@@ -204,8 +223,12 @@ def test_project_report_shows_its_budget_spending_rate_and_points(browser, tmp_p
     w = Watched(browser, path)
     page = w.page
     figures = page.locator("table.kv").first
-    for name, shown in (("年初预算数", "80.00万元"), ("全年预算数", "85.00万元"), ("全年执行数", "82.45万元"),
-                        ("预算执行率", "97.00%")):
+    for name, shown in (
+        ("年初预算数", "80.00万元"),
+        ("全年预算数", "85.00万元"),
+        ("全年执行数", "82.45万元"),
+        ("预算执行率", "97.00%"),
+    ):
         row = figures.locator("tr", has_text=name)
         expect(row.locator("a.val")).to_have_text(shown)
         expect(row).to_be_in_viewport()
@@ -219,8 +242,10 @@ def test_project_report_shows_its_budget_spending_rate_and_points(browser, tmp_p
 def test_a_right_to_left_override_cannot_turn_the_evidence_around(browser, tmp_path):
     from playwright.sync_api import expect
 
-    ex = extract_text("示例县文化馆2023年度部门整体支出绩效自评报告\n二、收支情况\n收入总计\u202e145.16万元，支出总计145.16万元。\n",
-                      path="spoofed.txt")
+    ex = extract_text(
+        "示例县文化馆2023年度部门整体支出绩效自评报告\n二、收支情况\n收入总计\u202e145.16万元，支出总计145.16万元。\n",
+        path="spoofed.txt",
+    )
     path = tmp_path / "spoofed.html"
     path.write_text(render_report(ex), encoding="utf-8")
     w = Watched(browser, path)
@@ -295,14 +320,19 @@ def store(tmp_path_factory) -> Path:
     qinghe = (SAMPLES / "qinghe-whg-2022.txt").read_text(encoding="utf-8")
     (folder / "qinghe-2022.txt").write_text(qinghe, encoding="utf-8")
     (folder / "qinghe-2023.txt").write_text(
-        qinghe.replace("2022", "2023").replace("年初结转和结余12.40万元", "年初结转和结余9.90万元"), encoding="utf-8")
+        qinghe.replace("2022", "2023").replace("年初结转和结余12.40万元", "年初结转和结余9.90万元"), encoding="utf-8"
+    )
     (folder / "qinghe-2021-changed.txt").write_text(
-        _inconsistent_report(folder).read_text(encoding="utf-8").replace("2022", "2021"), encoding="utf-8")
+        _inconsistent_report(folder).read_text(encoding="utf-8").replace("2022", "2021"), encoding="utf-8"
+    )
     (folder / "qinghe-2022-changed.txt").unlink()
     for name in ("nanhu-tyzx-2023.txt", "shuili-yskh-2023.txt", "xishan-nfzx-2023.txt", "yushui-gsl-2023.txt"):
         shutil.copy(SAMPLES / name, folder / name)
-    (folder / "nongye-2021.txt").write_text("示例县农业农村局2021年度部门整体支出绩效自评报告\n\n一、部门基本情况\n编制人数12人，实有人数11人。\n"
-                                            "二、绩效自评结论\n经自评，综合得分为62.5分，评价等级为“中”。\n", encoding="utf-8")
+    (folder / "nongye-2021.txt").write_text(
+        "示例县农业农村局2021年度部门整体支出绩效自评报告\n\n一、部门基本情况\n编制人数12人，实有人数11人。\n"
+        "二、绩效自评结论\n经自评，综合得分为62.5分，评价等级为“中”。\n",
+        encoding="utf-8",
+    )
     (folder / "broken.pdf").write_bytes(b"%PDF-1.7\nnot really a pdf")
     db = folder / "reports.sqlite"
     ingest([folder], db, workers=1, quiet=True)
@@ -339,7 +369,7 @@ def test_index_puts_errors_first_keeps_unreadable_files_apart_and_shows_cross_re
     scores = [r["score"] for r in _rows(page)]
     numbers = [float(s) for s in scores if s]
     assert numbers == sorted(numbers, reverse=True) and numbers[-1] == 62.5
-    assert all(not s for s in scores[len(numbers):])  # reports without a score sort last
+    assert all(not s for s in scores[len(numbers) :])  # reports without a score sort last
     page.locator("th", has_text="自评得分").locator("button").click()
     numbers = [float(r["score"]) for r in _rows(page) if r["score"]]
     assert numbers == sorted(numbers)

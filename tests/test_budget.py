@@ -44,8 +44,9 @@ def _scan_forever(*args, **kwargs):
 # -- time ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stage", "target"), [("extracting the fields", "extract_report"),
-                                               ("checking the rules", "run_rules")])
+@pytest.mark.parametrize(
+    ("stage", "target"), [("extracting the fields", "extract_report"), ("checking the rules", "run_rules")]
+)
 def test_budget_stops_a_regex_scan_in_fields_and_rules(monkeypatch, stage, target):
     if target == "run_rules":
         import extractor.rules
@@ -67,8 +68,9 @@ def test_cli_time_budget_covers_fields_one_line_exit_2(monkeypatch, capsys):
         assert main([*command, "--time-budget", "0.3", "--lang", "en"]) == 2
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1
-        assert err.startswith(f"error: {path}: processing took too long (took longer than 0.3 s, stopped while "
-                              "extracting the fields")
+        assert err.startswith(
+            f"error: {path}: processing took too long (took longer than 0.3 s, stopped while extracting the fields"
+        )
         assert "--time-budget or EXTRACTOR_MAX_SECONDS" in err
         assert main([*command, "--time-budget", "0.3"]) == 2  # in Chinese by default
         assert capsys.readouterr().err.startswith(f"错误：{path}：处理时间超过上限（用时超过 0.3 秒，停在提取字段")
@@ -113,7 +115,9 @@ def test_outside_the_main_thread_no_alarm_is_set():
 
 
 def _docx(body: bytes, members: dict[str, bytes] | None = None) -> bytes:
-    xml = b'<?xml version="1.0"?><w:document xmlns:w="' + W_NS.encode() + b'"><w:body>' + body + b"</w:body></w:document>"
+    xml = (
+        b'<?xml version="1.0"?><w:document xmlns:w="' + W_NS.encode() + b'"><w:body>' + body + b"</w:body></w:document>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", xml)
@@ -127,14 +131,16 @@ RUN = b"<w:r><w:t>x</w:t><w:tab/></w:r>"  # 31 bytes: 3 million of them inflate 
 
 # cli.py in a child that writes its peak resident memory (VmHWM, which starts afresh at exec,
 # unlike ru_maxrss, which a child forked from pytest inherits) to the file named in argv[1].
-_PEAK = ("import atexit, runpy, sys\n"
-         "out = sys.argv.pop(1)\n"
-         "def peak():\n"
-         "    kb = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
-         "    open(out, 'w').write(kb)\n"
-         "atexit.register(peak)\n"
-         "sys.argv[0] = 'cli.py'\n"
-         "runpy.run_path('cli.py', run_name='__main__')\n")
+_PEAK = (
+    "import atexit, runpy, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "def peak():\n"
+    "    kb = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+    "    open(out, 'w').write(kb)\n"
+    "atexit.register(peak)\n"
+    "sys.argv[0] = 'cli.py'\n"
+    "runpy.run_path('cli.py', run_name='__main__')\n"
+)
 
 
 def _cli(args: list[str], tmp_path: Path) -> tuple[int, str, float]:
@@ -142,8 +148,13 @@ def _cli(args: list[str], tmp_path: Path) -> tuple[int, str, float]:
     if not Path("/proc/self/status").exists():
         pytest.skip("needs /proc to measure the child's peak memory")
     out = tmp_path / "peak.kb"
-    done = subprocess.run([sys.executable, "-c", _PEAK, str(out), *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, cwd=ROOT, timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(out), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        timeout=900,
+    )
     return done.returncode, done.stderr.decode(), int(out.read_text()) / 1024
 
 
@@ -163,46 +174,58 @@ def test_docx_of_a_million_tiny_runs_in_paragraphs_reads_within_the_limit(tmp_pa
     path = tmp_path / "paragraphs.docx"
     path.write_bytes(bomb)
     out = tmp_path / "peak.kb"
-    code = ("import sys\n"
-            "from extractor.limits import apply_memory_limit\n"
-            "from extractor.readers import read\n"
-            "apply_memory_limit(256 * 2**20)\n"  # what a worker does
-            "assert len(read(sys.argv[1]).text) == 1000 * 1001 - 1\n"
-            "kb = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
-            "open(sys.argv[2], 'w').write(kb)\n")
+    code = (
+        "import sys\n"
+        "from extractor.limits import apply_memory_limit\n"
+        "from extractor.readers import read\n"
+        "apply_memory_limit(256 * 2**20)\n"  # what a worker does
+        "assert len(read(sys.argv[1]).text) == 1000 * 1001 - 1\n"
+        "kb = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]\n"
+        "open(sys.argv[2], 'w').write(kb)\n"
+    )
     if not Path("/proc/self/status").exists():
         pytest.skip("needs /proc to measure the child's peak memory")
-    done = subprocess.run([sys.executable, "-c", code, str(path), str(out)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     assert int(out.read_text()) / 1024 < 256  # its whole tree took 420 MB before the body was streamed
 
 
 def test_styles_bomb_costs_only_heading_detection():
-    styles = b"".join(b'<w:style w:styleId="s%d"><w:name w:val="s%d"/><w:basedOn w:val="s%d"/></w:style>'
-                      % (i, i, i + 1) for i in range(300_000))  # one chain of 300,000 styles
+    styles = b"".join(
+        b'<w:style w:styleId="s%d"><w:name w:val="s%d"/><w:basedOn w:val="s%d"/></w:style>' % (i, i, i + 1)
+        for i in range(300_000)
+    )  # one chain of 300,000 styles
     styles_xml = b'<?xml version="1.0"?><w:styles xmlns:w="' + W_NS.encode() + b'">' + styles + b"</w:styles>"
-    body = b"".join(b'<w:p><w:pPr><w:pStyle w:val="s%d"/></w:pPr><w:r><w:t>x</w:t></w:r></w:p>' % (7 * i)
-                    for i in range(2000))
+    body = b"".join(
+        b'<w:p><w:pPr><w:pStyle w:val="s%d"/></w:pPr><w:r><w:t>x</w:t></w:r></w:p>' % (7 * i) for i in range(2000)
+    )
     doc = read_bytes(_docx(body, {"word/styles.xml": styles_xml}), name="styles.docx")
     assert doc.text == "\n".join(["x"] * 2000)
 
 
 def test_a_long_chain_of_styles_is_walked_once():
-    chain = b"".join(b'<w:style w:styleId="s%d"><w:name w:val="s%d"/><w:basedOn w:val="s%d"/></w:style>'
-                     % (i, i, i + 1) for i in range(5000))
+    chain = b"".join(
+        b'<w:style w:styleId="s%d"><w:name w:val="s%d"/><w:basedOn w:val="s%d"/></w:style>' % (i, i, i + 1)
+        for i in range(5000)
+    )
     chain += b'<w:style w:styleId="s5000"><w:name w:val="heading 1"/></w:style>'
     styles_xml = b'<?xml version="1.0"?><w:styles xmlns:w="' + W_NS.encode() + b'">' + chain + b"</w:styles>"
-    body = b"".join(b'<w:p><w:pPr><w:pStyle w:val="s%d"/></w:pPr><w:r><w:t>t%d</w:t></w:r></w:p>' % (i, i)
-                    for i in range(0, 5000, 5))
+    body = b"".join(
+        b'<w:p><w:pPr><w:pStyle w:val="s%d"/></w:pPr><w:r><w:t>t%d</w:t></w:r></w:p>' % (i, i)
+        for i in range(0, 5000, 5)
+    )
     doc = read_bytes(_docx(body, {"word/styles.xml": styles_xml}), name="chain.docx")
     assert {b.kind for b in doc.blocks if b.kind in ("heading", "paragraph")} == {"heading"}  # all based on heading 1
 
 
 def test_apply_memory_limit_is_what_a_worker_calls():
-    code = ("from extractor.limits import apply_memory_limit\n"
-            "apply_memory_limit(200 * 2**20)\n"
-            "try:\n    bytearray(300 * 2**20)\nexcept MemoryError:\n    print('capped')\n")
+    code = (
+        "from extractor.limits import apply_memory_limit\n"
+        "apply_memory_limit(200 * 2**20)\n"
+        "try:\n    bytearray(300 * 2**20)\nexcept MemoryError:\n    print('capped')\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.stdout.strip() == "capped", done.stderr
 
@@ -213,7 +236,9 @@ def test_memory_cap_is_lifted_after_the_block():
     before = resource.getrlimit(which)
     with limits.memory_cap(1024 * 2**20):
         soft, hard = resource.getrlimit(which)
-        assert hard == before[1] and soft == (1024 * 2**20 if hard == resource.RLIM_INFINITY else min(1024 * 2**20, hard))
+        assert hard == before[1] and soft == (
+            1024 * 2**20 if hard == resource.RLIM_INFINITY else min(1024 * 2**20, hard)
+        )
     assert resource.getrlimit(which) == before
 
 

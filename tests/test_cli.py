@@ -80,12 +80,20 @@ def _bad_inputs(tmp: Path) -> dict[str, Path]:
     truncated_docx.write_bytes(SEED_DOCX.read_bytes()[:2000])
     truncated_pdf = tmp / "truncated.pdf"
     truncated_pdf.write_bytes(SEED_PDF.read_bytes()[:1500])
-    return {"missing": tmp / "nope.docx", "directory": tmp, "empty": empty, "binary": binary,
-            "no-document-xml": nodoc, "truncated-docx": truncated_docx, "truncated-pdf": truncated_pdf}
+    return {
+        "missing": tmp / "nope.docx",
+        "directory": tmp,
+        "empty": empty,
+        "binary": binary,
+        "no-document-xml": nodoc,
+        "truncated-docx": truncated_docx,
+        "truncated-pdf": truncated_pdf,
+    }
 
 
-@pytest.mark.parametrize("kind", ["missing", "directory", "empty", "binary", "no-document-xml", "truncated-docx",
-                                  "truncated-pdf"])
+@pytest.mark.parametrize(
+    "kind", ["missing", "directory", "empty", "binary", "no-document-xml", "truncated-docx", "truncated-pdf"]
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, kind):
     path = _bad_inputs(tmp_path)[kind]
     code, out, err = run(capsys, "extract", str(path), "--json")
@@ -123,8 +131,12 @@ def test_bad_usage_exits_3(capsys):
 def test_end_to_end_subprocess_with_a_misnamed_file(tmp_path):
     misnamed = tmp_path / "report.txt"
     misnamed.write_bytes(SEED_DOCX.read_bytes())  # a .docx under a .txt name: sniffed, not trusted
-    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(misnamed), "--json"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "extract", str(misnamed), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["source"]["format"] == "docx"
 
@@ -165,8 +177,7 @@ def test_extract_reads_stdin_and_writes_o_file_never_over_an_input(tmp_path):
     copy = tmp_path / "seed.txt"
     copy.write_bytes(SEED_TXT.read_bytes())
     before = copy.read_bytes()
-    proc = subprocess.run([*cmd[:3], str(copy), "--json", "-o", str(copy)], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([*cmd[:3], str(copy), "--json", "-o", str(copy)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3 and "refusing to overwrite an input" in proc.stderr
     assert copy.read_bytes() == before
 
@@ -183,8 +194,9 @@ def test_verify_format_json_and_csv_for_a_batch(capsys, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["rule"] for r in rows] == [x["rule"] for x in lines]
     assert list(rows[0]) == ["path", "rule", "severity", "message", "fields", "spans", "expected", "found"]
-    assert run(capsys, "verify", str(SEED_TXT), "--json")[1] == run(capsys, "verify", str(SEED_TXT),
-                                                                     "--format", "json")[1]
+    assert (
+        run(capsys, "verify", str(SEED_TXT), "--json")[1] == run(capsys, "verify", str(SEED_TXT), "--format", "json")[1]
+    )
 
 
 def test_report_of_several_files_into_an_existing_file_is_a_usage_error(tmp_path, capsys):
@@ -220,8 +232,8 @@ def test_report_db_pages_for_long_chinese_and_gbk_file_names(tmp_path, capsys):
 
 def test_readme_exit_code_table_names_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| exit code |"):]
-    table = table[:table.index("\n\n")]
+    table = readme[readme.index("| exit code |") :]
+    table = table[: table.index("\n\n")]
     for command in ("extract", "verify", "report", "report --db", "ingest", "export", "audit"):
         assert f"`{command}`" in table, command
     for code in ("0", "1", "2", "3"):

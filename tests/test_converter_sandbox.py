@@ -58,15 +58,23 @@ class _Listener:
 
 
 def _soffice(tmp_path: Path, *args: str) -> None:
-    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'maker-profile').as_uri()}", "--headless",
-                    "--norestore", *args], check=True, capture_output=True, timeout=180, cwd=tmp_path)
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'maker-profile').as_uri()}", "--headless", "--norestore", *args],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
 
 
 def _linked_picture_doc(tmp_path: Path, port: int) -> Path:
     """A .doc whose picture is linked to the listener (an INCLUDEPICTURE field), made by soffice."""
     page = tmp_path / "linked.html"
-    page.write_text(f'<html><body><p>2023年度收入总计145.16万元。</p><p><img src="http://127.0.0.1:{port}/linked.png" '
-                    'width="100" height="100"></p></body></html>', encoding="utf-8")
+    page.write_text(
+        f'<html><body><p>2023年度收入总计145.16万元。</p><p><img src="http://127.0.0.1:{port}/linked.png" '
+        'width="100" height="100"></p></body></html>',
+        encoding="utf-8",
+    )
     _soffice(tmp_path, "--convert-to", "doc:MS Word 97", "--outdir", str(tmp_path), str(page))
     doc = tmp_path / "linked.doc"
     assert f"http://127.0.0.1:{port}/linked.png".encode() in doc.read_bytes()

@@ -15,13 +15,23 @@ from extractor.errors import CorruptFile, printable
 
 HOSTILE_NAME = "report\n2023\x1b[31m\u202etxt.exe\r"
 # Every character that a terminal would act on, in a line of an otherwise ordinary report.
-HOSTILE_TEXT = "新城县某某局\x1b]0;pwned\x07\u202e2023年度\u2066部门整体支出绩效自评报告\n2023年度收入总计145.16万元。\n"
+HOSTILE_TEXT = (
+    "新城县某某局\x1b]0;pwned\x07\u202e2023年度\u2066部门整体支出绩效自评报告\n2023年度收入总计145.16万元。\n"
+)
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("a\nb", "a\\nb"), ("\x1b[2J", "\\x1b[2J"), ("\u202eexe.txt", "\\u202eexe.txt"), ("\x85\u2028", "\\x85\\u2028"),
-    ("bad\udcff.txt", "bad\\udcff.txt"), ("收入\t总计", "收入\\t总计"), ("plain 名称.docx", "plain 名称.docx"),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("a\nb", "a\\nb"),
+        ("\x1b[2J", "\\x1b[2J"),
+        ("\u202eexe.txt", "\\u202eexe.txt"),
+        ("\x85\u2028", "\\x85\\u2028"),
+        ("bad\udcff.txt", "bad\\udcff.txt"),
+        ("收入\t总计", "收入\\t总计"),
+        ("plain 名称.docx", "plain 名称.docx"),
+    ],
+)
 def test_printable_escapes_what_a_terminal_acts_on(raw, shown):
     assert printable(raw) == shown and printable(shown) == shown
 
@@ -69,8 +79,14 @@ def test_findings_quote_the_text_escaped():
     from extractor.output.text import render_findings
 
     text = "收入总计\x1b[8m145.16\u202e万元"
-    finding = Finding(rule="SUM001", severity="error", message="部门\x1b]0;x\x07 disagrees", spans=[(0, len(text))],
-                      expected="1", found="2")
+    finding = Finding(
+        rule="SUM001",
+        severity="error",
+        message="部门\x1b]0;x\x07 disagrees",
+        spans=[(0, len(text))],
+        expected="1",
+        found="2",
+    )
     out = render_findings([finding], Document(text=text, format="txt"), "a\nb.txt")
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out and out.count("\n") == 2
     assert out.startswith("a\\nb.txt：错误 1") and "收入总计⟨U+001B⟩[8m145.16⟨U+202E⟩万元" in out

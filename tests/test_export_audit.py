@@ -32,16 +32,30 @@ def db(tmp_path_factory) -> Path:
     """Two departments over two years, with a broken carry-over chain, a headcount jump and a reused text."""
     folder = tmp_path_factory.mktemp("archive")
     # Qinghe 2023: carried in 9.90 where 2022 carried out 8.90; staff almost doubled.
-    qinghe_2023 = edit(QINGHE, ("2022", "2023"), ("年初结转和结余12.40万元", "年初结转和结余9.90万元"),
-                       ("实有人员21人", "实有人员40人"), ("在职人员16人", "在职人员35人"))
+    qinghe_2023 = edit(
+        QINGHE,
+        ("2022", "2023"),
+        ("年初结转和结余12.40万元", "年初结转和结余9.90万元"),
+        ("实有人员21人", "实有人员40人"),
+        ("在职人员16人", "在职人员35人"),
+    )
     # A "2023" report copied from 2022 with the year left unchanged (one sentence added, one
     # figure updated: with every figure the same it would be the same report, one row).
-    copied = edit(QINGHE, ("四、存在的问题及改进措施", "四、存在的问题及改进措施\n本年度新增流动服务点两处。"),
-                  ("实有人员21人", "实有人员22人"), ("退休人员5人", "退休人员6人"))
+    copied = edit(
+        QINGHE,
+        ("四、存在的问题及改进措施", "四、存在的问题及改进措施\n本年度新增流动服务点两处。"),
+        ("实有人员21人", "实有人员22人"),
+        ("退休人员5人", "退休人员6人"),
+    )
     # Yushui 2024 carries in what 2023 carried out (0), headcount unchanged: a clean chain.
     yushui_2024 = YUSHUI.replace("2023", "2024")
-    files = {"qinghe-2022.txt": QINGHE, "qinghe-2023.txt": qinghe_2023, "qinghe-2023-draft.txt": copied,
-             "yushui-2023.txt": YUSHUI, "yushui-2024.txt": yushui_2024}
+    files = {
+        "qinghe-2022.txt": QINGHE,
+        "qinghe-2023.txt": qinghe_2023,
+        "qinghe-2023-draft.txt": copied,
+        "yushui-2023.txt": YUSHUI,
+        "yushui-2024.txt": yushui_2024,
+    }
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
@@ -61,7 +75,11 @@ def test_csv_has_one_row_per_report_with_the_view_columns(db, tmp_path):
     assert len(rows) == 5  # the broken file is in documents, not in reports
     q2022 = next(r for r in rows if r["path"] == "qinghe-2022.txt")
     assert (q2022["department"], q2022["fiscal_year"], q2022["carryover_end_yuan"], q2022["grade"]) == (
-        "示例市清河区文化馆", "2022", "89000.00", "良")
+        "示例市清河区文化馆",
+        "2022",
+        "89000.00",
+        "良",
+    )
 
 
 def test_jsonl_has_the_same_columns_and_the_full_record_on_request(db, tmp_path):
@@ -149,4 +167,6 @@ def test_checks_are_documented():
 
 
 def test_sentences_ignore_layout_breaks():
-    assert sentences("本馆对2022年度部门整体支出\n情况进行了自评。") == sentences("本馆对2022年度部门整体支出情况进行了自评。")
+    assert sentences("本馆对2022年度部门整体支出\n情况进行了自评。") == sentences(
+        "本馆对2022年度部门整体支出情况进行了自评。"
+    )

@@ -36,16 +36,18 @@ def _lines(outcomes) -> str:
 
 
 _LONE = "no rule checks a lone 编制 figure (no breakdown) nor declares it unchecked"
-_BUDGET = ("budget.total 120.00 -> 121.00 gives no error: the form's 其中 rows (当年财政拨款 120.00 …) are not read as "
-           "parts of 年度资金总额's 年初预算数")
+_BUDGET = (
+    "budget.total 120.00 -> 121.00 gives no error: the form's 其中 rows (当年财政拨款 120.00 …) are not read as "
+    "parts of 年度资金总额's 年初预算数"
+)
 # sample -> the breaking changes that give no error and no info
 MISSED = {
     "donghu-zc-2023.docx": _BUDGET,
     "donghu-zc-2023.txt": _BUDGET,
     "nanhu-tyzx-2023.docx": f"headcount.authorized 28 -> 29: {_LONE}; budget.total 420.00 -> 421.00: 年初预算数 + "
-                            "年中追加 = 全年预算数 is not checked",
+    "年中追加 = 全年预算数 is not checked",
     "nanhu-tyzx-2023.txt": f"headcount.authorized 28 -> 29: {_LONE}; budget.total 420.00 -> 421.00: 年初预算数 + "
-                           "年中追加 = 全年预算数 is not checked",
+    "年中追加 = 全年预算数 is not checked",
     "xishan-nfzx-2023.docx": f"headcount.authorized 12 -> 13: {_LONE}",
     "xishan-nfzx-2023.txt": f"headcount.authorized 12 -> 13: {_LONE}",
 }
@@ -58,9 +60,12 @@ SHORT = {
 
 
 def _per_sample(gaps: dict[str, str]) -> list:
-    return [pytest.param(p.name, id=p.name,
-                         marks=[pytest.mark.xfail(strict=True, reason=gaps[p.name])] if p.name in gaps else [])
-            for p in SAMPLES]
+    return [
+        pytest.param(
+            p.name, id=p.name, marks=[pytest.mark.xfail(strict=True, reason=gaps[p.name])] if p.name in gaps else []
+        )
+        for p in SAMPLES
+    ]
 
 
 @pytest.mark.parametrize("sample", _per_sample(MISSED))

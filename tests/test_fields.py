@@ -91,16 +91,20 @@ def test_breakdown_of_in_service_staff():
 
 
 def test_web_chrome_before_title_and_name_beside_it():
-    t = ("索引号：000/2021-01\n发布机构：某区财政局\n发布日期：2021-05-06\n\n2020年部门整体支出绩效评价报告\n\n"
-         "某区城市管理局\n\n根据要求开展自评。")
+    t = (
+        "索引号：000/2021-01\n发布机构：某区财政局\n发布日期：2021-05-06\n\n2020年部门整体支出绩效评价报告\n\n"
+        "某区城市管理局\n\n根据要求开展自评。"
+    )
     r = report(t)
     assert r.title.value == "2020年部门整体支出绩效评价报告"
     assert r.department.value == "某区城市管理局" and r.fiscal_year.value == 2020
 
 
 def test_table_of_contents_is_not_the_title():
-    t = ("目录\n第一部分 单位概况\n第二部分 2023年度单位决算情况说明\n附表：项目支出绩效自评表\n"
-         "第一部分 单位概况\n某街道社区卫生服务中心属于公益一类事业单位，本单位2023年度共有项目3个。")
+    t = (
+        "目录\n第一部分 单位概况\n第二部分 2023年度单位决算情况说明\n附表：项目支出绩效自评表\n"
+        "第一部分 单位概况\n某街道社区卫生服务中心属于公益一类事业单位，本单位2023年度共有项目3个。"
+    )
     r = report(t)
     assert r.kind.value == "final_accounts"
     assert r.department.value == "某街道社区卫生服务中心"
@@ -136,12 +140,17 @@ def test_maxima_in_brackets_in_a_glued_table():
 
 
 def test_score_table_becomes_tree():
-    t = ("一级指标 | 二级指标 | 分值 | 得分\n投入(20分) |  |  | \n | 预算编制 | 10 | 9\n | 资金到位 | 10 | 10\n"
-         "产出 |  | 80 | 70\n | 数量 | 80 | 70\n合计 |  | 100 | 89\n")
+    t = (
+        "一级指标 | 二级指标 | 分值 | 得分\n投入(20分) |  |  | \n | 预算编制 | 10 | 9\n | 资金到位 | 10 | 10\n"
+        "产出 |  | 80 | 70\n | 数量 | 80 | 70\n合计 |  | 100 | 89\n"
+    )
     ind = report(t).indicators
     assert [(i.name, i.level) for i in ind] == [("投入", 1), ("产出", 1)]
     assert ind[0].max.value == 20 and ind[0].score is None
-    assert [(c.name, c.max.value, c.score.value) for c in ind[0].children] == [("预算编制", 10, 9), ("资金到位", 10, 10)]
+    assert [(c.name, c.max.value, c.score.value) for c in ind[0].children] == [
+        ("预算编制", 10, 9),
+        ("资金到位", 10, 10),
+    ]
     assert ind[1].score.value == 70 and ind[1].children[0].level == 2
 
 
@@ -150,7 +159,11 @@ def test_grade_bands_stated_in_the_report():
     gb = report(t).grade_bands
     assert gb.source == "report"
     assert [(b.grade, b.min, b.max) for b in gb.bands] == [
-        ("优", Decimal(90), None), ("良", Decimal(80), Decimal(90)), ("中", Decimal(60), Decimal(80)), ("差", None, Decimal(60))]
+        ("优", Decimal(90), None),
+        ("良", Decimal(80), Decimal(90)),
+        ("中", Decimal(60), Decimal(80)),
+        ("差", None, Decimal(60)),
+    ]
 
 
 def _bands(text: str):
@@ -159,16 +172,27 @@ def _bands(text: str):
     return [(b.grade, b.min, b.min_inclusive, b.max, b.max_inclusive) for b in gb.bands]
 
 
-@pytest.mark.parametrize(("grade_first", "score_first"), [
-    ("评价结果分为优（90分及以上）、良（80-89.99分）、中（60-79.99分）、差（60分以下）四个等级。",
-     "评价结果分为四档：90分及以上为优、80-89.99分为良、60-79.99分为中、60分以下为差。"),
-    ("等级标准：优：90分以上（含90分）；良：80-90分；中：60-80分；差：60分以下。",
-     "等级标准：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。"),
-    ("评分等级为优（≥90分）、良（80≤分数<90）、中（60≤分数<80）、差（<60分）。",
-     "评分等级：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。"),
-    ("结果分为优秀（90-100分）、良好（80-90分）、中等（60-80分）、较差（0-60分）。",
-     "结果分为：90-100分为优秀，80-90分为良好，60-80分为中等，0-60分为较差。"),
-])
+@pytest.mark.parametrize(
+    ("grade_first", "score_first"),
+    [
+        (
+            "评价结果分为优（90分及以上）、良（80-89.99分）、中（60-79.99分）、差（60分以下）四个等级。",
+            "评价结果分为四档：90分及以上为优、80-89.99分为良、60-79.99分为中、60分以下为差。",
+        ),
+        (
+            "等级标准：优：90分以上（含90分）；良：80-90分；中：60-80分；差：60分以下。",
+            "等级标准：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。",
+        ),
+        (
+            "评分等级为优（≥90分）、良（80≤分数<90）、中（60≤分数<80）、差（<60分）。",
+            "评分等级：90分（含）以上为优，80分（含）-90分为良，60分（含）-80分为中，60分以下为差。",
+        ),
+        (
+            "结果分为优秀（90-100分）、良好（80-90分）、中等（60-80分）、较差（0-60分）。",
+            "结果分为：90-100分为优秀，80-90分为良好，60-80分为中等，0-60分为较差。",
+        ),
+    ],
+)
 def test_grade_bands_written_grade_first_read_as_score_first(grade_first, score_first):
     """A grade before its band in brackets or after a colon gives the bands the score-first wording
     gives; never the next grade read after a bracket's range (良 for 90分以上)."""
@@ -189,22 +213,28 @@ def test_grade_words_in_a_distribution_are_not_the_grade():
 
 
 def test_project_form_money_row():
-    t = ("项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
-         "年度资金总额 | 12.5 | 13.00 | 12.87 | 10 | 99% | 9.9\n")
+    t = (
+        "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+        "年度资金总额 | 12.5 | 13.00 | 12.87 | 10 | 99% | 9.9\n"
+    )
     b = report(t).budget
     assert (b.total.value, b.adjusted.value, b.spent.value) == (Decimal("125000"), Decimal("130000"), Decimal("128700"))
     assert b.execution_rate.value == Decimal(99)
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("某局2022年度部门整体支出绩效自评报告", "department_overall"),
-    ("某局2022年度项目支出绩效自评报告", "project"),
-    ("某局2022年度部门决算", "final_accounts"),
-    ("某局2022年单位预算", "other"),
-    ("某县2022年度农村公路养护补助资金绩效自评报告", "project"),
-    ("某局2022年度工作经费绩效评价报告", "project"),
-    ("某局2022年度部门绩效自评报告", "department_overall"),
-], ids=["overall", "project", "final-accounts", "budget", "fund", "expenses", "department-short"])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("某局2022年度部门整体支出绩效自评报告", "department_overall"),
+        ("某局2022年度项目支出绩效自评报告", "project"),
+        ("某局2022年度部门决算", "final_accounts"),
+        ("某局2022年单位预算", "other"),
+        ("某县2022年度农村公路养护补助资金绩效自评报告", "project"),
+        ("某局2022年度工作经费绩效评价报告", "project"),
+        ("某局2022年度部门绩效自评报告", "department_overall"),
+    ],
+    ids=["overall", "project", "final-accounts", "budget", "fund", "expenses", "department-short"],
+)
 def test_kind_from_title(text, kind):
     assert report(text + "\n正文。").kind.value == kind
 
@@ -264,17 +294,21 @@ def test_candidates_that_agree_within_rounding_keep_the_first():
 
 
 def test_a_subsets_figures_are_not_the_units():
-    t = ("2024年收入合计760.00万元，其中：本年收入560.00万元，上年结转收入200.00万元。\n"
-         "2024年一般公共预算财政拨款收入合计470.00万元，其中：本年收入450.00万元，上年结转收入20.00万元。\n"
-         "一般公共预算财政拨款支出470.00万元。其中：基本支出420.00万元。")
+    t = (
+        "2024年收入合计760.00万元，其中：本年收入560.00万元，上年结转收入200.00万元。\n"
+        "2024年一般公共预算财政拨款收入合计470.00万元，其中：本年收入450.00万元，上年结转收入20.00万元。\n"
+        "一般公共预算财政拨款支出470.00万元。其中：基本支出420.00万元。"
+    )
     r = report(t)
     assert r.carryover.start.value == Decimal("2000000") and "carryover.start" not in r.candidates
     assert r.expenditure.by_type == []
 
 
 def test_score_table_glued_by_ocr():
-    t = ("部门整体支出绩效评价指标表一级指标分值二级指标分值三级指标分值评价标准得分"
-         "决策20目标设定10绩效目标合理性5符合要求得5分。资金投入10万元的按标准计。过程30资金管理15")
+    t = (
+        "部门整体支出绩效评价指标表一级指标分值二级指标分值三级指标分值评价标准得分"
+        "决策20目标设定10绩效目标合理性5符合要求得5分。资金投入10万元的按标准计。过程30资金管理15"
+    )
     ind = report(t).indicators
     assert [(i.name, i.max.value) for i in ind] == [("决策", 20), ("过程", 30)]
     assert all(i.score is None for i in ind)
@@ -284,11 +318,15 @@ def test_glued_names_outside_a_score_table_are_not_indicators():
     assert report("本年度决策20项，过程30次。").indicators == []
 
 
-@pytest.mark.parametrize("text,department,year", [
-    ("关于某县财政局2022年度部门整体支出绩效自评的报告\n正文", "某县财政局", 2022),
-    ("某县审计局部门整体支出绩效自评报告\n（2021年度）\n正文", "某县审计局", 2021),
-    ("2022年度某县教育局部门整体支出绩效评价报告\n正文", "某县教育局", 2022),
-], ids=["guanyu-prefix", "year-on-next-line", "year-first"])
+@pytest.mark.parametrize(
+    "text,department,year",
+    [
+        ("关于某县财政局2022年度部门整体支出绩效自评的报告\n正文", "某县财政局", 2022),
+        ("某县审计局部门整体支出绩效自评报告\n（2021年度）\n正文", "某县审计局", 2021),
+        ("2022年度某县教育局部门整体支出绩效评价报告\n正文", "某县教育局", 2022),
+    ],
+    ids=["guanyu-prefix", "year-on-next-line", "year-first"],
+)
 def test_title_wordings(text, department, year):
     r = report(text)
     assert grounded(text, r.department).value == department and r.fiscal_year.value == year
@@ -308,7 +346,12 @@ def test_headcount_form_with_label_cells_and_a_header_row():
     assert grounded(t, r.total_score).value == Decimal("92.5")
     t2 = "人员情况\n编制数 | 实有人数 | 在职人员 | 退休人员\n15 | 21 | 16 | 5\n"
     hc = report(t2).headcount
-    assert [grounded(t2, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [15, 21, 16, 5]
+    assert [grounded(t2, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [
+        15,
+        21,
+        16,
+        5,
+    ]
 
 
 def test_a_list_cut_off_by_the_end_of_an_excerpt_is_not_a_breakdown():
@@ -319,10 +362,14 @@ def test_a_list_cut_off_by_the_end_of_an_excerpt_is_not_a_breakdown():
     assert len(done.expenditure.by_function) == 3
 
 
-@pytest.mark.parametrize("text", [
-    "《某县林业局2021年度项目支出绩效自评报告.docx》由用户上传到文档分享平台，可在线预览。\n一、基本情况",
-    "附件1：某县林业局2021年度项目支出绩效自评报告\n正文",
-], ids=["quoted-on-sharing-site", "annex-label"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "《某县林业局2021年度项目支出绩效自评报告.docx》由用户上传到文档分享平台，可在线预览。\n一、基本情况",
+        "附件1：某县林业局2021年度项目支出绩效自评报告\n正文",
+    ],
+    ids=["quoted-on-sharing-site", "annex-label"],
+)
 def test_title_behind_a_quote_or_an_annex_label(text):
     r = report(text)
     assert grounded(text, r.title).value == "某县林业局2021年度项目支出绩效自评报告"
@@ -335,19 +382,28 @@ def test_a_generic_body_opening_a_paragraph_is_not_the_unit():
 
 
 def test_a_wrapped_cell_row_continues_the_names_above_it():
-    t = ("一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n效益指标(30分) | 社会效益指标 | 受益人口覆盖率 | 20 | 18\n"
-         " | 可持续影响指 | 设施正常运行 | 10 | 9\n | 标 | 率 |  | \n满意度指标(10分) | 满意度 | 群众满意度 | 10 | 9\n")
+    t = (
+        "一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n效益指标(30分) | 社会效益指标 | 受益人口覆盖率 | 20 | 18\n"
+        " | 可持续影响指 | 设施正常运行 | 10 | 9\n | 标 | 率 |  | \n满意度指标(10分) | 满意度 | 群众满意度 | 10 | 9\n"
+    )
     ind = report(t).indicators
     assert [i.name for i in ind] == ["效益指标", "满意度指标"]
     second = ind[0].children[1]
-    assert (second.name, second.children[0].name, second.children[0].score.value) == ("可持续影响指标", "设施正常运行率", 9)
+    assert (second.name, second.children[0].name, second.children[0].score.value) == (
+        "可持续影响指标",
+        "设施正常运行率",
+        9,
+    )
 
 
 # ---- tables: the column a figure stands in ---------------------------------------------------
 
+
 def test_row_numbers_of_a_final_accounts_table_are_not_amounts():
-    t = ("收入支出决算总表\n金额单位：元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额\n"
-         "本年收入合计 | 12 | 3,456,789.10 | 本年支出合计 | 40 | 3,400,000.00\n")
+    t = (
+        "收入支出决算总表\n金额单位：元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额\n"
+        "本年收入合计 | 12 | 3,456,789.10 | 本年支出合计 | 40 | 3,400,000.00\n"
+    )
     r = report(t)
     assert grounded(t, r.revenue.total).value == Decimal("3456789.10")
     assert grounded(t, r.expenditure.total).value == Decimal("3400000.00")
@@ -360,11 +416,15 @@ def test_a_row_number_in_a_table_flattened_to_spaces_is_not_an_amount():
     assert r.title is None  # a table flattened onto one line is not a title either
 
 
-@pytest.mark.parametrize("header,row", [
-    ("项目 | 上年数 | 本年数", "收入合计 | 610.00 | 725.50"),
-    ("项目 | 2022年 | 2023年", "收入合计 | 610.00 | 725.50"),
-    ("项目 | 年初预算数 | 决算数 | 完成率", "收入合计 | 700 | 725.50 | 103.6%"),
-], ids=["prior-year-first", "years", "budget-beside-actual"])
+@pytest.mark.parametrize(
+    "header,row",
+    [
+        ("项目 | 上年数 | 本年数", "收入合计 | 610.00 | 725.50"),
+        ("项目 | 2022年 | 2023年", "收入合计 | 610.00 | 725.50"),
+        ("项目 | 年初预算数 | 决算数 | 完成率", "收入合计 | 700 | 725.50 | 103.6%"),
+    ],
+    ids=["prior-year-first", "years", "budget-beside-actual"],
+)
 def test_the_years_own_column_is_read_not_the_one_beside_it(header, row):
     t = f"单位：万元\n{header}\n{row}\n"
     r = report(t)
@@ -374,16 +434,22 @@ def test_the_years_own_column_is_read_not_the_one_beside_it(header, row):
 def test_by_type_in_a_table_with_a_share_column():
     t = "单位：万元\n项目 | 金额 | 占比\n基本支出 | 320.4 | 64%\n项目支出 | 180.2 | 36%\n"
     by_type = report(t).expenditure.by_type
-    assert [(i.name, i.amount.value) for i in by_type] == [("基本支出", Decimal("3204000")), ("项目支出", Decimal("1802000"))]
+    assert [(i.name, i.amount.value) for i in by_type] == [
+        ("基本支出", Decimal("3204000")),
+        ("项目支出", Decimal("1802000")),
+    ]
 
 
 # ---- narrative wordings ------------------------------------------------------------------------
+
 
 def test_by_type_right_after_qizhong_without_a_colon():
     t = "2022年度支出总计480.00万元，其中基本支出300.00万元，占62.50%；项目支出180.00万元，占37.50%。"
     by_type = report(t).expenditure.by_type
     assert [(i.name, i.amount.value, i.share.value) for i in by_type] == [
-        ("基本支出", Decimal("3000000"), Decimal("62.50")), ("项目支出", Decimal("1800000"), Decimal("37.50"))]
+        ("基本支出", Decimal("3000000"), Decimal("62.50")),
+        ("项目支出", Decimal("1800000"), Decimal("37.50")),
+    ]
 
 
 def test_by_type_of_one_functional_class_is_not_the_units():
@@ -400,17 +466,23 @@ def test_figure_and_unit_broken_over_two_lines():
     assert grounded(t, r.revenue.total).value == Decimal("3562000") and r.revenue.total.unit == "万元"
 
 
-@pytest.mark.parametrize("text,total", [
-    ("本单位2022年度收入决算为66.6万元，支出决算为65.4万元。", "666000"),
-    ("本单位收入经费总合计为80.50万元。", "805000"),
-], ids=["juesuan", "zong-heji"])
+@pytest.mark.parametrize(
+    "text,total",
+    [
+        ("本单位2022年度收入决算为66.6万元，支出决算为65.4万元。", "666000"),
+        ("本单位收入经费总合计为80.50万元。", "805000"),
+    ],
+    ids=["juesuan", "zong-heji"],
+)
 def test_more_wordings_of_the_revenue_total(text, total):
     assert grounded(text, report(text).revenue.total).value == Decimal(total)
 
 
 def test_money_arranged_for_a_project_and_spent_in_the_year():
-    t = ("某县实验小学生均公用经费绩效自评报告\n本校2021年依据定额标准安排，合计96万元，其中省级补助60万元。"
-         "本校2021年累计支出合计90.5万元，余款结转下年使用。")
+    t = (
+        "某县实验小学生均公用经费绩效自评报告\n本校2021年依据定额标准安排，合计96万元，其中省级补助60万元。"
+        "本校2021年累计支出合计90.5万元，余款结转下年使用。"
+    )
     r = report(t)
     assert grounded(t, r.budget.total).value == Decimal("960000")
     assert grounded(t, r.expenditure.total).value == Decimal("905000")
@@ -426,12 +498,16 @@ def test_a_budget_disclosures_revenue_total_is_its_budget():
     t = "某县档案馆2024年单位预算\n一、收入预算说明\n收入经费总合计为120.30万元，全部为财政拨款。"
     r = report(t)
     assert r.kind.value == "other"
-    assert grounded(t, r.budget.total).value == Decimal("1203000") and r.budget.total.pattern == "budget.total.budget_document"
+    assert (
+        grounded(t, r.budget.total).value == Decimal("1203000")
+        and r.budget.total.pattern == "budget.total.budget_document"
+    )
     report_kind = report("某县档案馆2024年度部门整体支出绩效自评报告\n收入合计120.30万元。")
     assert report_kind.budget.total is None
 
 
 # ---- headcount -----------------------------------------------------------------------------------
+
 
 def test_the_units_own_authorized_headcount_and_its_parts():
     t = "本单位编制数20人，其中：行政编制12人，事业编制8人。实有在职人员18人，退休职工6人。"
@@ -443,6 +519,7 @@ def test_the_units_own_authorized_headcount_and_its_parts():
 
 
 # ---- meta --------------------------------------------------------------------------------------------
+
 
 def test_year_in_chinese_numerals():
     t = "二〇二二年度某乡人民政府部门整体支出绩效自评报告\n正文。"
@@ -464,6 +541,7 @@ def test_a_review_of_sampled_projects_is_another_kind():
 
 # ---- grades and scores -------------------------------------------------------------------------------
 
+
 def test_grade_named_as_a_rank():
     t = "经综合评价，本次最终评分为86.5分，属“良”等次。"
     r = report(t)
@@ -481,14 +559,23 @@ def test_more_headcount_wordings_and_changes_in_the_year():
 def test_header_row_with_a_caption_in_its_first_cell():
     t = "人员情况：编制数 | 实有人数 | 在职 | 退休\n30 | 28 | 22 | 6\n"
     hc = report(t).headcount
-    assert [grounded(t, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [30, 28, 22, 6]
+    assert [grounded(t, getattr(hc, f)).value for f in ("authorized", "actual", "in_service", "retired")] == [
+        30,
+        28,
+        22,
+        6,
+    ]
 
 
-@pytest.mark.parametrize("text,score", [
-    ("经自评，2022年度部门整体支出绩效自评得分\n91分，等级为优。", "91"),
-    ("上年自评得分86分，本年自评得分90.5分。", "90.5"),
-    ("本项目共设一级指标4个，总分100分。经评价，本项目得分89分。", "89"),
-], ids=["line-break", "prior-year", "the-project"])
+@pytest.mark.parametrize(
+    "text,score",
+    [
+        ("经自评，2022年度部门整体支出绩效自评得分\n91分，等级为优。", "91"),
+        ("上年自评得分86分，本年自评得分90.5分。", "90.5"),
+        ("本项目共设一级指标4个，总分100分。经评价，本项目得分89分。", "89"),
+    ],
+    ids=["line-break", "prior-year", "the-project"],
+)
 def test_total_score_wordings(text, score):
     r = report(text)
     assert grounded(text, r.total_score).value == Decimal(score) and "total_score" not in r.candidates
@@ -536,8 +623,10 @@ def test_a_total_far_below_its_tables_header():
     assert grounded(t, r.expenditure.total).value == Decimal("623700.00")
 
 
-_SCORE_TABLE = ("某县档案馆2023年度部门整体支出绩效自评报告\n"
-                "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 20 | 18\n产出 | 数量 | 80 | 72\n合计 |  | 100 | 90\n")
+_SCORE_TABLE = (
+    "某县档案馆2023年度部门整体支出绩效自评报告\n"
+    "一级指标 | 二级指标 | 分值 | 得分\n决策 | 目标设定 | 20 | 18\n产出 | 数量 | 80 | 72\n合计 |  | 100 | 90\n"
+)
 
 
 def test_a_score_tables_total_row_is_the_total_score():
@@ -555,9 +644,11 @@ def test_a_score_tables_total_row_that_disagrees_with_its_rows_is_flagged():
     assert [f.rule for f in findings if f.severity == "error"] == ["IND004"]
 
 
-@pytest.mark.parametrize("row", ["合计 | 90", "合计 | 100 | 90 | ", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
-                         ids=["a-lone-figure", "merged-cells-and-an-empty-cell", "above-its-full-mark",
-                              "not-a-total-row"])
+@pytest.mark.parametrize(
+    "row",
+    ["合计 | 90", "合计 | 100 | 90 | ", "合计 |  | 100 | 190", "小计 |  | 100 | 90"],
+    ids=["a-lone-figure", "merged-cells-and-an-empty-cell", "above-its-full-mark", "not-a-total-row"],
+)
 def test_a_total_row_that_cannot_be_read_safely_gives_nothing(row):
     r = report(_SCORE_TABLE.replace("合计 |  | 100 | 90", row))
     assert r.total_score is None
@@ -565,19 +656,45 @@ def test_a_total_row_that_cannot_be_read_safely_gives_nothing(row):
 
 # ---- red team for precision: invented reports of several templates (issue: wrong values) ----
 
+
 def errors(text: str) -> list[str]:
     return [f.rule for f in extract_text(text).findings if f.severity == "error"]
 
 
-@pytest.mark.parametrize("text,path", [
-    ("梧桐县某专项2023年度项目支出绩效自评报告\n本项目调整后预算1,100万元。2022年该项目实际支出980万元。\n", "budget.spent"),
-    ("云岭县图书馆2023年度部门整体支出绩效自评报告\n与2022年度收入总计301.20万元相比，减少13.75万元。\n", "revenue.total"),
-    ("云岭县农业局2023年度部门整体支出绩效自评报告\n（三）上年人员情况。2022年末在职人员121人。\n", "headcount.in_service"),
-    ("某县林场2023年度部门整体支出绩效自评报告\n上年度该项目预算150万元，实际支出146万元。\n", "budget.spent"),
-    ("某县残联2023年度部门整体支出绩效自评报告\n2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n", "total_score"),
-    ("某县残联2023年度部门整体支出绩效自评报告\n2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n", "grade"),
-], ids=["year-then-project", "compared-with-a-year", "year-end-count", "last-year-sentence", "last-years-score",
-        "last-years-grade"])
+@pytest.mark.parametrize(
+    "text,path",
+    [
+        (
+            "梧桐县某专项2023年度项目支出绩效自评报告\n本项目调整后预算1,100万元。2022年该项目实际支出980万元。\n",
+            "budget.spent",
+        ),
+        (
+            "云岭县图书馆2023年度部门整体支出绩效自评报告\n与2022年度收入总计301.20万元相比，减少13.75万元。\n",
+            "revenue.total",
+        ),
+        (
+            "云岭县农业局2023年度部门整体支出绩效自评报告\n（三）上年人员情况。2022年末在职人员121人。\n",
+            "headcount.in_service",
+        ),
+        ("某县林场2023年度部门整体支出绩效自评报告\n上年度该项目预算150万元，实际支出146万元。\n", "budget.spent"),
+        (
+            "某县残联2023年度部门整体支出绩效自评报告\n2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n",
+            "total_score",
+        ),
+        (
+            "某县残联2023年度部门整体支出绩效自评报告\n2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n",
+            "grade",
+        ),
+    ],
+    ids=[
+        "year-then-project",
+        "compared-with-a-year",
+        "year-end-count",
+        "last-year-sentence",
+        "last-years-score",
+        "last-years-grade",
+    ],
+)
 def test_a_figure_its_sentence_gives_for_another_year_is_not_this_years(text, path):
     value = report(text)
     for part in path.split("."):
@@ -586,8 +703,10 @@ def test_a_figure_its_sentence_gives_for_another_year_is_not_this_years(text, pa
 
 
 def test_a_comparison_in_an_earlier_clause_does_not_make_the_next_figure_last_years():
-    t = ("某县司法局2023年度部门整体支出绩效自评报告\n本年收入合计1,688.20万元，比上年增加88.20万元，"
-         "本年支出合计1,705.30万元，较2022年增加105.30万元。上年度评价发现的问题已整改，本年度自评得分96分。\n")
+    t = (
+        "某县司法局2023年度部门整体支出绩效自评报告\n本年收入合计1,688.20万元，比上年增加88.20万元，"
+        "本年支出合计1,705.30万元，较2022年增加105.30万元。上年度评价发现的问题已整改，本年度自评得分96分。\n"
+    )
     r = report(t)
     assert grounded(t, r.revenue.total).value == Decimal("16882000")
     assert grounded(t, r.expenditure.total).value == Decimal("17053000")
@@ -595,29 +714,37 @@ def test_a_comparison_in_an_earlier_clause_does_not_make_the_next_figure_last_ye
 
 
 def test_a_departments_report_does_not_take_one_projects_budget_score_or_rate():
-    t = ("云溪市交通局2023年度部门决算\n本年支出合计11,870.44万元。\n部分项目执行偏慢，其中社区服务项目执行率为62.5%。\n"
-         "农村公路提质改造项目绩效自评综述：全年预算数3,000.00万元，执行数2,950.00万元。项目自评得分为93分，评价等级为优。\n")
+    t = (
+        "云溪市交通局2023年度部门决算\n本年支出合计11,870.44万元。\n部分项目执行偏慢，其中社区服务项目执行率为62.5%。\n"
+        "农村公路提质改造项目绩效自评综述：全年预算数3,000.00万元，执行数2,950.00万元。项目自评得分为93分，评价等级为优。\n"
+    )
     r = report(t)
     assert r.kind.value == "final_accounts"
     assert (r.budget.adjusted, r.budget.execution_rate, r.total_score, r.grade) == (None, None, None, None)
 
 
 def test_a_list_of_projects_gives_no_score_of_the_report():
-    t = ("大桥乡2023年度项目支出绩效自评报告汇总\n二、各项目自评情况\n"
-         "1.人居环境整治项目：预算120.00万元，执行率98.83%，自评得分95分，等级为优。\n"
-         "2.村级道路维修项目：预算80.00万元，执行率81.25%，自评得分84分，等级为良。\n")
+    t = (
+        "大桥乡2023年度项目支出绩效自评报告汇总\n二、各项目自评情况\n"
+        "1.人居环境整治项目：预算120.00万元，执行率98.83%，自评得分95分，等级为优。\n"
+        "2.村级道路维修项目：预算80.00万元，执行率81.25%，自评得分84分，等级为良。\n"
+    )
     r = report(t)
     assert (r.total_score, r.grade, r.budget.execution_rate) == (None, None, None)
     assert errors(t) == []
 
 
 def test_the_grand_total_beside_the_years_own_total():
-    t = ("松涛镇2023年度部门决算\n2023年度收入总计3,126.55万元，支出总计3,126.55万元。\n"
-         "本年收入合计2,980.11万元，其中：财政拨款收入2,650.00万元；其他收入330.11万元。\n"
-         "本年支出合计2,955.40万元，其中：基本支出1,102.30万元，占37.30%；项目支出1,853.10万元，占62.70%。\n"
-         "年初结转和结余146.44万元；年末结转和结余171.15万元。\n")
+    t = (
+        "松涛镇2023年度部门决算\n2023年度收入总计3,126.55万元，支出总计3,126.55万元。\n"
+        "本年收入合计2,980.11万元，其中：财政拨款收入2,650.00万元；其他收入330.11万元。\n"
+        "本年支出合计2,955.40万元，其中：基本支出1,102.30万元，占37.30%；项目支出1,853.10万元，占62.70%。\n"
+        "年初结转和结余146.44万元；年末结转和结余171.15万元。\n"
+    )
     r = report(t)
-    assert grounded(t, r.revenue.total).value == Decimal("31265500") and r.revenue.total.pattern == "revenue.total.label"
+    assert (
+        grounded(t, r.revenue.total).value == Decimal("31265500") and r.revenue.total.pattern == "revenue.total.label"
+    )
     assert grounded(t, r.expenditure.total).value == Decimal("31265500")
     assert [c.raw for c in r.candidates["revenue.total.of_year"]] == ["2,980.11万元"]
     assert "revenue.total" not in r.candidates  # the year's total is another figure, not a restatement
@@ -631,34 +758,44 @@ def test_the_grand_total_beside_the_years_own_total():
 
 
 def test_a_final_accounts_table_read_past_empty_cells_and_its_bare_total_row():
-    t = ("单位：万元\n项目 | 行次 | 年初预算数 | 决算数 | 上年决算数\n"
-         "本年收入合计 | 3 | 1,530.00 | 1,622.75 | 1,508.00\n年初结转和结余 | 4 |  | 38.60 | 41.10\n"
-         "收入总计 | 5 |  | 1,661.35 | 1,549.10\n")
+    t = (
+        "单位：万元\n项目 | 行次 | 年初预算数 | 决算数 | 上年决算数\n"
+        "本年收入合计 | 3 | 1,530.00 | 1,622.75 | 1,508.00\n年初结转和结余 | 4 |  | 38.60 | 41.10\n"
+        "收入总计 | 5 |  | 1,661.35 | 1,549.10\n"
+    )
     r = report(t)
     assert grounded(t, r.revenue.total).value == Decimal("16613500")
     assert grounded(t, r.carryover.start).value == Decimal("386000")
-    two_sided = ("金额单位：万元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额\n"
-                 "本年收入合计 | 7 | 389.72 | 本年支出合计 | 34 | 386.36\n"
-                 "年初结转和结余 | 8 | 12.40 | 年末结转和结余 | 35 | 15.76\n总计 | 9 | 402.12 | 总计 | 36 | 402.12\n")
+    two_sided = (
+        "金额单位：万元\n项目 | 行次 | 金额 | 项目 | 行次 | 金额\n"
+        "本年收入合计 | 7 | 389.72 | 本年支出合计 | 34 | 386.36\n"
+        "年初结转和结余 | 8 | 12.40 | 年末结转和结余 | 35 | 15.76\n总计 | 9 | 402.12 | 总计 | 36 | 402.12\n"
+    )
     r = report(two_sided)
     assert grounded(two_sided, r.revenue.total).value == Decimal("4021200")
     assert r.revenue.total.span != r.expenditure.total.span and r.expenditure.total.value == Decimal("4021200")
 
 
 def test_a_subset_named_after_a_sentence_opening_with_qizhong():
-    t = ("本馆2023年支出合计598.2万元，其中基本支出402.1万元、项目支出196.1万元。\n"
-         "其中，一般公共预算财政拨款支出合计560.0万元，其中项目支出150.0万元。\n"
-         "2023年度财政拨款收入总计590.00万元，支出总计560.00万元。\n")
+    t = (
+        "本馆2023年支出合计598.2万元，其中基本支出402.1万元、项目支出196.1万元。\n"
+        "其中，一般公共预算财政拨款支出合计560.0万元，其中项目支出150.0万元。\n"
+        "2023年度财政拨款收入总计590.00万元，支出总计560.00万元。\n"
+    )
     r = report(t)
-    assert [(i.name, i.amount.value) for i in r.expenditure.by_type] == [("基本支出", Decimal("4021000")),
-                                                                        ("项目支出", Decimal("1961000"))]
+    assert [(i.name, i.amount.value) for i in r.expenditure.by_type] == [
+        ("基本支出", Decimal("4021000")),
+        ("项目支出", Decimal("1961000")),
+    ]
     assert grounded(t, r.expenditure.total).value == Decimal("5982000")
     assert {c.raw for c in r.candidates["expenditure.total"]} == {"598.2万元"}  # not 财政拨款's 支出总计
 
 
 def test_basic_and_project_spending_of_a_class_or_of_a_budget_are_not_the_units():
-    t = ("支出合计5.58亿元，其中：教育支出5.10亿元，其中基本支出3.80亿元、项目支出1.30亿元；社会保障和就业支出0.48亿元。\n"
-         "2023年年初预算数2,980.60万元，其中基本支出560.20万元、项目支出2,420.40万元。\n")
+    t = (
+        "支出合计5.58亿元，其中：教育支出5.10亿元，其中基本支出3.80亿元、项目支出1.30亿元；社会保障和就业支出0.48亿元。\n"
+        "2023年年初预算数2,980.60万元，其中基本支出560.20万元、项目支出2,420.40万元。\n"
+    )
     r = report(t)
     assert r.expenditure.by_type == []
     assert grounded(t, r.budget.total).value == Decimal("29806000")
@@ -681,15 +818,17 @@ def test_totals_after_the_unit_or_its_whole_spending():
     assert grounded(t, r.revenue.total).value == Decimal("4582000")
 
 
-_FORM = ("2023年度项目支出绩效自评表\n项目名称 | 城乡医疗救助资金\n"
-         "项目资金(万元) |  | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
-         " | 年度资金总额 | 1,250.00 | 1,380.00 | 1,376.20 | 10 | 99.72% | 9.97\n"
-         " | 上年结转资金 | 20 | 20 | 15 | — | — | —\n"
-         "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因\n"
-         "产出指标(50分) | 数量指标 | 救助人次 | ≥8000人次 | 8632人次 | 50 | 50 | \n"
-         "效益指标(30分) | 社会效益指标 | 就医负担减轻 | 有效减轻 | 有效减轻 | 30 | 28 | \n"
-         "满意度指标(10分) | 满意度指标 | 救助对象满意度 | ≥90% | 95% | 10 | 10 | \n"
-         "总分 |  |  |  |  | 100 | 97.97 | \n")
+_FORM = (
+    "2023年度项目支出绩效自评表\n项目名称 | 城乡医疗救助资金\n"
+    "项目资金(万元) |  | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+    " | 年度资金总额 | 1,250.00 | 1,380.00 | 1,376.20 | 10 | 99.72% | 9.97\n"
+    " | 上年结转资金 | 20 | 20 | 15 | — | — | —\n"
+    "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因\n"
+    "产出指标(50分) | 数量指标 | 救助人次 | ≥8000人次 | 8632人次 | 50 | 50 | \n"
+    "效益指标(30分) | 社会效益指标 | 就医负担减轻 | 有效减轻 | 有效减轻 | 30 | 28 | \n"
+    "满意度指标(10分) | 满意度指标 | 救助对象满意度 | ≥90% | 95% | 10 | 10 | \n"
+    "总分 |  |  |  |  | 100 | 97.97 | \n"
+)
 
 
 def test_a_forms_execution_rate_points_are_a_level1_indicator_and_its_total_row_is_read():
@@ -705,24 +844,32 @@ def test_a_forms_execution_rate_points_are_a_level1_indicator_and_its_total_row_
 
 
 def test_every_level_with_its_own_points_column():
-    t = ("一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分\n"
-         "投入 | 20 | 预算编制 | 10 | 编制合理性 | 5 | 5\n |  |  |  | 目标明确性 | 5 | 4\n"
-         " |  | 预算执行 | 10 | 预算执行率 | 10 | 9\n产出 | 80 | 职责履行 | 80 | 完成数量 | 80 | 76\n")
+    t = (
+        "一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | 得分\n"
+        "投入 | 20 | 预算编制 | 10 | 编制合理性 | 5 | 5\n |  |  |  | 目标明确性 | 5 | 4\n"
+        " |  | 预算执行 | 10 | 预算执行率 | 10 | 9\n产出 | 80 | 职责履行 | 80 | 完成数量 | 80 | 76\n"
+    )
     (inp, out) = report(t).indicators
     assert inp.max.value == Decimal("20") and [c.max.value for c in inp.children] == [Decimal("10"), Decimal("10")]
     leaves = inp.children[0].children
-    assert [(c.name, c.max.value, c.score.value) for c in leaves] == [("编制合理性", Decimal("5"), Decimal("5")),
-                                                                      ("目标明确性", Decimal("5"), Decimal("4"))]
+    assert [(c.name, c.max.value, c.score.value) for c in leaves] == [
+        ("编制合理性", Decimal("5"), Decimal("5")),
+        ("目标明确性", Decimal("5"), Decimal("4")),
+    ]
     assert out.children[0].children[0].max.value == Decimal("80")
 
 
 def test_an_enumeration_of_indicators_keeps_its_unknown_items_and_their_scores_are_not_the_total():
-    t = ("本次绩效自评采用百分制，评价指标包括部门决策（20分）、部门管理（30分）、部门绩效（50分）。"
-         "经评价，部门决策得分19分，部门管理得分27分，部门绩效得分46分，自评总分92分。\n")
+    t = (
+        "本次绩效自评采用百分制，评价指标包括部门决策（20分）、部门管理（30分）、部门绩效（50分）。"
+        "经评价，部门决策得分19分，部门管理得分27分，部门绩效得分46分，自评总分92分。\n"
+    )
     r = report(t)
     assert [(i.name, i.max.value, i.score.value) for i in r.indicators] == [
-        ("决策", Decimal("20"), Decimal("19")), ("管理", Decimal("30"), Decimal("27")),
-        ("部门绩效", Decimal("50"), Decimal("46"))]
+        ("决策", Decimal("20"), Decimal("19")),
+        ("管理", Decimal("30"), Decimal("27")),
+        ("部门绩效", Decimal("50"), Decimal("46")),
+    ]
     assert grounded(t, r.total_score).value == Decimal("92")
     assert {c.raw for c in r.candidates["total_score"]} == {"92分"}  # not 部门绩效得分46分
     assert errors(t) == []
@@ -745,7 +892,9 @@ def test_execution_rates_of_scoring_rules_and_of_funds_are_not_the_projects():
 
 
 def test_divisions_split_at_he_only_between_whole_names():
-    r = report("镇政府下设党政综合办公室、社会事务办公室、自然资源和生态环境办公室等7个内设机构。局内设财务股和业务股2个股室。\n")
+    r = report(
+        "镇政府下设党政综合办公室、社会事务办公室、自然资源和生态环境办公室等7个内设机构。局内设财务股和业务股2个股室。\n"
+    )
     assert r.divisions.value == ["党政综合办公室", "社会事务办公室", "自然资源和生态环境办公室"]
     r = report("本局内设办公室、财务股和业务股3个股室。\n")
     assert r.divisions.value == ["办公室", "财务股", "业务股"]
@@ -758,8 +907,10 @@ def test_staff_on_the_establishment_beside_hired_staff_are_not_all_in_service():
 
 
 def test_a_web_pages_footer_does_not_name_the_unit_and_a_seal_note_is_passed():
-    t = ("长平区教育体育局2023年度部门整体支出绩效自评报告\n综合得分：95.2分\n打印本页 | 关闭窗口\n"
-         "主办单位：长平区人民政府办公室  备案号：12345678号\n")
+    t = (
+        "长平区教育体育局2023年度部门整体支出绩效自评报告\n综合得分：95.2分\n打印本页 | 关闭窗口\n"
+        "主办单位：长平区人民政府办公室  备案号：12345678号\n"
+    )
     assert report(t).department.value == "长平区教育体育局"
     t = "2023年度部门整体支出绩效自评报告\n\n单位名称（盖章）：金沙县统计局\n"
     assert grounded(t, report(t).department).value == "金沙县统计局"
@@ -776,42 +927,55 @@ def test_one_indicator_named_in_a_sentence_is_not_the_list_of_indicators():
 
 
 def test_a_grade_band_is_not_a_score_and_a_parts_score_is_not_the_total():
-    t = ("评价得分90分（含）以上为“优”，80分（含）—90分为“良”。\n"
-         "经综合评价，本部门绩效评价得分为87.6分，评价等级为“良”。其中，部门自评得分为92分，财政重点评价核减4.4分。\n")
+    t = (
+        "评价得分90分（含）以上为“优”，80分（含）—90分为“良”。\n"
+        "经综合评价，本部门绩效评价得分为87.6分，评价等级为“良”。其中，部门自评得分为92分，财政重点评价核减4.4分。\n"
+    )
     r = report(t)
     assert grounded(t, r.total_score).value == Decimal("87.6") and "total_score" not in r.candidates
 
 
 def test_the_rate_and_the_carryover_of_a_budget_or_of_a_subset_are_not_the_units():
-    t = ("2023年度本单位调整后预算为221.40万元，全年实际支出219.80万元，预算执行率为99.28%。\n"
-         "2023年“三公”经费年初预算8.00万元，实际支出6.52万元，执行率81.5%。\n"
-         "2023年度部门预算收入合计890.45万元，其中一般公共预算拨款收入850.45万元，上年结转40.00万元。\n")
+    t = (
+        "2023年度本单位调整后预算为221.40万元，全年实际支出219.80万元，预算执行率为99.28%。\n"
+        "2023年“三公”经费年初预算8.00万元，实际支出6.52万元，执行率81.5%。\n"
+        "2023年度部门预算收入合计890.45万元，其中一般公共预算拨款收入850.45万元，上年结转40.00万元。\n"
+    )
     r = report(t)
-    assert grounded(t, r.budget.execution_rate).value == Decimal("99.28") and "budget.execution_rate" not in r.candidates
+    assert (
+        grounded(t, r.budget.execution_rate).value == Decimal("99.28") and "budget.execution_rate" not in r.candidates
+    )
     assert r.carryover.start is None
 
 
 def test_totals_and_counts_of_a_subordinate_unit_are_not_the_reporting_units():
-    t = ("霞浦县妇女联合会2023年度部门整体支出绩效自评报告\n县妇联机关编制5名，实有5名；下属单位1个（妇女儿童活动中心），编制3名，实有3名。\n"
-         "2023年妇联机关收入合计186.20万元，支出合计182.40万元；妇女儿童活动中心收入合计45.30万元，支出合计44.80万元。\n")
+    t = (
+        "霞浦县妇女联合会2023年度部门整体支出绩效自评报告\n县妇联机关编制5名，实有5名；下属单位1个（妇女儿童活动中心），编制3名，实有3名。\n"
+        "2023年妇联机关收入合计186.20万元，支出合计182.40万元；妇女儿童活动中心收入合计45.30万元，支出合计44.80万元。\n"
+    )
     r = report(t)
     assert (r.headcount.authorized, r.revenue.total, r.expenditure.total) == (None, None, None)
     assert errors(t) == []
     # the unit as a subordinate of another, the unit by its kind, the unit as a whole after its subordinates
-    t = ("河口镇中心学校2022年度部门整体支出绩效自评报告\n本校为县教育局下属公益一类事业单位，编制12人。\n"
-         "2022年学校总收入2,856.30万元，总支出2,840.10万元。下属教学点共3家二级单位，全校现有在职人员118人。\n")
+    t = (
+        "河口镇中心学校2022年度部门整体支出绩效自评报告\n本校为县教育局下属公益一类事业单位，编制12人。\n"
+        "2022年学校总收入2,856.30万元，总支出2,840.10万元。下属教学点共3家二级单位，全校现有在职人员118人。\n"
+    )
     r = report(t)
     assert (r.headcount.authorized.value, r.headcount.in_service.value) == (12, 118)
     assert grounded(t, r.expenditure.total).value == Decimal("28401000")
 
 
 def test_several_projects_forms_give_no_budget_indicators_or_total_of_the_report():
-    one = ("项目支出绩效自评表\n（2023年度）\n项目名称 | {name}\n"
-           "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
-           "年度资金总额 | {b} | {b} | {s} | 10 | {r}% | {p}\n一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n"
-           "产出指标 | 数量指标 | 完成数 | 50 | {o}\n效益指标 | 社会效益 | 受益面 | 40 | 40\n总分 |  |  | 100 | {t}\n")
-    t = (one.format(name="农村危房改造补助", b=260, s=258.6, r=99.46, p=9.95, o=50, t=99.95)
-         + one.format(name="城镇老旧小区改造", b=1200, s=1106.5, r=92.21, p=9.22, o=48, t=97.22))
+    one = (
+        "项目支出绩效自评表\n（2023年度）\n项目名称 | {name}\n"
+        "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+        "年度资金总额 | {b} | {b} | {s} | 10 | {r}% | {p}\n一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n"
+        "产出指标 | 数量指标 | 完成数 | 50 | {o}\n效益指标 | 社会效益 | 受益面 | 40 | 40\n总分 |  |  | 100 | {t}\n"
+    )
+    t = one.format(name="农村危房改造补助", b=260, s=258.6, r=99.46, p=9.95, o=50, t=99.95) + one.format(
+        name="城镇老旧小区改造", b=1200, s=1106.5, r=92.21, p=9.22, o=48, t=97.22
+    )
     r = report(t)
     assert (r.budget.total, r.budget.spent, r.total_score) == (None, None, None) and r.indicators == []
     assert errors(t) == []
@@ -844,7 +1008,11 @@ _PDF_LIKE = """西陵县疾病预防控制中心
 
 def test_a_pdf_like_report_with_page_markers_and_wrapped_lines():
     r = report(_PDF_LIKE)
-    assert (r.department.value, r.fiscal_year.value, r.kind.value) == ("西陵县疾病预防控制中心", 2023, "department_overall")
+    assert (r.department.value, r.fiscal_year.value, r.kind.value) == (
+        "西陵县疾病预防控制中心",
+        2023,
+        "department_overall",
+    )
     assert (r.headcount.authorized.value, r.headcount.in_service.value, r.headcount.retired.value) == (68, 65, 34)
     assert grounded(_PDF_LIKE, r.revenue.total).value == Decimal("23456700")
     assert [i.amount.value for i in r.revenue.items] == [Decimal("21056700"), Decimal("2400000")]
@@ -855,6 +1023,7 @@ def test_a_pdf_like_report_with_page_markers_and_wrapped_lines():
 
 
 # ---- recall: common wordings (invented snippets) -----------------------------------------
+
 
 def test_self_score_label_zipingfen():
     t = "四、评价结论\n经评价，本单位自评分：86分，评价等级为良。"
@@ -983,27 +1152,35 @@ def _actual_parts(t: str) -> list[tuple[str, int]]:
     return [(p.name, p.count.value) for p in report(t).headcount.actual_breakdown]
 
 
-@pytest.mark.parametrize(("text", "parts"), [
-    ("年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。",
-     [("在职人员", 21), ("离休人员", 1), ("退休人员", 6), ("遗属人员", 2)]),
-    ("实有人数30人，其中：在职21人、退休7人、离休2人。", [("在职", 21), ("退休", 7), ("离休", 2)]),
-    # a category's own parts in brackets are skipped
-    ("实有人数30人，其中在职人员21人（4个行政编、17个事业编），退休人员9人。", [("在职人员", 21), ("退休人员", 9)]),
-    # in brackets, the categories are named like the in-service and retired counts
-    ("实有人员30人（其中在职21人（在编19人）、退休8人、离休1人）。", [("在职", 21), ("退休", 8), ("离休", 1)]),
-    # a second 其中 lists one category's parts: the list ends there
-    ("实有人数30人，其中在职人员21人，其中在编19人，退休9人。", [("在职人员", 21)]),
-])
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。",
+            [("在职人员", 21), ("离休人员", 1), ("退休人员", 6), ("遗属人员", 2)],
+        ),
+        ("实有人数30人，其中：在职21人、退休7人、离休2人。", [("在职", 21), ("退休", 7), ("离休", 2)]),
+        # a category's own parts in brackets are skipped
+        ("实有人数30人，其中在职人员21人（4个行政编、17个事业编），退休人员9人。", [("在职人员", 21), ("退休人员", 9)]),
+        # in brackets, the categories are named like the in-service and retired counts
+        ("实有人员30人（其中在职21人（在编19人）、退休8人、离休1人）。", [("在职", 21), ("退休", 8), ("离休", 1)]),
+        # a second 其中 lists one category's parts: the list ends there
+        ("实有人数30人，其中在职人员21人，其中在编19人，退休9人。", [("在职人员", 21)]),
+    ],
+)
 def test_categories_listed_after_the_actual_count(text, parts):
     assert _actual_parts(text) == parts
 
 
-@pytest.mark.parametrize("text", [
-    "实有人数30人，其中在职人员21人，比上年减少2人，退休人员9人。",  # a change is not a category
-    "实有人数30人，其中财政全额保障30人，差额补助0人。",  # not a list of staff categories
-    "实有人员30人（机关18人、下属站12人）。",
-    "实有人数30人。在职人员21人，退休人员9人。",  # not listed with it
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "实有人数30人，其中在职人员21人，比上年减少2人，退休人员9人。",  # a change is not a category
+        "实有人数30人，其中财政全额保障30人，差额补助0人。",  # not a list of staff categories
+        "实有人员30人（机关18人、下属站12人）。",
+        "实有人数30人。在职人员21人，退休人员9人。",  # not listed with it
+    ],
+)
 def test_no_categories_listed_after_the_actual_count(text):
     assert _actual_parts(text) == []
 
@@ -1015,4 +1192,4 @@ def test_the_actual_count_balances_against_its_categories():
     found = [f for f in extract_text(t.format(n=31)).findings if f.rule == "HC001"]
     assert [(f.severity, f.expected, f.found) for f in found] == [("error", "30", "31")]
     span = report(t.format(n=30)).headcount.actual_breakdown[1].count.span
-    assert t.format(n=30)[span[0]:span[1]] == "1人"
+    assert t.format(n=30)[span[0] : span[1]] == "1人"

@@ -28,8 +28,11 @@ from extractor.readers import read_bytes
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 # FUZZ_EXAMPLES=5000 for a long search; the default keeps the suite fast.
-FAST = settings(deadline=None, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    deadline=None,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Characters the folding and its drop patterns act on, with plain text around them.
 FOLDED_ALPHABET = list(
@@ -68,8 +71,13 @@ def test_fold_maps_back_for_text_dense_in_what_it_folds(text):
 
 
 @FAST
-@given(st.lists(st.text(alphabet=st.sampled_from(list("收入总计这是一段很长的正文内容1234。")), min_size=20, max_size=60),
-                min_size=4, max_size=30).map("\n".join))
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("收入总计这是一段很长的正文内容1234。")), min_size=20, max_size=60),
+        min_size=4,
+        max_size=30,
+    ).map("\n".join)
+)
 def test_fold_maps_back_when_pdf_lines_are_reflowed(text):
     _check_folded(text)
 
@@ -91,8 +99,9 @@ def test_chinese_numerals_never_raise(text):
 
 
 @FAST
-@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**15, max_value=10**15, places=2),
-       st.booleans())
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**15), max_value=10**15, places=2), st.booleans()
+)
 def test_arabic_numbers_round_trip_with_their_decimals(value, commas):
     written = f"{value:,.2f}" if commas else f"{value:.2f}"
     n = parse_arabic(written)
@@ -103,8 +112,9 @@ def test_arabic_numbers_round_trip_with_their_decimals(value, commas):
 
 # Report-like text: pieces of the samples' sentences and table rows, numbers of every shape,
 # and the characters that separate them.
-_PIECES = sorted({p for path in SAMPLES.glob("*.txt")
-                  for p in re.split(r"[，。；：\n]", path.read_text("utf-8")) if 1 < len(p) < 40})
+_PIECES = sorted(
+    {p for path in SAMPLES.glob("*.txt") for p in re.split(r"[，。；：\n]", path.read_text("utf-8")) if 1 < len(p) < 40}
+)
 _NUMBERS = st.one_of(
     st.integers(0, 10**9).map(str),
     st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False).map(lambda d: f"{d:,}"),
@@ -159,8 +169,17 @@ def test_every_extracted_value_is_a_slice_of_the_text(text):
 
 
 # Not the OLE2 magic: a .doc goes to LibreOffice, a second per example (tests/test_readers.py has it).
-PREFIXES = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html><body>", b"\xef\xbb\xbf", b"\xff\xfe", b"{\\rtf1",
-            "收入总计".encode("gb18030"), "<html><meta charset=gbk><p>收入".encode("gb18030")]
+PREFIXES = [
+    b"",
+    b"%PDF-1.4\n",
+    b"PK\x03\x04",
+    b"<html><body>",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"{\\rtf1",
+    "收入总计".encode("gb18030"),
+    "<html><meta charset=gbk><p>收入".encode("gb18030"),
+]
 
 
 @FAST
@@ -177,9 +196,14 @@ def test_any_bytes_give_a_document_or_a_read_error(prefix, body):
 # Found by bench/fuzz.py: the rules' rounding (extractor/rules/common.py, quantize) raises
 # decimal.InvalidOperation when a figure has more digits than Decimal's 28-digit context holds
 # once scaled to yuan or divided. Reported to the lead; the inputs are the fuzzer's, minimised.
-@pytest.mark.parametrize("text", ["全年预算5元全年执行数882828828282828282825万执行率7.00%",
-                                  "收入合计5元其中：收入4999999999999999999999996万。",
-                                  "支出合计0元：基本支出3939393939393939393939820万"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全年预算5元全年执行数882828828282828282825万执行率7.00%",
+        "收入合计5元其中：收入4999999999999999999999996万。",
+        "支出合计0元：基本支出3939393939393939393939820万",
+    ],
+)
 def test_huge_figures_do_not_break_the_rules(text):
     # found by bench/fuzz.py: figures longer than decimal's default 28 digits
     result = extract_text(text)
@@ -188,8 +212,23 @@ def test_huge_figures_do_not_break_the_rules(text):
 
 def test_quick_mutation_fuzz_finds_no_crash_and_no_hang():
     """A few hundred mutated samples through ``extractor.extract`` in killable workers."""
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "fuzz.py"), "--inputs", "300", "--seed", "8",
-                           "--timeout", "20", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "fuzz.py"),
+            "--inputs",
+            "300",
+            "--seed",
+            "8",
+            "--timeout",
+            "20",
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode in (0, 1), proc.stderr[-2000:]
     summary = json.loads(proc.stdout)
     assert summary["inputs"] == 300

@@ -27,13 +27,43 @@ def _texts(grid):
     return [[c.text for c in row] for row in grid.rows]
 
 
-FLAT_FORM = "\n\n".join([
-    "项目支出绩效自评表", "(2024年度)", "项目名称", "乡村道路养护", "项目资金", "(万元)", " ",
-    "年初", "预算数", "全年", "预算数", "全年", "执行数", "分值", "执行率", "得分",
-    "年度资金总额", "58.4", "60", "57.6", "10", "96%", "9.6",
-    "其中:当年财政拨款", "58.4", "60", "57.6", "-", "96%", "-",
-    "上年结转资金", "其他资金", "年度总体目标",
-])
+FLAT_FORM = "\n\n".join(
+    [
+        "项目支出绩效自评表",
+        "(2024年度)",
+        "项目名称",
+        "乡村道路养护",
+        "项目资金",
+        "(万元)",
+        " ",
+        "年初",
+        "预算数",
+        "全年",
+        "预算数",
+        "全年",
+        "执行数",
+        "分值",
+        "执行率",
+        "得分",
+        "年度资金总额",
+        "58.4",
+        "60",
+        "57.6",
+        "10",
+        "96%",
+        "9.6",
+        "其中:当年财政拨款",
+        "58.4",
+        "60",
+        "57.6",
+        "-",
+        "96%",
+        "-",
+        "上年结转资金",
+        "其他资金",
+        "年度总体目标",
+    ]
+)
 
 
 def test_a_form_flattened_one_cell_per_line_becomes_a_grid_with_its_wrapped_header_cells_joined():
@@ -55,8 +85,10 @@ def test_the_money_row_of_a_flattened_form():
 
 
 def test_a_pipe_table_whose_header_lacks_the_label_column_is_read_in_order():
-    text = ("单位:万元\n预算资金(万元) |\n年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | ||||\n"
-            "年度资金总额 | 120.5 | 130 | 126.1 | 10 | 97% | ||||\n其中:财政拨款 | 120.5 | 130 | 126.1 | — | 97% | — |\n")
+    text = (
+        "单位:万元\n预算资金(万元) |\n年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | ||||\n"
+        "年度资金总额 | 120.5 | 130 | 126.1 | 10 | 97% | ||||\n其中:财政拨款 | 120.5 | 130 | 126.1 | — | 97% | — |\n"
+    )
     form = read_form(_ctx(text))
     assert form["budget_initial"].value == Decimal("1205000") and form["budget_spent"].value == Decimal("1261000")
     assert form["execution_rate"].raw == "97%" and "score" not in form
@@ -77,14 +109,21 @@ def test_a_glued_money_row_is_cut_where_its_figures_agree():
     assert form["budget_adjusted"].value == Decimal("865000") and form["budget_spent"].raw == "86.5"
 
 
-@pytest.mark.parametrize("run,roles_,want", [
-    ("20020096%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 200|200? 96% disagrees
-    ("4845.690%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 45.6 / 48 is 95%, not 90%
-    ("4845.695%", ["budget_adjusted", "budget_spent", "execution_rate"], ["48", "45.6", "95%"]),
-    ("50045090%", ["budget_adjusted", "budget_spent", "execution_rate"], ["500", "450", "90%"]),
-    ("30003000100%20", ["budget_initial", "budget_spent", "execution_rate", "score"], ["3000", "3000", "100%", "20"]),
-    ("1212", ["budget_adjusted", "budget_spent"], None),  # no rate to check the cut against
-])
+@pytest.mark.parametrize(
+    "run,roles_,want",
+    [
+        ("20020096%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 200|200? 96% disagrees
+        ("4845.690%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 45.6 / 48 is 95%, not 90%
+        ("4845.695%", ["budget_adjusted", "budget_spent", "execution_rate"], ["48", "45.6", "95%"]),
+        ("50045090%", ["budget_adjusted", "budget_spent", "execution_rate"], ["500", "450", "90%"]),
+        (
+            "30003000100%20",
+            ["budget_initial", "budget_spent", "execution_rate", "score"],
+            ["3000", "3000", "100%", "20"],
+        ),
+        ("1212", ["budget_adjusted", "budget_spent"], None),  # no rate to check the cut against
+    ],
+)
 def test_glued_runs_are_cut_only_one_way(run, roles_, want):
     got = _split(run, roles_)
     assert (None if got is None else [run[a:b] for a, b in got]) == want
@@ -102,8 +141,12 @@ def test_header_roles_read_notes_and_years():
 
 def test_merged_cells_carry_their_spans_and_the_grid_resolves_them():
     b = TextBuilder()
-    b.table([[(0, "项目资金", 1), (1, "年初预算数", 2), (3, "执行率", 1)],
-             [(0, None), (1, "10", 1), (2, "12", 1), (3, "95%", 1)]])
+    b.table(
+        [
+            [(0, "项目资金", 1), (1, "年初预算数", 2), (3, "执行率", 1)],
+            [(0, None), (1, "10", 1), (2, "12", 1), (3, "95%", 1)],
+        ]
+    )
     doc = b.build("docx")
     cap = doc.tables[0].rows[0][0]
     assert (cap.rowspan, cap.colspan) == (2, 1) and doc.tables[0].rows[0][1].colspan == 2
@@ -117,8 +160,13 @@ def test_merged_cells_carry_their_spans_and_the_grid_resolves_them():
 
 def _split_table(header_again: bool) -> str:
     head = "一级指标 | 二级指标 | 分值 | 得分\n"
-    return ("示例中心2024年度部门整体支出绩效自评报告\n" + head + "决策 | 目标设定 | 20 | 18\n\n— 3 —\n\n"
-            + (head if header_again else "") + "产出 | 数量 | 80 | 71.5\n合计 |  | 100 | 89.5\n")
+    return (
+        "示例中心2024年度部门整体支出绩效自评报告\n"
+        + head
+        + "决策 | 目标设定 | 20 | 18\n\n— 3 —\n\n"
+        + (head if header_again else "")
+        + "产出 | 数量 | 80 | 71.5\n合计 |  | 100 | 89.5\n"
+    )
 
 
 @pytest.mark.parametrize("header_again", [True, False], ids=["header-repeated", "header-not-repeated"])
@@ -132,4 +180,7 @@ def test_a_table_split_by_a_page_break_is_one_grid(header_again):
 @pytest.mark.parametrize("header_again", [True, False], ids=["header-repeated", "header-not-repeated"])
 def test_a_score_table_split_by_a_page_break_gives_every_indicator(header_again):
     r = extract_text(_split_table(header_again), verify=False).report
-    assert [(i.name, str(i.max.value), str(i.score.value)) for i in r.indicators] == [("决策", "20", "18"), ("产出", "80", "71.5")]
+    assert [(i.name, str(i.max.value), str(i.score.value)) for i in r.indicators] == [
+        ("决策", "20", "18"),
+        ("产出", "80", "71.5"),
+    ]

@@ -67,8 +67,11 @@ def para(text: str) -> str:
     return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
 
 
-def pdf(pages: list[bytes], resources: bytes = b"<< /Font << /F1 FONT 0 R >> >>", extra: tuple[bytes, ...] = (
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",)) -> bytes:
+def pdf(
+    pages: list[bytes],
+    resources: bytes = b"<< /Font << /F1 FONT 0 R >> >>",
+    extra: tuple[bytes, ...] = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",),
+) -> bytes:
     """A PDF with one content stream per page; ``extra`` objects follow the pages (FONT: the first)."""
     objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
     kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(len(pages)))
@@ -76,8 +79,10 @@ def pdf(pages: list[bytes], resources: bytes = b"<< /Font << /F1 FONT 0 R >> >>"
     first_extra = 3 + 2 * len(pages)
     resources = resources.replace(b"FONT", b"%d" % first_extra)
     for i, content in enumerate(pages):
-        objects[3 + 2 * i] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources %s >>"
-                              % (4 + 2 * i, resources))
+        objects[3 + 2 * i] = (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources %s >>"
+            % (4 + 2 * i, resources)
+        )
         objects[4 + 2 * i] = b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
     for k, body in enumerate(extra):
         objects[first_extra + k] = body.replace(b"NEXT", b"%d" % (first_extra + k + 1))
@@ -86,7 +91,9 @@ def pdf(pages: list[bytes], resources: bytes = b"<< /Font << /F1 FONT 0 R >> >>"
         offsets[number] = len(out)
         out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
     xref, size = len(out), max(objects) + 1
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(b"%010d 00000 n \n" % offsets[i] for i in range(1, size))
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size + b"".join(
+        b"%010d 00000 n \n" % offsets[i] for i in range(1, size)
+    )
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
     return bytes(out)
 
@@ -278,8 +285,10 @@ def test_external_entities_and_dtds_are_never_loaded(tmp_path):
 
 def test_billion_laughs_in_styles_xml_costs_only_heading_detection():
     lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
-    styles = (f'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY l0 "lol">{lol}]><w:styles xmlns:w="{W_NS}">'
-              '<w:style w:styleId="S1"><w:name w:val="heading 1&l9;"/></w:style></w:styles>')
+    styles = (
+        f'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY l0 "lol">{lol}]><w:styles xmlns:w="{W_NS}">'
+        '<w:style w:styleId="S1"><w:name w:val="heading 1&l9;"/></w:style></w:styles>'
+    )
     started = time.monotonic()
     body = '<w:p><w:pPr><w:pStyle w:val="S1"/></w:pPr><w:r><w:t>一、概况</w:t></w:r></w:p>' + para("正文")
     doc = read_bytes(docx(body, members={"word/styles.xml": styles.encode()}), name="laughs.docx")
@@ -352,7 +361,10 @@ def test_extraction_of_one_long_line_is_linear():
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ("日本語のテキストです。収入は百万円でした。予算執行率は九十パーセント。\n".encode("shift_jis") * 20, UndecodableText),
+        (
+            "日本語のテキストです。収入は百万円でした。予算執行率は九十パーセント。\n".encode("shift_jis") * 20,
+            UndecodableText,
+        ),
         ("Русский текст отчёта о расходах.\n".encode("koi8_r") * 20, UndecodableText),
         (b"\x00" * 5000, EmptyFile),
     ],
@@ -429,7 +441,8 @@ HOSTILE_PAGES = {
     # under the scan threshold, but 75 s before the text sizes came from one walk
     "nested-containers": b"<body>" + b'<div class="content">\xe6\xad\xa3\xe6\x96\x87' * 5000,
     "nested-titles": b"<body>" + b'<div class="title">t' * 5000 + b'<div class="content">x</div>',
-    "span-bomb-table": b"<body><table>" + b"<tr><td rowspan=1000 colspan=100>a</td><td>b</td></tr>" * 5000
+    "span-bomb-table": b"<body><table>"
+    + b"<tr><td rowspan=1000 colspan=100>a</td><td>b</td></tr>" * 5000
     + b"</table>",
     "comments-sniffed": b"<!---->" * 40 + b"x",  # the sniffer's regex backtracked exponentially on this
 }
@@ -454,11 +467,20 @@ def _cli_cases(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     cases = {
         "symlink-loop": (tmp / "loop-a", []),
         "zero-filled": (write(tmp, "zeros.txt", b"\x00" * 4096), []),
-        "shift-jis": (write(tmp, "sjis.txt", "日本語のテキストです。収入は百万円でした。\n".encode("shift_jis") * 20), []),
+        "shift-jis": (
+            write(tmp, "sjis.txt", "日本語のテキストです。収入は百万円でした。\n".encode("shift_jis") * 20),
+            [],
+        ),
         "images-only-pdf": (write(tmp, "scan.pdf", pdf([IMAGE_PAGE], resources=b"<< >>", extra=())), []),
         "cid-pdf": (write(tmp, "cid.pdf", pdf([CID_PAGE], extra=CID_FONT)), []),
-        "unparsable-pdf": (write(tmp, "bad.pdf", pdf([TEXT_PAGE]).replace(b" obj", b" ob").replace(b"xref", b"xrf")), []),
-        "zip-bomb": (write(tmp, "bomb.docx", zip_bytes({"word/document.xml": b" " * (4 * 2**20)})), ["--max-bytes", "1M"]),
+        "unparsable-pdf": (
+            write(tmp, "bad.pdf", pdf([TEXT_PAGE]).replace(b" obj", b" ob").replace(b"xref", b"xrf")),
+            [],
+        ),
+        "zip-bomb": (
+            write(tmp, "bomb.docx", zip_bytes({"word/document.xml": b" " * (4 * 2**20)})),
+            ["--max-bytes", "1M"],
+        ),
         "html-nesting": (write(tmp, "deep.html", HOSTILE_PAGES["spans-then-blocks"]), []),
         "page-limit": (SEED.with_suffix(".pdf"), ["--max-pages", "2"]),
         "time-budget": (SEED.with_suffix(".docx"), ["--time-budget", "0.000001"]),
@@ -469,8 +491,19 @@ def _cli_cases(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     return cases
 
 
-CLI_KINDS = ["symlink-loop", "zero-filled", "shift-jis", "images-only-pdf", "cid-pdf", "unparsable-pdf", "zip-bomb",
-             "html-nesting", "page-limit", "time-budget", "fifo"]
+CLI_KINDS = [
+    "symlink-loop",
+    "zero-filled",
+    "shift-jis",
+    "images-only-pdf",
+    "cid-pdf",
+    "unparsable-pdf",
+    "zip-bomb",
+    "html-nesting",
+    "page-limit",
+    "time-budget",
+    "fifo",
+]
 
 
 @pytest.mark.parametrize("kind", CLI_KINDS)
@@ -530,8 +563,10 @@ def test_ingest_mixed_folder_ingests_every_good_file_and_records_every_bad_one(t
         "zero-filled.txt": (b"\x00" * 4096, "empty"),
         "no-document-xml.docx": (zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "corrupt"),
         "broken-xref.pdf": (pdf([TEXT_PAGE]).replace(b" obj", b" ob").replace(b"xref", b"xrf"), "corrupt"),
-        "encrypted.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"),
-                           "encrypted"),
+        "encrypted.docx": (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"),
+            "encrypted",
+        ),
         "cid.pdf": (pdf([CID_PAGE], extra=CID_FONT), "no-text-layer"),
         "scan.pdf": (pdf([IMAGE_PAGE], resources=b"<< >>", extra=()), "no-text-layer"),
         "sjis.txt": ("日本語のテキストです。収入は百万円でした。\n".encode("shift_jis") * 20, "undecodable"),

@@ -22,7 +22,11 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 lines.update(range(first.lineno, first.end_lineno + 1))
     return lines
 
@@ -126,7 +130,7 @@ def cycles_of(graph: dict[str, set[str]]) -> list[list[str]]:
         state[node] = 1
         for dep in sorted(graph[node]):
             if state.get(dep) == 1 and dep in stack:
-                cycles.append(stack[stack.index(dep):] + [dep])
+                cycles.append(stack[stack.index(dep) :] + [dep])
             elif dep not in state:
                 visit(dep, [*stack, dep])
         state[node] = 2
@@ -205,3 +209,33 @@ def test_the_name_check_finds_a_duplicate():
     assert defined_names(a) == {"Budget", "LIMIT"}
     assert shared_names({"a": a, "b": b}) == {"Budget": ["a", "b"]}
     assert shared_names({"a": a, "c": "LIMIT: int = 7\n"}) == {"LIMIT": ["a", "c"]}
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+def oversized(paths) -> list[str]:
+    """Modules over ``MAX_MODULE_LINES`` lines and functions over ``MAX_FUNCTION_LINES`` (def to
+    last line, docstring included), as the code stands formatted."""
+    out = []
+    for path in paths:
+        src = path.read_text(encoding="utf-8")
+        if src.count("\n") > MAX_MODULE_LINES:
+            out.append(f"{path.name}: {src.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    out.append(f"{path.name}:{node.lineno} {node.name}: {length} lines")
+    return out
+
+
+def test_modules_and_functions_stay_small():
+    assert oversized(sorted((ROOT / "extractor").rglob("*.py")) + [ROOT / "cli.py"]) == []
+
+
+def test_the_size_check_finds_a_long_function(tmp_path):
+    sample = tmp_path / "big.py"
+    sample.write_text("def f():\n" + "    x = 1\n" * 70 + "\n\ndef g():\n    return 1\n", encoding="utf-8")
+    assert oversized([sample]) == ["big.py:1 f: 71 lines"]

@@ -16,53 +16,101 @@ from extractor.model import Finding, dump
 from extractor.output.html import highlight, page_name, render_index, render_report, write_site
 from extractor.output.html_values import collect_values
 
-HOSTILE = ('<script>window.__pwned = 1; alert("x")</script>\n'
-           '<img src=x onerror="window.__pwned = 2">\n'
-           '<a href="javascript:window.__pwned = 3">点我</a>\n'
-           '</textarea><svg onload="window.__pwned = 4"></svg>\n'
-           "\"' & </mark></div></body>\n")
+HOSTILE = (
+    '<script>window.__pwned = 1; alert("x")</script>\n'
+    '<img src=x onerror="window.__pwned = 2">\n'
+    '<a href="javascript:window.__pwned = 3">点我</a>\n'
+    '</textarea><svg onload="window.__pwned = 4"></svg>\n'
+    "\"' & </mark></div></body>\n"
+)
 
 
-@pytest.mark.parametrize(("text", "spans", "expected"), [
-    pytest.param("abc", [], "abc", id="no-spans"),
-    pytest.param("abcd", [(1, 3)], "a<mark>bc</mark>d", id="one"),
-    pytest.param("abcd", [(0, 3, {"a": "1"}), (1, 2, {"b": "2"})],
-                 '<mark a="1">a<mark b="2">b</mark>c</mark>d', id="nested"),
-    pytest.param("abcd", [(1, 2, {"b": "2"}), (0, 3, {"a": "1"})],
-                 '<mark a="1">a<mark b="2">b</mark>c</mark>d', id="nested-given-inner-first"),
-    pytest.param("abcd", [(0, 4, {"a": "1"}), (0, 2, {"b": "2"})],
-                 '<mark a="1"><mark b="2">ab</mark>cd</mark>', id="nested-same-start"),
-    pytest.param("abcdef", [(0, 3, {"a": "1", "id": "x"}), (1, 5, {"b": "2", "id": "y"})],
-                 '<mark a="1" id="x">a<mark b="2" id="y">bc</mark></mark><mark b="2">de</mark>f',
-                 id="overlapping-reopens-without-id"),
-    pytest.param("abcde", [(0, 3, {"a": "1"}), (1, 4, {"b": "2"}), (2, 5, {"c": "3"})],
-                 '<mark a="1">a<mark b="2">b<mark c="3">c</mark></mark></mark>'
-                 '<mark b="2"><mark c="3">d</mark></mark><mark c="3">e</mark>', id="staircase"),
-    pytest.param("abcd", [(0, 2, {"a": "1"}), (2, 4, {"b": "2"})],
-                 '<mark a="1">ab</mark><mark b="2">cd</mark>', id="adjacent"),
-    pytest.param("ab", [(0, 2, {"a": "1"}), (0, 2, {"b": "2"})],
-                 '<mark a="1"><mark b="2">ab</mark></mark>', id="identical-in-given-order"),
-    pytest.param("ab", [(1, 1, {"e": "1"})], 'a<mark e="1"></mark>b', id="empty"),
-    pytest.param("ab", [(0, 2, {"a": "1"}), (1, 1, {"e": "1"})],
-                 '<mark a="1">a<mark e="1"></mark>b</mark>', id="empty-inside"),
-    pytest.param("ab", [(0, 1, {"a": "1"}), (1, 1, {"e": "1"})],
-                 '<mark a="1">a</mark><mark e="1"></mark>b', id="empty-at-end-of-another"),
-    pytest.param("ab", [(1, 9), (-3, 1, {"a": "1"}), (2, 1, {"r": "1"})],
-                 '<mark a="1">a</mark><mark>b</mark>', id="clipped-and-reversed-dropped"),
-    pytest.param("收入145.16万元", [(2, 10, {"title": "1451600 元"})],
-                 '收入<mark title="1451600 元">145.16万元</mark>', id="chinese-code-points"),
-    pytest.param("x", [(0, 1, {"id": "v0", "tabindex": "0"})], '<mark id="v0" tabindex="0">x</mark>',
-                 id="first-piece-attrs"),
-])
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        pytest.param("abc", [], "abc", id="no-spans"),
+        pytest.param("abcd", [(1, 3)], "a<mark>bc</mark>d", id="one"),
+        pytest.param(
+            "abcd", [(0, 3, {"a": "1"}), (1, 2, {"b": "2"})], '<mark a="1">a<mark b="2">b</mark>c</mark>d', id="nested"
+        ),
+        pytest.param(
+            "abcd",
+            [(1, 2, {"b": "2"}), (0, 3, {"a": "1"})],
+            '<mark a="1">a<mark b="2">b</mark>c</mark>d',
+            id="nested-given-inner-first",
+        ),
+        pytest.param(
+            "abcd",
+            [(0, 4, {"a": "1"}), (0, 2, {"b": "2"})],
+            '<mark a="1"><mark b="2">ab</mark>cd</mark>',
+            id="nested-same-start",
+        ),
+        pytest.param(
+            "abcdef",
+            [(0, 3, {"a": "1", "id": "x"}), (1, 5, {"b": "2", "id": "y"})],
+            '<mark a="1" id="x">a<mark b="2" id="y">bc</mark></mark><mark b="2">de</mark>f',
+            id="overlapping-reopens-without-id",
+        ),
+        pytest.param(
+            "abcde",
+            [(0, 3, {"a": "1"}), (1, 4, {"b": "2"}), (2, 5, {"c": "3"})],
+            '<mark a="1">a<mark b="2">b<mark c="3">c</mark></mark></mark>'
+            '<mark b="2"><mark c="3">d</mark></mark><mark c="3">e</mark>',
+            id="staircase",
+        ),
+        pytest.param(
+            "abcd",
+            [(0, 2, {"a": "1"}), (2, 4, {"b": "2"})],
+            '<mark a="1">ab</mark><mark b="2">cd</mark>',
+            id="adjacent",
+        ),
+        pytest.param(
+            "ab",
+            [(0, 2, {"a": "1"}), (0, 2, {"b": "2"})],
+            '<mark a="1"><mark b="2">ab</mark></mark>',
+            id="identical-in-given-order",
+        ),
+        pytest.param("ab", [(1, 1, {"e": "1"})], 'a<mark e="1"></mark>b', id="empty"),
+        pytest.param(
+            "ab",
+            [(0, 2, {"a": "1"}), (1, 1, {"e": "1"})],
+            '<mark a="1">a<mark e="1"></mark>b</mark>',
+            id="empty-inside",
+        ),
+        pytest.param(
+            "ab",
+            [(0, 1, {"a": "1"}), (1, 1, {"e": "1"})],
+            '<mark a="1">a</mark><mark e="1"></mark>b',
+            id="empty-at-end-of-another",
+        ),
+        pytest.param(
+            "ab",
+            [(1, 9), (-3, 1, {"a": "1"}), (2, 1, {"r": "1"})],
+            '<mark a="1">a</mark><mark>b</mark>',
+            id="clipped-and-reversed-dropped",
+        ),
+        pytest.param(
+            "收入145.16万元",
+            [(2, 10, {"title": "1451600 元"})],
+            '收入<mark title="1451600 元">145.16万元</mark>',
+            id="chinese-code-points",
+        ),
+        pytest.param(
+            "x", [(0, 1, {"id": "v0", "tabindex": "0"})], '<mark id="v0" tabindex="0">x</mark>', id="first-piece-attrs"
+        ),
+    ],
+)
 def test_highlight_exact(text, spans, expected):
     assert highlight(text, spans) == expected
 
 
 def test_highlight_escapes_hostile_text_and_attributes():
-    text = '<script>alert(1)</script>&"\''
+    text = "<script>alert(1)</script>&\"'"
     out = highlight(text, [(0, 8, {"data-tip": '"><img src=x onerror=alert(1)>'})])
-    assert out == ('<mark data-tip="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">&lt;script&gt;</mark>'
-                   "alert(1)&lt;/script&gt;&amp;&quot;&#x27;")
+    assert out == (
+        '<mark data-tip="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">&lt;script&gt;</mark>'
+        "alert(1)&lt;/script&gt;&amp;&quot;&#x27;"
+    )
 
 
 def test_highlight_rejects_a_bad_attribute_name():
@@ -88,8 +136,10 @@ class _Checker(HTMLParser):
         self.text.append(data)
 
 
-@given(text=st.text(alphabet="ab<>&\"'收元\n", max_size=30),
-       spans=st.lists(st.tuples(st.integers(-2, 32), st.integers(-2, 32)), max_size=8))
+@given(
+    text=st.text(alphabet="ab<>&\"'收元\n", max_size=30),
+    spans=st.lists(st.tuples(st.integers(-2, 32), st.integers(-2, 32)), max_size=8),
+)
 def test_highlight_is_well_formed_and_keeps_the_text(text, spans):
     out = highlight(text, [(s, e, {"id": f"s{i}"}) for i, (s, e) in enumerate(spans)])
     checker = _Checker()
@@ -127,8 +177,15 @@ def test_report_page_lists_findings_and_what_is_missing():
     ex = _seed()
     total = ex.report.expenditure.total
     ex.findings = [
-        Finding(rule="TST001", severity="error", message="支出合计不符", fields=["report.expenditure.total"],
-                spans=[total.span], expected="1461600", found="1451600"),
+        Finding(
+            rule="TST001",
+            severity="error",
+            message="支出合计不符",
+            fields=["report.expenditure.total"],
+            spans=[total.span],
+            expected="1461600",
+            found="1451600",
+        ),
         Finding(rule="TST002", severity="info", message="缺少预算数，未核对", fields=["report.budget.total"]),
         Finding(rule="TST003", severity="warning", message="按字段定位", fields=["report.expenditure.by_function"]),
     ]
@@ -141,7 +198,9 @@ def test_report_page_lists_findings_and_what_is_missing():
     # the findings come first, and the badges link to them
     assert page.index('id="findings-error"') < page.index("关键数据") < page.index('id="findings-info"')
     assert '<a class="badge error" href="#findings-error">错误 1</a>' in page
-    assert '<span class="badge warning zero">' not in page and '<a class="badge warning" href="#findings-warning">' in page
+    assert (
+        '<span class="badge warning zero">' not in page and '<a class="badge warning" href="#findings-warning">' in page
+    )
 
 
 def test_report_page_shows_hidden_characters_in_the_evidence():
@@ -171,7 +230,7 @@ def test_hostile_report_page_runs_nothing_and_loads_nothing():
     ex = extract_text(HOSTILE + "收入总计145.16万元。\n", verify=False)
     page = render_report(ex)
     assert page.count("<script>") == 1  # ours, allowed by its hash; the document's is text
-    for bad in ("<img", "<svg", "<a href=\"javascript", "</textarea>", "onerror=\"window"):
+    for bad in ("<img", "<svg", '<a href="javascript', "</textarea>", 'onerror="window'):
         assert bad not in page
     assert "&lt;script&gt;window.__pwned" in page
     csp = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1))
@@ -180,9 +239,20 @@ def test_hostile_report_page_runs_nothing_and_loads_nothing():
 
 
 def test_index_escapes_and_links_each_row(tmp_path):
-    rows = [{"department": "<b>单位</b>", "year": 2023, "kind": "project", "score": "88", "grade": "良",
-             "errors": 1, "warnings": 0, "path": "a.txt", "href": "a%20b.html"},
-            {"path": "bad.pdf", "error": "bad.pdf: <encrypted>"}]
+    rows = [
+        {
+            "department": "<b>单位</b>",
+            "year": 2023,
+            "kind": "project",
+            "score": "88",
+            "grade": "良",
+            "errors": 1,
+            "warnings": 0,
+            "path": "a.txt",
+            "href": "a%20b.html",
+        },
+        {"path": "bad.pdf", "error": "bad.pdf: <encrypted>"},
+    ]
     page = render_index(rows)
     assert "&lt;b&gt;单位&lt;/b&gt;" in page and '<a href="a%20b.html">' in page
     assert "bad.pdf: &lt;encrypted&gt;" in page and 'data-grade="良"' in page
@@ -202,8 +272,9 @@ def test_index_lists_most_errors_first_and_unreadable_files_apart():
 
 
 def test_write_site_keeps_going_after_a_bad_file(tmp_path):
-    site = write_site([("samples/yushui-gsl-2023.txt", _seed()), ("broken.pdf", ValueError("cannot read"))],
-                      tmp_path / "site")
+    site = write_site(
+        [("samples/yushui-gsl-2023.txt", _seed()), ("broken.pdf", ValueError("cannot read"))], tmp_path / "site"
+    )
     index = site.index
     assert [r["path"] for r in site.failed] == ["broken.pdf"]
     pages = sorted(p.name for p in index.parent.iterdir())
@@ -212,11 +283,14 @@ def test_write_site_keeps_going_after_a_bad_file(tmp_path):
     assert "cannot read" in text and "新余市渝水区工商业联合会" in text
 
 
-@pytest.mark.parametrize(("path", "sha", "expected"), [
-    ("dir/报告 2023.docx", "0123456789abcdef", "报告_2023-0123456789.html"),
-    ("../../etc/<x>.txt", None, "x.html"),
-    ("", None, "report.html"),
-])
+@pytest.mark.parametrize(
+    ("path", "sha", "expected"),
+    [
+        ("dir/报告 2023.docx", "0123456789abcdef", "报告_2023-0123456789.html"),
+        ("../../etc/<x>.txt", None, "x.html"),
+        ("", None, "report.html"),
+    ],
+)
 def test_page_name_is_a_safe_file_name(path, sha, expected):
     assert page_name(path, sha) == expected
 
@@ -252,17 +326,35 @@ def _store(db, path):
     report, findings = dump(ex.report), dump(ex.findings)
     conn = connect(db)
     common = {"tool_version": "test", "patterns_version": "test"}
-    write_document(conn, {"sha256": ex.source.sha256, "format": "txt", "status": "ok", "record": record,
-                          "text": ex.document.text, "values": flatten_values(report),
-                          "findings": flatten_findings(findings)}, [path], **common)
-    write_document(conn, {"sha256": "unreadable:x", "status": "error", "error_code": "encrypted",
-                          "error": "scan.pdf: encrypted"}, ["scan.pdf"], **common)
+    write_document(
+        conn,
+        {
+            "sha256": ex.source.sha256,
+            "format": "txt",
+            "status": "ok",
+            "record": record,
+            "text": ex.document.text,
+            "values": flatten_values(report),
+            "findings": flatten_findings(findings),
+        },
+        [path],
+        **common,
+    )
+    write_document(
+        conn,
+        {"sha256": "unreadable:x", "status": "error", "error_code": "encrypted", "error": "scan.pdf: encrypted"},
+        ["scan.pdf"],
+        **common,
+    )
     conn.close()
     return db
 
 
-@pytest.mark.parametrize("argv", [["report", "-o", "x.html"], ["report", "a.txt", "--db", "r.sqlite", "-o", "x"],
-                                  ["report", "a.txt"]], ids=["nothing", "both", "no-output"])
+@pytest.mark.parametrize(
+    "argv",
+    [["report", "-o", "x.html"], ["report", "a.txt", "--db", "r.sqlite", "-o", "x"], ["report", "a.txt"]],
+    ids=["nothing", "both", "no-output"],
+)
 def test_cli_report_usage_errors_exit_3(argv):
     from extractor.cli import main
 

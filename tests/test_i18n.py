@@ -21,8 +21,14 @@ def marked_messages(path: Path) -> list[tuple[int, str]]:
     does not see a call inside an f-string: such a message would never reach the catalogue)."""
     out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
-                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("_", "N_")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             out.append((node.lineno, node.args[0].value))
     return out
 
@@ -33,8 +39,9 @@ def test_the_committed_catalogue_is_complete_and_compiled():
 
 def test_every_marked_message_reaches_the_catalogue():
     known = {m.id for m in template() if m.id}
-    lost = [f"{p.relative_to(ROOT)}:{line} {msg!r}" for p in SOURCES for line, msg in marked_messages(p)
-            if msg not in known]
+    lost = [
+        f"{p.relative_to(ROOT)}:{line} {msg!r}" for p in SOURCES for line, msg in marked_messages(p) if msg not in known
+    ]
     assert lost == [], "a _() inside an f-string: mark the message outside it (N_) and translate that"
 
 
@@ -73,9 +80,14 @@ def _reader_reasons() -> list[tuple[type, str]]:
     out = []
     for path in sorted((ROOT / "extractor" / "readers").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and hasattr(errors, node.func.id)
-                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-                    and isinstance(node.args[1].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and hasattr(errors, node.func.id)
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+            ):
                 out.append((getattr(errors, node.func.id), node.args[1].value))
     return out
 
@@ -95,10 +107,12 @@ def test_read_errors_are_said_in_chinese():
 def test_a_reason_not_known_is_kept_after_its_kind():
     said = errors.describe(errors.CorruptFile("a.pdf", "some parser's own words"))
     assert said == "a.pdf：文件已损坏，无法读取（some parser's own words）"
-    limit = errors.LimitExceeded("b.txt", "file is 3 bytes (limit 2; raise it with --max-bytes or EXTRACTOR_MAX_BYTES)",
-                                 limit="max_bytes")
-    assert errors.describe(limit) == ("b.txt：文件大小超过上限（file is 3 bytes；上限 2，可用 --max-bytes 或 "
-                                      "EXTRACTOR_MAX_BYTES 调高）")
+    limit = errors.LimitExceeded(
+        "b.txt", "file is 3 bytes (limit 2; raise it with --max-bytes or EXTRACTOR_MAX_BYTES)", limit="max_bytes"
+    )
+    assert errors.describe(limit) == (
+        "b.txt：文件大小超过上限（file is 3 bytes；上限 2，可用 --max-bytes 或 EXTRACTOR_MAX_BYTES 调高）"
+    )
 
 
 def test_cli_speaks_english_when_asked(capsys):

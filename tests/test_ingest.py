@@ -21,8 +21,15 @@ from extractor.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-GOOD = ["qinghe-whg-2022.txt", "qinghe-whg-2022.docx", "qinghe-whg-2022.pdf", "qinghe-whg-2022.html",
-        "yushui-gsl-2023.txt", "yushui-gsl-2023.docx", "yushui-gsl-2023.pdf"]
+GOOD = [
+    "qinghe-whg-2022.txt",
+    "qinghe-whg-2022.docx",
+    "qinghe-whg-2022.pdf",
+    "qinghe-whg-2022.html",
+    "yushui-gsl-2023.txt",
+    "yushui-gsl-2023.docx",
+    "yushui-gsl-2023.pdf",
+]
 TABLES = ("documents", "paths", "field_values", "findings", "texts")
 
 
@@ -81,17 +88,28 @@ def test_ingest_folder_rows_errors_and_isolation(archive, tmp_path, monkeypatch)
     assert summary.error_kinds == {"corrupt": 2, "empty": 1, "crashed": 1, "limit-exceeded": 1}
     assert (hung.errors, hung.error_kinds) == (1, {"timeout": 1})
     errors = dict(rows(db, "SELECT path, error_code FROM files WHERE status = 'error'"))
-    assert errors == {"corrupt.docx": "corrupt", "empty.txt": "empty", "hang.txt": "timeout",
-                      "crash.txt": "crashed", "eat.txt": "limit-exceeded", "photo.png": "corrupt"}
+    assert errors == {
+        "corrupt.docx": "corrupt",
+        "empty.txt": "empty",
+        "hang.txt": "timeout",
+        "crash.txt": "crashed",
+        "eat.txt": "limit-exceeded",
+        "photo.png": "corrupt",
+    }
     # Same bytes at two paths: one document, both paths, relative to the archive.
     assert rows(db, "SELECT format FROM files WHERE path = 'scan0001.bin'") == [("pdf",)]
     (sha,) = rows(db, "SELECT sha256 FROM paths WHERE path = '2022/copies/same-bytes.txt'")[0]
     assert sorted(p for (p,) in rows(db, "SELECT path FROM paths WHERE sha256 = ?", sha)) == [
-        "2022/copies/same-bytes.txt", "2022/qinghe-whg-2022.txt"]
+        "2022/copies/same-bytes.txt",
+        "2022/qinghe-whg-2022.txt",
+    ]
     # The view: one row per report — the same report in four formats and a copy is one row.
     assert rows(db, "SELECT count(*) FROM documents WHERE status = 'ok'") == [(7,)]
-    qinghe = rows(db, "SELECT department, fiscal_year, headcount_actual, expenditure_basic_yuan, "
-                      "expenditure_project_yuan, grade, copies FROM reports WHERE fiscal_year = 2022")
+    qinghe = rows(
+        db,
+        "SELECT department, fiscal_year, headcount_actual, expenditure_basic_yuan, "
+        "expenditure_project_yuan, grade, copies FROM reports WHERE fiscal_year = 2022",
+    )
     assert qinghe == [("示例市清河区文化馆", 2022, 21, "3982000", "1153000", "良", 5)]
     assert rows(db, "SELECT count(*) FROM reports") == [(2,)]
     # Every grounded value row is a slice of the stored text.
@@ -143,8 +161,10 @@ def test_a_fifo_and_a_non_utf8_name_neither_block_nor_break(tmp_path):
     db = tmp_path / "r.sqlite"
     summary = ingest([folder, folder / "pipe.txt"], db, workers=1, quiet=True)
     assert (summary.ok, summary.errors, summary.ignored) == (1, 1, 1)  # walked FIFO ignored, named FIFO an error
-    paths = {Path(p).name: code for p, code in rows(
-        db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256)")}
+    paths = {
+        Path(p).name: code
+        for p, code in rows(db, "SELECT p.path, d.error_code FROM documents d JOIN paths p USING (sha256)")
+    }
     assert paths == {"清河.txt": None, "pipe.txt": "not-a-file"}
     assert rows(db, "SELECT path FROM files WHERE status = 'ok'") == [("清河.txt",)]
 
@@ -170,8 +190,9 @@ def _many(folder: Path, n: int) -> None:
 
 def _run_and_kill(folder: Path, db: Path, kill_at: int) -> None:
     """Start a real ingest subprocess and SIGKILL it once ``kill_at`` documents are committed."""
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).parent / "ingest_faults.py"), "slow:*", str(folder),
-                             str(db), "2"], cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "ingest_faults.py"), "slow:*", str(folder), str(db), "2"], cwd=ROOT
+    )
     deadline = time.monotonic() + 30
     try:
         while time.monotonic() < deadline and proc.poll() is None:

@@ -55,7 +55,11 @@ def test_format_characters_inside_a_figure_are_transparent(cf):
     assert t[spent.span[0] : spent.span[1]] == spent.raw == f"1{cf}234.56万元"
 
 
-@given(st.text(alphabet=st.sampled_from(list("0123456789.,%万元年人 \n\u3000１２．收入總計\u200b\u202e\u00ad|")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("0123456789.,%万元年人 \n\u3000１２．收入總計\u200b\u202e\u00ad|")), max_size=60
+    )
+)
 def test_every_folded_slice_maps_back(text):
     f = fold(text)
     for m in regex.finditer(r"\S+", f.text):
@@ -68,8 +72,16 @@ def test_every_folded_slice_maps_back(text):
 
 def test_paragraph_wrapped_by_pdf_lines_is_reflowed_but_tables_and_headings_are_not():
     body = "这是一段很长的正文内容用来占满整行的宽度以便判断换行是否为软换行其中在职人员4人（3个行政"
-    text = "\n".join([body, "编、1个挂职人员），退休人员3人。", "二、绩效评价工作情况", body[:30] + "。",
-                      "一级指标 | 二级指标 | 分值 | 得分", "产出 | 数量 | 10 | 9"])
+    text = "\n".join(
+        [
+            body,
+            "编、1个挂职人员），退休人员3人。",
+            "二、绩效评价工作情况",
+            body[:30] + "。",
+            "一级指标 | 二级指标 | 分值 | 得分",
+            "产出 | 数量 | 10 | 9",
+        ]
+    )
     f = fold(text)
     assert "3个行政编、1个挂职" in f.text
     assert "3人。\n二、绩效" in f.text and "得分\n产出" in f.text
@@ -86,9 +98,28 @@ def test_page_marker_inside_a_wrapped_paragraph_is_dropped_with_the_break():
     assert f.raw(*m.span()) == "本年收\n—5—\n入"
 
 
-@given(st.lists(st.sampled_from(["2023 年", "3 人", "\u200b", "１２", "項(xiàng)目", "收入", "\n", "。", " ", "1. 5",
-                                 "第 3", "—5—", "全年支出合计为一二三四五六七八九十这是很长的一行文字用于测试换行"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "2023 年",
+                "3 人",
+                "\u200b",
+                "１２",
+                "項(xiàng)目",
+                "收入",
+                "\n",
+                "。",
+                " ",
+                "1. 5",
+                "第 3",
+                "—5—",
+                "全年支出合计为一二三四五六七八九十这是很长的一行文字用于测试换行",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_to_folded_is_the_first_folded_offset_at_or_after_an_original_one(text):
     f = fold(text)
     for original in range(len(text) + 2):

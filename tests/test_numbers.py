@@ -9,11 +9,21 @@ import pytest
 from extractor.numbers import format_decimal, half_unit, parse_arabic, parse_number, to_yuan
 
 
-@pytest.mark.parametrize("text,value,decimals", [
-    ("145.16", "145.16", 2), ("1,451,600", "1451600", 0), ("31,486,207.56", "31486207.56", 2),
-    ("0", "0", 0), ("132.40", "132.40", 2), ("十一", "11", 0), ("两", "2", 0), ("三", "3", 0),
-    ("一百零五", "105", 0), ("二〇二三", "2023", 0),
-])
+@pytest.mark.parametrize(
+    "text,value,decimals",
+    [
+        ("145.16", "145.16", 2),
+        ("1,451,600", "1451600", 0),
+        ("31,486,207.56", "31486207.56", 2),
+        ("0", "0", 0),
+        ("132.40", "132.40", 2),
+        ("十一", "11", 0),
+        ("两", "2", 0),
+        ("三", "3", 0),
+        ("一百零五", "105", 0),
+        ("二〇二三", "2023", 0),
+    ],
+)
 def test_parse_number(text, value, decimals):
     n = parse_number(text)
     assert n.value == Decimal(value) and n.decimals == decimals

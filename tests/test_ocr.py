@@ -69,10 +69,13 @@ def png_header(width: int, height: int) -> bytes:
 
 # ---- without the engine ---------------------------------------------------------------------------
 
+
 def test_a_scan_without_the_ocr_extra_is_refused_in_one_line_naming_it(tmp_path, monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: False)
-    for name, data, said in (("scan.png", SCAN.read_bytes(), "这是页面的图片"), ("scan.pdf", image_pdf(SCAN.read_bytes()),
-                                                                                "PDF 没有文字层（扫描件）")):
+    for name, data, said in (
+        ("scan.png", SCAN.read_bytes(), "这是页面的图片"),
+        ("scan.pdf", image_pdf(SCAN.read_bytes()), "PDF 没有文字层（扫描件）"),
+    ):
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(NoTextLayer) as err:
@@ -109,11 +112,20 @@ def grid_rules(xs: list[float], ys: list[float], skip_below: set[tuple[int, int]
 
 def test_tables_are_rebuilt_from_ruling_lines_and_boxes_with_merged_cells():
     xs, ys = [10, 60, 110, 140], [100, 120, 140, 160]
-    rules = grid_rules(xs, ys, skip_below={(0, 0)}) + [Rule(False, 30, 121, 128), Rule(True, 80, 70, 74)]  # glyph strokes
-    pieces = [Piece(12, 103, 40, 115, "产出", 0.99), Piece(62, 103, 90, 115, "产出数量", 0.98),
-              Piece(112, 103, 125, 115, "14", 0.97), Piece(62, 123, 90, 135, "产出质量", 0.99),
-              Piece(112, 123, 125, 135, "12", 0.62), Piece(12, 143, 40, 155, "合计", 0.99),
-              Piece(112, 143, 125, 155, "26", 0.99), Piece(12, 60, 200, 72, "（一）评分情况", 0.99)]
+    rules = grid_rules(xs, ys, skip_below={(0, 0)}) + [
+        Rule(False, 30, 121, 128),
+        Rule(True, 80, 70, 74),
+    ]  # glyph strokes
+    pieces = [
+        Piece(12, 103, 40, 115, "产出", 0.99),
+        Piece(62, 103, 90, 115, "产出数量", 0.98),
+        Piece(112, 103, 125, 115, "14", 0.97),
+        Piece(62, 123, 90, 135, "产出质量", 0.99),
+        Piece(112, 123, 125, 135, "12", 0.62),
+        Piece(12, 143, 40, 155, "合计", 0.99),
+        Piece(112, 143, 125, 155, "26", 0.99),
+        Piece(12, 60, 200, 72, "（一）评分情况", 0.99),
+    ]
     tables = find_tables(rules, 2.0)
     assert len(tables) == 1 and (0, 0, 2, 1) in tables[0].cells  # 产出 spans two rows
     builder = TextBuilder()
@@ -121,17 +133,23 @@ def test_tables_are_rebuilt_from_ruling_lines_and_boxes_with_merged_cells():
     doc = builder.build("pdf")
     assert doc.text == "（一）评分情况\n产出 | 产出数量 | 14\n | 产出质量 | 12\n合计 |  | 26"
     cell = doc.tables[0].rows[0][0]
-    assert (doc.text[cell.start:cell.end], cell.rowspan, cell.page) == ("产出", 2, 3)
+    assert (doc.text[cell.start : cell.end], cell.rowspan, cell.page) == ("产出", 2, 3)
     assert {doc.text[s:e] for _, s, e in placed} == {p.text for p in pieces}
 
 
 def test_wrapped_lines_of_a_paragraph_read_as_one_line():
-    lines = [Piece(20, 10, 200, 22, "本年收入合计510.00万元，其中财政拨款收入"), Piece(20, 26, 200, 38, "486.30万元，事业收入23.70万元。"),
-             Piece(20, 42, 120, 54, "二、支出情况本年支出合计"), Piece(44, 58, 200, 70, "按支出性质分类的基本支出为")]
+    lines = [
+        Piece(20, 10, 200, 22, "本年收入合计510.00万元，其中财政拨款收入"),
+        Piece(20, 26, 200, 38, "486.30万元，事业收入23.70万元。"),
+        Piece(20, 42, 120, 54, "二、支出情况本年支出合计"),
+        Piece(44, 58, 200, 70, "按支出性质分类的基本支出为"),
+    ]
     builder = TextBuilder()
     emit_page(builder, lines, [], 1, 2.0)
-    assert builder.text() == ("本年收入合计510.00万元，其中财政拨款收入486.30万元，事业收入23.70万元。\n"
-                              "二、支出情况本年支出合计\n按支出性质分类的基本支出为")
+    assert builder.text() == (
+        "本年收入合计510.00万元，其中财政拨款收入486.30万元，事业收入23.70万元。\n"
+        "二、支出情况本年支出合计\n按支出性质分类的基本支出为"
+    )
 
 
 def test_a_low_confidence_figure_gets_an_info_finding():
@@ -150,6 +168,7 @@ def test_a_low_confidence_figure_gets_an_info_finding():
 
 
 # ---- with the engine --------------------------------------------------------------------------------
+
 
 @needs_engine
 def test_an_image_is_read_by_ocr_into_text_a_table_and_a_record(capsys, monkeypatch):
@@ -175,7 +194,7 @@ def test_a_mixed_pdf_reads_only_its_scanned_page_by_ocr():
     assert doc.pages == 2 and doc.ocr is not None and doc.ocr.pages == [2]
     assert all(line.page == 2 for line in doc.ocr.lines)
     page2 = next(b for b in doc.blocks if b.kind == "page" and b.page == 2)
-    assert "87.5" in doc.text[page2.start:page2.end] and "渝水区工商业联合会" in doc.text[:page2.start]
+    assert "87.5" in doc.text[page2.start : page2.end] and "渝水区工商业联合会" in doc.text[: page2.start]
     table = doc.tables[-1]
     assert table.page == 2 and table.rows[0][0].rowspan == 3  # 效益 merged down, rebuilt from the scan
     for line in doc.ocr.lines:
@@ -188,7 +207,9 @@ def test_ocr_pages_are_limited():
     with limits.use(max_ocr_pages=1), pytest.raises(LimitExceeded) as err:
         read_bytes(data, name="long-scan.pdf")
     assert err.value.limit == "max_ocr_pages" and "EXTRACTOR_MAX_OCR_PAGES" in str(err.value)
-    assert describe(err.value).startswith("long-scan.pdf：需要文字识别（OCR）的页数超过上限（document needs OCR on 2 pages")
+    assert describe(err.value).startswith(
+        "long-scan.pdf：需要文字识别（OCR）的页数超过上限（document needs OCR on 2 pages"
+    )
 
 
 @needs_engine
@@ -212,8 +233,13 @@ def test_a_scanned_pdf_is_read_by_ocr_under_the_documents_time_budget(monkeypatc
 def test_ocr_past_the_memory_cap_is_one_line():
     # A process of its own: the cap counts everything in the process. A fresh CLI reads this scan
     # in ~650 MiB of data (the models, onnxruntime's buffers); at 400 MiB the engine cannot run.
-    run = subprocess.run([sys.executable, str(ROOT / "cli.py"), "extract", str(SCAN), "--json", "--max-memory", "400M"],
-                         capture_output=True, text=True, timeout=600, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "extract", str(SCAN), "--json", "--max-memory", "400M"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr.count("\n") == 1 and run.stderr.startswith(f"错误：{SCAN}：内存超过上限（"), run.stderr
 
@@ -241,5 +267,5 @@ def test_transparent_pixels_of_an_image_are_white_paper():
     out = io.BytesIO()
     image.save(out, "PNG")
     opened, pages = ocr._open_image(out.getvalue(), "t.png", limits.current().budget("t.png"))
-    (gray, unit), = list(ocr._frames(opened, "t.png", limits.current().budget("t.png")))
+    ((gray, unit),) = list(ocr._frames(opened, "t.png", limits.current().budget("t.png")))
     assert pages == 1 and gray[0, 0] == 255 and gray[10, 10] == 0 and unit == ocr.DEFAULT_DPI / 72

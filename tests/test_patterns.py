@@ -22,7 +22,9 @@ def test_every_field_pattern_has_examples():
             assert p.no_match, f"{p.id} has no no_match examples"
 
 
-@pytest.mark.parametrize("pattern,example,should", CASES, ids=[f"{p.id}-{'match' if s else 'no'}-{e}" for p, e, s in CASES])
+@pytest.mark.parametrize(
+    "pattern,example,should", CASES, ids=[f"{p.id}-{'match' if s else 'no'}-{e}" for p, e, s in CASES]
+)
 def test_pattern_examples(pattern, example, should):
     """A pattern of a field the prose scanner fills is checked as a mention (its qualifiers
     refuse some matches); any other pattern by its regex alone."""
@@ -48,12 +50,15 @@ def test_labels_tolerate_layout_breaks():
     assert rx.search(fold("离退\n休人数94人").text).group() == "离退\n休人数"
 
 
-@pytest.mark.parametrize("broken,message", [
-    ('[[pattern]]\nid = "x"\nfield = "f"\nregex = "(unclosed"\n', "bad regex"),
-    ('[[pattern]]\nid = "x"\nfield = "f"\nregex = "{nosuchmacro}"\n', "unknown macro"),
-    ('[[pattern]]\nid = "x"\nregex = "a"\n', "missing key"),
-    ("this is not toml = = =", "fields.toml"),
-])
+@pytest.mark.parametrize(
+    "broken,message",
+    [
+        ('[[pattern]]\nid = "x"\nfield = "f"\nregex = "(unclosed"\n', "bad regex"),
+        ('[[pattern]]\nid = "x"\nfield = "f"\nregex = "{nosuchmacro}"\n', "unknown macro"),
+        ('[[pattern]]\nid = "x"\nregex = "a"\n', "missing key"),
+        ("this is not toml = = =", "fields.toml"),
+    ],
+)
 def test_loader_fails_loudly(tmp_path, broken, message):
     for name in ("labels.toml", "macros.toml", "words.toml", "headers.toml", "prose.toml", "qualifiers.toml"):
         shutil.copy(PATTERN_DIR / name, tmp_path / name)

@@ -16,8 +16,12 @@ import pytest
 from extractor import patterns
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(p for folder in ("extractor", "bench", "tests", "samples", "patterns") for p in (ROOT / folder).rglob("*.py")
-               if ".venv" not in p.parts) + [ROOT / "cli.py"]
+FILES = sorted(
+    p
+    for folder in ("extractor", "bench", "tests", "samples", "patterns")
+    for p in (ROOT / folder).rglob("*.py")
+    if ".venv" not in p.parts
+) + [ROOT / "cli.py"]
 # Rebuilding ctypes function pointers to call a library's functions bypassing its declarations.
 COPIED_POINTERS = re.compile(r"\b(?:argtypes|restype)\s*=|CFUNCTYPE|PYFUNCTYPE|ctypes\.cast\(")
 
@@ -87,11 +91,17 @@ def private_module_uses(trees: dict[Path, ast.AST]) -> list[str]:
         third = _module_aliases(tree, lambda m: _third_party(m, project))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                found += [f"{path.name}:{node.lineno} import {a.name}" for a in node.names
-                          if _third_party(a.name, project) and any(map(_private, a.name.split(".")))]
+                found += [
+                    f"{path.name}:{node.lineno} import {a.name}"
+                    for a in node.names
+                    if _third_party(a.name, project) and any(map(_private, a.name.split(".")))
+                ]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and _third_party(node.module or "", project):
-                found += [f"{path.name}:{node.lineno} from {node.module} import {a.name}" for a in node.names
-                          if _private(a.name) or any(map(_private, (node.module or "").split(".")))]
+                found += [
+                    f"{path.name}:{node.lineno} from {node.module} import {a.name}"
+                    for a in node.names
+                    if _private(a.name) or any(map(_private, (node.module or "").split(".")))
+                ]
             elif isinstance(node, ast.Attribute) and _private(node.attr) and _base_name(node) in third:
                 found.append(f"{path.name}:{node.lineno} {_base_name(node)}…{node.attr}")
     return found
@@ -103,15 +113,24 @@ def undefined_private_attributes(trees: dict[Path, ast.AST], defined: set[str]) 
     found = []
     for path, tree in trees.items():
         stdlib = _module_aliases(tree, lambda m: m.split(".")[0] in sys.stdlib_module_names)
-        found += [f"{path.relative_to(ROOT) if path.is_absolute() else path}:{node.lineno} .{node.attr}"
-                  for node in ast.walk(tree) if isinstance(node, ast.Attribute) and _private(node.attr)
-                  and node.attr not in defined and _base_name(node) not in stdlib]
+        found += [
+            f"{path.relative_to(ROOT) if path.is_absolute() else path}:{node.lineno} .{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and node.attr not in defined
+            and _base_name(node) not in stdlib
+        ]
     return found
 
 
 def copied_pointers(sources: dict[Path, str]) -> list[str]:
-    return [f"{path.name}:{n}: {line.strip()}" for path, text in sources.items()
-            for n, line in enumerate(text.splitlines(), 1) if COPIED_POINTERS.search(line)]
+    return [
+        f"{path.name}:{n}: {line.strip()}"
+        for path, text in sources.items()
+        for n, line in enumerate(text.splitlines(), 1)
+        if COPIED_POINTERS.search(line)
+    ]
 
 
 def _own_trees() -> dict[Path, ast.AST]:

@@ -23,9 +23,36 @@ MC = docx_xml.MC
 
 _TEXTS = ["收入", "abc", " x ", "", "145.16", "万元"]
 _LEAVES = ["tab", "ptab", "br", "cr", "noBreakHyphen", "fldChar", "lastRenderedPageBreak", "sym"]
-_CONTAINERS = ["r", "hyperlink", "ins", "del", "moveFrom", "moveTo", "smartTag", "fldSimple", "sdt", "sdtContent",
-               "customXml", "rPr", "pPr", "instrText", "delText", "sdtPr", "tcPr", "sectPr", "drawing",
-               "txbxContent", "footnoteReference", "tabs", "p", "tbl", "tr", "tc", "t", "vanish"]
+_CONTAINERS = [
+    "r",
+    "hyperlink",
+    "ins",
+    "del",
+    "moveFrom",
+    "moveTo",
+    "smartTag",
+    "fldSimple",
+    "sdt",
+    "sdtContent",
+    "customXml",
+    "rPr",
+    "pPr",
+    "instrText",
+    "delText",
+    "sdtPr",
+    "tcPr",
+    "sectPr",
+    "drawing",
+    "txbxContent",
+    "footnoteReference",
+    "tabs",
+    "p",
+    "tbl",
+    "tr",
+    "tc",
+    "t",
+    "vanish",
+]
 
 
 def _element(rng: random.Random, depth: int) -> str:
@@ -38,8 +65,9 @@ def _element(rng: random.Random, depth: int) -> str:
         if pick < 0.55:
             return "tail"
         if pick < 0.7:
-            return rng.choice(['<w:vanish/>', '<w:vanish w:val="0"/>', '<w:vanish w:val="false"/>',
-                               '<w:vanish w:val="1"/>'])
+            return rng.choice(
+                ["<w:vanish/>", '<w:vanish w:val="0"/>', '<w:vanish w:val="false"/>', '<w:vanish w:val="1"/>']
+            )
         return f"<w:{rng.choice(_LEAVES)}/>"
     kids = "".join(_element(rng, depth + 1) for _ in range(rng.randint(0, 4)))
     tag = rng.choice(_CONTAINERS + ["mc:AlternateContent", "mc:Choice", "mc:Fallback"])
@@ -73,8 +101,9 @@ class _FakeTextPage:
         self.text = text
         self.raw = self
         self.generated_flags = [rng.choice((0, 1, 1, -1)) for _ in text]
-        self.boxes = [(rng.choice((0, 0.1, 5)), rng.choice((0, 0.2, 9)), 1 + rng.random(), 1 + rng.random())
-                      for _ in text]
+        self.boxes = [
+            (rng.choice((0, 0.1, 5)), rng.choice((0, 0.2, 9)), 1 + rng.random(), 1 + rng.random()) for _ in text
+        ]
 
     def get_charbox(self, index: int):
         return self.boxes[index]
@@ -87,8 +116,28 @@ class _FakeTextPage:
         return [self.generated_flags[i] for i in indices]
 
 
-_ALPHABET = ["字", "年", "0", "1", "a", "a", "-", " ", " ", " ", " ", "\t", "\r\n", "\n", "\ufffe", "\x02",
-             "\x00", "。", "Ａ", "\u3000"]
+_ALPHABET = [
+    "字",
+    "年",
+    "0",
+    "1",
+    "a",
+    "a",
+    "-",
+    " ",
+    " ",
+    " ",
+    " ",
+    "\t",
+    "\r\n",
+    "\n",
+    "\ufffe",
+    "\x02",
+    "\x00",
+    "。",
+    "Ａ",
+    "\u3000",
+]
 
 
 def test_pdf_lines_by_events_are_the_lines_by_chars():
@@ -97,15 +146,41 @@ def test_pdf_lines_by_events_are_the_lines_by_chars():
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 40)))
         page = _FakeTextPage(rng, text)
         lines = pdf_reader.page_lines(page, page, text)
-        reference = [pdf_reader._line_by_chars(page, page, text, m.start(), m.end())
-                     for m in pdf_reader._LINE.finditer(text)]
+        reference = [
+            pdf_reader._line_by_chars(page, page, text, m.start(), m.end()) for m in pdf_reader._LINE.finditer(text)
+        ]
         assert lines == [line for line in reference if line is not None], repr(text)
 
 
 # Fewer marked characters, more of what _page_texts judges: spaces alone and in runs next to wide
 # and narrow characters, runs of equal characters, line ends; "x x" now and then.
-_PAGE_ALPHABET = ["字", "年", "收", "0", "0", "1", "a", "b", ".", " ", " ", " ", "  ", "\t", "\r\n", "\n", "\r", "。",
-                  "Ａ", "\u3000", "ｱ", "\U00020000", "-", "00", "年年"]
+_PAGE_ALPHABET = [
+    "字",
+    "年",
+    "收",
+    "0",
+    "0",
+    "1",
+    "a",
+    "b",
+    ".",
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\t",
+    "\r\n",
+    "\n",
+    "\r",
+    "。",
+    "Ａ",
+    "\u3000",
+    "ｱ",
+    "\U00020000",
+    "-",
+    "00",
+    "年年",
+]
 
 
 def test_pdf_page_texts_are_the_texts_of_the_page_lines():
@@ -128,12 +203,12 @@ def test_pdf_page_texts_are_the_texts_of_the_page_lines():
 _SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 _HARD_BODY = (
     '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>一、总体情况</w:t></w:r></w:p>'
-    '<w:sdt><w:sdtContent><w:p><w:r><w:t>控件内</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+    "<w:sdt><w:sdtContent><w:p><w:r><w:t>控件内</w:t></w:r></w:p></w:sdtContent></w:sdt>"
     '<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>合并</w:t></w:r></w:p></w:tc>'
-    '<w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r><w:r><w:t>12.5</w:t></w:r></w:p>'
-    '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>嵌套</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr>'
-    '<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr>'
-    '</w:tbl><w:p><w:ins><w:r><w:t>插入</w:t></w:r></w:ins><w:del><w:r><w:delText>删除</w:delText></w:r></w:del></w:p>'
+    "<w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r><w:r><w:t>12.5</w:t></w:r></w:p>"
+    "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>嵌套</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc></w:tr>"
+    "<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr>"
+    "</w:tbl><w:p><w:ins><w:r><w:t>插入</w:t></w:r></w:ins><w:del><w:r><w:delText>删除</w:delText></w:r></w:del></w:p>"
 )
 
 

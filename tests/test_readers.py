@@ -50,7 +50,7 @@ def check_blocks(doc) -> None:
         for r, row in enumerate(table.rows):
             for cell in row:
                 assert (cell.kind, cell.table, cell.row) == ("cell", t, r)
-                assert CELL_TEXT_OK.match(doc.text[cell.start:cell.end]), doc.text[cell.start:cell.end]
+                assert CELL_TEXT_OK.match(doc.text[cell.start : cell.end]), doc.text[cell.start : cell.end]
 
 
 CELL_TEXT_OK = re.compile(r"^[^\n|]*$")
@@ -102,8 +102,19 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
         (SENTENCE.encode("gb18030"), "txt"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le"), "doc"),
     ],
-    ids=["pdf", "pdf-bom-space", "html-doctype", "html-upper", "html-bom-meta", "html-utf16",
-         "angle-text", "pdf-mention", "utf16le-text", "gb18030-text", "ole2-word"],
+    ids=[
+        "pdf",
+        "pdf-bom-space",
+        "html-doctype",
+        "html-upper",
+        "html-bom-meta",
+        "html-utf16",
+        "angle-text",
+        "pdf-mention",
+        "utf16le-text",
+        "gb18030-text",
+        "ole2-word",
+    ],
 )
 def test_sniff_by_bytes(data, expected):
     assert sniff(data) == expected
@@ -143,14 +154,14 @@ TRADITIONAL = "工商業聯合會2023年度收入總計145.16萬元。\n編制�
 def test_txt_encodings(tmp_path, codec, text, expected):
     doc = read(write(tmp_path, "r.txt", text.encode(codec)))
     assert (doc.text, doc.encoding, doc.format) == (text, expected, "txt")
-    assert [doc.text[b.start:b.end] for b in doc.blocks] == text.splitlines()
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == text.splitlines()
     assert {b.kind for b in doc.blocks} == {"line"}
 
 
 def test_txt_newlines_and_nul_keep_offsets_consistent(tmp_path):
     doc = read(write(tmp_path, "r.txt", "第一行\r\n第二\x00行\r\r\n  \n第三行".encode()))
     assert doc.text == "第一行\n第二 行\n\n  \n第三行"
-    assert [doc.text[b.start:b.end] for b in doc.blocks] == ["第一行", "第二 行", "第三行"]
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == ["第一行", "第二 行", "第三行"]
 
 
 def test_txt_sample_seed():
@@ -195,9 +206,9 @@ def test_docx_body_order_and_cells(tmp_path):
     d.add_paragraph("第二段")
     doc = read(save(d, tmp_path))
     assert doc.text == "第一段\n甲 | 乙\n丙 | 145.16\n第二段"
-    cells = [(b.table, b.row, b.col, doc.text[b.start:b.end]) for b in doc.blocks if b.kind == "cell"]
+    cells = [(b.table, b.row, b.col, doc.text[b.start : b.end]) for b in doc.blocks if b.kind == "cell"]
     assert cells == [(0, 0, 0, "甲"), (0, 0, 1, "乙"), (0, 1, 0, "丙"), (0, 1, 1, "145.16")]
-    assert [[doc.text[b.start:b.end] for b in row] for row in doc.tables[0].rows] == [["甲", "乙"], ["丙", "145.16"]]
+    assert [[doc.text[b.start : b.end] for b in row] for row in doc.tables[0].rows] == [["甲", "乙"], ["丙", "145.16"]]
     assert [b.kind for b in doc.blocks if b.kind != "cell"] == ["paragraph", "paragraph"]
     check_blocks(doc)
 
@@ -213,9 +224,12 @@ def test_docx_merged_cells_appear_once(tmp_path):
     doc = read(save(d, tmp_path))
     assert doc.text == "一级指标 | 二级指标\n决策 | 目标设定 | 10\n | 预算编制 | 9"
     assert doc.text.count("决策") == 1 and doc.text.count("二级指标") == 1
-    rows = [[(b.col, doc.text[b.start:b.end]) for b in row] for row in doc.tables[0].rows]
-    assert rows == [[(0, "一级指标"), (1, "二级指标")], [(0, "决策"), (1, "目标设定"), (2, "10")],
-                    [(1, "预算编制"), (2, "9")]]
+    rows = [[(b.col, doc.text[b.start : b.end]) for b in row] for row in doc.tables[0].rows]
+    assert rows == [
+        [(0, "一级指标"), (1, "二级指标")],
+        [(0, "决策"), (1, "目标设定"), (2, "10")],
+        [(1, "预算编制"), (2, "9")],
+    ]
     check_blocks(doc)
 
 
@@ -236,7 +250,7 @@ def test_docx_sample_seed_is_the_text_line_for_line():
     doc = read(SAMPLES / f"{SEED}.docx")
     assert doc.format == "docx" and doc.pages is None
     assert doc.text == nonempty_lines(SAMPLES / f"{SEED}.txt")
-    kinds = {doc.text[b.start:b.end]: b.kind for b in doc.blocks}
+    kinds = {doc.text[b.start : b.end]: b.kind for b in doc.blocks}
     assert kinds["新余市渝水区工商业联合会2023年度部门"] == "title"
     assert kinds["整体支出绩效自评报告"] == "title"
     assert kinds["一、部门基本情况"] == kinds["部门整体指标绩效评价分析"] == "heading"
@@ -249,9 +263,9 @@ def test_docx_sample_invented_table():
     doc = read(SAMPLES / f"{INVENTED}.docx")
     assert doc.text == nonempty_lines(SAMPLES / f"{INVENTED}.txt")
     (table,) = doc.tables
-    assert [doc.text[b.start:b.end] for b in table.rows[0]] == ["一级指标", "二级指标", "分值", "得分"]
-    assert [doc.text[b.start:b.end] for b in table.rows[-1]] == ["合计", "", "100", "87.5"]
-    assert [(b.col, doc.text[b.start:b.end]) for b in table.rows[2]] == [(1, "目标设定"), (2, "10"), (3, "10")]
+    assert [doc.text[b.start : b.end] for b in table.rows[0]] == ["一级指标", "二级指标", "分值", "得分"]
+    assert [doc.text[b.start : b.end] for b in table.rows[-1]] == ["合计", "", "100", "87.5"]
+    assert [(b.col, doc.text[b.start : b.end]) for b in table.rows[2]] == [(1, "目标设定"), (2, "10"), (3, "10")]
     check_blocks(doc)
 
 
@@ -298,8 +312,8 @@ def test_pdf_ruled_table_becomes_rows_and_cells():
     expected_rows = [line for line in nonempty_lines(SAMPLES / f"{INVENTED}.txt").splitlines() if " | " in line]
     assert "\n".join(expected_rows) in doc.text  # the rows replace pdfium's flat table text
     assert doc.text.count("服务对象满意度") == 1
-    assert [doc.text[b.start:b.end] for b in table.rows[1]] == ["决策", "", "20", "19"]
-    assert [(b.col, doc.text[b.start:b.end]) for b in table.rows[2]] == [(1, "目标设定"), (2, "10"), (3, "10")]
+    assert [doc.text[b.start : b.end] for b in table.rows[1]] == ["决策", "", "20", "19"]
+    assert [(b.col, doc.text[b.start : b.end]) for b in table.rows[2]] == [(1, "目标设定"), (2, "10"), (3, "10")]
     assert all(b.page == 2 for row in table.rows for b in row)
     check_blocks(doc)
 
@@ -359,7 +373,7 @@ def test_html_sample_article_without_chrome():
         assert chrome not in doc.text
     assert doc.blocks[0].kind == "heading"
     (table,) = doc.tables
-    assert [doc.text[b.start:b.end] for b in table.rows[1]] == ["决策", "", "20", "19"]
+    assert [doc.text[b.start : b.end] for b in table.rows[1]] == ["决策", "", "20", "19"]
     check_blocks(doc)
 
 
@@ -380,7 +394,7 @@ def test_html_legacy_charset_spans_and_breaks(tmp_path):
         "指标 | 得分\n决策 | 目标 | 10\n | 编制管理 | 9\n结束"
     )
     assert "脚本" not in doc.text and "站点标题" not in doc.text
-    rows = [[(b.col, doc.text[b.start:b.end]) for b in row] for row in doc.tables[0].rows]
+    rows = [[(b.col, doc.text[b.start : b.end]) for b in row] for row in doc.tables[0].rows]
     assert rows == [[(0, "指标"), (2, "得分")], [(0, "决策"), (1, "目标"), (2, "10")], [(1, "编制管理"), (2, "9")]]
     check_blocks(doc)
 
@@ -410,9 +424,19 @@ def test_doc_without_libreoffice_says_what_to_install(tmp_path, monkeypatch):
 def test_doc_is_converted_by_libreoffice(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "doc",
-         "--outdir", str(tmp_path), str(SAMPLES / f"{INVENTED}.docx")],
-        check=True, capture_output=True, timeout=120,
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(SAMPLES / f"{INVENTED}.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     doc = read(tmp_path / f"{INVENTED}.doc")
     assert doc.format == "doc" and len(doc.tables) == 1
@@ -514,8 +538,18 @@ def test_encrypted_office_document(tmp_path):
         read(write(tmp_path, "locked.docx", data))
 
 
-@pytest.mark.parametrize("name", [f"{SEED}.txt", f"{SEED}.docx", f"{SEED}.pdf", f"{INVENTED}.txt",
-                                  f"{INVENTED}.docx", f"{INVENTED}.pdf", f"{INVENTED}.html"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{SEED}.txt",
+        f"{SEED}.docx",
+        f"{SEED}.pdf",
+        f"{INVENTED}.txt",
+        f"{INVENTED}.docx",
+        f"{INVENTED}.pdf",
+        f"{INVENTED}.html",
+    ],
+)
 def test_samples_blocks_are_in_bounds(name):
     doc = read(SAMPLES / name)
     assert doc.format == name.rsplit(".", 1)[1]
@@ -551,18 +585,17 @@ def test_docx_reads_what_the_page_shows(tmp_path):
     body = (
         "<w:p><w:r><w:t>收入</w:t></w:r><w:del><w:r><w:delText>作废</w:delText></w:r></w:del>"
         "<w:ins><w:r><w:t>总计</w:t></w:r></w:ins><w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>"
-        "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>"
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
         "<w:r><w:t>145.16</w:t><w:tab/><w:t>万元</w:t><w:br/><w:t>次行</w:t></w:r></w:p>"
-        "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:t>文本框</w:t></mc:Choice>"
+        '<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:t>文本框</w:t></mc:Choice>'
         "<mc:Fallback><w:t>文本框</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>"
-        "<w:sdt><w:sdtContent><w:p><w:pPr><w:pStyle w:val=\"1\"/></w:pPr><w:r><w:t>一、概况</w:t></w:r></w:p>"
+        '<w:sdt><w:sdtContent><w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>一、概况</w:t></w:r></w:p>'
         "</w:sdtContent></w:sdt>"
     )
     styles = (
-        f'<w:styles {W_NS}><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style>'
-        "</w:styles>"
+        f'<w:styles {W_NS}><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style></w:styles>'
     )
-    document = f'<w:document {W_NS} {MC_NS}><w:body>{body}</w:body></w:document>'
+    document = f"<w:document {W_NS} {MC_NS}><w:body>{body}</w:body></w:document>"
     data = zip_bytes({"word/document.xml": document.encode(), "word/styles.xml": styles.encode()})
     doc = read(write(tmp_path, "x.docx", data))
     assert doc.text == "收入总计145.16\t万元\n次行\n文本框\n一、概况"
@@ -583,6 +616,6 @@ def test_docx_table_row_control_without_content_is_skipped():
     cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
     rows = "".join(f"<w:tr>{cell.format(a)}{cell.format(b)}</w:tr>" for a, b in (("项目", "金额"), ("收入", "145.16")))
     body = f"<w:tbl><w:sdt><w:sdtPr/></w:sdt>{rows}</w:tbl>"
-    document = f'<w:document {W_NS}><w:body>{body}</w:body></w:document>'
+    document = f"<w:document {W_NS}><w:body>{body}</w:body></w:document>"
     doc = read_bytes(zip_bytes({"word/document.xml": document.encode()}), name="x.docx")
     assert doc.text == "项目 | 金额\n收入 | 145.16" and len(doc.tables) == 1

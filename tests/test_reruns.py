@@ -33,8 +33,12 @@ def rows(db: Path, sql: str, *args) -> list[tuple]:
 
 def files(db: Path) -> dict[str, tuple]:
     """path -> (state, status, error_code, attempts) of every live path (current or missing)."""
-    return {p: tuple(rest) for p, *rest in rows(db, "SELECT path, state, status, error_code, attempts FROM files "
-                                             "WHERE state <> 'superseded'")}
+    return {
+        p: tuple(rest)
+        for p, *rest in rows(
+            db, "SELECT path, state, status, error_code, attempts FROM files WHERE state <> 'superseded'"
+        )
+    }
 
 
 def make(folder: Path, names: dict[str, str]) -> Path:
@@ -70,7 +74,9 @@ def test_transient_retries_stop_after_max_attempts_and_retry_errors_tries_the_re
     (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     crash = Faults("crash:a.txt")
     assert run(folder, db, timeout=None, max_attempts=2, task=crash).error_kinds == {"crashed": 1, "corrupt": 1}
-    assert run(folder, db, timeout=None, max_attempts=2, task=crash).error_kinds == {"crashed": 1}  # corrupt: not transient
+    assert run(folder, db, timeout=None, max_attempts=2, task=crash).error_kinds == {
+        "crashed": 1
+    }  # corrupt: not transient
     assert files(db)["a.txt"][3] == 2 and files(db)["broken.docx"][3] == 1
     tired = run(folder, db, timeout=None, max_attempts=2, task=crash)
     assert (tired.errors, tired.skipped) == (0, 2)  # neither is tried again by itself
@@ -114,7 +120,10 @@ def test_relative_absolute_linked_and_sub_folder_runs_name_the_same_files(tmp_pa
 
 
 def test_edited_files_supersede_deleted_ones_go_missing_and_prune_removes_them(tmp_path):
-    folder, db = make(tmp_path / "a", {"a.txt": variant(1), "b.txt": variant(2), "c.txt": variant(3)}), tmp_path / "r.db"
+    folder, db = (
+        make(tmp_path / "a", {"a.txt": variant(1), "b.txt": variant(2), "c.txt": variant(3)}),
+        tmp_path / "r.db",
+    )
     run(folder, db)
     old_sha = rows(db, "SELECT sha256 FROM paths WHERE path = 'a.txt'")[0][0]
     (folder / "a.txt").write_text(variant(1, staff=30), encoding="utf-8")  # corrected in place
@@ -186,8 +195,9 @@ def test_two_ingests_starting_together_on_a_new_store_both_succeed(tmp_path):
 def test_many_processes_opening_a_new_store_at_once_never_fail(tmp_path):
     db = tmp_path / "new.sqlite"
     code = f"from extractor import store; store.connect({str(db)!r}).close()"
-    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-             for _ in range(6)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE, text=True) for _ in range(6)
+    ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert [p.returncode for p in procs] == [0] * 6, errors
     assert rows(db, "PRAGMA user_version") == [(store.STORE_SCHEMA_VERSION,)]
@@ -211,7 +221,8 @@ def test_a_version_1_store_is_upgraded_in_place_and_converges(tmp_path):
     # Every extraction kept; the paths as version 1 stored them until the archive is ingested again.
     assert rows(db, "SELECT count(*) FROM reports") == [(2,)]
     assert sorted(p for (p,) in rows(db, "SELECT path FROM reports")) == sorted(
-        str(folder / n) for n in ("qinghe-whg-2022.txt", "yushui-gsl-2023.txt"))
+        str(folder / n) for n in ("qinghe-whg-2022.txt", "yushui-gsl-2023.txt")
+    )
     run(folder, db)
     assert sorted(files(db)) == ["qinghe-whg-2022.txt", "yushui-gsl-2023.txt"]
     assert rows(db, "SELECT path FROM roots") == [(str(folder.resolve()),)]
@@ -245,13 +256,16 @@ def test_reports_has_one_row_per_report_and_documents_every_file(tmp_path):
 
 
 def test_a_file_that_is_no_report_is_flagged_not_a_report(tmp_path):
-    folder = make(tmp_path / "a", {"a.txt": variant(1), "minutes.txt": "会议纪要\n大家讨论了下周的活动安排，意见一致。\n"})
+    folder = make(
+        tmp_path / "a", {"a.txt": variant(1), "minutes.txt": "会议纪要\n大家讨论了下周的活动安排，意见一致。\n"}
+    )
     db = tmp_path / "r.sqlite"
     summary = run(folder, db)
     assert (summary.ok, summary.not_reports, summary.errors) == (1, 1, 0)
     assert files(db)["minutes.txt"][:2] == ("current", "not-a-report")
-    assert rows(db, "SELECT f.rule, f.severity FROM findings f JOIN paths p USING (sha256) "
-                    "WHERE p.path = 'minutes.txt'") == [("ING001", "warning")]
+    assert rows(
+        db, "SELECT f.rule, f.severity FROM findings f JOIN paths p USING (sha256) WHERE p.path = 'minutes.txt'"
+    ) == [("ING001", "warning")]
     assert rows(db, "SELECT path FROM reports") == [("a.txt",)]
     assert "not a report 1" in summary.render()
 

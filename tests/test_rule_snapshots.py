@@ -25,7 +25,7 @@ UPDATE = bool(os.environ.get("UPDATE_SNAPSHOTS"))
 def _quote(text: str | None, span) -> str:
     if text is None:
         return f"[{span[0]}, {span[1]}]"
-    return f"[{span[0]}, {span[1]}] “{text[span[0]:span[1]]}”"
+    return f"[{span[0]}, {span[1]}] “{text[span[0] : span[1]]}”"
 
 
 def _render_case(c) -> list[str]:
@@ -49,7 +49,9 @@ def _render_case(c) -> list[str]:
 
 def _check(code: str, body: list[str]) -> None:
     info = next(i for i in catalogue() if i.code == code)
-    text = "\n".join([f"# {code} {info.name}: findings on its fixtures (tests/test_rule_snapshots.py)", "", *body]) + "\n"
+    text = (
+        "\n".join([f"# {code} {info.name}: findings on its fixtures (tests/test_rule_snapshots.py)", "", *body]) + "\n"
+    )
     path = SNAPSHOTS / f"{code}.txt"
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,10 +92,18 @@ def store(tmp_path_factory) -> Path:
 
     files = {
         "a-2022.txt": qinghe,
-        "a-2023.txt": edit(qinghe, ("2022", "2023"), ("年初结转和结余12.40万元", "年初结转和结余9.90万元"),
-                           ("实有人员21人", "实有人员40人"), ("在职人员16人", "在职人员35人")),
-        "a-2023-copy.txt": edit(qinghe, ("四、存在的问题及改进措施", "四、存在的问题及改进措施\n本年度新增流动服务点两处。"),
-                                ("实有人员21人", "实有人员22人")),
+        "a-2023.txt": edit(
+            qinghe,
+            ("2022", "2023"),
+            ("年初结转和结余12.40万元", "年初结转和结余9.90万元"),
+            ("实有人员21人", "实有人员40人"),
+            ("在职人员16人", "在职人员35人"),
+        ),
+        "a-2023-copy.txt": edit(
+            qinghe,
+            ("四、存在的问题及改进措施", "四、存在的问题及改进措施\n本年度新增流动服务点两处。"),
+            ("实有人员21人", "实有人员22人"),
+        ),
         "b-2023.txt": yushui,
         "b-2024.txt": yushui.replace("2023", "2024"),
     }
@@ -121,8 +131,14 @@ def test_cross_report_snapshot(store, code):
     assert findings, f"{code} found nothing on its store"
     with use("en"):
         english = audit(store, select=(code,))
-    body = ["## the invented store (fires)", *render(findings), "", "## in English",
-            *(f"  message (en): {f.message}" for f in english), ""]
+    body = [
+        "## the invented store (fires)",
+        *render(findings),
+        "",
+        "## in English",
+        *(f"  message (en): {f.message}" for f in english),
+        "",
+    ]
     _check(code, body)
 
 

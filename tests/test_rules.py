@@ -22,7 +22,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 _spec = importlib.util.spec_from_file_location("rules_fixture_build", FIXTURES / "build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
-Snippet, BASE, base_report, with_value, record = build.Snippet, build.BASE, build.base_report, build.with_value, build.record
+Snippet, BASE, base_report, with_value, record = (
+    build.Snippet,
+    build.BASE,
+    build.base_report,
+    build.with_value,
+    build.record,
+)
 D = Decimal
 
 
@@ -67,11 +73,14 @@ def moved(ground: Callable, value) -> Callable:
 def doc_case(name: str, year: int = 2023) -> tuple[Report, Document]:
     """A fixture text as a self-evaluation of ``year`` (the year as its title writes it)."""
     g = Snippet((FIXTURES / name).read_text(encoding="utf-8"))
-    return record(fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year))),
-                  kind=replace(g.word("部门整体支出"), value="department_overall")), g.document()
+    return record(
+        fiscal_year=Count(value=year, raw=str(year), span=g.span(str(year))),
+        kind=replace(g.word("部门整体支出"), value="department_overall"),
+    ), g.document()
 
 
 # ---- sums --------------------------------------------------------------------------------
+
 
 @case("SUM001", "ok")
 def clean_report():
@@ -91,9 +100,13 @@ def two_items_fall_short():
 @case("SUM001", "ok")
 def total_includes_opening_carryover():
     g = Snippet("收入总计330.50万元，其中财政拨款收入300.25万元、其他收入20.25万元，年初结转和结余10.00万元。")
-    r = record(revenue={"total": g.money("330.50万元"),
-                        "items": [g.item("财政拨款收入", "300.25万元"), g.item("其他收入", "20.25万元")]},
-               carryover={"start": g.money("10.00万元")})
+    r = record(
+        revenue={
+            "total": g.money("330.50万元"),
+            "items": [g.item("财政拨款收入", "300.25万元"), g.item("其他收入", "20.25万元")],
+        },
+        carryover={"start": g.money("10.00万元")},
+    )
     return r, g.document()
 
 
@@ -111,8 +124,9 @@ def project_spending_changed():
 @case("SUM002", "ok")
 def only_basic_spending_stated():
     g = Snippet("支出决算总额为145.16万元。其中基本支出132.4万元，占支出决算总额的91.21%。")
-    return record(expenditure={"total": g.money("145.16万元"),
-                               "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), g.document()
+    return record(
+        expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}
+    ), g.document()
 
 
 @case("SUM003", "fires")
@@ -123,8 +137,16 @@ def function_class_changed():
 @case("SUM003", "ok")
 def function_parts_within_rounding():
     g = Snippet("支出总额145.16万元：一般公共服务106.45万元，社会保障和就业33.54万元，住房保障5.17万元。")
-    return record(expenditure={"total": g.money("145.16万元"), "by_function": [
-        g.item("一般公共服务", "106.45万元"), g.item("社会保障和就业", "33.54万元"), g.item("住房保障", "5.17万元")]}), None
+    return record(
+        expenditure={
+            "total": g.money("145.16万元"),
+            "by_function": [
+                g.item("一般公共服务", "106.45万元"),
+                g.item("社会保障和就业", "33.54万元"),
+                g.item("住房保障", "5.17万元"),
+            ],
+        }
+    ), None
 
 
 @case("SUM004", "fires")
@@ -135,47 +157,70 @@ def closing_carryover_changed():
 @case("SUM004", "ok")
 def totals_labelled_zongji_hold_the_carryovers():
     g = Snippet("收入总计330.50万元，年初结转和结余10.00万元；支出总计330.50万元，其中年末结转和结余12.20万元。")
-    r = record(revenue={"total": g.money("330.50万元")}, expenditure={"total": g.money("330.50万元", after="支出总计")},
-               carryover={"start": g.money("10.00万元"), "end": g.money("12.20万元")})
+    r = record(
+        revenue={"total": g.money("330.50万元")},
+        expenditure={"total": g.money("330.50万元", after="支出总计")},
+        carryover={"start": g.money("10.00万元"), "end": g.money("12.20万元")},
+    )
     return r, g.document()
 
 
 @case("SUM001", "ok")
 def items_make_a_total_written_zongji_beside_a_carryover():
     # a report that writes 收入总计 for the year's revenue: its items make it without the carry-over
-    g = Snippet("2023年度收入总计1,856.42万元，其中：财政拨款收入1,702.30万元；其他收入154.12万元。年初结转和结余45.60万元。")
-    r = record(revenue={"total": g.money("1,856.42万元"),
-                        "items": [g.item("财政拨款收入", "1,702.30万元"), g.item("其他收入", "154.12万元")]},
-               carryover={"start": g.money("45.60万元")})
+    g = Snippet(
+        "2023年度收入总计1,856.42万元，其中：财政拨款收入1,702.30万元；其他收入154.12万元。年初结转和结余45.60万元。"
+    )
+    r = record(
+        revenue={
+            "total": g.money("1,856.42万元"),
+            "items": [g.item("财政拨款收入", "1,702.30万元"), g.item("其他收入", "154.12万元")],
+        },
+        carryover={"start": g.money("45.60万元")},
+    )
     return r, g.document()
 
 
 @case("SUM004", "ok")
 def plain_balance_under_zongji_labels():
     g = Snippet("收入总计1,856.42万元，支出总计1,820.15万元。年初结转和结余45.60万元，年末结转和结余81.87万元。")
-    r = record(revenue={"total": g.money("1,856.42万元")}, expenditure={"total": g.money("1,820.15万元")},
-               carryover={"start": g.money("45.60万元"), "end": g.money("81.87万元")})
+    r = record(
+        revenue={"total": g.money("1,856.42万元")},
+        expenditure={"total": g.money("1,820.15万元")},
+        carryover={"start": g.money("45.60万元"), "end": g.money("81.87万元")},
+    )
     return r, g.document()
 
 
 @case("SUM004", "ok")
 def a_total_whose_label_does_not_say_holds_the_carryover():
-    g = Snippet("部门收入共计458.20万元（上年结转12.30万元，本年收入445.90万元）。部门支出共计440.15万元，年末结余18.05万元。")
-    r = record(revenue={"total": g.money("458.20万元")}, expenditure={"total": g.money("440.15万元")},
-               carryover={"start": g.money("12.30万元"), "end": g.money("18.05万元")})
+    g = Snippet(
+        "部门收入共计458.20万元（上年结转12.30万元，本年收入445.90万元）。部门支出共计440.15万元，年末结余18.05万元。"
+    )
+    r = record(
+        revenue={"total": g.money("458.20万元")},
+        expenditure={"total": g.money("440.15万元")},
+        carryover={"start": g.money("12.30万元"), "end": g.money("18.05万元")},
+    )
     return r, g.document()
 
 
 def _grand_totals_with_year_totals(opening: str) -> tuple:
     # a 决算总表: grand totals that hold the carry-overs stay equal whatever the carry-overs are;
     # the year's own totals beside them tie the carry-overs down
-    g = Snippet(f"本年收入合计806.40万元，年初结转和结余{opening}万元，收入总计818.70万元；"
-                "本年支出合计803.10万元，年末结转和结余15.60万元，支出总计818.70万元。")
-    r = record(revenue={"total": g.money("818.70万元")},
-               expenditure={"total": g.money("818.70万元", after="支出总计")},
-               carryover={"start": g.money(f"{opening}万元"), "end": g.money("15.60万元")},
-               candidates={"revenue.total.of_year": [g.money("806.40万元")],
-                           "expenditure.total.of_year": [g.money("803.10万元")]})
+    g = Snippet(
+        f"本年收入合计806.40万元，年初结转和结余{opening}万元，收入总计818.70万元；"
+        "本年支出合计803.10万元，年末结转和结余15.60万元，支出总计818.70万元。"
+    )
+    r = record(
+        revenue={"total": g.money("818.70万元")},
+        expenditure={"total": g.money("818.70万元", after="支出总计")},
+        carryover={"start": g.money(f"{opening}万元"), "end": g.money("15.60万元")},
+        candidates={
+            "revenue.total.of_year": [g.money("806.40万元")],
+            "expenditure.total.of_year": [g.money("803.10万元")],
+        },
+    )
     return r, g.document()
 
 
@@ -192,12 +237,17 @@ def opening_carryover_off_by_the_year_totals():
 
 @case("SUM002", "ok")
 def parts_of_the_years_total_beside_the_grand_total():
-    g = Snippet("收入总计12,356.20万元、支出总计12,356.20万元。本年支出合计11,870.44万元，其中：基本支出3,260.11万元，"
-                "占27.46%；项目支出8,610.33万元，占72.54%。")
-    r = record(expenditure={"total": g.money("12,356.20万元", after="支出总计"),
-                            "by_type": [g.item("基本支出", "3,260.11万元", "27.46%"),
-                                        g.item("项目支出", "8,610.33万元", "72.54%")]},
-               candidates={"expenditure.total.of_year": [g.money("11,870.44万元")]})
+    g = Snippet(
+        "收入总计12,356.20万元、支出总计12,356.20万元。本年支出合计11,870.44万元，其中：基本支出3,260.11万元，"
+        "占27.46%；项目支出8,610.33万元，占72.54%。"
+    )
+    r = record(
+        expenditure={
+            "total": g.money("12,356.20万元", after="支出总计"),
+            "by_type": [g.item("基本支出", "3,260.11万元", "27.46%"), g.item("项目支出", "8,610.33万元", "72.54%")],
+        },
+        candidates={"expenditure.total.of_year": [g.money("11,870.44万元")]},
+    )
     return r, g.document()
 
 
@@ -208,10 +258,14 @@ def shares_of_the_years_total_beside_the_grand_total():
 
 @case("DOC001", "ok")
 def an_earlier_years_result_under_a_heading_about_it():
-    g = Snippet("某县残联2023年度部门整体支出绩效自评报告\n四、上年度绩效评价结果应用\n"
-                "2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n")
-    return record(fiscal_year=Count(value=2023, raw="2023", span=g.span("2023")),
-                  kind=replace(g.word("部门整体支出"), value="department_overall")), g.document()
+    g = Snippet(
+        "某县残联2023年度部门整体支出绩效自评报告\n四、上年度绩效评价结果应用\n"
+        "2022年度部门整体支出绩效评价得分为93.2分，评价等级为优秀。\n"
+    )
+    return record(
+        fiscal_year=Count(value=2023, raw="2023", span=g.span("2023")),
+        kind=replace(g.word("部门整体支出"), value="department_overall"),
+    ), g.document()
 
 
 @case("SUM004", "info")
@@ -221,6 +275,7 @@ def closing_carryover_missing():
 
 # ---- shares ------------------------------------------------------------------------------
 
+
 @case("SHR001", "fires")
 def basic_share_one_point_off():
     return base(expenditure__by_type__0__share=moved(lambda g: g.number("78.57%"), D("79.57")))
@@ -229,13 +284,17 @@ def basic_share_one_point_off():
 @case("SHR001", "ok")
 def seed_share_at_two_decimals():
     g = Snippet("支出决算总额为145.16万元。基本支出132.4万元，占91.21%。")
-    return record(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}), None
+    return record(
+        expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.21%")]}
+    ), None
 
 
 @case("SHR001", "ok")
 def seed_share_at_one_decimal():
     g = Snippet("支出决算总额为145.16万元。基本支出132.4万元，占91.2%。")
-    return record(expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.2%")]}), None
+    return record(
+        expenditure={"total": g.money("145.16万元"), "by_type": [g.item("基本支出", "132.4万元", "91.2%")]}
+    ), None
 
 
 @case("SHR001", "info")
@@ -252,11 +311,13 @@ def function_shares_make_101():
 @case("SHR002", "ok")
 def shares_of_a_partial_list():
     g = Snippet("支出总额318.30万元，其中基本支出250.10万元，占78.57%。")
-    return record(expenditure={"total": g.money("318.30万元"),
-                               "by_type": [g.item("基本支出", "250.10万元", "78.57%")]}), None
+    return record(
+        expenditure={"total": g.money("318.30万元"), "by_type": [g.item("基本支出", "250.10万元", "78.57%")]}
+    ), None
 
 
 # ---- headcount ---------------------------------------------------------------------------
+
 
 @case("HC001", "fires")
 def actual_one_too_many():
@@ -271,8 +332,14 @@ def actual_means_in_service():
 @case("HC001", "info")
 def counts_side_by_side_may_include_staff_off_the_establishment():
     g = Snippet("基本信息 | 编制数 | 实有人数 | 在职人员 | 退休人员\n人员情况 | 12 | 11 | 10 | 3\n")
-    r = record(headcount={"authorized": g.count("12", after="人员情况"), "actual": g.count("11"),
-                          "in_service": g.count("10"), "retired": g.count("3", after="10")})
+    r = record(
+        headcount={
+            "authorized": g.count("12", after="人员情况"),
+            "actual": g.count("11"),
+            "in_service": g.count("10"),
+            "retired": g.count("3", after="10"),
+        }
+    )
     return r, g.document()
 
 
@@ -280,8 +347,13 @@ def counts_side_by_side_may_include_staff_off_the_establishment():
 def in_service_counts_only_staff_on_the_establishment():
     # 在编人员 leaves out the 编外 and 聘用 staff that 实有人数 counts: the parts may not be every category
     g = Snippet("年末实有人数20人，其中在编人员13人，退休人员5人。")
-    r = record(headcount={"actual": g.count("20人"), "in_service": g.count("13人", after="在编人员"),
-                          "retired": g.count("5人", after="退休人员")})
+    r = record(
+        headcount={
+            "actual": g.count("20人"),
+            "in_service": g.count("13人", after="在编人员"),
+            "retired": g.count("5人", after="退休人员"),
+        }
+    )
     return r, g.document()
 
 
@@ -289,9 +361,13 @@ def in_service_counts_only_staff_on_the_establishment():
 def staff_on_the_establishment_and_retired_exceed_the_actual():
     g = Snippet("年末实有人数17人，其中在编人员13人，退休人员5人。")
     listed = ("part", "in_list")  # as the extractor qualifies counts listed after 其中
-    r = record(headcount={"actual": g.count("17人"),
-                          "in_service": replace(g.count("13人", after="在编人员"), qualifiers=listed),
-                          "retired": replace(g.count("5人", after="退休人员"), qualifiers=listed[1:])})
+    r = record(
+        headcount={
+            "actual": g.count("17人"),
+            "in_service": replace(g.count("13人", after="在编人员"), qualifiers=listed),
+            "retired": replace(g.count("5人", after="退休人员"), qualifiers=listed[1:]),
+        }
+    )
     return r, g.document()
 
 
@@ -307,45 +383,61 @@ def _listed_with_actual(text: str, actual: str, parts: list[tuple[str, str]], co
     after = text.index(actual) + len(actual)
     listed = [Part(name=n, count=g.count(f, after=n)) for n, f in parts]
     by_name = {n: p.count for (n, _), p in zip(parts, listed, strict=True)}
-    hc = {"actual": g.count(actual, after="实有"), "actual_breakdown": listed,
-          **{k: replace(by_name[n], qualifiers=("in_list", "part")) for k, n in counted.items()}}
+    hc = {
+        "actual": g.count(actual, after="实有"),
+        "actual_breakdown": listed,
+        **{k: replace(by_name[n], qualifiers=("in_list", "part")) for k, n in counted.items()},
+    }
     assert all(p.count.span[0] >= after for p in listed)
     return record(headcount=hc), g.document()
 
 
 @case("HC001", "ok")
 def other_categories_make_the_actual_count():
-    return _listed_with_actual("年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。", "30人",
-                               [("在职人员", "21人"), ("离休人员", "1人"), ("退休人员", "6人"), ("遗属人员", "2人")],
-                               {"in_service": "在职人员", "retired": "退休人员"})
+    return _listed_with_actual(
+        "年末实有人数30人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。",
+        "30人",
+        [("在职人员", "21人"), ("离休人员", "1人"), ("退休人员", "6人"), ("遗属人员", "2人")],
+        {"in_service": "在职人员", "retired": "退休人员"},
+    )
 
 
 @case("HC001", "fires")
 def listed_categories_exceed_the_actual_count():
-    return _listed_with_actual("年末实有人数29人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。", "29人",
-                               [("在职人员", "21人"), ("离休人员", "1人"), ("退休人员", "6人"), ("遗属人员", "2人")],
-                               {"in_service": "在职人员", "retired": "退休人员"})
+    return _listed_with_actual(
+        "年末实有人数29人，其中在职人员21人，离休人员1人，退休人员6人，遗属人员2人。",
+        "29人",
+        [("在职人员", "21人"), ("离休人员", "1人"), ("退休人员", "6人"), ("遗属人员", "2人")],
+        {"in_service": "在职人员", "retired": "退休人员"},
+    )
 
 
 @case("HC001", "fires")
 def listed_categories_fall_short_of_the_actual_count():
-    return _listed_with_actual("实有人数31人，其中在职21人、退休6人、离休1人。", "31人",
-                               [("在职", "21人"), ("退休", "6人"), ("离休", "1人")],
-                               {"in_service": "在职", "retired": "退休"})
+    return _listed_with_actual(
+        "实有人数31人，其中在职21人、退休6人、离休1人。",
+        "31人",
+        [("在职", "21人"), ("退休", "6人"), ("离休", "1人")],
+        {"in_service": "在职", "retired": "退休"},
+    )
 
 
 @case("HC001", "info")
 def listed_categories_of_staff_on_the_establishment_fall_short():
     # 在编人员 leaves out the 编外 and 聘用 staff the actual count may hold
-    return _listed_with_actual("实有人数31人，其中在编人员21人、退休6人、离休1人。", "31人",
-                               [("在编人员", "21人"), ("退休", "6人"), ("离休", "1人")],
-                               {"in_service": "在编人员", "retired": "退休"})
+    return _listed_with_actual(
+        "实有人数31人，其中在编人员21人、退休6人、离休1人。",
+        "31人",
+        [("在编人员", "21人"), ("退休", "6人"), ("离休", "1人")],
+        {"in_service": "在编人员", "retired": "退休"},
+    )
 
 
 @case("HC001", "info")
 def bracketed_categories_fall_short_without_an_in_service_count():
-    return _listed_with_actual("实有人员31人（在职21人、退休6人、离休1人）。", "31人",
-                               [("在职", "21人"), ("退休", "6人"), ("离休", "1人")], {})
+    return _listed_with_actual(
+        "实有人员31人（在职21人、退休6人、离休1人）。", "31人", [("在职", "21人"), ("退休", "6人"), ("离休", "1人")], {}
+    )
 
 
 @case("HC002", "fires")
@@ -371,15 +463,27 @@ def more_on_establishment_than_posts():
 
 @case("HC003", "ok")
 def seconded_staff_are_not_on_the_establishment():
-    g = Snippet("编制人数3人，其中行政编制3人；年末实有人数7人，其中在职人员4人（3个行政编、1个挂职人员），退休人员3人。")
-    return record(headcount={
-        "authorized": g.count("3人"), "authorized_breakdown": [g.part("行政编制", "3人")],
-        "actual": g.count("7人"), "in_service": g.count("4人"), "retired": g.count("3人", after="退休人员"),
-        # the seed writes the count before the category: 3个行政编、1个挂职人员
-        "in_service_breakdown": [Part(name="行政编", count=g.count("3个")), Part(name="挂职", count=g.count("1个"))]}), None
+    g = Snippet(
+        "编制人数3人，其中行政编制3人；年末实有人数7人，其中在职人员4人（3个行政编、1个挂职人员），退休人员3人。"
+    )
+    return record(
+        headcount={
+            "authorized": g.count("3人"),
+            "authorized_breakdown": [g.part("行政编制", "3人")],
+            "actual": g.count("7人"),
+            "in_service": g.count("4人"),
+            "retired": g.count("3人", after="退休人员"),
+            # the seed writes the count before the category: 3个行政编、1个挂职人员
+            "in_service_breakdown": [
+                Part(name="行政编", count=g.count("3个")),
+                Part(name="挂职", count=g.count("1个")),
+            ],
+        }
+    ), None
 
 
 # ---- indicators --------------------------------------------------------------------------
+
 
 def _score(value: str):
     return moved(lambda g: g.number("28分", after="产出（30分）"), D(value))
@@ -449,10 +553,17 @@ def a_total_row_read_as_an_indicator_is_not_scored_twice():
 @case("IND003", "ok")
 def an_indicator_worth_all_the_others_is_not_a_total_row():
     # 决策 20 + 过程 20 + 产出 40 + 效益 20: 产出 is worth the others together, and is an indicator
-    g = Snippet("本次评价采用百分制。决策（20分）得分18分。过程（20分）得分18分。产出（40分）得分38分。效益（20分）得分18分。总分92分。")
-    r = record(indicators=[g.indicator(n, f"{m}分", f"{s}分") for n, m, s in
-                           (("决策", 20, 18), ("过程", 20, 18), ("产出", 40, 38), ("效益", 20, 18))],
-               total_score=g.number("92分", after="总分"), max_score=Number(value=D(100), raw="百分制", span=g.span("百分制")))
+    g = Snippet(
+        "本次评价采用百分制。决策（20分）得分18分。过程（20分）得分18分。产出（40分）得分38分。效益（20分）得分18分。总分92分。"
+    )
+    r = record(
+        indicators=[
+            g.indicator(n, f"{m}分", f"{s}分")
+            for n, m, s in (("决策", 20, 18), ("过程", 20, 18), ("产出", 40, 38), ("效益", 20, 18))
+        ],
+        total_score=g.number("92分", after="总分"),
+        max_score=Number(value=D(100), raw="百分制", span=g.span("百分制")),
+    )
     return r, g.document()
 
 
@@ -484,6 +595,7 @@ def total_missing():
 
 # ---- grade -------------------------------------------------------------------------------
 
+
 @case("GRD001", "fires")
 def grade_one_band_high():
     return base(grade=lambda g: g.word("良", after="80分（含）至90分为"))
@@ -504,10 +616,15 @@ def score_in_a_gap_between_bands():
 
 def _shifted_bands(grade: str) -> tuple[Report, Document]:
     """Bands read one grade off (良 90 and above, 中 80 to 89) with a gap at 89-90, a score of 86.5."""
-    r, doc = base(total_score=moved(lambda g: g.number("91.5分"), D("86.5")),
-                  grade=lambda g: g.word(grade, after="80分（含）至90分为" if grade == "良" else "60分以下为"))
-    bands = [Band(grade="良", min=D(90), max=None), Band(grade="中", min=D(80), max=D(89)),
-             Band(grade="差", min=None, max=D(80))]
+    r, doc = base(
+        total_score=moved(lambda g: g.number("91.5分"), D("86.5")),
+        grade=lambda g: g.word(grade, after="80分（含）至90分为" if grade == "良" else "60分以下为"),
+    )
+    bands = [
+        Band(grade="良", min=D(90), max=None),
+        Band(grade="中", min=D(80), max=D(89)),
+        Band(grade="差", min=None, max=D(80)),
+    ]
     return replace(r, grade_bands=GradeBands(source="report", bands=bands, span=r.grade_bands.span)), doc
 
 
@@ -535,6 +652,7 @@ def bands_meet_exactly():
 
 # ---- restated figures --------------------------------------------------------------------
 
+
 def _restated(extra: str, key: str, make) -> tuple[Report, Document]:
     g = Snippet(BASE + extra)
     r = base_report(g)
@@ -544,21 +662,23 @@ def _restated(extra: str, key: str, make) -> tuple[Report, Document]:
 
 @case("RST001", "fires")
 def table_total_differs_from_text():
-    return _restated("本年收入合计 | 321.50\n", "revenue.total",
-                     lambda g: g.money("321.50", after="本年收入合计 | ", unit="万元"))
+    return _restated(
+        "本年收入合计 | 321.50\n", "revenue.total", lambda g: g.money("321.50", after="本年收入合计 | ", unit="万元")
+    )
 
 
 @case("RST001", "ok")
 def another_label_names_another_total():
     # 收入总计 (with the carry-over) and 本年收入合计 (the year's) are two quantities, not one restated
-    return _restated("收入总计 | 330.50\n", "revenue.total", lambda g: g.money("330.50", after="收入总计 | ", unit="万元"))
+    return _restated(
+        "收入总计 | 330.50\n", "revenue.total", lambda g: g.money("330.50", after="收入总计 | ", unit="万元")
+    )
 
 
 @case("RST001", "ok")
 def two_grades_of_two_things():
     # "评为良" grades whatever comes before it (a project, the satisfaction survey), not the report
     return _restated("其中示范项目评为良好。\n", "grade", lambda g: g.word("良好", after="评为"))
-
 
 
 @case("RST001", "ok")
@@ -578,8 +698,9 @@ def grade_restated_differently():
 
 @case("RST002", "info")
 def total_stated_twice_differently_left_empty():
-    report, doc = _restated("本年收入合计 | 321.50\n", "revenue.total",
-                            lambda g: g.money("321.50", after="本年收入合计 | ", unit="万元"))
+    report, doc = _restated(
+        "本年收入合计 | 321.50\n", "revenue.total", lambda g: g.money("321.50", after="本年收入合计 | ", unit="万元")
+    )
     return replace(report, revenue=replace(report.revenue, total=None)), doc
 
 
@@ -589,6 +710,7 @@ def field_kept_when_candidates_disagree():
 
 
 # ---- OCR ---------------------------------------------------------------------------------
+
 
 def _scanned(confidence: float) -> tuple[Report, Document]:
     """The clean report as if its revenue total's line had been read from page 1 of a scan."""
@@ -609,6 +731,7 @@ def revenue_total_read_with_high_confidence():
 
 
 # ---- budget ------------------------------------------------------------------------------
+
 
 @case("BUD001", "fires")
 def execution_rate_one_point_off():
@@ -646,8 +769,15 @@ def _sources(extra: str, rows) -> tuple[Report, Document]:
 
     g = Snippet(BASE + extra)
     r = base_report(g)
-    built = [BudgetRow(name=n, adjusted=g.money(a + "万元", after=n), spent=g.money(s + "万元", after=n + a),
-                       execution_rate=g.number(p, after=n)) for n, a, s, p in rows]
+    built = [
+        BudgetRow(
+            name=n,
+            adjusted=g.money(a + "万元", after=n),
+            spent=g.money(s + "万元", after=n + a),
+            execution_rate=g.number(p, after=n),
+        )
+        for n, a, s, p in rows
+    ]
     return replace(r, budget=replace(r.budget, sources=built)), g.document()
 
 
@@ -703,12 +833,16 @@ def _own_unit(text: str) -> tuple[Report, Document]:
 
 @case("DOC005", "fires")
 def own_unit_of_another_township():
-    return _own_unit("示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：西坪镇人民政府（本级）；事业单位2个。\n")
+    return _own_unit(
+        "示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：西坪镇人民政府（本级）；事业单位2个。\n"
+    )
 
 
 @case("DOC005", "ok")
 def own_unit_shortened():
-    return _own_unit("示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：东坪镇人民政府（本级）；事业单位2个。\n")
+    return _own_unit(
+        "示例县东坪镇人民政府2023年度部门决算\n单位构成：行政单位1个：东坪镇人民政府（本级）；事业单位2个。\n"
+    )
 
 
 @case("DOC004", "ok")
@@ -718,6 +852,7 @@ def budget_disclosure_published_in_advance():
 
 
 # ---- the tests ---------------------------------------------------------------------------
+
 
 def _findings(c: Case) -> list[Finding]:
     report, document = c.make()
@@ -806,9 +941,11 @@ def test_max_score_as_number_model():
 def test_points_written_only_on_leaves_are_checked_against_stated_subtotals():
     from extractor import extract_text
 
-    table = ("本次评价实行百分制。\n一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n"
-             "产出指标(60分) | 数量指标 | 完成数量 | 30 | 30\n | 质量指标 | 合格率 | {q} | 25\n"
-             "效益指标(40分) | 社会效益 | 受益面 | 40 | 35\n自评得分{t}分。\n")
+    table = (
+        "本次评价实行百分制。\n一级指标 | 二级指标 | 三级指标 | 分值 | 得分\n"
+        "产出指标(60分) | 数量指标 | 完成数量 | 30 | 30\n | 质量指标 | 合格率 | {q} | 25\n"
+        "效益指标(40分) | 社会效益 | 受益面 | 40 | 35\n自评得分{t}分。\n"
+    )
     clean = extract_text(table.format(q=30, t=90))
     assert [f.rule for f in clean.findings if f.severity == "error"] == []
     # a leaf's maximum against its level-1 subtotal; the total against the leaves' scores
@@ -822,26 +959,30 @@ def _error_rules(text: str) -> list[str]:
     return [f.rule for f in extract_text(text).findings if f.severity == "error"]
 
 
-@pytest.mark.parametrize("text", [
-    # 收入总计 for the year's revenue, both carry-overs stated, every figure consistent
-    "青川县林业局2023年度部门整体支出绩效自评报告\n2023年度收入总计1,856.42万元，其中：一般公共预算财政拨款收入1,702.30万元，"
-    "占91.70%；其他收入154.12万元，占8.30%。\n2023年度支出总计1,820.15万元，其中：基本支出612.08万元，占33.63%；"
-    "项目支出1,208.07万元，占66.37%。\n年初结转和结余45.60万元，年末结转和结余81.87万元。\n",
-    # a 决算: the grand totals, and the year's own totals that the breakdown and its shares are of
-    "云溪市交通局2023年度部门决算\n2023年度收入总计12,356.20万元、支出总计12,356.20万元。\n"
-    "2023年本年收入合计11,980.05万元，其中：财政拨款收入11,200.00万元，占93.49%；事业收入680.05万元，占5.68%；"
-    "其他收入100.00万元，占0.83%。\n2023年本年支出合计11,870.44万元，其中：基本支出3,260.11万元，占27.46%；"
-    "项目支出8,610.33万元，占72.54%。\n2023年财政拨款收入总计11,500.00万元，支出总计11,400.00万元。\n",
-    # the national form: the execution rate's 10 points and the indicators' 90 make the total
-    "2023年度部门整体支出绩效自评表\n年度预算执行情况（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
-    "年度资金总额 | 412.00 | 456.80 | 450.12 | 10 | 98.54% | 9.85\n"
-    "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
-    "产出指标 | 数量指标 | 检查次数 | ≥200次 | 236次 | 50 | 50\n效益指标 | 社会效益指标 | 事故起数 | 下降 | 下降12% | 30 | 28\n"
-    "满意度指标 | 满意度指标 | 企业满意度 | ≥90% | 92% | 10 | 10\n总分 |  |  |  |  | 100 | 97.85\n",
-    # 本年度收入总计 holds the opening carry-over
-    "绿洲区水务局部门整体支出绩效自评报告\n（2023年度）\n本年度收入总计5,216.38万元，支出总计5,216.38万元。"
-    "本年收入合计5,006.30万元，年初结转和结余210.08万元；本年支出合计4,980.50万元，年末结转和结余235.88万元。\n",
-], ids=["zongji-for-the-year", "final-accounts-both-totals", "form-with-execution-points", "bennian-zongji"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 收入总计 for the year's revenue, both carry-overs stated, every figure consistent
+        "青川县林业局2023年度部门整体支出绩效自评报告\n2023年度收入总计1,856.42万元，其中：一般公共预算财政拨款收入1,702.30万元，"
+        "占91.70%；其他收入154.12万元，占8.30%。\n2023年度支出总计1,820.15万元，其中：基本支出612.08万元，占33.63%；"
+        "项目支出1,208.07万元，占66.37%。\n年初结转和结余45.60万元，年末结转和结余81.87万元。\n",
+        # a 决算: the grand totals, and the year's own totals that the breakdown and its shares are of
+        "云溪市交通局2023年度部门决算\n2023年度收入总计12,356.20万元、支出总计12,356.20万元。\n"
+        "2023年本年收入合计11,980.05万元，其中：财政拨款收入11,200.00万元，占93.49%；事业收入680.05万元，占5.68%；"
+        "其他收入100.00万元，占0.83%。\n2023年本年支出合计11,870.44万元，其中：基本支出3,260.11万元，占27.46%；"
+        "项目支出8,610.33万元，占72.54%。\n2023年财政拨款收入总计11,500.00万元，支出总计11,400.00万元。\n",
+        # the national form: the execution rate's 10 points and the indicators' 90 make the total
+        "2023年度部门整体支出绩效自评表\n年度预算执行情况（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+        "年度资金总额 | 412.00 | 456.80 | 450.12 | 10 | 98.54% | 9.85\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+        "产出指标 | 数量指标 | 检查次数 | ≥200次 | 236次 | 50 | 50\n效益指标 | 社会效益指标 | 事故起数 | 下降 | 下降12% | 30 | 28\n"
+        "满意度指标 | 满意度指标 | 企业满意度 | ≥90% | 92% | 10 | 10\n总分 |  |  |  |  | 100 | 97.85\n",
+        # 本年度收入总计 holds the opening carry-over
+        "绿洲区水务局部门整体支出绩效自评报告\n（2023年度）\n本年度收入总计5,216.38万元，支出总计5,216.38万元。"
+        "本年收入合计5,006.30万元，年初结转和结余210.08万元；本年支出合计4,980.50万元，年末结转和结余235.88万元。\n",
+    ],
+    ids=["zongji-for-the-year", "final-accounts-both-totals", "form-with-execution-points", "bennian-zongji"],
+)
 def test_consistent_invented_reports_give_no_error(text):
     assert _error_rules(text) == []
 
@@ -864,8 +1005,12 @@ def test_other_categories_listed_with_the_actual_count_make_it_not_checkable():
 
     g = Snippet("年末实有人数73人，其中在职人员55人，离休人员1人，退休人员0人，遗属人员17人。")
     in_service, retired = g.count("55人"), g.count("0人", after="退休人员")
-    listed = [Part(name="在职人员", count=in_service), Part(name="离休人员", count=g.count("1人")),
-              Part(name="退休人员", count=retired), Part(name="遗属人员", count=g.count("17人"))]
+    listed = [
+        Part(name="在职人员", count=in_service),
+        Part(name="离休人员", count=g.count("1人")),
+        Part(name="退休人员", count=retired),
+        Part(name="遗属人员", count=g.count("17人")),
+    ]
     hc = SimpleNamespace(actual_breakdown=listed)
     assert [p.name for p in other_categories(hc, [in_service, retired])] == ["离休人员", "遗属人员"]
     assert other_categories(SimpleNamespace(), [in_service, retired]) == []  # a record without the list

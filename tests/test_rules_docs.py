@@ -11,7 +11,9 @@ from extractor.rules.registry import DOC_HEADINGS
 
 def test_docs_rules_md_is_up_to_date():
     assert DOCS_PATH.exists(), "run: python -m extractor.rules.docs"
-    assert DOCS_PATH.read_text(encoding="utf-8") == generate(), "docs/rules.md is stale: run python -m extractor.rules.docs"
+    assert DOCS_PATH.read_text(encoding="utf-8") == generate(), (
+        "docs/rules.md is stale: run python -m extractor.rules.docs"
+    )
 
 
 @pytest.mark.parametrize("info", catalogue(), ids=lambda i: i.code)

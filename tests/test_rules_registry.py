@@ -66,12 +66,23 @@ def test_findings_sort_by_severity_code_then_position():
     def f(sev, code, start):
         return Finding(rule=code, severity=sev, message="m", spans=[(start, start + 1)] if start is not None else [])
 
-    shuffled = [f("info", "AAA001", 1), f("warning", "DOC003", 50), f("error", "SUM002", 9),
-                f("warning", "DOC003", 10), f("error", "HC001", 99), f("error", "SUM002", None)]
+    shuffled = [
+        f("info", "AAA001", 1),
+        f("warning", "DOC003", 50),
+        f("error", "SUM002", 9),
+        f("warning", "DOC003", 10),
+        f("error", "HC001", 99),
+        f("error", "SUM002", None),
+    ]
     ordered = sort_findings(shuffled)
     assert [(x.severity, x.rule, x.spans[:1]) for x in ordered] == [
-        ("error", "HC001", [(99, 100)]), ("error", "SUM002", []), ("error", "SUM002", [(9, 10)]),
-        ("warning", "DOC003", [(10, 11)]), ("warning", "DOC003", [(50, 51)]), ("info", "AAA001", [(1, 2)])]
+        ("error", "HC001", [(99, 100)]),
+        ("error", "SUM002", []),
+        ("error", "SUM002", [(9, 10)]),
+        ("warning", "DOC003", [(10, 11)]),
+        ("warning", "DOC003", [(50, 51)]),
+        ("info", "AAA001", [(1, 2)]),
+    ]
 
 
 def test_empty_report_gives_no_findings():
@@ -81,8 +92,14 @@ def test_empty_report_gives_no_findings():
 
 def test_render_findings_shows_severity_code_numbers_and_place():
     doc = Document(text="第一行\n收入总计145.16万元\n", format="txt")
-    fnd = Finding(rule="SUM001", severity="error", message="收入明细各项之和为146.16万元，与收入总计145.16万元不符。",
-                  spans=[(8, 16)], expected="145.16万元", found="146.16万元")
+    fnd = Finding(
+        rule="SUM001",
+        severity="error",
+        message="收入明细各项之和为146.16万元，与收入总计145.16万元不符。",
+        spans=[(8, 16)],
+        expected="145.16万元",
+        found="146.16万元",
+    )
     out = render_findings([fnd], doc, "r.txt")
     assert out.splitlines() == [
         "r.txt：错误 1 · 警告 0 · 未能核对 0",
@@ -107,8 +124,9 @@ def test_render_findings_shows_hidden_characters_by_their_code_point():
 def test_render_findings_uses_pages_when_the_document_has_them():
     from extractor.document import Block
 
-    doc = Document(text="a\fb 7人", format="pdf", pages=2,
-                   blocks=[Block("page", 0, 1, page=1), Block("page", 2, 6, page=2)])
+    doc = Document(
+        text="a\fb 7人", format="pdf", pages=2, blocks=[Block("page", 0, 1, page=1), Block("page", 2, 6, page=2)]
+    )
     fnd = Finding(rule="HC001", severity="error", message="m", spans=[(4, 6)])
     assert "第 2 页 “7人”" in render_findings([fnd], doc, "r.pdf")
 

@@ -107,12 +107,17 @@ def test_every_value_is_grounded(path):
 FORMAT_GAPS: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("stem", [
-    pytest.param(stem, marks=[pytest.mark.xfail(strict=True, reason=FORMAT_GAPS[stem])] if stem in FORMAT_GAPS else [])
-    for stem in sorted({p.name.split(".")[0] for p in FILES})])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        pytest.param(
+            stem, marks=[pytest.mark.xfail(strict=True, reason=FORMAT_GAPS[stem])] if stem in FORMAT_GAPS else []
+        )
+        for stem in sorted({p.name.split(".")[0] for p in FILES})
+    ],
+)
 def test_formats_of_one_report_agree(stem):
-    found = {p.suffix: values(dump(extract(p, verify=False).report))
-             for p in FILES if p.name.startswith(stem + ".")}
+    found = {p.suffix: values(dump(extract(p, verify=False).report)) for p in FILES if p.name.startswith(stem + ".")}
     reference = found.pop(".txt")
     for suffix, vals in found.items():
         assert vals == reference, suffix
@@ -127,7 +132,8 @@ def test_seed_values_from_fields_md():
     assert [(p.name, p.count.value) for p in hc.in_service_breakdown] == [("行政编", 3), ("挂职", 1)]
     assert r.revenue.total.value == Decimal("1451600") and r.revenue.total.unit == "万元"
     assert [(i.name, i.amount.value, i.share.value) for i in r.expenditure.by_type] == [
-        ("基本支出", Decimal("1324000"), Decimal("91.21"))]
+        ("基本支出", Decimal("1324000"), Decimal("91.21"))
+    ]
     assert len(r.expenditure.by_function) == 3
     # the heading's （得分10分） is the maximum; the body's 得分7分 is the score
     first = r.indicators[0]

@@ -18,13 +18,34 @@ from extractor import extract, extract_text, normalize, patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TXT = ROOT / "samples" / "yushui-gsl-2023.txt"
-HEAVY = ("pydantic", "jieba", "pdfplumber", "pdfminer", "pypdfium2", "lxml", "selectolax", "docx", "rich", "dask", "pyarrow",
-         "distributed", "cn2an", "charset_normalizer", "pkg_resources")
+HEAVY = (
+    "pydantic",
+    "jieba",
+    "pdfplumber",
+    "pdfminer",
+    "pypdfium2",
+    "lxml",
+    "selectolax",
+    "docx",
+    "rich",
+    "dask",
+    "pyarrow",
+    "distributed",
+    "cn2an",
+    "charset_normalizer",
+    "pkg_resources",
+)
 
 
 def _python(code: str, env: dict | None = None) -> str:
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
-                         env={**os.environ, **(env or {})})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
     return out.stdout
 
 
@@ -38,16 +59,21 @@ def _loaded_after(code: str) -> list[str]:
 
 def test_cold_extract_of_a_txt_imports_no_heavy_library():
     # pydantic too: the record is plain dataclasses; pydantic validates them only when asked
-    run = ("from extractor.cli import main\n"
-           "with contextlib.redirect_stdout(io.StringIO()):\n"
-           f"    assert main(['extract', {str(SEED_TXT)!r}, '--json']) == 0")
+    run = (
+        "from extractor.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['extract', {str(SEED_TXT)!r}, '--json']) == 0"
+    )
     assert _loaded_after(run) == []
 
 
 def test_import_extractor_alone_loads_neither_pydantic_nor_the_patterns():
-    loaded = json.loads(_python(
-        "import json, sys, extractor\n"
-        "print(json.dumps([m for m in ('pydantic', 'regex', 'extractor.patterns', 'extractor.rules') if m in sys.modules]))"))
+    loaded = json.loads(
+        _python(
+            "import json, sys, extractor\n"
+            "print(json.dumps([m for m in ('pydantic', 'regex', 'extractor.patterns', 'extractor.rules') if m in sys.modules]))"
+        )
+    )
     assert loaded == []
     assert {"extract", "extract_text", "read", "to_json", "to_dict", "Extraction"} <= set(dir(extractor))
     with pytest.raises(AttributeError):
@@ -56,16 +82,19 @@ def test_import_extractor_alone_loads_neither_pydantic_nor_the_patterns():
 
 def test_a_title_without_a_year_segments_with_the_small_dictionary_only():
     # jieba is imported for this title, but never its 20 MB default dictionary, nor pkg_resources
-    run = ("from extractor import extract_text\n"
-           "r = extract_text('某县第二人民医院财政专项资金使用绩效自评报告\\n正文。')\n"
-           "assert r.report.department.value == '某县第二人民医院', r.report.department\n"
-           "import jieba\n"
-           "assert not jieba.dt.initialized and not jieba.dt.FREQ")
+    run = (
+        "from extractor import extract_text\n"
+        "r = extract_text('某县第二人民医院财政专项资金使用绩效自评报告\\n正文。')\n"
+        "assert r.report.department.value == '某县第二人民医院', r.report.department\n"
+        "import jieba\n"
+        "assert not jieba.dt.initialized and not jieba.dt.FREQ"
+    )
     loaded = _loaded_after(run)
     assert "jieba" in loaded and "pkg_resources" not in loaded
 
 
 # ---- compiled once --------------------------------------------------------------------------
+
 
 def test_patterns_and_templates_are_compiled_once_per_process():
     assert patterns.load() is patterns.load()
@@ -94,8 +123,10 @@ def test_a_second_extraction_parses_no_regex(monkeypatch):
 def test_another_report_compiles_no_pattern_of_its_own(monkeypatch):
     # nothing is compiled from a document's own words (a unit's name, an indicator's): the
     # compiled set stays that of the patterns, and the on-disk cache does not grow per report
-    text = ("某某区委机关事务服务中心2023年度部门整体支出绩效自评报告\n"
-            "中共示例市某某区委机关事务服务中心是区委直属单位。\n产出指标（40分）：该指标得分38分。\n")
+    text = (
+        "某某区委机关事务服务中心2023年度部门整体支出绩效自评报告\n"
+        "中共示例市某某区委机关事务服务中心是区委直属单位。\n产出指标（40分）：该指标得分38分。\n"
+    )
     extract_text(text)
     parsed = _count_regex_parses(monkeypatch)
     result = extract_text(text.replace("某某区", "另一区").replace("机关事务服务中心", "档案馆"))
@@ -122,21 +153,25 @@ def test_the_text_is_folded_once_per_extraction(monkeypatch):
 def test_label_alternation_is_the_same_in_every_process():
     assert patterns.label_alternation(["乙甲", "甲乙", "丙"]) == patterns.label_alternation(["丙", "甲乙", "乙甲"])
     assert patterns.label_alternation(["总收入", "收入总计"]).startswith("(?:收\\s?入\\s?总\\s?计|")
-    first = _python("from extractor.patterns import load; print(load().label_regex['revenue_total'])",
-                    {"PYTHONHASHSEED": "1"})
-    second = _python("from extractor.patterns import load; print(load().label_regex['revenue_total'])",
-                     {"PYTHONHASHSEED": "2"})
+    first = _python(
+        "from extractor.patterns import load; print(load().label_regex['revenue_total'])", {"PYTHONHASHSEED": "1"}
+    )
+    second = _python(
+        "from extractor.patterns import load; print(load().label_regex['revenue_total'])", {"PYTHONHASHSEED": "2"}
+    )
     assert first == second
 
 
 # ---- the on-disk cache of compiled regexes ---------------------------------------------------
 
-_PROBE = ("import json\n"
-          "from extractor import patterns\n"
-          "p = patterns.load()\n"
-          "text = open({txt!r}, encoding='utf-8').read()\n"
-          "spans = {{k: [[m.span() for m in pat.regex.finditer(text)] for pat in v] for k, v in p.patterns.items()}}\n"
-          "print(json.dumps({{'compiled': len(patterns._new), 'spans': spans}}))")
+_PROBE = (
+    "import json\n"
+    "from extractor import patterns\n"
+    "p = patterns.load()\n"
+    "text = open({txt!r}, encoding='utf-8').read()\n"
+    "spans = {{k: [[m.span() for m in pat.regex.finditer(text)] for pat in v] for k, v in p.patterns.items()}}\n"
+    "print(json.dumps({{'compiled': len(patterns._new), 'spans': spans}}))"
+)
 
 
 def _probe(cache: Path | str) -> dict:
@@ -153,8 +188,10 @@ def test_regexes_rebuilt_from_the_cache_match_as_compiled_ones(tmp_path):
 
 def test_a_warm_cache_spares_the_toml_parser(tmp_path):
     _probe(tmp_path)
-    out = _python("import sys\nfrom extractor import patterns\npatterns.load()\nprint('tomllib' in sys.modules)",
-                  {patterns.CACHE_ENV: str(tmp_path)})
+    out = _python(
+        "import sys\nfrom extractor import patterns\npatterns.load()\nprint('tomllib' in sys.modules)",
+        {patterns.CACHE_ENV: str(tmp_path)},
+    )
     assert out.strip() == "False"
 
 
@@ -205,6 +242,7 @@ def test_the_cache_folder_is_never_relative(monkeypatch, tmp_path):
 
 # ---- work grows with the text ----------------------------------------------------------------
 
+
 def _line_events(text: str) -> int:
     count = 0
 
@@ -247,7 +285,6 @@ def test_ten_times_the_text_takes_well_under_thirty_times_as_long():
     one, ten = _repeated(1), _repeated(10)
     extract_text(ten)
     assert best(ten) < 30 * best(one)
-
 
 
 # ---- patterns that do not scan every position ------------------------------------------------

@@ -21,9 +21,11 @@ READERS = ("export", "audit", "report")
 
 
 def argv(command: str, db: Path, out: Path) -> list[str]:
-    return {"export": ["export", "--db", str(db), "--format", "csv", "-o", str(out / "r.csv")],
-            "audit": ["audit", "--db", str(db)],
-            "report": ["report", "--db", str(db), "-o", str(out / "site")]}[command]
+    return {
+        "export": ["export", "--db", str(db), "--format", "csv", "-o", str(out / "r.csv")],
+        "audit": ["audit", "--db", str(db)],
+        "report": ["report", "--db", str(db), "-o", str(out / "site")],
+    }[command]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +66,13 @@ def test_a_damaged_or_foreign_store_is_one_line_and_exit_2(good_store, tmp_path,
             conn.execute("PRAGMA user_version = 99")
     assert main(argv(command, db, tmp_path)) == 2
     line = one_error_line(capsys.readouterr().err)
-    expected = {"middle-pages": "damaged", "random-bytes": "not a usable SQLite database",
-                "empty-sqlite": "not a report store", "other-sqlite": "not a report store", "newer": "newer"}
+    expected = {
+        "middle-pages": "damaged",
+        "random-bytes": "not a usable SQLite database",
+        "empty-sqlite": "not a report store",
+        "other-sqlite": "not a report store",
+        "newer": "newer",
+    }
     assert expected[damage] in line
 
 
@@ -112,8 +119,14 @@ def test_a_store_on_read_only_media_can_be_read_by_every_command_but_not_ingeste
         env = {**os.environ, "PYTHONPATH": str(ROOT), "EXTRACTOR_CACHE_DIR": ""}
 
         def cli(*args):
-            return subprocess.run([*prefix, sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
-                                  text=True, env=env, cwd=ROOT, timeout=120)
+            return subprocess.run(
+                [*prefix, sys.executable, str(ROOT / "cli.py"), *args],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=ROOT,
+                timeout=120,
+            )
 
         for command in READERS:
             proc = cli(*argv(command, db, out))

@@ -29,8 +29,10 @@ class CellIndex:
     """Which grid cell holds a folded offset."""
 
     def __init__(self, grids: list[Grid]):
-        entries = sorted(((c.start, c.end, g, c) for g in grids for row in g.rows for c in row if c.end > c.start),
-                         key=lambda e: e[0])
+        entries = sorted(
+            ((c.start, c.end, g, c) for g in grids for row in g.rows for c in row if c.end > c.start),
+            key=lambda e: e[0],
+        )
         self._starts = [e[0] for e in entries]
         self._entries = entries
 
@@ -160,7 +162,6 @@ def _cell_value(ctx: Context, entry, cell: GridCell, lex):
         word = ctx.patterns.words["grade"].get(m.group("g"))
         return ctx.ground(*m.span("g"), word, Grounded, pid) if word else None
     return None
-
 
 
 def bare_totals(ctx: Context, side: str) -> list:

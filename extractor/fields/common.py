@@ -59,8 +59,14 @@ class Context:
     def ground(self, start: int, end: int, value, cls=Grounded, pattern: str | None = None, **extra):
         """A value grounded on the folded slice [start, end)."""
         s, e = self.folded.span(start, end)
-        return cls(value=value, raw=self.document.text[s:e], span=(s, e),
-                   page=self.document.page_at(s), pattern=pattern, **extra)
+        return cls(
+            value=value,
+            raw=self.document.text[s:e],
+            span=(s, e),
+            page=self.document.page_at(s),
+            pattern=pattern,
+            **extra,
+        )
 
     def folded_range(self, value: Grounded) -> tuple[int, int]:
         """Where a grounded value stands in the folded view."""
@@ -100,7 +106,13 @@ def _stop_before(text: str, pos: int, stops: str, lo: int = 0) -> int:
     window bounds the search, so a long text without stops is not scanned back to its start);
     a comma between digits is a thousands separator (2,980.60), not a clause's end."""
     start = max(text.rfind(c, lo, pos) for c in stops)
-    while start > 0 and start >= lo and text[start] == "," and text[start - 1].isdigit() and text[start + 1 : start + 2].isdigit():
+    while (
+        start > 0
+        and start >= lo
+        and text[start] == ","
+        and text[start - 1].isdigit()
+        and text[start + 1 : start + 2].isdigit()
+    ):
         start = max(text.rfind(c, lo, start) for c in stops)
     return max(start + 1, lo)
 
@@ -203,7 +215,9 @@ def count_from(ctx: Context, m: regex.Match, pattern_id: str) -> Count | None:
     return ctx.ground(s, e, int(num.value), Count, pattern_id)
 
 
-def number_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "num", suffix: str = "\u5206") -> Number | None:
+def number_from(
+    ctx: Context, m: regex.Match, pattern_id: str, group: str = "num", suffix: str = "\u5206"
+) -> Number | None:
     num = parse_arabic(m.group(group))
     if num is None:
         return None
@@ -216,6 +230,7 @@ def number_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "num
 def _agrees(a: Grounded, b: Grounded) -> bool:
     """Two candidates state the same figure, within the rounding each was written with."""
     if isinstance(a, Number) and isinstance(b, Number):
+
         def tol(g: Number) -> Decimal:
             factor = UNIT_FACTORS.get(g.unit, Decimal(1)) if isinstance(g, Money) else Decimal(1)
             return half_unit(g.decimals, factor)
@@ -240,5 +255,17 @@ def choose(values: list[tuple[int, Grounded]]) -> Grounded | None:
     return top[0]
 
 
-__all__ = ["Context", "choose", "clause_start", "compiled", "count_from", "lines_with_offsets", "money_from",
-           "number_from", "of_another_year", "sentence_start", "share_from", "split_cells"]
+__all__ = [
+    "Context",
+    "choose",
+    "clause_start",
+    "compiled",
+    "count_from",
+    "lines_with_offsets",
+    "money_from",
+    "number_from",
+    "of_another_year",
+    "sentence_start",
+    "share_from",
+    "split_cells",
+]

@@ -37,8 +37,11 @@ def _total(ctx: Context, side: str) -> Money | None:
 
     keep = [m for m in field_mentions(ctx, f"{side}.total") if not _of_another_subject(ctx, m.label_span[0])]
     grand = [(m.priority, m.value) for m in keep] + bare_totals(ctx, side)
-    of_year = [(m.priority, m.value) for m in field_mentions(ctx, f"{side}.total.of_year")
-               if not _of_another_subject(ctx, m.label_span[0])]
+    of_year = [
+        (m.priority, m.value)
+        for m in field_mentions(ctx, f"{side}.total.of_year")
+        if not _of_another_subject(ctx, m.label_span[0])
+    ]
     if grand:
         for _, v in of_year:
             ctx.remember(f"{side}.total.of_year", v)
@@ -87,8 +90,9 @@ def extract_expenditure(ctx: Context) -> Expenditure:
         chosen = choose([(m.priority, m.value) for m in ms])
         if chosen is not None:
             m = next(m for m in ms if m.value is chosen)
-            exp.by_type.append(Item(name=type_name, amount=chosen, share=m.share,
-                                    name_span=ctx.folded.span(*m.label_span)))
+            exp.by_type.append(
+                Item(name=type_name, amount=chosen, share=m.share, name_span=ctx.folded.span(*m.label_span))
+            )
     exp.by_function = functions(ctx, exp.total)
     return exp
 
@@ -108,8 +112,9 @@ def execution_indicator(ctx: Context):
     if "points" not in form:
         return None
     name = ctx.patterns.prose.get("form", {}).get("rate_indicator")
-    return Indicator(name=name, level=1, max=form["points"], score=form.get("score"),
-                     name_span=row_label_span(ctx, form))
+    return Indicator(
+        name=name, level=1, max=form["points"], score=form.get("score"), name_span=row_label_span(ctx, form)
+    )
 
 
 def extract_budget(ctx: Context) -> Budget:

@@ -14,8 +14,12 @@ from ..text_grids import is_figure
 from .common import Context, compiled
 
 # the Budget field each money column fills
-FIELD = {"budget_initial": "total", "budget_adjusted": "adjusted", "budget_spent": "spent",
-         "execution_rate": "execution_rate"}
+FIELD = {
+    "budget_initial": "total",
+    "budget_adjusted": "adjusted",
+    "budget_spent": "spent",
+    "execution_rate": "execution_rate",
+}
 _FORM_ROLES = frozenset((*BUDGET_ROLES, "points", "score"))
 _CELL = compile_regex(r"^(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<pct>%)?$")
 _PERCENT_NOTE = compile_regex(r"\(%\)")
@@ -104,8 +108,16 @@ def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], 
             pid = "budget.form.rate" if role == "execution_rate" else f"indicator.form.{role}"
             out[role] = ctx.ground(cell.start, end, num.value, Number, pid, decimals=num.decimals, label=head.text)
         elif unit:
-            out[role] = ctx.ground(cell.start, end, num.value * UNIT_FACTORS[unit], Money, f"budget.form.{FIELD[role]}",
-                                   decimals=num.decimals, unit=unit, label=head.text)
+            out[role] = ctx.ground(
+                cell.start,
+                end,
+                num.value * UNIT_FACTORS[unit],
+                Money,
+                f"budget.form.{FIELD[role]}",
+                decimals=num.decimals,
+                unit=unit,
+                label=head.text,
+            )
     return out
 
 
@@ -129,6 +141,11 @@ def source_rows(ctx: Context) -> list:
     rows = []
     for cell, figures in ctx.memo.get("form_sources", ()):
         name = lead.sub("", cell.text) or cell.text
-        rows.append(BudgetRow(name=name, name_span=ctx.folded.span(cell.start, cell.end),
-                              **{FIELD[k]: v for k, v in figures.items() if k in FIELD}))
+        rows.append(
+            BudgetRow(
+                name=name,
+                name_span=ctx.folded.span(cell.start, cell.end),
+                **{FIELD[k]: v for k, v in figures.items() if k in FIELD},
+            )
+        )
     return rows

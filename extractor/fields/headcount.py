@@ -148,7 +148,9 @@ def _parts(ctx: Context, start: int, stop: int, skip: list[tuple[int, int]]) -> 
             count = count_from(ctx, m, "headcount.breakdown")
             if count is not None:
                 parts.append(Part(name=fold_name(name), count=count))
-        if parts and (key == "part_before" or not any(p.name.endswith(tuple(words["count_name_ending"])) for p in parts)):
+        if parts and (
+            key == "part_before" or not any(p.name.endswith(tuple(words["count_name_ending"])) for p in parts)
+        ):
             break
     # a change or another year's count in the list ("比上年减少2人") says it is not a list of categories
     quals = ctx.patterns.qualifiers

@@ -41,15 +41,21 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
     lead_word, not_a_source = compiled(words["lead_word"]), compiled(words["not_a_source"])
     out = []
     for m in compiled(words["item"]).finditer(text, start, stop):
-        name = lead_word.sub("", fold_name(m.group("name")).strip("\u201c\u201d\""))
+        name = lead_word.sub("", fold_name(m.group("name")).strip('\u201c\u201d"'))
         if revenue and not_a_source.search(name):  # "…其他收入7万元；支出总计287.45万元，…": the list has ended
             break
         money = money_from(ctx, m, "list.item")
         if money is not None:
             if money.value == value.value and out:  # the total said again ("…，合计收入612.40万元"): the list ended
                 break
-            out.append(Item(name=name, amount=money, share=share_from(ctx, m, "list.share"),
-                            name_span=ctx.folded.span(*m.span("name"))))
+            out.append(
+                Item(
+                    name=name,
+                    amount=money,
+                    share=share_from(ctx, m, "list.share"),
+                    name_span=ctx.folded.span(*m.span("name")),
+                )
+            )
     return out
 
 
@@ -81,8 +87,14 @@ def functions(ctx: Context, total: Money | None) -> list[Item]:
                 continue
             money = money_from(ctx, m, "function.item")
             if money is not None:
-                items.append(Item(name=name, amount=money, share=share_from(ctx, m, "function.share"),
-                                  name_span=ctx.folded.span(*m.span("name"))))
+                items.append(
+                    Item(
+                        name=name,
+                        amount=money,
+                        share=share_from(ctx, m, "function.share"),
+                        name_span=ctx.folded.span(*m.span("name")),
+                    )
+                )
         if len(items) >= 2 or (items and start in marked):
             return items
     return []

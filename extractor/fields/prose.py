@@ -54,6 +54,7 @@ class Mention:
     source: str  # "prose" or "cell"
     priority: int
     share: Number | None = None  # a part's share of its total, stated with it
+
     @property
     def field(self) -> str:
         return self.entry.field
@@ -70,12 +71,22 @@ class Lexicon:
 
     def __init__(self, patterns: Patterns):
         spec = patterns.prose
-        self.entries = tuple(FieldEntry(
-            id=e.get("id", e["field"] + ".label"), field=e["field"], labels=tuple(e["labels"]), type=e["type"], refuse=frozenset(e.get("refuse", ())),
-            priority=int(e.get("priority", 10)), whole=bool(e.get("whole", False)),
-            columns_refused=frozenset(e.get("columns_refused", ())), require=frozenset(e.get("require", ())),
-            match=tuple(e.get("match", ())), no_match=tuple(e.get("no_match", ())),
-        ) for e in spec["field"])
+        self.entries = tuple(
+            FieldEntry(
+                id=e.get("id", e["field"] + ".label"),
+                field=e["field"],
+                labels=tuple(e["labels"]),
+                type=e["type"],
+                refuse=frozenset(e.get("refuse", ())),
+                priority=int(e.get("priority", 10)),
+                whole=bool(e.get("whole", False)),
+                columns_refused=frozenset(e.get("columns_refused", ())),
+                require=frozenset(e.get("require", ())),
+                match=tuple(e.get("match", ())),
+                no_match=tuple(e.get("no_match", ())),
+            )
+            for e in spec["field"]
+        )
         self.by_field: dict[str, list[FieldEntry]] = {}
         for e in self.entries:
             self.by_field.setdefault(e.field, []).append(e)
@@ -88,8 +99,10 @@ class Lexicon:
         env = {**patterns.macros, **{f"L_{k}": v for k, v in patterns.label_regex.items()}}
 
         def build(section: str) -> dict:
-            return {t: compile_regex(expand(src, env, f"prose.toml [{section}] {t}"), regex.MULTILINE)
-                    for t, src in spec.get(section, {}).items()}
+            return {
+                t: compile_regex(expand(src, env, f"prose.toml [{section}] {t}"), regex.MULTILINE)
+                for t, src in spec.get(section, {}).items()
+            }
 
         self.tails = build("tails")
         self.cell_tails = build("cell_tails")
@@ -164,7 +177,9 @@ def _pattern_mentions(ctx: Context, lex: Lexicon) -> list[Mention]:
                 ls, le = m.span("label") if m.groupdict().get("label") else m.span()
                 quals = qualifiers_of(ctx, lex.qualifiers, ls, le, m.end())
                 label = "".join(ctx.text[ls:le].split())
-                out.append(Mention(entry, labelled(value, label, quals), label, (ls, le), quals, "pattern", pat.priority))
+                out.append(
+                    Mention(entry, labelled(value, label, quals), label, (ls, le), quals, "pattern", pat.priority)
+                )
     return out
 
 

@@ -54,6 +54,7 @@ class Qualifiers:
             stops = q.get("stops")
             return lambda ctx, ls, le, fe: _in_sentence(ctx, ls, body, unless_after, kinds, window, stops)
         if reach == "opening":
+
             def opening(ctx, ls, le, fe):
                 start = sentence_start(ctx.text, ls)
                 return ls - start <= window and body.match(ctx.text, start, ls) is not None
@@ -106,13 +107,16 @@ class Qualifiers:
             return False
         lead = leads[-1].start()
         end = start - 1 if lead == start and start > 0 else lead
-        head_start = sentence_start(text, max(0, end - 1), DEFAULT_WINDOW) if sentence else \
-            clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
+        head_start = (
+            sentence_start(text, max(0, end - 1), DEFAULT_WINDOW)
+            if sentence
+            else clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
+        )
         head = text[head_start:end]
-        head = head[_NUMBERING.match(head).end():]
+        head = head[_NUMBERING.match(head).end() :]
         lead_part = part.match(head)  # "其中：教育支出300万元，其中基本支出…": the list of a part
         if lead_part is not None:
-            head = head[lead_part.end():].lstrip(": ")
+            head = head[lead_part.end() :].lstrip(": ")
         if unless is not None and unless.search(head):
             return False
         return (body.match(head) if anchored else body.search(head)) is not None

@@ -143,8 +143,7 @@ def _bands(ctx: Context):
     for field in ("grade_bands.range", "grade_bands.above", "grade_bands.below"):
         found += [(pat, m) for pat, m in ctx.matches(field)]
     first = [m.span() for pat, m in found if ".grade_first" in pat.id]
-    found = [(pat, m) for pat, m in found
-             if ".grade_first" in pat.id or not any(s <= m.start() < e for s, e in first)]
+    found = [(pat, m) for pat, m in found if ".grade_first" in pat.id or not any(s <= m.start() < e for s, e in first)]
     below = []
     for pat, m in found:
         if pat.field == "grade_bands.range":

@@ -20,7 +20,9 @@ MAX_FRAGMENT_CHARS = 40
 MAX_FRAGMENTS = 2  # a title split over up to three lines
 MAX_WRAPPED_TAIL = 12  # the last words of a title wrapped onto the next line
 _CLAUSE_MARKS = ",:"
-_TITLE_JUNK = compile_regex(r"^(?:[A-Za-z]++\d*+|[^\w\s(\[])++[ _-]?(?=[" + HAN + "])")  # possessive: no backtracking into runs of letters
+_TITLE_JUNK = compile_regex(
+    r"^(?:[A-Za-z]++\d*+|[^\w\s(\[])++[ _-]?(?=[" + HAN + "])"
+)  # possessive: no backtracking into runs of letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,13 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
     if not _looks_like_a_title(ctx, body):
         # a title wrapped forward: "…项目支出绩效" / "自评表" (its last word alone on the next line)
         nxt = lines[i + 1][1].strip(" |") if i + 1 < len(lines) and source == "line" else ""
-        if (not nxt or len(nxt) > MAX_WRAPPED_TAIL or any(c in body for c in _CLAUSE_MARKS)
-                or _one(ctx, "title.numbered").match(nxt) or not _looks_like_a_title(ctx, body + nxt)):
+        if (
+            not nxt
+            or len(nxt) > MAX_WRAPPED_TAIL
+            or any(c in body for c in _CLAUSE_MARKS)
+            or _one(ctx, "title.numbered").match(nxt)
+            or not _looks_like_a_title(ctx, body + nxt)
+        ):
             return None
         end = lines[i + 1][0] + (len(lines[i + 1][1]) - len(lines[i + 1][1].lstrip(" |"))) + len(nxt)
     ext = FILE_EXT.search(body)

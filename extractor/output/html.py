@@ -20,17 +20,33 @@ from .html_site import Site, index_row, items_from_db, items_from_files, page_na
 from .html_values import Value, collect_values, finding_targets
 from .visible import visible_html, visible_text
 
-__all__ = ["Site", "highlight", "index_row", "items_from_db", "items_from_files", "page_name", "render_index",
-           "render_report", "write_report", "write_site"]
+__all__ = [
+    "Site",
+    "highlight",
+    "index_row",
+    "items_from_db",
+    "items_from_files",
+    "page_name",
+    "render_index",
+    "render_report",
+    "write_report",
+    "write_site",
+]
 
 # Attributes a split span carries on its first piece only: an id must be unique, and one tab
 # stop per value is enough.
 FIRST_PIECE_ONLY = frozenset({"id", "tabindex"})
 _ATTR_NAME = re.compile(r"[a-z][a-z0-9-]*")
 # the page's own words (marked here: Babel does not see a call inside an f-string)
-PAGE_WORDS = {"findings": N_("核查发现"), "no_findings": N_("没有错误或警告。"), "figures": N_("关键数据"),
-         "unchecked": N_("未能核对 / 未找到"), "all_ran": N_("所有检查均已运行。"), "text": N_("原文"),
-         "cross": N_("跨报告 {n}")}
+PAGE_WORDS = {
+    "findings": N_("核查发现"),
+    "no_findings": N_("没有错误或警告。"),
+    "figures": N_("关键数据"),
+    "unchecked": N_("未能核对 / 未找到"),
+    "all_ran": N_("所有检查均已运行。"),
+    "text": N_("原文"),
+    "cross": N_("跨报告 {n}"),
+}
 
 
 def word(key: str) -> str:
@@ -92,7 +108,7 @@ def highlight(text: str, spans: Iterable[Sequence], *, tag: str = "mark") -> str
             opened.add(s[2])
             stack.append(s)
         if j + 1 < len(points):
-            out.append(visible_html(text[p:points[j + 1]]))
+            out.append(visible_html(text[p : points[j + 1]]))
     out.extend(close for _ in stack)
     return "".join(out)
 
@@ -107,8 +123,9 @@ def as_data(extraction) -> dict:
 
     data = to_dict(extraction, with_text=True)
     # Where each page starts, so the page can show page breaks (not part of the JSON contract).
-    data["page_starts"] = sorted({(b.start, b.page) for b in extraction.document.blocks
-                                  if b.kind == "page" and b.page is not None})
+    data["page_starts"] = sorted(
+        {(b.start, b.page) for b in extraction.document.blocks if b.kind == "page" and b.page is not None}
+    )
     return data
 
 
@@ -156,8 +173,12 @@ def _marks(text: str, values: list[Value], findings: list[dict]) -> tuple[list, 
             worst = min((findings[i]["severity"] for i in m["f"]), key=lambda s: ranks.get(s, 3))
             classes += ["fs", f"fs-{worst}"]
             attrs["data-f"] = " ".join(map(str, sorted(set(m["f"]))))
-            notes = visible_text("\n\n".join(f"{findings[i]['rule']} · {severity_name(findings[i]['severity'])}\n"
-                                               f"{findings[i]['message']}" for i in sorted(set(m["f"]))))
+            notes = visible_text(
+                "\n\n".join(
+                    f"{findings[i]['rule']} · {severity_name(findings[i]['severity'])}\n{findings[i]['message']}"
+                    for i in sorted(set(m["f"]))
+                )
+            )
             attrs["data-tip"] = f"{attrs['data-tip']}\n\n{notes}" if "data-tip" in attrs else notes
         marks.append((span[0], span[1], {"class": " ".join(classes), **attrs}))
     number = {(m[0], m[1]): int(m[2]["data-k"]) for m in marks}
@@ -170,8 +191,11 @@ def _badges(counts: dict[str, int], cross: int) -> str:
     out = []
     for sev in ("error", "warning", "info"):
         label = esc(_("{severity} {n}").format(severity=severity_name(sev), n=counts[sev]))
-        out.append(f'<a class="badge {sev}" href="#findings-{sev}">{label}</a>' if counts[sev]
-                   else f'<span class="badge {sev} zero">{label}</span>')
+        out.append(
+            f'<a class="badge {sev}" href="#findings-{sev}">{label}</a>'
+            if counts[sev]
+            else f'<span class="badge {sev} zero">{label}</span>'
+        )
     if cross:
         out.append(f'<a class="badge cross" href="#findings-cross">{esc(_(PAGE_WORDS["cross"]).format(n=cross))}</a>')
     return " ".join(out)
@@ -189,8 +213,9 @@ def _source_line(source: Mapping, text: str) -> str:
     return " · ".join(visible_html(x) for x in parts if x)
 
 
-def render_report(extraction, *, title: str | None = None, cross: Sequence[Mapping] = (),
-                  links: Mapping[str, str] | None = None) -> str:
+def render_report(
+    extraction, *, title: str | None = None, cross: Sequence[Mapping] = (), links: Mapping[str, str] | None = None
+) -> str:
     """One self-contained HTML page for an Extraction (or its ``to_dict(..., with_text=True)``).
 
     ``cross``: the cross-report (XR) findings that name this report (``AuditFinding.as_dict()``),

@@ -24,8 +24,10 @@ GROUPS = (
     ("score", N_("得分与等级")),
 )
 
-_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
-          '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif')
+_FONTS = (
+    '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", '
+    '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+)
 _SERIF = '"Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", SimSun, serif'
 
 BASE_CSS = """
@@ -66,9 +68,10 @@ _GROUP_COLOURS = {  # background, border: pale fills so nested highlights stay r
     "score": ("#ffedd5", "#c2410c"),
 }
 
-REPORT_CSS = BASE_CSS + "".join(
-    f".g-{g} {{ --bg: {bg}; --bd: {bd}; }}\n" for g, (bg, bd) in _GROUP_COLOURS.items()
-) + """
+REPORT_CSS = (
+    BASE_CSS
+    + "".join(f".g-{g} {{ --bg: {bg}; --bd: {bd}; }}\n" for g, (bg, bd) in _GROUP_COLOURS.items())
+    + """
 main { display: grid; grid-template-columns: minmax(20rem, 27rem) 1fr; align-items: start; }
 aside { position: sticky; top: 0; max-height: 100vh; overflow: auto; padding: .8rem 1rem;
   border-right: 1px solid var(--line); font-size: .9rem; }
@@ -145,8 +148,11 @@ mark:target { scroll-margin: 30vh; }
   #tip { display: none; }
 }
 """.replace("%(serif)s", _SERIF).replace("%(fonts)s", _FONTS)
+)
 
-INDEX_CSS = BASE_CSS + """
+INDEX_CSS = (
+    BASE_CSS
+    + """
 .tools { padding: .6rem 1.2rem; display: flex; gap: .6rem; flex-wrap: wrap; align-items: center; }
 .tools input, .tools select { font: inherit; padding: .15rem .35rem; }
 table.idx { border-collapse: collapse; margin: 0 1.2rem 2rem; }
@@ -164,6 +170,7 @@ h2#unreadable { font-size: 1rem; margin: 1.2rem 1.2rem .4rem; color: var(--err);
 table.idx.failed td { white-space: normal; overflow-wrap: anywhere; max-width: 40rem; }
 @media print { table.idx { width: 100%; margin: 0; } th button::after { content: "" !important; } }
 """
+)
 
 REPORT_JS = r"""
 (function () {
@@ -315,5 +322,7 @@ def csp_hash(source: str) -> str:
 
 def csp(script: str, style: str) -> str:
     """A policy that forbids every network load and every script or style but ours."""
-    return (f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
-            "img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}; "
+        "img-src 'none'; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
+    )

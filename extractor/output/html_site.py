@@ -15,12 +15,27 @@ from .html_parts import counted, esc, page_head
 from .visible import visible_html
 
 # Index columns: (row key, header, sort type); a header is a registry field's name or one of these.
-COLUMNS = (("department", "department", "text"), ("year", "fiscal_year", "num"), ("kind", "kind", "text"),
-           ("score", "total_score", "num"), ("grade", "grade", "text"), ("errors", "error", "num"),
-           ("warnings", "warning", "num"), ("cross", N_("跨报告"), "num"), ("path", N_("文件"), "text"))
+COLUMNS = (
+    ("department", "department", "text"),
+    ("year", "fiscal_year", "num"),
+    ("kind", "kind", "text"),
+    ("score", "total_score", "num"),
+    ("grade", "grade", "text"),
+    ("errors", "error", "num"),
+    ("warnings", "warning", "num"),
+    ("cross", N_("跨报告"), "num"),
+    ("path", N_("文件"), "text"),
+)
 # the index's own words (marked here: Babel does not see a call inside an f-string)
-INDEX_WORDS = {"unknown_unit": N_("（未识别单位）"), "unreadable": N_("无法读取的文件"), "file": N_("文件"), "why": N_("原因"),
-         "filter": N_("筛选"), "filter_hint": N_("单位、文件名…"), "all": N_("全部")}
+INDEX_WORDS = {
+    "unknown_unit": N_("（未识别单位）"),
+    "unreadable": N_("无法读取的文件"),
+    "file": N_("文件"),
+    "why": N_("原因"),
+    "filter": N_("筛选"),
+    "filter_hint": N_("单位、文件名…"),
+    "all": N_("全部"),
+}
 
 
 def word(key: str) -> str:
@@ -55,11 +70,19 @@ def index_row(data: Mapping, href: str | None, cross: Sequence[Mapping] = ()) ->
     r = data["report"]
     val = lambda k: (r.get(k) or {}).get("value")  # noqa: E731
     sev = [f["severity"] for f in data.get("findings", [])]
-    return {"department": val("department"), "year": val("fiscal_year"), "kind": val("kind"),
-            "score": val("total_score"), "grade": val("grade"), "errors": sev.count("error"),
-            "warnings": sev.count("warning"), "cross": len(cross),
-            "cross_notes": "\n".join(f"{f['rule']} {f['message']}" for f in cross),
-            "path": data.get("source", {}).get("path"), "href": href}
+    return {
+        "department": val("department"),
+        "year": val("fiscal_year"),
+        "kind": val("kind"),
+        "score": val("total_score"),
+        "grade": val("grade"),
+        "errors": sev.count("error"),
+        "warnings": sev.count("warning"),
+        "cross": len(cross),
+        "cross_notes": "\n".join(f"{f['rule']} {f['message']}" for f in cross),
+        "path": data.get("source", {}).get("path"),
+        "href": href,
+    }
 
 
 def _options(rows: list[Mapping], key: str, labels=None) -> str:
@@ -79,14 +102,19 @@ def _cell(row: Mapping, key: str, kind: str) -> str:
         cls = ' class="num err"'
     if key == "cross" and v:
         cls = ' class="num cross"'
-        target = f'{esc(row["href"])}#findings-cross' if row.get("href") else ""
+        target = f"{esc(row['href'])}#findings-cross" if row.get("href") else ""
         body = f'<a href="{target}" title="{esc(row.get("cross_notes") or "")}">{body}</a>' if target else body
     return f'<td{cls} data-v="{esc(sort)}">{body}</td>'
 
 
 def _header(key: str) -> str:
-    return severity_name(key) if key in ("error", "warning") else field_name(key) if "_" in key or key in (
-        "department", "kind", "grade") else _(key)
+    return (
+        severity_name(key)
+        if key in ("error", "warning")
+        else field_name(key)
+        if "_" in key or key in ("department", "kind", "grade")
+        else _(key)
+    )
 
 
 def first_sort(rows: Iterable[Mapping]) -> list[Mapping]:
@@ -109,20 +137,31 @@ def render_index(rows: Iterable[Mapping], *, title: str | None = None) -> str:
     body = []
     for i, row in enumerate(reports):
         cells = "".join(_cell(row, k, t) for k, _h, t in COLUMNS)
-        body.append(f'<tr data-i="{i}" data-grade="{esc(row.get("grade") or "")}" '
-                    f'data-kind="{esc(row.get("kind") or "")}">{cells}</tr>')
+        body.append(
+            f'<tr data-i="{i}" data-grade="{esc(row.get("grade") or "")}" '
+            f'data-kind="{esc(row.get("kind") or "")}">{cells}</tr>'
+        )
     sorted_by = ' aria-sort="descending"'
-    heads = "".join(f'<th data-type="{t}"{sorted_by if k == FIRST_SORT else ""}>'
-                    f'<button type="button">{esc(_header(h))}</button></th>' for k, h, t in COLUMNS)
+    heads = "".join(
+        f'<th data-type="{t}"{sorted_by if k == FIRST_SORT else ""}>'
+        f'<button type="button">{esc(_header(h))}</button></th>'
+        for k, h, t in COLUMNS
+    )
     unread = ""
     if failed:
-        items = "".join(f'<tr><td class="wrap">{visible_html(r.get("path") or "")}</td>'
-                        f'<td class="wrap">{visible_html(r["error"])}</td></tr>' for r in failed)
-        unread = (f'<h2 id="unreadable">{counted(_(INDEX_WORDS["unreadable"]), len(failed))}</h2>'
-                  f'<table class="idx failed"><thead><tr><th>{word("file")}</th><th>{word("why")}</th></tr>'
-                  f"</thead><tbody>{items}</tbody></table>")
+        items = "".join(
+            f'<tr><td class="wrap">{visible_html(r.get("path") or "")}</td>'
+            f'<td class="wrap">{visible_html(r["error"])}</td></tr>'
+            for r in failed
+        )
+        unread = (
+            f'<h2 id="unreadable">{counted(_(INDEX_WORDS["unreadable"]), len(failed))}</h2>'
+            f'<table class="idx failed"><thead><tr><th>{word("file")}</th><th>{word("why")}</th></tr>'
+            f"</thead><tbody>{items}</tbody></table>"
+        )
     summary = _("{n} 份报告").format(n=len(reports)) + (
-        _("，另有 {n} 个文件无法读取").format(n=len(failed)) if failed else "")
+        _("，另有 {n} 个文件无法读取").format(n=len(failed)) if failed else ""
+    )
     head = page_head(title, INDEX_CSS, csp(INDEX_JS, INDEX_CSS))
     return f"""{head}
 <body>

@@ -9,10 +9,23 @@ from dataclasses import dataclass
 from ..display import as_written, field_name, in_yuan, kind_name, path_name
 from ..i18n import _
 
-_GROUP_OF = {"title": "meta", "department": "meta", "fiscal_year": "meta", "kind": "meta", "divisions": "meta",
-             "headcount": "headcount", "revenue": "revenue", "expenditure": "expenditure",
-             "carryover": "budget", "budget": "budget", "indicators": "indicators",
-             "total_score": "score", "max_score": "score", "grade": "score", "grade_bands": "score"}
+_GROUP_OF = {
+    "title": "meta",
+    "department": "meta",
+    "fiscal_year": "meta",
+    "kind": "meta",
+    "divisions": "meta",
+    "headcount": "headcount",
+    "revenue": "revenue",
+    "expenditure": "expenditure",
+    "carryover": "budget",
+    "budget": "budget",
+    "indicators": "indicators",
+    "total_score": "score",
+    "max_score": "score",
+    "grade": "score",
+    "grade_bands": "score",
+}
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -51,6 +64,7 @@ def _bands(node: dict) -> str:
         lo = f"{b['min']}{'≤' if b['min_inclusive'] else '<'}" if b.get("min") is not None else ""
         hi = f"{'≤' if b['max_inclusive'] else '<'}{b['max']}" if b.get("max") is not None else ""
         return _("{grade} {lo}分{hi}").format(grade=b["grade"], lo=lo, hi=hi)
+
     return _("；").join(side(b) for b in node.get("bands", []))
 
 
@@ -61,18 +75,44 @@ def collect_values(report: dict) -> list[Value]:
     def walk(node, path: str):
         if isinstance(node, dict):
             if node.get("span") is not None and "raw" in node:
-                out.append(Value(path, tuple(node["span"]), show(path, node), path_name(path, report),
-                                 node.get("pattern"), node.get("page"), yuan=in_yuan(node)))
+                out.append(
+                    Value(
+                        path,
+                        tuple(node["span"]),
+                        show(path, node),
+                        path_name(path, report),
+                        node.get("pattern"),
+                        node.get("page"),
+                        yuan=in_yuan(node),
+                    )
+                )
                 return
             if path.endswith(".grade_bands"):
                 if node.get("span"):
                     source = _("报告所列") if node.get("source") == "report" else _("通行标准")
-                    out.append(Value(path, tuple(node["span"]), _bands(node), f"{field_name('grade_bands')}（{source}）",
-                                     None, None))
+                    out.append(
+                        Value(
+                            path,
+                            tuple(node["span"]),
+                            _bands(node),
+                            f"{field_name('grade_bands')}（{source}）",
+                            None,
+                            None,
+                        )
+                    )
                 return
             if "name" in node and node.get("name_span"):
-                out.append(Value(path + ".name", tuple(node["name_span"]), str(node["name"]),
-                                 path_name(path, report), None, None, is_name=True))
+                out.append(
+                    Value(
+                        path + ".name",
+                        tuple(node["name_span"]),
+                        str(node["name"]),
+                        path_name(path, report),
+                        None,
+                        None,
+                        is_name=True,
+                    )
+                )
             for key, child in node.items():
                 walk(child, f"{path}.{key}")
         elif isinstance(node, list):
@@ -90,7 +130,10 @@ def finding_targets(findings: list[dict], values: list[Value]) -> list[list[tupl
         spans = [tuple(s) for s in f.get("spans") or []]
         if not spans:
             prefixes = tuple(f.get("fields") or ())
-            spans = [v.span for v in values if not v.is_name and any(
-                v.path == p or v.path.startswith((p + ".", p + "[")) for p in prefixes)]
+            spans = [
+                v.span
+                for v in values
+                if not v.is_name and any(v.path == p or v.path.startswith((p + ".", p + "[")) for p in prefixes)
+            ]
         out.append(list(dict.fromkeys(spans)))
     return out

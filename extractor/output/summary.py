@@ -29,14 +29,35 @@ def _figure_lines(r) -> list[str]:
     if any(getattr(hc, k) is not None for k in people):
         lines.append("  " + " · ".join(_named(f"headcount.{k}", getattr(hc, k)) for k in people))
     if r.revenue.total is not None or r.revenue.items:
-        lines.append(_line("revenue.total", _v(r.revenue.total) + (_("（{list}{n}项）").format(
-            list=field_name("revenue.items"), n=len(r.revenue.items)) if r.revenue.items else "")))
+        lines.append(
+            _line(
+                "revenue.total",
+                _v(r.revenue.total)
+                + (
+                    _("（{list}{n}项）").format(list=field_name("revenue.items"), n=len(r.revenue.items))
+                    if r.revenue.items
+                    else ""
+                ),
+            )
+        )
     if r.expenditure.total is not None or r.expenditure.by_type:
-        lines.append(_line("expenditure.total", " · ".join([_v(r.expenditure.total)] + [
-            _("{name} {value}").format(name=printable(i.name), value=_v(i.amount)) for i in r.expenditure.by_type])))
+        lines.append(
+            _line(
+                "expenditure.total",
+                " · ".join(
+                    [_v(r.expenditure.total)]
+                    + [
+                        _("{name} {value}").format(name=printable(i.name), value=_v(i.amount))
+                        for i in r.expenditure.by_type
+                    ]
+                ),
+            )
+        )
     if any(getattr(b, k) is not None for k in ("total", "adjusted", "spent", "execution_rate")):
-        lines.append("  " + " · ".join(_named(f"budget.{k}", getattr(b, k))
-                                       for k in ("total", "adjusted", "spent", "execution_rate")))
+        lines.append(
+            "  "
+            + " · ".join(_named(f"budget.{k}", getattr(b, k)) for k in ("total", "adjusted", "spent", "execution_rate"))
+        )
     return lines
 
 
@@ -62,7 +83,9 @@ def render_summary(result) -> str:
         _line("indicators", _("一级指标{n}个").format(n=len(r.indicators)) + "".join(map(_indicator, r.indicators))),
     ]
     lines.append("  " + " · ".join(_named(k, getattr(r, k)) for k in ("total_score", "max_score", "grade")))
-    counts = " · ".join(_("{severity} {n}").format(severity=severity_name(s), n=sum(f.severity == s for f in result.findings))
-                        for s in ("error", "warning", "info"))
+    counts = " · ".join(
+        _("{severity} {n}").format(severity=severity_name(s), n=sum(f.severity == s for f in result.findings))
+        for s in ("error", "warning", "info")
+    )
     lines.append("  " + _("核查发现：{counts}（详见 python cli.py verify FILE）").format(counts=counts))
     return "\n".join(lines)

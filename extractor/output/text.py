@@ -37,10 +37,15 @@ def _where(document: Document | None, span: tuple[int, int]) -> str:
 
 def render_finding(f: Finding, document: Document | None = None) -> str:
     """``级别 代码 消息（应为 …，实为 …）`` and, below it, where each figure is."""
-    numbers = [label.format(value=visible_text(v)) for label, v in ((_("应为 {value}"), f.expected),
-                                                                    (_("实为 {value}"), f.found)) if v is not None]
-    head = printable(f"{severity_name(f.severity)} {f.rule} {visible_text(f.message)}" + (
-        _("（{numbers}）").format(numbers=_("，").join(numbers)) if numbers else ""))
+    numbers = [
+        label.format(value=visible_text(v))
+        for label, v in ((_("应为 {value}"), f.expected), (_("实为 {value}"), f.found))
+        if v is not None
+    ]
+    head = printable(
+        f"{severity_name(f.severity)} {f.rule} {visible_text(f.message)}"
+        + (_("（{numbers}）").format(numbers=_("，").join(numbers)) if numbers else "")
+    )
     if not f.spans:
         return head
     return head + "\n    " + " · ".join(_where(document, s) for s in f.spans)
@@ -49,8 +54,10 @@ def render_finding(f: Finding, document: Document | None = None) -> str:
 def render_findings(findings: Iterable[Finding], document: Document | None, path: str) -> str:
     """One file's findings: a header line with the counts, then each finding indented."""
     findings = list(findings)
-    counts = " · ".join(_("{severity} {n}").format(severity=severity_name(s), n=sum(f.severity == s for f in findings))
-                        for s in ("error", "warning", "info"))
+    counts = " · ".join(
+        _("{severity} {n}").format(severity=severity_name(s), n=sum(f.severity == s for f in findings))
+        for s in ("error", "warning", "info")
+    )
     header = _("{path}：{counts}").format(path=printable(visible_text(path)), counts=counts)
     body = ["  " + render_finding(f, document).replace("\n", "\n  ") for f in findings]
     return "\n".join([header, *body])
@@ -69,9 +76,11 @@ def render_catalogue(infos) -> str:
     """One line per rule: code, severity, scope, name, title."""
     infos = list(infos)
     width = max((len(i.name) for i in infos), default=0)
-    return "\n".join(f"{i.code:<7} {i.severity:<8} {i.name:<{width}}  {plain_doc(i.title)}"
-                     + ("" if i.scope == "report" else _("（{scope}，audit）").format(scope=_scope(i.scope)))
-                     for i in infos)
+    return "\n".join(
+        f"{i.code:<7} {i.severity:<8} {i.name:<{width}}  {plain_doc(i.title)}"
+        + ("" if i.scope == "report" else _("（{scope}，audit）").format(scope=_scope(i.scope)))
+        for i in infos
+    )
 
 
 def render_rule_doc(code: str) -> str:
@@ -79,8 +88,9 @@ def render_rule_doc(code: str) -> str:
     from ..rules import get_rule
 
     info = get_rule(code)
-    head = _("{code} {name}（{severity}，{scope}）").format(code=info.code, name=info.name,
-                                                         severity=severity_name(info.severity), scope=_scope(info.scope))
+    head = _("{code} {name}（{severity}，{scope}）").format(
+        code=info.code, name=info.name, severity=severity_name(info.severity), scope=_scope(info.scope)
+    )
     return f"{head}\n\n{plain_doc(info.text)}"
 
 

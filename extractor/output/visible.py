@@ -42,7 +42,7 @@ def visible_html(text) -> str:
     text = str(text)
     out, last = [], 0
     for m in _HIDDEN.finditer(text):
-        out.append(html.escape(text[last:m.start()], quote=True))
+        out.append(html.escape(text[last : m.start()], quote=True))
         ch = m.group()
         name = unicodedata.name(ch, "")
         out.append(f'<span class="cc" title="{_code(ch)} {html.escape(name)}">{_code(ch)}</span>')

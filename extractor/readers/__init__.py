@@ -94,17 +94,24 @@ def _zip_directory(data: bytes) -> tuple[int, int] | None:
     if at < 0 or at + 22 > len(data):
         return None
     members, size = struct.unpack_from("<HI", data, at + 10)
-    if (members == 0xFFFF or size == 0xFFFFFFFF) and at >= 20 and data[at - 20:at - 16] == b"PK\x06\x07":
+    if (members == 0xFFFF or size == 0xFFFFFFFF) and at >= 20 and data[at - 20 : at - 16] == b"PK\x06\x07":
         (end64,) = struct.unpack_from("<Q", data, at - 12)  # ZIP64: the real counts are elsewhere
-        if end64 + 56 <= len(data) and data[end64:end64 + 4] == b"PK\x06\x06":
+        if end64 + 56 <= len(data) and data[end64 : end64 + 4] == b"PK\x06\x06":
             members, size = struct.unpack_from("<QQ", data, end64 + 32)
     return members, size
 
 
 # What zipfile raises for a damaged archive (NotImplementedError: a "version needed to extract"
 # it does not know; struct.error: a record cut short).
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
-              struct.error)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    struct.error,
+)
 
 
 # A central directory entry is 46 bytes plus its name (Word's are ~30 characters): a directory
@@ -132,8 +139,13 @@ _ZIP_FORMATS = (("word/document.xml", "docx"), ("xl/workbook.xml", "xlsx"), ("of
 _ZIP_LABELS = {"docx": ".docx", "xlsx": ".xlsx", "ofd": ".ofd"}
 # Parts a truncated zip still shows near its start, by format ([Content_Types].xml, which every
 # Office package has, last: a workbook's is no sign of a Word document).
-_ZIP_HINTS = ((b"word/", "docx"), (b"xl/", "xlsx"), (b"OFD.xml", "ofd"), (b"Doc_0/", "ofd"),
-              (b"[Content_Types].xml", "docx"))
+_ZIP_HINTS = (
+    (b"word/", "docx"),
+    (b"xl/", "xlsx"),
+    (b"OFD.xml", "ofd"),
+    (b"Doc_0/", "ofd"),
+    (b"[Content_Types].xml", "docx"),
+)
 
 
 def _zip_archive(data: bytes, name: str, budget: ResourceBudget) -> tuple[zipfile.ZipFile, str]:
@@ -154,8 +166,10 @@ def _zip_archive(data: bytes, name: str, budget: ResourceBudget) -> tuple[zipfil
     archive.close()
     if "xl/workbook.bin" in names:
         raise UnsupportedFormat(name or None, "unsupported format: an Excel binary workbook (.xlsb); save it as .xlsx")
-    raise CorruptFile(name or None, "zip archive without word/document.xml, xl/workbook.xml or OFD.xml: "
-                                    "not a Word, Excel or OFD document")
+    raise CorruptFile(
+        name or None,
+        "zip archive without word/document.xml, xl/workbook.xml or OFD.xml: not a Word, Excel or OFD document",
+    )
 
 
 def _sniff_zip(data: bytes, name: str, budget: ResourceBudget) -> str:
@@ -223,7 +237,9 @@ def sniff(data: bytes, name: str = "", *, limits: Limits | None = None) -> str:
     return "txt"
 
 
-def _dispatch(fmt: str, data: bytes, name: str, budget: ResourceBudget, archive: zipfile.ZipFile | None = None) -> Document:
+def _dispatch(
+    fmt: str, data: bytes, name: str, budget: ResourceBudget, archive: zipfile.ZipFile | None = None
+) -> Document:
     if fmt == "txt":
         from extractor.readers.txt import read_txt
 
@@ -267,8 +283,9 @@ def _limits(limits: Limits | None, max_bytes: int | None) -> Limits:
     return (limits or current()).replace(max_bytes=max_bytes)
 
 
-def read_bytes(data: bytes, *, name: str = "", path: str | None = None, max_bytes: int | None = None,
-               limits: Limits | None = None) -> Document:
+def read_bytes(
+    data: bytes, *, name: str = "", path: str | None = None, max_bytes: int | None = None, limits: Limits | None = None
+) -> Document:
     """Read a document from memory; ``name`` labels errors, ``path`` is recorded on the Document.
 
     ``limits`` (default: ``extractor.limits.current()``) bound the work; ``max_bytes`` overrides one.

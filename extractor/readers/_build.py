@@ -114,8 +114,9 @@ class TextBuilder:
         self._length = length
         return added
 
-    def table(self, rows: Sequence[Sequence[Cell]], page: int | None = None,
-              pages: Sequence[int] | None = None) -> Table | None:
+    def table(
+        self, rows: Sequence[Sequence[Cell]], page: int | None = None, pages: Sequence[int] | None = None
+    ) -> Table | None:
         """Add a table, one line per row with cells joined by `` | ``, and a block per cell.
 
         A cell is ``(column, text)`` or ``(column, text, colspan)``; text None continues the
@@ -156,9 +157,13 @@ class TextBuilder:
             row_pages.append(page if pages is None else pages[n])
         if not table_rows:
             return None
-        blocks = [[Block("cell", start, end, row_page, index, r, col, rowspan, colspan)
-                   for start, end, r, col, rowspan, colspan in row_cells]
-                  for row_cells, row_page in zip(table_rows, row_pages, strict=True)]
+        blocks = [
+            [
+                Block("cell", start, end, row_page, index, r, col, rowspan, colspan)
+                for start, end, r, col, rowspan, colspan in row_cells
+            ]
+            for row_cells, row_page in zip(table_rows, row_pages, strict=True)
+        ]
         self.blocks.extend(b for row in blocks for b in row)
         table = Table(rows=blocks, page=page)
         self.tables.append(table)

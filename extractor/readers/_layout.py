@@ -130,8 +130,11 @@ def _components(rules: list[Rule], tolerance: float) -> list[list[Rule]]:
 def _covered(rules: list[Rule], horizontal: bool, at: float, lo: float, hi: float, tolerance: float) -> bool:
     """Whether ruling lines at ``at`` cover at least MIN_EDGE_COVER of the edge from lo to hi."""
     need = (hi - lo) * MIN_EDGE_COVER
-    got = sum(max(0.0, min(r.hi, hi) - max(r.lo, lo)) for r in rules
-              if r.horizontal == horizontal and abs(r.at - at) <= tolerance)
+    got = sum(
+        max(0.0, min(r.hi, hi) - max(r.lo, lo))
+        for r in rules
+        if r.horizontal == horizontal and abs(r.at - at) <= tolerance
+    )
     return got >= need
 
 
@@ -146,9 +149,15 @@ def _framing(rules: list[Rule], tolerance: float) -> list[Rule]:
     for _ in range(3):
         horizontal = [r for r in kept if r.horizontal]
         vertical = [r for r in kept if not r.horizontal]
-        keep = [r for r in kept
-                if sum(_touches(r, o, tolerance) if r.horizontal else _touches(o, r, tolerance)
-                       for o in (vertical if r.horizontal else horizontal)) >= 2]
+        keep = [
+            r
+            for r in kept
+            if sum(
+                _touches(r, o, tolerance) if r.horizontal else _touches(o, r, tolerance)
+                for o in (vertical if r.horizontal else horizontal)
+            )
+            >= 2
+        ]
         if len(keep) == len(kept):
             break
         kept = keep
@@ -246,7 +255,9 @@ def join_line(pieces: list[Piece]) -> tuple[str, list[tuple[Piece, int, int]]]:
 # A line that ends a sentence or a clause, and a line that starts a numbered item or heading:
 # neither is the middle of a wrapped paragraph.
 _ENDS_SENTENCE = tuple("。！？；：…!?;:")
-_NUMBERED = re.compile(r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条]")
+_NUMBERED = re.compile(
+    r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.、．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条]"
+)
 
 
 def _columns(line: list[Piece]) -> bool:
@@ -271,10 +282,18 @@ def paragraphs(lines: list[list[Piece]]) -> list[list[Piece]]:
         h = max(p.height for p in before)
         last, first = before[-1].text.rstrip(), line[0].text.lstrip()
         # a line whose pieces stand apart is a row of columns, not running text
-        if (not _columns(before) and not _columns(line) and sum(len(p.text) for p in before) >= MIN_WRAPPED_CHARS
-                and before[-1].x1 >= right - 1.5 * h
-                and line[0].x0 <= left + h and abs(max(p.height for p in line) - h) <= 0.3 * h
-                and last and first and not last.endswith(_ENDS_SENTENCE) and not _NUMBERED.match(first)):
+        if (
+            not _columns(before)
+            and not _columns(line)
+            and sum(len(p.text) for p in before) >= MIN_WRAPPED_CHARS
+            and before[-1].x1 >= right - 1.5 * h
+            and line[0].x0 <= left + h
+            and abs(max(p.height for p in line) - h) <= 0.3 * h
+            and last
+            and first
+            and not last.endswith(_ENDS_SENTENCE)
+            and not _NUMBERED.match(first)
+        ):
             out[-1].append(line[0])
         else:
             out.append(list(line))
@@ -298,8 +317,9 @@ def _cell_text(pieces: list[Piece]) -> tuple[str, list[tuple[Piece, int, int]]]:
 Placed = list[tuple[Piece, int, int]]  # pieces and their spans in the document text
 
 
-def emit_page(builder: TextBuilder, pieces: list[Piece], rules: list[Rule], page: int | None,
-              tolerance: float) -> Placed:
+def emit_page(
+    builder: TextBuilder, pieces: list[Piece], rules: list[Rule], page: int | None, tolerance: float
+) -> Placed:
     """Write a page's lines and tables in reading order; where each piece landed in the text."""
     tables = find_tables(rules, tolerance)
     loose: list[Piece] = []

@@ -17,9 +17,24 @@ from extractor.readers._build import Cell, TextBuilder
 
 # Excel's built-in number formats that matter for reading figures (ECMA-376 18.8.30); the date
 # and time ones are 14-22 and 45-47.
-BUILTIN_FORMATS = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
-                   11: "0.00E+00", 12: "General", 13: "General", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;(#,##0)",
-                   39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;(#,##0.00)", 48: "General", 49: "@"}
+BUILTIN_FORMATS = {
+    0: "General",
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    9: "0%",
+    10: "0.00%",
+    11: "0.00E+00",
+    12: "General",
+    13: "General",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;(#,##0)",
+    39: "#,##0.00;(#,##0.00)",
+    40: "#,##0.00;(#,##0.00)",
+    48: "General",
+    49: "@",
+}
 DATE_FORMAT_IDS = frozenset([*range(14, 23), 27, 28, 29, 30, 31, 36, *range(45, 48), *range(50, 59)])
 # Significant digits shown for a number in the General format: what Excel shows in a wide cell,
 # and enough to hide a cached formula result's binary noise (3015.8999999999996 -> 3015.9).

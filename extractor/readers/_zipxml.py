@@ -36,8 +36,9 @@ def parse_xml(xml: bytes, name: str, part: str, label: str = ".docx"):
     limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
+    )
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as err:
@@ -57,8 +58,9 @@ def inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, part: str, budget: 
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
-                raise budget.exceeded("max_xml_bytes", f"{part} inflates past {limit:,} bytes (its header said "
-                                                       f"{info.file_size:,})")
+                raise budget.exceeded(
+                    "max_xml_bytes", f"{part} inflates past {limit:,} bytes (its header said {info.file_size:,})"
+                )
             budget.check(f"inflating {part}")
     return b"".join(chunks)
 
@@ -67,8 +69,9 @@ class Package:
     """An open zip of XML parts, checked against the zip limits (members, declared size) once;
     ``xml(part)`` inflates and parses one part, found whatever the case of its name."""
 
-    def __init__(self, data: bytes, name: str, budget: ResourceBudget, label: str,
-                 archive: zipfile.ZipFile | None = None) -> None:
+    def __init__(
+        self, data: bytes, name: str, budget: ResourceBudget, label: str, archive: zipfile.ZipFile | None = None
+    ) -> None:
         from extractor.readers import ZIP_ERRORS, check_zip_directory
 
         self.name, self.budget, self.label = name, budget, label
@@ -81,8 +84,9 @@ class Package:
         self.archive = archive
         infos = archive.infolist()
         budget.check_size("max_zip_members", len(infos), "zip archive has {} members")
-        budget.check_size("max_zip_bytes", sum(info.file_size for info in infos),
-                          "zip archive declares {} bytes inflated")
+        budget.check_size(
+            "max_zip_bytes", sum(info.file_size for info in infos), "zip archive declares {} bytes inflated"
+        )
         self._names = {info.filename.lower(): info for info in infos}
 
     def __enter__(self) -> Package:

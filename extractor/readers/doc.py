@@ -56,8 +56,13 @@ def sandbox() -> tuple[str, ...] | None:
     for extra in ([], ["--map-root-user"]):  # root; anyone where user namespaces are allowed
         command = (*base, *extra)
         try:
-            done = subprocess.run([*command, "true"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, timeout=10)
+            done = subprocess.run(
+                [*command, "true"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=10,
+            )
         except (OSError, subprocess.SubprocessError):
             continue
         if done.returncode == 0:
@@ -82,7 +87,7 @@ def sweep_stale_folders(root: str | None = None) -> int:
     for entry in entries:
         if not entry.name.startswith(FOLDER_PREFIX):
             continue
-        pid = entry.name[len(FOLDER_PREFIX):].split("-", 1)[0]
+        pid = entry.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
         try:
             if not pid.isdigit() or entry.stat(follow_symlinks=False).st_uid != os.getuid():
                 continue
@@ -102,16 +107,26 @@ def _command(soffice: str, tmp: str, source: Path, outdir: Path, name: str) -> l
     # A private profile: concurrent conversions (a batch on every core) would otherwise fight
     # over the user's profile lock, and a first-run profile is not touched.
     return [
-        *_dies_with_us(), *(isolated or ()), soffice, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
-        "--headless", "--norestore", "--convert-to", "docx", "--outdir", str(outdir), str(source),
+        *_dies_with_us(),
+        *(isolated or ()),
+        soffice,
+        f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "docx",
+        "--outdir",
+        str(outdir),
+        str(source),
     ]
 
 
 def _run(command: list[str], timeout: float, name: str) -> tuple[int, bytes]:
     """Run the converter in its own session; on a timeout or anything else that stops us
     (the time budget's alarm, Ctrl-C), kill its whole process group before going on."""
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
     try:
         _, stderr = process.communicate(timeout=timeout)
     except BaseException as exc:
@@ -121,7 +136,9 @@ def _run(command: list[str], timeout: float, name: str) -> tuple[int, bytes]:
             pass
         process.communicate()
         if isinstance(exc, subprocess.TimeoutExpired):
-            raise LimitExceeded(name or None, f"LibreOffice took longer than {timeout:g} s to convert the .doc") from None
+            raise LimitExceeded(
+                name or None, f"LibreOffice took longer than {timeout:g} s to convert the .doc"
+            ) from None
         raise
     return process.returncode, stderr
 

@@ -51,8 +51,9 @@ def _open_zip(data: bytes, name: str) -> zipfile.ZipFile:
         raise _corrupt(name) from None
 
 
-def _read_parts(data: bytes, name: str, budget: ResourceBudget,
-                archive: zipfile.ZipFile | None = None) -> tuple[bytes, Callable[[], bytes | None]]:
+def _read_parts(
+    data: bytes, name: str, budget: ResourceBudget, archive: zipfile.ZipFile | None = None
+) -> tuple[bytes, Callable[[], bytes | None]]:
     """Check the archive against zip-bomb limits, then inflate document.xml. styles.xml (often
     ten times its size, and needed only for a paragraph style not named by its id) comes as a
     function that inflates it when called. ``archive``: ``data`` already opened, by the sniffer
@@ -65,8 +66,9 @@ def _read_parts(data: bytes, name: str, budget: ResourceBudget,
     with archive:
         infos = archive.infolist()
         budget.check_size("max_zip_members", len(infos), "zip archive has {} members")
-        budget.check_size("max_zip_bytes", sum(info.file_size for info in infos),
-                          "zip archive declares {} bytes inflated")
+        budget.check_size(
+            "max_zip_bytes", sum(info.file_size for info in infos), "zip archive declares {} bytes inflated"
+        )
         names = [info.filename for info in infos]
         document = find_member(names, DOCUMENT_PART)
         if document is None:
@@ -95,10 +97,10 @@ def _read_parts(data: bytes, name: str, budget: ResourceBudget,
     return xml, style_xml
 
 
-
 # What the body holds that the walker reads, in either namespace of WordprocessingML.
 _BODY_TAGS = tuple(f"{{{ns}}}{t}" for ns in (W_MAIN, W_STRICT) for t in ("p", "tbl", "sdt", "customXml")) + (
-    f"{{{MC}}}AlternateContent",)
+    f"{{{MC}}}AlternateContent",
+)
 _BODIES = (f"{{{W_MAIN}}}body", f"{{{W_STRICT}}}body")
 
 
@@ -107,8 +109,14 @@ def _whole(xml: bytes):
     why, in its own words)."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             dtd_validation=False, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+    )
     try:
         return etree.fromstring(xml, parser)
     except etree.XMLSyntaxError:
@@ -134,8 +142,9 @@ def _body_elements(xml: bytes, name: str, found: list):
         free(el)
 
 
-def read_docx(data: bytes, name: str = "", *, budget: ResourceBudget | None = None,
-              archive: zipfile.ZipFile | None = None) -> Document:
+def read_docx(
+    data: bytes, name: str = "", *, budget: ResourceBudget | None = None, archive: zipfile.ZipFile | None = None
+) -> Document:
     budget = budget or current().budget(name)
     xml, style_xml = _read_parts(data, name, budget, archive)
     walker: _Walker | None = None

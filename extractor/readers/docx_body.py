@@ -32,17 +32,46 @@ class _Walker:
         self.NO_BREAK_HYPHEN, self.PTAB = w + "noBreakHyphen", w + "ptab"
         self.VAL, self.PSTYLE, self.OUTLINE = w + "val", w + "pStyle", w + "outlineLvl"
         self.TCPR, self.TRPR, self.GRID_SPAN, self.VMERGE, self.HMERGE = (
-            w + "tcPr", w + "trPr", w + "gridSpan", w + "vMerge", w + "hMerge")
+            w + "tcPr",
+            w + "trPr",
+            w + "gridSpan",
+            w + "vMerge",
+            w + "hMerge",
+        )
         self.GRID_BEFORE = w + "gridBefore"
         self.CELL_NESTED = {self.TBL, self.SDT, self.SDT_CONTENT, self.CUSTOM_XML}  # what _cell_fragments reads into
         # Deleted text, field codes, footnote marks and properties are not what the page shows.
-        self.SKIP = {w + t for t in ("del", "moveFrom", "instrText", "delText", "rPr", "pPr", "tblPr",
-                                     "tblGrid", "trPr", "tcPr", "sectPr", "footnoteReference",
-                                     "endnoteReference", "commentReference", "sdtPr", "sdtEndPr")}
+        self.SKIP = {
+            w + t
+            for t in (
+                "del",
+                "moveFrom",
+                "instrText",
+                "delText",
+                "rPr",
+                "pPr",
+                "tblPr",
+                "tblGrid",
+                "trPr",
+                "tcPr",
+                "sectPr",
+                "footnoteReference",
+                "endnoteReference",
+                "commentReference",
+                "sdtPr",
+                "sdtEndPr",
+            )
+        }
         self.ALT, self.FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Fallback"
         # What a character element of a run stands for (w:t stands for its text).
-        self.CHARS = {self.T: None, self.TAB: "\t", self.PTAB: "\t", self.BR: "\n", self.CR: "\n",
-                      self.NO_BREAK_HYPHEN: "-"}
+        self.CHARS = {
+            self.T: None,
+            self.TAB: "\t",
+            self.PTAB: "\t",
+            self.BR: "\n",
+            self.CR: "\n",
+            self.NO_BREAK_HYPHEN: "-",
+        }
         # The fast path of paragraph_text sees these and the characters; the walk is not read
         # into below one of them.
         self.OPAQUE = self.SKIP | set(self.CHARS)
@@ -233,9 +262,11 @@ class _Walker:
                 if hmerge is None:
                     hmerge = el
         value = span.get(self.VAL) if span is not None else None
-        return (int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1,
-                None if vmerge is None else (vmerge.get(self.VAL) or ""),
-                None if hmerge is None else (hmerge.get(self.VAL) or ""))
+        return (
+            int(value) if value and value.isdigit() and 0 < int(value) < 1000 else 1,
+            None if vmerge is None else (vmerge.get(self.VAL) or ""),
+            None if hmerge is None else (hmerge.get(self.VAL) or ""),
+        )
 
     def table(self, tbl) -> None:
         rows: list[list[Cell]] = []
@@ -265,8 +296,13 @@ class _Walker:
                 if vmerge is not None and vmerge != "restart":
                     cells.append((col, None))
                 else:
-                    cells.append((col, self._paragraphs_text(paragraphs) if paragraphs is not None
-                                  else self.cell_text(tc, 0), span))
+                    cells.append(
+                        (
+                            col,
+                            self._paragraphs_text(paragraphs) if paragraphs is not None else self.cell_text(tc, 0),
+                            span,
+                        )
+                    )
                 col += span
             rows.append(cells)
         self.builder.table(rows)
@@ -305,4 +341,3 @@ class _Walker:
             first = next((c for c in child if c.tag != self.FALLBACK), None)
             if first is not None:
                 self.walk(first)
-

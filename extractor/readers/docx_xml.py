@@ -25,8 +25,17 @@ def iter_parts(xml: bytes, name: str, part: str, tags: tuple[str, ...], found: l
     no DTD and no network; the caller frees what it read. ``found`` gets the root element."""
     from lxml import etree
 
-    context = etree.iterparse(io.BytesIO(xml), events=("end",), tag=tags, resolve_entities=False, no_network=True,
-                              huge_tree=False, load_dtd=False, dtd_validation=False, remove_comments=True)
+    context = etree.iterparse(
+        io.BytesIO(xml),
+        events=("end",),
+        tag=tags,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+    )
     try:
         for _, el in context:
             yield el

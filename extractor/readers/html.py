@@ -20,8 +20,27 @@ from extractor.readers.html_nodes import BLOCK_TAGS, Measure, attr, collapse, vi
 from extractor.readers.html_tables import is_layout_table, table_rows
 
 # Never part of the article text.
-DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "frame", "object", "embed", "svg",
-             "canvas", "audio", "video", "nav", "footer", "select", "textarea", "button", "input", "head")
+DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "audio",
+    "video",
+    "nav",
+    "footer",
+    "select",
+    "textarea",
+    "button",
+    "input",
+    "head",
+)
 HEADING_TAGS = frozenset(("h1", "h2", "h3"))
 # id/class words of the containers that CMSs put the article in (TRS_Editor and zoom are the
 # TRS and 政府网站 templates, zw is 正文).
@@ -46,8 +65,16 @@ SHORT_FORM_CHARS = 100
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-           "utf8": "utf-8", "big5-hkscs": "big5hkscs", "x-x-big5": "big5"}
+_CODECS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "utf8": "utf-8",
+    "big5-hkscs": "big5hkscs",
+    "x-x-big5": "big5",
+}
 _COLLAPSIBLE = str.maketrans("", "", " \t\n\r\f\xa0")
 
 
@@ -86,7 +113,8 @@ def _decompose_all(nodes) -> int:
 def _drop_junk(root) -> None:
     _decompose_all(root.css(", ".join(DROP_TAGS)))  # one query: document order
     _decompose_all(
-        node for node in root.css("[style], [hidden]")
+        node
+        for node in root.css("[style], [hidden]")
         if node.attributes.get("hidden") is not None or _HIDDEN_STYLE.search(attr(node, "style"))
     )
     # A page-level <header> is chrome; one inside an article holds the article's title.
@@ -97,7 +125,8 @@ def _drop_junk(root) -> None:
 
 def _drop_chrome(body, measure: Measure) -> int:
     return _decompose_all(
-        node for node in body.css("[id], [class]")
+        node
+        for node in body.css("[id], [class]")
         if CHROME_HINT.search(f"{attr(node, 'id')} {attr(node, 'class')}") and not measure.has_h1(node)
     )
 
@@ -125,7 +154,7 @@ def _find_container(candidates: list, measure: Measure):
         return None
     # The candidates are in document order, so a container's descendants follow it in one run:
     # one pass moves to each next descendant holding nearly all of the current best's text.
-    for score, node in scored[at + 1:]:
+    for score, node in scored[at + 1 :]:
         if not measure.contains(best, node):
             break
         if score >= TIGHTEN_SHARE * best_score:

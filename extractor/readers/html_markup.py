@@ -28,18 +28,37 @@ FORMATTING_CHECKS_PER_SECOND = 20_000_000
 _SCOPE_CHECKING = frozenset(
     "address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer header "
     "hgroup main menu nav ol p search section summary ul h1 h2 h3 h4 h5 h6 pre listing form li dd dt plaintext "
-    "table hr xmp button".split())
+    "table hr xmp button".split()
+)
 _SCOPE_BOUNDARY = frozenset("html table td th caption marquee object applet template button".split())
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen basefont bgsound "
-                  "frame image menuitem".split())
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen basefont bgsound "
+    "frame image menuitem".split()
+)
 _RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes noscript".split())
 # A start tag of the key closes an open element of its own kind above the nearest of the values.
-_CLOSES_SIBLING = {"li": ("ul", "ol"), "dt": ("dl",), "dd": ("dl",), "option": ("select",),
-                   "optgroup": ("select",), "tr": ("table",), "td": ("tr", "table"), "th": ("tr", "table"),
-                   "thead": ("table",), "tbody": ("table",), "tfoot": ("table",)}
-_SIBLING_KIND = {"dd": ("dd", "dt"), "dt": ("dd", "dt"), "td": ("td", "th"), "th": ("td", "th"),
-                 "thead": ("thead", "tbody", "tfoot"), "tbody": ("thead", "tbody", "tfoot"),
-                 "tfoot": ("thead", "tbody", "tfoot")}
+_CLOSES_SIBLING = {
+    "li": ("ul", "ol"),
+    "dt": ("dl",),
+    "dd": ("dl",),
+    "option": ("select",),
+    "optgroup": ("select",),
+    "tr": ("table",),
+    "td": ("tr", "table"),
+    "th": ("tr", "table"),
+    "thead": ("table",),
+    "tbody": ("table",),
+    "tfoot": ("table",),
+}
+_SIBLING_KIND = {
+    "dd": ("dd", "dt"),
+    "dt": ("dd", "dt"),
+    "td": ("td", "th"),
+    "th": ("td", "th"),
+    "thead": ("thead", "tbody", "tfoot"),
+    "tbody": ("thead", "tbody", "tfoot"),
+    "tfoot": ("thead", "tbody", "tfoot"),
+}
 _TAG_TOKEN = re.compile(r"<(?:(!--)|(/?)([a-z][a-z0-9:-]*))")  # run on the lowered markup
 # Elements kept on the list of active formatting elements; a new one is compared with every
 # entry after the last marker (the "Noah's Ark" clause), so entries that differ in their
@@ -151,7 +170,7 @@ def check_markup(markup: str, budget: ResourceBudget) -> str:
             if slash:
                 formatting.end(tag)
             else:
-                formatting.start(tag, text[m.end():text.find(">", m.end(), m.end() + 512)])
+                formatting.start(tag, text[m.end() : text.find(">", m.end(), m.end() + 512)])
                 deepest = max(deepest, formatting.length)
         elif tag in _MARKERS:
             formatting.marker(not slash)

@@ -29,8 +29,13 @@ def collapse(text: str) -> str:
 
     def repl(m: re.Match) -> str:
         s, e = m.start(), m.end()
-        if ("\n" in m.group() or "\r" in m.group()) and 0 < s and e < len(text) \
-                and is_wide(text[s - 1]) and is_wide(text[e]):
+        if (
+            ("\n" in m.group() or "\r" in m.group())
+            and 0 < s
+            and e < len(text)
+            and is_wide(text[s - 1])
+            and is_wide(text[e])
+        ):
             return ""
         return " "
 

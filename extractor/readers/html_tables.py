@@ -82,8 +82,9 @@ def table_rows(table, warnings: list[str] | None = None) -> list[list[Cell]]:
             rowspan = _span(td, "rowspan", len(rows) - r)
             if rowspan > 1 and spanned + (rowspan - 1) * colspan > MAX_SPANNED_CELLS:
                 if warnings is not None and spanned <= MAX_SPANNED_CELLS:
-                    warnings.append(f"a table's row spans cover more than {MAX_SPANNED_CELLS:,} cells: "
-                                    "the rest are ignored")
+                    warnings.append(
+                        f"a table's row spans cover more than {MAX_SPANNED_CELLS:,} cells: the rest are ignored"
+                    )
                 spanned, rowspan = MAX_SPANNED_CELLS + 1, 1
             spanned += (rowspan - 1) * colspan
             cells.append((col, _cell_text(td), colspan))

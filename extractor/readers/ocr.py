@@ -128,8 +128,10 @@ def ruling_lines(gray, unit: float) -> list[Rule]:
     h, w = ink.shape[:2]
     thick = MAX_RULE_POINTS * unit
     rules: list[Rule] = []
-    for horizontal, size in ((True, (max(20, int(w * MIN_RULE_SHARE)), 1)),
-                             (False, (1, max(20, int(h * MIN_RULE_SHARE))))):
+    for horizontal, size in (
+        (True, (max(20, int(w * MIN_RULE_SHARE)), 1)),
+        (False, (1, max(20, int(h * MIN_RULE_SHARE)))),
+    ):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
         count, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
@@ -171,8 +173,12 @@ class Session:
             r.at, r.lo, r.hi = r.at / unit, r.lo / unit, r.hi / unit
         self.done[number] = (pieces, rules)
         if self.show:
-            print(f"识别扫描页 {number}/{self.total}：{self.name}（{time.monotonic() - started:.1f} 秒，"
-                  f"{len(pieces)} 行）", file=sys.stderr, flush=True)
+            print(
+                f"识别扫描页 {number}/{self.total}：{self.name}（{time.monotonic() - started:.1f} 秒，"
+                f"{len(pieces)} 行）",
+                file=sys.stderr,
+                flush=True,
+            )
         return pieces, rules
 
     def emit(self, builder: TextBuilder, image, number: int, unit: float) -> bool:
@@ -180,8 +186,9 @@ class Session:
         pieces, rules = self.recognise_page(image, number, unit)
         placed = emit_page(builder, pieces, rules, number, TOLERANCE_POINTS)
         self.ocr.pages.append(number)
-        self.ocr.lines += [OcrLine(number, start, end, (p.x0, p.y0, p.x1, p.y1), p.confidence or 0.0)
-                           for p, start, end in placed]
+        self.ocr.lines += [
+            OcrLine(number, start, end, (p.x0, p.y0, p.x1, p.y1), p.confidence or 0.0) for p, start, end in placed
+        ]
         return bool(placed)
 
     def attach(self, document: Document) -> Document:
@@ -224,8 +231,9 @@ def _open_image(data: bytes, name: str, budget: ResourceBudget):
         width, height = image.size
         pages = getattr(image, "n_frames", 1)
     except Image.DecompressionBombError:  # Pillow's own bound (twice its MAX_IMAGE_PIXELS), passed
-        raise budget.exceeded("max_image_pixels", f"image has over {2 * (Image.MAX_IMAGE_PIXELS or 0):,} "
-                                                  "pixels") from None
+        raise budget.exceeded(
+            "max_image_pixels", f"image has over {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels"
+        ) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as err:
         raise _unreadable(name, err) from None
     budget.check_size("max_pages", pages, "image has {} pages")
@@ -350,7 +358,9 @@ class PdfScans:
             start, end = builder.span_since(mark)
             builder.add_block(Block("page", start, end, page=index + 1))
         if not builder.text().strip():
-            raise NoTextLayer(self.name or None, "no text layer (scanned or unmapped fonts), and OCR recognised no text")
+            raise NoTextLayer(
+                self.name or None, "no text layer (scanned or unmapped fonts), and OCR recognised no text"
+            )
         return session.attach(builder.build("pdf", pages=self.count, warnings=warnings))
 
     def attach(self, document: Document) -> Document:

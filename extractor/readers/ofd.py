@@ -164,10 +164,16 @@ class _Ofd:
             raise CorruptFile(name or None, "not a valid .ofd (OFD.xml names no DocRoot)")
         self.document_part = _join(ROOT_PART, doc_root)
         document = package.xml(self.document_part)
-        self.pages = [_join(self.document_part, el.get("BaseLoc") or "")
-                      for el in document.iter() if _local(el.tag) == "Page" and el.get("BaseLoc")]
-        self.templates = {el.get("ID"): _join(self.document_part, el.get("BaseLoc") or "")
-                          for el in document.iter() if _local(el.tag) == "TemplatePage" and el.get("BaseLoc")}
+        self.pages = [
+            _join(self.document_part, el.get("BaseLoc") or "")
+            for el in document.iter()
+            if _local(el.tag) == "Page" and el.get("BaseLoc")
+        ]
+        self.templates = {
+            el.get("ID"): _join(self.document_part, el.get("BaseLoc") or "")
+            for el in document.iter()
+            if _local(el.tag) == "TemplatePage" and el.get("BaseLoc")
+        }
 
     def page_objects(self, part: str, budget: ResourceBudget) -> tuple[list[Piece], list[Rule]]:
         pieces: list[Piece] = []
@@ -181,8 +187,9 @@ class _Ofd:
         return pieces, rules
 
 
-def read_ofd(data: bytes, name: str = "", *, budget: ResourceBudget | None = None,
-             archive: zipfile.ZipFile | None = None) -> Document:
+def read_ofd(
+    data: bytes, name: str = "", *, budget: ResourceBudget | None = None, archive: zipfile.ZipFile | None = None
+) -> Document:
     budget = budget or current().budget(name)
     with Package(data, name, budget, ".ofd", archive) as package:
         ofd = _Ofd(package, name)

@@ -152,8 +152,10 @@ class _Reader:
             return [], None
         if self.finder == "pdfplumber" or page.get_rotation() != 0:
             if objects > MAX_TABLE_PAGE_OBJECTS:
-                self.warnings.append(f"page {number}: table detection skipped ({objects} page objects, "
-                                     f"limit {MAX_TABLE_PAGE_OBJECTS}): read as lines")
+                self.warnings.append(
+                    f"page {number}: table detection skipped ({objects} page objects, "
+                    f"limit {MAX_TABLE_PAGE_OBJECTS}): read as lines"
+                )
                 return [], None
             return self._plumber_tables(index)
         return found, _down
@@ -216,8 +218,11 @@ def _line_table(line, text: TextPage, to_space, tables: list[FoundTable]) -> tup
     left, right, middle = min(xs), max(xs), (min(tops) + max(tops)) / 2
     for k, table in enumerate(tables):
         x0, top, x1, bottom = table.bbox
-        if (x0 - TABLE_SLACK <= left and right <= x1 + TABLE_SLACK
-                and top - TABLE_SLACK <= middle <= bottom + TABLE_SLACK):
+        if (
+            x0 - TABLE_SLACK <= left
+            and right <= x1 + TABLE_SLACK
+            and top - TABLE_SLACK <= middle <= bottom + TABLE_SLACK
+        ):
             return k, middle
     return None, middle
 
@@ -230,8 +235,11 @@ _COUNT_EACH = 16
 def _is_garbage(ch: str) -> bool:
     # Fonts without a Unicode map come out as control, private-use or Latin-1 accented
     # characters (the raw glyph codes); a Chinese report has almost none of those.
-    return ch == "\ufffd" or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK) or unicodedata.category(ch) in (
-        "Cc", "Co", "Cn")
+    return (
+        ch == "\ufffd"
+        or ("\x80" <= ch <= "\xff" and ch not in _LATIN1_OK)
+        or unicodedata.category(ch) in ("Cc", "Co", "Cn")
+    )
 
 
 def _garbage_share(builder_text: str) -> float:
@@ -251,7 +259,6 @@ def _garbage_share(builder_text: str) -> float:
     return bad / visible
 
 
-
 def _scanned(reader: _Reader, scans: PdfScans, index: int) -> bool:
     """OCR a page found without text in its place (the writer has flushed any table held open
     before it); whether text was found."""
@@ -264,7 +271,9 @@ def _scanned(reader: _Reader, scans: PdfScans, index: int) -> bool:
     return True
 
 
-def read_pdf(data: bytes, name: str = "", *, budget: ResourceBudget | None = None, tables: str | None = None) -> Document:
+def read_pdf(
+    data: bytes, name: str = "", *, budget: ResourceBudget | None = None, tables: str | None = None
+) -> Document:
     """The PDF's Document. ``tables``: "pdfium" or "pdfplumber" (default: $EXTRACTOR_PDF_TABLES,
     else pdfium)."""
     budget = budget or current().budget(name)
@@ -299,11 +308,16 @@ def read_pdf(data: bytes, name: str = "", *, budget: ResourceBudget | None = Non
         reader.writer.finish(count)
         text = reader.builder.text()
         warnings = reader.warnings
-        if (not text.strip() or _garbage_share(text) > MAX_GARBAGE_SHARE
-                or reader.unmapped > MAX_GARBAGE_SHARE * max(reader.asked, 1)):
+        if (
+            not text.strip()
+            or _garbage_share(text) > MAX_GARBAGE_SHARE
+            or reader.unmapped > MAX_GARBAGE_SHARE * max(reader.asked, 1)
+        ):
             return scans.document(warnings)  # every page by OCR, or NoTextLayer
         if empty:
-            warnings.append(f"no text layer on page(s) {', '.join(map(str, empty))}: scanned pages need OCR{scans.hint}")
+            warnings.append(
+                f"no text layer on page(s) {', '.join(map(str, empty))}: scanned pages need OCR{scans.hint}"
+            )
         return scans.attach(reader.builder.build("pdf", pages=count, warnings=warnings))
     finally:
         reader.close()

@@ -166,8 +166,9 @@ def _items(text, pdfium_c, raw, runs, places, line_starts, line_ends, page_table
 
     def flush() -> None:
         if segment:
-            items.extend(_segment_texts(text, pdfium_c, raw, line_starts[segment[0]], line_ends[segment[-1]],
-                                        table_runs))
+            items.extend(
+                _segment_texts(text, pdfium_c, raw, line_starts[segment[0]], line_ends[segment[-1]], table_runs)
+            )
             segment.clear()
 
     for line, where in enumerate(places):
@@ -206,7 +207,7 @@ def _opens_closes(tables, page_tables, raw, places, line_starts, line_ends, midd
     outside = []
     for line, where in enumerate(places):
         if None in where or not where:
-            body = raw[line_starts[line]:line_ends[line]]
+            body = raw[line_starts[line] : line_ends[line]]
             first = _RUN.search(body)
             if first is not None and not is_furniture(body.strip()):
                 outside.append(middles[line_starts[line] + first.start()])

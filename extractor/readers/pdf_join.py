@@ -82,8 +82,9 @@ class PageWriter:
                     self.pending.held += [(item, number) for item in items if isinstance(item, str)]
                     return
             self.flush()
-        closing = next((i for i in range(len(items) - 1, -1, -1)
-                        if isinstance(items[i], PageTable) and items[i].closes), -1)
+        closing = next(
+            (i for i in range(len(items) - 1, -1, -1) if isinstance(items[i], PageTable) and items[i].closes), -1
+        )
         lines: list[str] = []  # lines in a row, written together
         for i, item in enumerate(items):
             if i == joined:
@@ -91,8 +92,9 @@ class PageWriter:
             if isinstance(item, PageTable):
                 self._lines(lines, number)
                 if i == closing:  # held until the next page is read: it may go on there
-                    self.pending = _Pending([list(r) for r in item.rows], [number] * len(item.rows), item.columns,
-                                            number)
+                    self.pending = _Pending(
+                        [list(r) for r in item.rows], [number] * len(item.rows), item.columns, number
+                    )
                 else:
                     self._table(item.rows, [number] * len(item.rows))
             elif self.pending is not None and self.pending.last_page == number and i > closing:
@@ -131,8 +133,12 @@ class PageWriter:
         boundaries of one part all among the other's (a cell merged across hides a boundary)."""
         pending = self.pending
         a, b = pending.columns, table.columns
-        return (pending.last_page == number - 1 and _near(a[0], b[0]) and _near(a[-1], b[-1])
-                and (_within(a, b) or _within(b, a)))
+        return (
+            pending.last_page == number - 1
+            and _near(a[0], b[0])
+            and _near(a[-1], b[-1])
+            and (_within(a, b) or _within(b, a))
+        )
 
     def _extend(self, table: PageTable, number: int) -> None:
         pending = self.pending

@@ -75,8 +75,9 @@ def plumber_tables(plumber, index: int, warnings: list[str]) -> tuple[list[Found
         # chars deduplicated: fake bold draws them twice
         for table in page.dedupe_chars().find_tables():
             cells = sorted(tuple(map(float, c)) for c in table.cells)
-            candidate = FoundTable(tuple(map(float, table.bbox)), sorted({c[0] for c in cells}),
-                                   sorted({c[1] for c in cells}), cells)
+            candidate = FoundTable(
+                tuple(map(float, table.bbox)), sorted({c[0] for c in cells}), sorted({c[1] for c in cells}), cells
+            )
             if not is_table(candidate):
                 continue
             for row, texts in zip(table.rows, table.extract(x_tolerance=3, y_tolerance=3), strict=False):

@@ -38,8 +38,8 @@ class Rulings:
     segments: int = 0  # path segments seen (a cheap "is there a grid at all")
 
 
-
 # ---- ruling lines from pdfium's page objects ----------------------------------------------------
+
 
 class _Calls:
     """The pdfium calls of the ruling scan, with the out-parameters they write into (passed as
@@ -98,8 +98,9 @@ def page_rulings(pdfium_c, page, max_depth: int = 3) -> tuple[int, Rulings]:
     return count, rulings
 
 
-def _scan(calls: _Calls, container, count: int, get_object, matrix: tuple, depth: int, max_depth: int,
-          rulings: Rulings) -> None:
+def _scan(
+    calls: _Calls, container, count: int, get_object, matrix: tuple, depth: int, max_depth: int, rulings: Rulings
+) -> None:
     c = calls.c
     path, form = c.FPDF_PAGEOBJ_PATH, c.FPDF_PAGEOBJ_FORM
     for low in range(0, count, SCAN_CHUNK):
@@ -113,8 +114,16 @@ def _scan(calls: _Calls, container, count: int, get_object, matrix: tuple, depth
                 _path_edges(calls, obj, matrix, rulings)
             elif kind == form and depth < max_depth:
                 inner = _compose(calls.get_matrix(obj), matrix)
-                _scan(calls, obj, c.FPDFFormObj_CountObjects(obj), c.FPDFFormObj_GetObject, inner, depth + 1,
-                      max_depth, rulings)
+                _scan(
+                    calls,
+                    obj,
+                    c.FPDFFormObj_CountObjects(obj),
+                    c.FPDFFormObj_GetObject,
+                    inner,
+                    depth + 1,
+                    max_depth,
+                    rulings,
+                )
         if len(rulings.vertical) + len(rulings.horizontal) > MAX_EDGES:
             raise TooManyRulings(f"over {MAX_EDGES} ruling segments")
 
@@ -169,4 +178,3 @@ def _add_segment(a: tuple[float, float], b: tuple[float, float], rulings: Ruling
         rulings.vertical.append(((x0 + x1) / 2, -max(y0, y1), -min(y0, y1)))
     elif abs(y0 - y1) < 0.5 and abs(x0 - x1) >= 0.5:
         rulings.horizontal.append((-(y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-

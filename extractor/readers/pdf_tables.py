@@ -69,11 +69,13 @@ class FoundTable:
         """The table as TextBuilder.table() takes it: (column, text, colspan), text None for the
         continuation of a vertically merged cell (``texts`` holds each cell's cleaned text)."""
         texts = self.texts
-        return [[(c, None if box is None else texts.get(box, ""), span) for c, span, box in row]
-                for row in self.layout()]
+        return [
+            [(c, None if box is None else texts.get(box, ""), span) for c, span, box in row] for row in self.layout()
+        ]
 
 
 # ---- from edges to tables (pdfplumber's steps) --------------------------------------------------
+
 
 def _snap(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
     """Edges whose positions chain within SNAP of one another moved to their mean position."""
@@ -108,6 +110,7 @@ def _join(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, f
 
 def merge_edges(rulings: Rulings) -> tuple[list[tuple], list[tuple]]:
     """(vertical, horizontal) edges snapped, joined and at least MIN_EDGE long."""
+
     def merged(edges):
         edges = [e for e in edges if e[2] - e[1] >= 1.0]  # pdfplumber's edge_min_length_prefilter
         return [e for e in _join(_snap(edges)) if e[2] - e[1] >= MIN_EDGE]
@@ -239,6 +242,7 @@ def is_table(table: FoundTable) -> bool:
 
 # ---- the cells' text -----------------------------------------------------------------------------
 
+
 def clean_cell(text: str | None) -> str:
     """A cell's text as one line: its lines joined (nothing between CJK, a space between Latin
     words), without the spaces guessed next to CJK characters or pdfium's marks."""
@@ -250,8 +254,9 @@ def clean_cell(text: str | None) -> str:
         return joined
     out: list[str] = []
     for i, ch in enumerate(joined):
-        if ch == " " and ((out and (out[-1] == " " or is_wide(out[-1])))
-                          or (i + 1 < len(joined) and is_wide(joined[i + 1]))):
+        if ch == " " and (
+            (out and (out[-1] == " " or is_wide(out[-1]))) or (i + 1 < len(joined) and is_wide(joined[i + 1]))
+        ):
             continue
         out.append(ch)
     return "".join(out).strip()

@@ -47,7 +47,6 @@ _SPACES = re.compile(r" +")
 _REPEAT = re.compile(r"(\S)(?=\1)")
 
 
-
 class TextPage:
     """A pypdfium2 PdfTextPage with what the reader asks of it, many characters at a time."""
 
@@ -170,18 +169,21 @@ def _dropped_spaces(textpage, raw: str) -> list[int] | None:
         in_runs = {i for start, end in runs for i in range(start, end)}
     # A space alone sees the characters on either side (at a page's ends, one of them is "" or
     # the other end's: only a space at a line's start or end sees that, and it goes anyway).
-    beside_wide = [i for i in map(_match_start, _SPACE.finditer(raw))
-                   if (_wide(raw[i - 1]) or _wide(raw[i + 1:i + 2])) and i not in in_runs]
+    beside_wide = [
+        i
+        for i in map(_match_start, _SPACE.finditer(raw))
+        if (_wide(raw[i - 1]) or _wide(raw[i + 1 : i + 2])) and i not in in_runs
+    ]
     drop = [i for i, g in zip(beside_wide, textpage.generated(beside_wide), strict=True) if g == 1]
     for i in drop:
         ch = raw[i - 1]
-        if ch == raw[i + 1:i + 2] and not ch.isspace():
+        if ch == raw[i + 1 : i + 2] and not ch.isspace():
             return None
     for start, end in runs:
         prev = raw[start - 1]
         dropped = 0
         for i in range(start, end):
-            if (_wide(prev) or _wide(raw[i + 1:i + 2])) and textpage.generated([i])[0] == 1:
+            if (_wide(prev) or _wide(raw[i + 1 : i + 2])) and textpage.generated([i])[0] == 1:
                 drop.append(i)
                 dropped += 1
             else:
@@ -234,8 +236,9 @@ def _line_by_events(textpage, pdfium_c, raw: str, seg: str, base: int, repeats: 
     events = [(j, j, True) for j in repeats]
     for run in _SPACES.finditer(seg):
         start, end = run.span()
-        events.append((start, end, 0 < start and end < len(seg) and seg[end] == seg[start - 1]
-                       and not seg[end].isspace()))
+        events.append(
+            (start, end, 0 < start and end < len(seg) and seg[end] == seg[start - 1] and not seg[end].isspace())
+        )
     if repeats:
         events.sort()
     handle, is_generated, size = textpage.raw, pdfium_c.FPDFText_IsGenerated, len(raw)
@@ -340,4 +343,3 @@ def unmapped_share(textpage: TextPage, pdfium_c, raw: str) -> tuple[int, int]:
         indices = [i for i in indices if i not in left_out]
     flags = textpage.unmapped(indices)
     return flags.count(1), len(flags)
-

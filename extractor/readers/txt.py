@@ -42,7 +42,7 @@ def _plausible_utf16_unit(ch: str) -> bool:
 
 
 def detect_utf16(data: bytes) -> str | None:
-    """"utf-16-le" / "utf-16-be" for BOM-less UTF-16 text, else None.
+    """ "utf-16-le" / "utf-16-be" for BOM-less UTF-16 text, else None.
 
     ASCII pairs also decode to CJK-looking units, so the test needs NUL bytes on one side
     (the digits, newlines and punctuation every report has) and none on the other.
@@ -62,7 +62,7 @@ def detect_utf16(data: bytes) -> str | None:
 
 
 def detect_utf32(data: bytes) -> str | None:
-    """"utf-32-le" / "utf-32-be" for BOM-less UTF-32 text (every fourth byte of a pair of NULs), else None."""
+    """ "utf-32-le" / "utf-32-be" for BOM-less UTF-32 text (every fourth byte of a pair of NULs), else None."""
     sample = data[:4096]
     sample = sample[: len(sample) // 4 * 4]
     if len(sample) < 8:
@@ -142,8 +142,11 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
                 continue
             return text, codec, warnings
     if mojibake:
-        raise UndecodableText(None, "cannot decode text: read as GB18030 it is mostly rare characters "
-                                    "(another encoding, e.g. Japanese or Korean: save it as UTF-8)")
+        raise UndecodableText(
+            None,
+            "cannot decode text: read as GB18030 it is mostly rare characters "
+            "(another encoding, e.g. Japanese or Korean: save it as UTF-8)",
+        )
     raise UndecodableText(None, "cannot decode text: not UTF-8, UTF-16, UTF-32, GB18030 or Big5")
 
 

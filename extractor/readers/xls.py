@@ -19,14 +19,16 @@ def _open(data: bytes, name: str):
     import xlrd
 
     try:
-        return xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True,
-                                  logfile=io.StringIO(), verbosity=0)
+        return xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
+        )
     except xlrd.XLRDError as err:
         message = str(err)
         if "encrypt" in message.lower() or "password" in message.lower():
             raise EncryptedFile(name or None, "encrypted Excel workbook (password-protected)") from None
-        raise CorruptFile(name or None, f"not a valid .xls ({message.splitlines()[0] if message else 'corrupt'})") \
-            from None
+        raise CorruptFile(
+            name or None, f"not a valid .xls ({message.splitlines()[0] if message else 'corrupt'})"
+        ) from None
 
 
 def _cell_text(book, sheet, r: int, c: int) -> str:

@@ -97,8 +97,9 @@ class _Workbook:
         return out
 
     def _shared_strings(self) -> list[str]:
-        part = next((p for p in self.targets.values() if p.lower().endswith("sharedstrings.xml")),
-                    "xl/sharedStrings.xml")
+        part = next(
+            (p for p in self.targets.values() if p.lower().endswith("sharedstrings.xml")), "xl/sharedStrings.xml"
+        )
         if not self.package.has(part):
             return []
         return [_text_of(si) for si in _children(self.package.xml(part), "si")]
@@ -110,14 +111,14 @@ class _Workbook:
         root = self.package.xml("xl/styles.xml")
         codes = dict(BUILTIN_FORMATS)
         num_fmts = _child(root, "numFmts")
-        for fmt in ([] if num_fmts is None else _children(num_fmts, "numFmt")):
+        for fmt in [] if num_fmts is None else _children(num_fmts, "numFmt"):
             try:
                 codes[int(fmt.get("numFmtId", ""))] = fmt.get("formatCode") or "General"
             except ValueError:
                 continue
         xfs = _child(root, "cellXfs")
         out = []
-        for xf in ([] if xfs is None else _children(xfs, "xf")):
+        for xf in [] if xfs is None else _children(xfs, "xf"):
             try:
                 fmt_id = int(xf.get("numFmtId", "0"))
             except ValueError:
@@ -142,7 +143,7 @@ class _SheetReader:
         sheet = Sheet(name)
         data = _child(root, "sheetData")
         r = -1
-        for row in ([] if data is None else _children(data, "row")):
+        for row in [] if data is None else _children(data, "row"):
             number = row.get("r")
             r = int(number) - 1 if number and number.isdigit() and 0 < int(number) <= EXCEL_ROWS else r + 1
             c = -1
@@ -158,7 +159,7 @@ class _SheetReader:
                     sheet.cells[(r, c)] = text
             self.book.budget.tick(f"sheet {name}", every=256)
         merges = _child(root, "mergeCells")
-        for merge in ([] if merges is None else _children(merges, "mergeCell")):
+        for merge in [] if merges is None else _children(merges, "mergeCell"):
             first, _, last = (merge.get("ref") or "").partition(":")
             r0, c0 = parse_ref(first)
             r1, c1 = parse_ref(last or first)
@@ -200,8 +201,9 @@ class _SheetReader:
         return format_number(value, code)
 
 
-def read_xlsx(data: bytes, name: str = "", *, budget: ResourceBudget | None = None,
-              archive: zipfile.ZipFile | None = None) -> Document:
+def read_xlsx(
+    data: bytes, name: str = "", *, budget: ResourceBudget | None = None, archive: zipfile.ZipFile | None = None
+) -> Document:
     budget = budget or current().budget(name)
     with Package(data, name, budget, ".xlsx", archive) as package:
         book = _Workbook(package, budget)

@@ -30,11 +30,18 @@ def execution_rate(ctx: RuleContext):
     if rate is None:
         return
     if spent is None or not bases:
-        missing = field_name("budget.spent") if spent is None else _("{adjusted}或{total}").format(
-            adjusted=field_name("budget.adjusted"), total=field_name("budget.total"))
-        yield ctx.not_checkable(_("{rate}无法核对：未找到{missing}。").format(
-            rate=field_name("budget.execution_rate"), missing=missing),
-            fields=["report.budget.execution_rate"], spans=[rate.span])
+        missing = (
+            field_name("budget.spent")
+            if spent is None
+            else _("{adjusted}或{total}").format(
+                adjusted=field_name("budget.adjusted"), total=field_name("budget.total")
+            )
+        )
+        yield ctx.not_checkable(
+            _("{rate}无法核对：未找到{missing}。").format(rate=field_name("budget.execution_rate"), missing=missing),
+            fields=["report.budget.execution_rate"],
+            spans=[rate.span],
+        )
         return
     stated = of_figure(rate)
     computed = [share_of(of_figure(spent), of_figure(m)) for _, m in bases]
@@ -45,12 +52,20 @@ def execution_rate(ctx: RuleContext):
     found = show_percent(rate.value, rate.decimals)
     yield ctx.finding(
         _("{spent_name}{spent}÷{base_name}{base}应为{expected}，报告的{rate_name}为{found}。").format(
-            spent_name=field_name("budget.spent"), spent=show_like(spent.value, [spent]),
-            base_name=field_name(f"budget.{path}"), base=show_like(base.value, [base]), expected=expected,
-            rate_name=field_name("budget.execution_rate"), found=found),
+            spent_name=field_name("budget.spent"),
+            spent=show_like(spent.value, [spent]),
+            base_name=field_name(f"budget.{path}"),
+            base=show_like(base.value, [base]),
+            expected=expected,
+            rate_name=field_name("budget.execution_rate"),
+            found=found,
+        ),
         fields=["report.budget.execution_rate", "report.budget.spent", f"report.budget.{path}"],
-        spans=[rate.span, spent.span, base.span], expected=expected, found=found,
-        severity=None if b.adjusted is not None else "warning")
+        spans=[rate.span, spent.span, base.span],
+        expected=expected,
+        found=found,
+        severity=None if b.adjusted is not None else "warning",
+    )
 
 
 @rule(code="BUD002", name="spending-exceeds-budget", severity="warning")
@@ -75,15 +90,26 @@ def spending_exceeds_budget(ctx: RuleContext):
         over = show_like(b.spent.value - base.value, [b.spent, base])
         yield ctx.finding(
             _("{spent_name}{spent}超过{base_name}{base}，超出{over}。").format(
-                spent_name=field_name("budget.spent"), spent=show_like(b.spent.value, [b.spent]),
-                base_name=field_name(f"budget.{base_path}"), base=show_like(base.value, [base]), over=over),
-            fields=["report.budget.spent", f"report.budget.{base_path}"], spans=[b.spent.span, base.span],
-            expected=f"≤{show_like(base.value, [base])}", found=show_like(b.spent.value, [b.spent]))
+                spent_name=field_name("budget.spent"),
+                spent=show_like(b.spent.value, [b.spent]),
+                base_name=field_name(f"budget.{base_path}"),
+                base=show_like(base.value, [base]),
+                over=over,
+            ),
+            fields=["report.budget.spent", f"report.budget.{base_path}"],
+            spans=[b.spent.span, base.span],
+            expected=f"≤{show_like(base.value, [base])}",
+            found=show_like(b.spent.value, [b.spent]),
+        )
     elif b.execution_rate is not None and of_figure(b.execution_rate).lo > HUNDRED:
         found = show_percent(b.execution_rate.value, b.execution_rate.decimals)
-        yield ctx.finding(_("{rate_name}为{found}，超过100%。").format(
-            rate_name=field_name("budget.execution_rate"), found=found), fields=["report.budget.execution_rate"],
-                          spans=[b.execution_rate.span], expected="≤100%", found=found)
+        yield ctx.finding(
+            _("{rate_name}为{found}，超过100%。").format(rate_name=field_name("budget.execution_rate"), found=found),
+            fields=["report.budget.execution_rate"],
+            spans=[b.execution_rate.span],
+            expected="≤100%",
+            found=found,
+        )
 
 
 @rule(code="BUD003", name="source-execution-rate", severity="error")
@@ -114,9 +140,19 @@ def source_execution_rate(ctx: RuleContext):
         found = show_percent(rate.value, rate.decimals)
         path = f"report.budget.sources[{i}]"
         base_key = "budget.adjusted" if row.adjusted is not None else "budget.total"
-        yield ctx.finding(_("“{source}”{spent_name}{spent}÷{base_name}{base}应为{expected}，报告的{rate_name}为{found}。").format(
-            source=row.name, spent_name=field_name("budget.spent"), spent=show_like(spent.value, [spent]),
-            base_name=field_name(base_key), base=show_like(base.value, [base]), expected=expected,
-            rate_name=field_name("budget.execution_rate"), found=found),
-                          fields=[f"{path}.execution_rate", f"{path}.spent"], spans=[rate.span, spent.span, base.span],
-                          expected=expected, found=found)
+        yield ctx.finding(
+            _("“{source}”{spent_name}{spent}÷{base_name}{base}应为{expected}，报告的{rate_name}为{found}。").format(
+                source=row.name,
+                spent_name=field_name("budget.spent"),
+                spent=show_like(spent.value, [spent]),
+                base_name=field_name(base_key),
+                base=show_like(base.value, [base]),
+                expected=expected,
+                rate_name=field_name("budget.execution_rate"),
+                found=found,
+            ),
+            fields=[f"{path}.execution_rate", f"{path}.spent"],
+            spans=[rate.span, spent.span, base.span],
+            expected=expected,
+            found=found,
+        )

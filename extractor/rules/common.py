@@ -172,12 +172,29 @@ def breakdowns(report: Report) -> list[Breakdown]:
     rev_holds, exp_holds = total_holds_carry(report, "revenue"), total_holds_carry(report, "expenditure")
     rev_year, exp_year = year_total(report, "revenue.total"), year_total(report, "expenditure.total")
     return [
-        Breakdown("revenue.items", "revenue.total", rev.items, rev.total, carry.start, rev_holds,
-                  "carryover.start", rev_year),
-        Breakdown("expenditure.by_type", "expenditure.total", exp.by_type, exp.total, carry.end, exp_holds,
-                  "carryover.end", exp_year),
-        Breakdown("expenditure.by_function", "expenditure.total", exp.by_function, exp.total, carry.end, exp_holds,
-                  "carryover.end", exp_year),
+        Breakdown(
+            "revenue.items", "revenue.total", rev.items, rev.total, carry.start, rev_holds, "carryover.start", rev_year
+        ),
+        Breakdown(
+            "expenditure.by_type",
+            "expenditure.total",
+            exp.by_type,
+            exp.total,
+            carry.end,
+            exp_holds,
+            "carryover.end",
+            exp_year,
+        ),
+        Breakdown(
+            "expenditure.by_function",
+            "expenditure.total",
+            exp.by_function,
+            exp.total,
+            carry.end,
+            exp_holds,
+            "carryover.end",
+            exp_year,
+        ),
     ]
 
 

@@ -39,8 +39,10 @@ def generate() -> str:
     with use("zh"):
         rules = catalogue()
         out = [_INTRO, "| 代码 | 名称 | 级别 | 范围 | 检查 |", "|---|---|---|---|---|"]
-        out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {SCOPE_NAMES[r.scope]} | {r.title} |"
-                for r in rules]
+        out += [
+            f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {SCOPE_NAMES[r.scope]} | {r.title} |"
+            for r in rules
+        ]
         for r in rules:
             out += ["", f"## {r.code}", "", f"`{r.name}` · {r.severity} · {SCOPE_NAMES[r.scope]}", "", r.title]
             for heading in DOC_HEADINGS:

@@ -53,8 +53,10 @@ def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
     if _COMPARISON.search(before):
         return True
     if year > fiscal_year:
-        return bool(_PLANNING.search(tail) or (year == fiscal_year + 1 and (
-            _LAUNCH_BEFORE.search(before) or _WORK.search(tail))))
+        return bool(
+            _PLANNING.search(tail)
+            or (year == fiscal_year + 1 and (_LAUNCH_BEFORE.search(before) or _WORK.search(tail)))
+        )
     return False
 
 
@@ -83,8 +85,10 @@ def year_contradicts_fiscal_year(ctx: RuleContext):
         return
     fy = ctx.report.fiscal_year
     if fy is None:
-        yield ctx.not_checkable(_("文中年份无法核对：未找到{year}。").format(year=field_name("fiscal_year")),
-                                spans=[folded.span(*hits[0][0].span("year"))])
+        yield ctx.not_checkable(
+            _("文中年份无法核对：未找到{year}。").format(year=field_name("fiscal_year")),
+            spans=[folded.span(*hits[0][0].span("year"))],
+        )
         return
     for m, key in hits:
         year = int(m.group("year"))
@@ -98,9 +102,13 @@ def year_contradicts_fiscal_year(ctx: RuleContext):
         phrase = folded.raw(m.start(), m.start("tail") + key.end()).strip()
         yield ctx.finding(
             _("“{phrase}”中的年份{year}与{field}{fiscal_year}不符。").format(
-                phrase=phrase, year=year, field=field_name("fiscal_year"), fiscal_year=fy.value),
-            fields=["report.fiscal_year"], spans=[folded.span(*m.span("year")), fy.span],
-            expected=str(fy.value), found=str(year))
+                phrase=phrase, year=year, field=field_name("fiscal_year"), fiscal_year=fy.value
+            ),
+            fields=["report.fiscal_year"],
+            spans=[folded.span(*m.span("year")), fy.span],
+            expected=str(fy.value),
+            found=str(year),
+        )
 
 
 # ---- publication date ---------------------------------------------------------------------
@@ -135,17 +143,23 @@ def published_before_year_end(ctx: RuleContext):
     folded = ctx.folded
     for m in _PUBLISHED.finditer(folded.text):
         if fy is None:
-            yield ctx.not_checkable(_("发布日期无法核对：未找到{year}。").format(year=field_name("fiscal_year")),
-                                    spans=[folded.span(*m.span("date"))])
+            yield ctx.not_checkable(
+                _("发布日期无法核对：未找到{year}。").format(year=field_name("fiscal_year")),
+                spans=[folded.span(*m.span("date"))],
+            )
             return
         if int(m.group("year")) > fy.value:
             continue
         date = folded.raw(*m.span("date"))
         yield ctx.finding(
             _("{label}{date}早于{field}{year}年结束。").format(
-                label=m.group("label"), date=date, field=field_name("fiscal_year"), year=fy.value),
-            fields=["report.fiscal_year"], spans=[folded.span(*m.span("date")), fy.span],
-            expected=f">{fy.value}", found=date)
+                label=m.group("label"), date=date, field=field_name("fiscal_year"), year=fy.value
+            ),
+            fields=["report.fiscal_year"],
+            spans=[folded.span(*m.span("date")), fy.span],
+            expected=f">{fy.value}",
+            found=date,
+        )
 
 
 # ---- placeholders -------------------------------------------------------------------------
@@ -182,9 +196,11 @@ def template_placeholder(ctx: RuleContext):
     for m in _PLACEHOLDER.finditer(folded.text):
         s, e = folded.span(m.start(), m.end())
         raw = ctx.document.text[s:e]
-        yield ctx.finding(_("文中留有模板占位符“{raw}”（“{context}”）。").format(
-            raw=raw, context=_around(ctx.document.text, s, e)),
-                          spans=[(s, e)], found=raw)
+        yield ctx.finding(
+            _("文中留有模板占位符“{raw}”（“{context}”）。").format(raw=raw, context=_around(ctx.document.text, s, e)),
+            spans=[(s, e)],
+            found=raw,
+        )
 
 
 def _around(text: str, s: int, e: int, width: int = 10) -> str:
@@ -301,9 +317,12 @@ def numbering_gap(ctx: RuleContext):
         within = _("“{marker}”下的").format(marker=show_marker(parent, last[parent].n)) if parent is not None else ""
         yield ctx.finding(
             _("{within}编号从“{prev}”跳到“{next}”，缺少{missing}。").format(
-                within=within, prev=show_marker(mk.level, prev.n), next=show_marker(mk.level, mk.n), missing=missing),
+                within=within, prev=show_marker(mk.level, prev.n), next=show_marker(mk.level, mk.n), missing=missing
+            ),
             spans=[folded.span(prev.start, prev.end), folded.span(mk.start, mk.end)],
-            expected=show_marker(mk.level, prev.n + 1), found=show_marker(mk.level, mk.n))
+            expected=show_marker(mk.level, prev.n + 1),
+            found=show_marker(mk.level, mk.n),
+        )
 
 
 # ---- the unit's own name ------------------------------------------------------------------
@@ -336,12 +355,19 @@ def own_unit_named_otherwise(ctx: RuleContext):
     kind = next((s for s in suffixes if own.endswith(s)), None)
     folded = ctx.folded
     lead = patterns.memo("own_unit.lead", lambda: compile_regex(patterns.words["lists"]["lead_word"] + "[:]?"))
-    for m in patterns.memo("own_unit", lambda: compile_regex(patterns.words["own_unit"]["regex"])).finditer(folded.text):
+    for m in patterns.memo("own_unit", lambda: compile_regex(patterns.words["own_unit"]["regex"])).finditer(
+        folded.text
+    ):
         name = lead.sub("", fold_name(m.group("name")))  # "包括局本级": the list's word is not a name
         if kind is None or not name.endswith(kind) or name in own or own in name or len(name) < len(kind) + 3:
             continue
         s, e = folded.span(*m.span("name"))
-        yield ctx.finding(_("文中称“{name}”为本级单位，与{field}“{department}”不符。").format(
-            name=ctx.document.text[s:e], field=field_name("department"), department=dept.value),
-                          fields=["report.department"], spans=[(s, e), dept.span], expected=str(dept.value),
-                          found=ctx.document.text[s:e])
+        yield ctx.finding(
+            _("文中称“{name}”为本级单位，与{field}“{department}”不符。").format(
+                name=ctx.document.text[s:e], field=field_name("department"), department=dept.value
+            ),
+            fields=["report.department"],
+            spans=[(s, e), dept.span],
+            expected=str(dept.value),
+            found=ctx.document.text[s:e],
+        )

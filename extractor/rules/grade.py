@@ -13,12 +13,15 @@ from .registry import RuleContext, rule
 
 # The national default (财政部 部门整体支出绩效评价): 90 and above 优, 80 to under 90 良,
 # 60 to under 80 中, under 60 差.
-DEFAULT_BANDS = GradeBands(source="default", bands=[
-    Band(grade="优", min=Decimal(90), min_inclusive=True, max=None),
-    Band(grade="良", min=Decimal(80), min_inclusive=True, max=Decimal(90), max_inclusive=False),
-    Band(grade="中", min=Decimal(60), min_inclusive=True, max=Decimal(80), max_inclusive=False),
-    Band(grade="差", min=None, max=Decimal(60), max_inclusive=False),
-])
+DEFAULT_BANDS = GradeBands(
+    source="default",
+    bands=[
+        Band(grade="优", min=Decimal(90), min_inclusive=True, max=None),
+        Band(grade="良", min=Decimal(80), min_inclusive=True, max=Decimal(90), max_inclusive=False),
+        Band(grade="中", min=Decimal(60), min_inclusive=True, max=Decimal(80), max_inclusive=False),
+        Band(grade="差", min=None, max=Decimal(60), max_inclusive=False),
+    ],
+)
 
 
 def normalize_grade(word: str) -> str:
@@ -91,7 +94,11 @@ def grade_matches_score(ctx: RuleContext):
         _("{total_score}{score}分按{where}等级区间（{band}）应为“{expected}”，报告为“{stated}”。").format(
             **said, band=show_band(hits[0]), expected=expected, stated=stated
         ),
-        fields=fields, spans=spans, expected=expected, found=stated)
+        fields=fields,
+        spans=spans,
+        expected=expected,
+        found=stated,
+    )
 
 
 def _without_score(ctx: RuleContext):
@@ -110,11 +117,21 @@ def _against_national_bands(ctx: RuleContext, stated: str, fields: list[str], sp
         return
     expected = "/".join(normalize_grade(b.grade) for b in national)
     yield ctx.finding(
-        _("{total_score}{score}分按通行的等级区间（{band}）应为“{expected}”，报告为“{stated}”；报告所列的等级区间"
-          "有重叠或空档（见 GRD002），按它也不是“{stated}”。").format(
-            total_score=field_name("total_score"), score=show_number(r.total_score), band=show_band(national[0]),
-            expected=expected, stated=stated),
-        fields=fields, spans=spans, expected=expected, found=stated)
+        _(
+            "{total_score}{score}分按通行的等级区间（{band}）应为“{expected}”，报告为“{stated}”；报告所列的等级区间"
+            "有重叠或空档（见 GRD002），按它也不是“{stated}”。"
+        ).format(
+            total_score=field_name("total_score"),
+            score=show_number(r.total_score),
+            band=show_band(national[0]),
+            expected=expected,
+            stated=stated,
+        ),
+        fields=fields,
+        spans=spans,
+        expected=expected,
+        found=stated,
+    )
 
 
 def band_problems(gb: GradeBands):
@@ -124,8 +141,7 @@ def band_problems(gb: GradeBands):
     low = Decimal("-Infinity")
     ordered = sorted(gb.bands, key=lambda b: (low if b.min is None else b.min, not b.min_inclusive))
     for a, b in pairwise(ordered):
-        if a.max is None or b.min is None or a.max > b.min or (
-                a.max == b.min and a.max_inclusive and b.min_inclusive):
+        if a.max is None or b.min is None or a.max > b.min or (a.max == b.min and a.max_inclusive and b.min_inclusive):
             yield a, b, _("报告的等级区间“{a}”与“{b}”重叠。")
         elif (a.max < b.min and not _next_at_precision(a, b)) or not (a.max_inclusive or b.min_inclusive):
             yield a, b, _("报告的等级区间“{a}”与“{b}”之间留有空档。")
@@ -135,8 +151,7 @@ def _next_at_precision(a, b) -> bool:
     """Whether band ``b`` starts at the next score after ``a``'s top at the precision ``a``'s top is
     written to (良 80-89.99分, 优 90分以上: no score written to the hundredth falls between)."""
     exponent = a.max.as_tuple().exponent
-    return (exponent < 0 and a.max_inclusive and b.min_inclusive
-            and b.min - a.max == Decimal(1).scaleb(exponent))
+    return exponent < 0 and a.max_inclusive and b.min_inclusive and b.min - a.max == Decimal(1).scaleb(exponent)
 
 
 @rule(code="GRD002", name="grade-bands-consistent", severity="warning")
@@ -161,4 +176,7 @@ def grade_bands_consistent(ctx: RuleContext):
         if problem:
             yield ctx.finding(
                 problem.format(a=show_band(a), b=show_band(b)),
-                fields=["report.grade_bands"], spans=[gb.span], found=_("{a}；{b}").format(a=show_band(a), b=show_band(b)))
+                fields=["report.grade_bands"],
+                spans=[gb.span],
+                found=_("{a}；{b}").format(a=show_band(a), b=show_band(b)),
+            )

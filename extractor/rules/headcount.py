@@ -12,8 +12,25 @@ from .registry import RuleContext, rule
 # Categories of in-service staff who are not on the unit's establishment (编制): seconded,
 # borrowed, temporary and contract staff. A name counts as on the establishment whenever it
 # says so (在编, 编内, 编制内), whatever else it says.
-DEFAULT_OFF_ESTABLISHMENT = ("挂职", "借调", "借用", "临聘", "临时", "编外", "聘用", "外聘", "劳务派遣",
-                             "派遣", "合同制", "公益性岗位", "公益岗", "返聘", "见习", "协管", "购买服务")
+DEFAULT_OFF_ESTABLISHMENT = (
+    "挂职",
+    "借调",
+    "借用",
+    "临聘",
+    "临时",
+    "编外",
+    "聘用",
+    "外聘",
+    "劳务派遣",
+    "派遣",
+    "合同制",
+    "公益性岗位",
+    "公益岗",
+    "返聘",
+    "见习",
+    "协管",
+    "购买服务",
+)
 DEFAULT_ON_ESTABLISHMENT = ("在编", "编内", "编制内")
 
 
@@ -80,13 +97,16 @@ def headcount_actual_sum(ctx: RuleContext):
     if actual is None or in_service is None:
         stated = [c for c in (actual, in_service, retired) if c is not None]
         if actual is not None and retired is not None:
-            yield ctx.not_checkable(_("{actual}无法核对：未找到{in_service}。").format(**names),
-                                    fields=["report.headcount.actual", "report.headcount.retired"],
-                                    spans=[c.span for c in stated])
+            yield ctx.not_checkable(
+                _("{actual}无法核对：未找到{in_service}。").format(**names),
+                fields=["report.headcount.actual", "report.headcount.retired"],
+                spans=[c.span for c in stated],
+            )
         return
     counted = [in_service] + ([retired] if retired is not None else [])
     fields = ["report.headcount.actual", "report.headcount.in_service"] + (
-        ["report.headcount.retired"] if retired is not None else [])
+        ["report.headcount.retired"] if retired is not None else []
+    )
     spans = [actual.span, *(c.span for c in counted)]
     total = sum(c.value for c in counted)
     if actual.value == total or (retired is not None and actual.value == in_service.value):
@@ -95,7 +115,11 @@ def headcount_actual_sum(ctx: RuleContext):
         if actual.value < in_service.value:
             yield ctx.finding(
                 _("{actual}{a}人少于{in_service}{i}人。").format(a=actual.value, i=in_service.value, **names),
-                fields=fields, spans=spans, expected=f">={in_service.value}", found=str(actual.value))
+                fields=fields,
+                spans=spans,
+                expected=f">={in_service.value}",
+                found=str(actual.value),
+            )
         return
     yield from _in_service_and_retired(ctx, hc, counted, fields, spans, names)
 
@@ -109,24 +133,37 @@ def _in_service_and_retired(ctx: RuleContext, hc, counted: list[Count], fields: 
         if others and actual.value == total + sum(p.count.value for p in others):
             return
         n = total + sum(p.count.value for p in others)
-        why = (_("{in_service}按“{label}”计，不含编外、借调等人员").format(label=in_service.label, **names)
-               if on_establishment_only(in_service) else
-               _("与之一同列出的还有{others}").format(others=_people(others)))
+        why = (
+            _("{in_service}按“{label}”计，不含编外、借调等人员").format(label=in_service.label, **names)
+            if on_establishment_only(in_service)
+            else _("与之一同列出的还有{others}").format(others=_people(others))
+        )
         yield ctx.not_checkable(
             _("{actual}{a}人多于所列{n}人，{why}，无法核对。").format(a=actual.value, n=n, why=why, **names),
-            fields=fields, spans=[*spans, *(p.count.span for p in others)])
+            fields=fields,
+            spans=[*spans, *(p.count.span for p in others)],
+        )
         return
     if in_service.value < actual.value < total and not listed_as_part(actual, in_service):
         # counts stated side by side (a form's 编制数 | 实有人数 | 在职人员 | 退休人员): 实有人数
         # may count staff off the establishment (编外, 借调) that 在职人员 leaves out
         yield ctx.not_checkable(
             _("{actual}{a}人多于{in_service}{i}人、少于{in_service}加{retired}的{t}人，未写明构成，无法核对。").format(
-                a=actual.value, i=in_service.value, t=total, **names), fields=fields, spans=spans)
+                a=actual.value, i=in_service.value, t=total, **names
+            ),
+            fields=fields,
+            spans=spans,
+        )
         return
     yield ctx.finding(
         _("{actual}{a}人，但{in_service}{i}人加{retired}{r}人为{t}人。").format(
-            a=actual.value, i=in_service.value, r=retired.value, t=total, **names),
-        fields=fields, spans=spans, expected=str(total), found=str(actual.value))
+            a=actual.value, i=in_service.value, r=retired.value, t=total, **names
+        ),
+        fields=fields,
+        spans=spans,
+        expected=str(total),
+        found=str(actual.value),
+    )
 
 
 def _by_categories(ctx: RuleContext, hc) -> list | None:
@@ -144,12 +181,19 @@ def _by_categories(ctx: RuleContext, hc) -> list | None:
     if listed > actual.value:
         return [_short_of_categories(ctx, actual, parts)]
     if hc.in_service is None:
-        return [ctx.not_checkable(
-            _("{actual}{a}人多于所列各类（{parts}）合计{n}人，未找到{in_service}，无法核对。").format(
-                actual=field_name("headcount.actual"), in_service=field_name("headcount.in_service"),
-                a=actual.value, parts=_people(parts), n=listed),
-            fields=["report.headcount.actual", "report.headcount.actual_breakdown"],
-            spans=[actual.span, *(p.count.span for p in parts)])]
+        return [
+            ctx.not_checkable(
+                _("{actual}{a}人多于所列各类（{parts}）合计{n}人，未找到{in_service}，无法核对。").format(
+                    actual=field_name("headcount.actual"),
+                    in_service=field_name("headcount.in_service"),
+                    a=actual.value,
+                    parts=_people(parts),
+                    n=listed,
+                ),
+                fields=["report.headcount.actual", "report.headcount.actual_breakdown"],
+                spans=[actual.span, *(p.count.span for p in parts)],
+            )
+        ]
     held = {p.count.span for p in parts}
     if hc.retired is not None and all(c.span in held for c in summed) and not on_establishment_only(hc.in_service):
         # the list holds the in-service and retired counts and more categories, and still falls short
@@ -162,9 +206,13 @@ def _short_of_categories(ctx: RuleContext, actual: Count, parts: list[Part]):
     found = sum(p.count.value for p in parts)
     return ctx.finding(
         _("{actual}{a}人，但所列各类（{parts}）合计{sum}人。").format(
-            actual=field_name("headcount.actual"), a=actual.value, parts=_people(parts), sum=found),
+            actual=field_name("headcount.actual"), a=actual.value, parts=_people(parts), sum=found
+        ),
         fields=["report.headcount.actual", "report.headcount.actual_breakdown"],
-        spans=[actual.span, *(p.count.span for p in parts)], expected=str(found), found=str(actual.value))
+        spans=[actual.span, *(p.count.span for p in parts)],
+        expected=str(found),
+        found=str(actual.value),
+    )
 
 
 def _check_breakdown(ctx: RuleContext, total: Count | None, parts: list[Part], path: str):
@@ -174,8 +222,9 @@ def _check_breakdown(ctx: RuleContext, total: Count | None, parts: list[Part], p
     fields = [f"report.headcount.{path}_breakdown", f"report.headcount.{path}"]
     spans = [p.count.span for p in parts]
     if total is None:
-        yield ctx.not_checkable(_("{what}有分项但未找到总数，无法核对分项之和。").format(what=what),
-                                fields=fields[:1], spans=spans)
+        yield ctx.not_checkable(
+            _("{what}有分项但未找到总数，无法核对分项之和。").format(what=what), fields=fields[:1], spans=spans
+        )
         return
     found = sum(p.count.value for p in parts)
     if found == total.value:
@@ -184,12 +233,21 @@ def _check_breakdown(ctx: RuleContext, total: Count | None, parts: list[Part], p
     # A lone category after 其中 may name just one kind (编制5人，其中行政编制3人): short of
     # the total it is not a contradiction; two or more categories are read as the whole.
     if found < total.value and len(parts) == 1:
-        yield ctx.not_checkable(_("{what}{n}人只列出{parts}，看来是部分列举，未核对分项之和。").format(
-            what=what, n=total.value, parts=names), fields=fields, spans=[total.span, *spans])
+        yield ctx.not_checkable(
+            _("{what}{n}人只列出{parts}，看来是部分列举，未核对分项之和。").format(
+                what=what, n=total.value, parts=names
+            ),
+            fields=fields,
+            spans=[total.span, *spans],
+        )
         return
     yield ctx.finding(
         _("{what}{n}人，但分项（{parts}）合计{sum}人。").format(what=what, n=total.value, parts=names, sum=found),
-        fields=fields, spans=[total.span, *spans], expected=str(total.value), found=str(found))
+        fields=fields,
+        spans=[total.span, *spans],
+        expected=str(total.value),
+        found=str(found),
+    )
 
 
 @rule(code="HC002", name="headcount-breakdown-sum", severity="error")
@@ -230,22 +288,36 @@ def over_establishment(ctx: RuleContext):
     hc = ctx.report.headcount
     if hc.authorized is None or hc.in_service is None:
         if hc.authorized is not None and hc.actual is not None:
-            yield ctx.not_checkable(_("是否超编无法核对：未找到{in_service}。").format(
-                in_service=field_name("headcount.in_service")),
-                                    fields=["report.headcount.authorized"], spans=[hc.authorized.span])
+            yield ctx.not_checkable(
+                _("是否超编无法核对：未找到{in_service}。").format(in_service=field_name("headcount.in_service")),
+                fields=["report.headcount.authorized"],
+                spans=[hc.authorized.span],
+            )
         return
     off = [p for p in hc.in_service_breakdown if is_off_establishment(p.name)]
     on_establishment = hc.in_service.value - sum(p.count.value for p in off)
     if on_establishment <= hc.authorized.value:
         return
-    ratio = "∞" if hc.authorized.value == 0 else (
-        f"{(Decimal(on_establishment) * 100 / hc.authorized.value).quantize(Decimal(1), ROUND_HALF_UP)}%")
+    ratio = (
+        "∞"
+        if hc.authorized.value == 0
+        else (f"{(Decimal(on_establishment) * 100 / hc.authorized.value).quantize(Decimal(1), ROUND_HALF_UP)}%")
+    )
     excluded = _("（已除去{names}）").format(names=_("、").join(p.name for p in off)) if off else ""
     yield ctx.finding(
         _("在编在职人员{n}人{excluded}超过{authorized}{a}人，为编制的{ratio}（超编）。").format(
-            n=on_establishment, excluded=excluded, authorized=field_name("headcount.authorized"),
-            a=hc.authorized.value, ratio=ratio),
-        fields=["report.headcount.in_service", "report.headcount.authorized",
-                *(["report.headcount.in_service_breakdown"] if off else [])],
+            n=on_establishment,
+            excluded=excluded,
+            authorized=field_name("headcount.authorized"),
+            a=hc.authorized.value,
+            ratio=ratio,
+        ),
+        fields=[
+            "report.headcount.in_service",
+            "report.headcount.authorized",
+            *(["report.headcount.in_service_breakdown"] if off else []),
+        ],
         spans=[hc.in_service.span, hc.authorized.span, *(p.count.span for p in off)],
-        expected=f"<={hc.authorized.value}", found=str(on_establishment))
+        expected=f"<={hc.authorized.value}",
+        found=str(on_establishment),
+    )

@@ -81,17 +81,27 @@ def score_within_max(ctx: RuleContext):
         if of_points(node.score).lo > of_points(node.max).hi:
             yield ctx.finding(
                 _("指标“{name}”得分{score}分，超过分值{max}分。").format(
-                    name=node.name, score=show_number(node.score), max=show_number(node.max)),
-                fields=[f"{path}.score", f"{path}.max"], spans=[node.score.span, node.max.span],
-                expected=f"<={show_number(node.max)}", found=show_number(node.score))
+                    name=node.name, score=show_number(node.score), max=show_number(node.max)
+                ),
+                fields=[f"{path}.score", f"{path}.max"],
+                spans=[node.score.span, node.max.span],
+                expected=f"<={show_number(node.max)}",
+                found=show_number(node.score),
+            )
     total, full = ctx.report.total_score, ctx.report.max_score
     if total is not None and full is not None and of_points(total).lo > of_points(full).hi:
         yield ctx.finding(
             _("{total_score}{score}分，超过{max_score}{max}分。").format(
-                total_score=field_name("total_score"), score=show_number(total), max_score=field_name("max_score"),
-                max=show_number(full)),
-            fields=["report.total_score", "report.max_score"], spans=[total.span, full.span],
-            expected=f"<={show_number(full)}", found=show_number(total))
+                total_score=field_name("total_score"),
+                score=show_number(total),
+                max_score=field_name("max_score"),
+                max=show_number(full),
+            ),
+            fields=["report.total_score", "report.max_score"],
+            spans=[total.span, full.span],
+            expected=f"<={show_number(full)}",
+            found=show_number(total),
+        )
 
 
 @rule(code="IND002", name="indicator-children-sum", severity="error")
@@ -121,17 +131,22 @@ def indicator_children_sum(ctx: RuleContext):
             if not complete:
                 yield ctx.not_checkable(
                     _("指标“{name}”的下级指标{kind}不全，无法核对{kind}之和。").format(name=node.name, kind=_(label)),
-                    fields=[f"{path}.{kind}"], spans=[parent.span])
+                    fields=[f"{path}.{kind}"],
+                    spans=[parent.span],
+                )
                 continue
             found = sum_differs(figures, parent)
             if found is None:
                 continue
             yield ctx.finding(
                 _("指标“{name}”的下级指标{kind}之和为{sum}分，与其{kind}{expected}分不符。").format(
-                    name=node.name, kind=_(label), sum=found, expected=show_number(parent)),
+                    name=node.name, kind=_(label), sum=found, expected=show_number(parent)
+                ),
                 fields=[f"{path}.{kind}", f"{path}.children"],
                 spans=[parent.span, *(f.span for f in figures)],
-                expected=show_number(parent), found=found)
+                expected=show_number(parent),
+                found=found,
+            )
 
 
 def total_row(nodes: list[Indicator], kind: str, total: Decimal) -> tuple[int, Number] | None:
@@ -165,8 +180,11 @@ def _total_row_note(ctx: RuleContext, nodes: list[Indicator], kind: str, total: 
     i, own = row
     return ctx.not_checkable(
         _("一级指标“{name}”的{kind}{value}分等于其余各项之和，也等于{what}，应是合计行而非指标，未计入核对。").format(
-            name=nodes[i].name, kind=_(POINT_NAMES[kind]), value=show_number(own), what=what),
-        fields=[f"report.indicators[{i}].{kind}"], spans=[own.span])
+            name=nodes[i].name, kind=_(POINT_NAMES[kind]), value=show_number(own), what=what
+        ),
+        fields=[f"report.indicators[{i}].{kind}"],
+        spans=[own.span],
+    )
 
 
 @rule(code="IND003", name="indicator-max-total", severity="error")
@@ -191,10 +209,16 @@ def indicator_max_total(ctx: RuleContext):
         return
     full = ctx.report.max_score
     if full is None or not complete:
-        why = _("未写明{max_score}").format(max_score=field_name("max_score")) if full is None else \
-            _("部分一级指标未写分值")
-        yield ctx.not_checkable(_("一级指标分值之和无法核对：{why}。").format(why=why), fields=["report.indicators"],
-                                spans=[m.span for m in maxima if m is not None])
+        why = (
+            _("未写明{max_score}").format(max_score=field_name("max_score"))
+            if full is None
+            else _("部分一级指标未写分值")
+        )
+        yield ctx.not_checkable(
+            _("一级指标分值之和无法核对：{why}。").format(why=why),
+            fields=["report.indicators"],
+            spans=[m.span for m in maxima if m is not None],
+        )
         return
     found = sum_differs(maxima, full)
     if found is None:
@@ -206,9 +230,13 @@ def indicator_max_total(ctx: RuleContext):
     expected = show_number(full)
     yield ctx.finding(
         _("一级指标分值之和为{sum}分，与{max_score}{expected}分不符。").format(
-            sum=found, max_score=field_name("max_score"), expected=expected),
-        fields=["report.indicators", "report.max_score"], spans=[full.span, *(m.span for m in maxima)],
-        expected=expected, found=found)
+            sum=found, max_score=field_name("max_score"), expected=expected
+        ),
+        fields=["report.indicators", "report.max_score"],
+        spans=[full.span, *(m.span for m in maxima)],
+        expected=expected,
+        found=found,
+    )
 
 
 @rule(code="IND004", name="indicator-score-total", severity="error")
@@ -233,10 +261,16 @@ def indicator_score_total(ctx: RuleContext):
     if not level1 or not scores:
         return
     if total is None or not complete:
-        why = _("未找到{total_score}").format(total_score=field_name("total_score")) if total is None else \
-            _("部分一级指标未写得分")
-        yield ctx.not_checkable(_("一级指标得分之和无法核对：{why}。").format(why=why), fields=["report.indicators"],
-                                spans=[s.span for s in scores if s is not None])
+        why = (
+            _("未找到{total_score}").format(total_score=field_name("total_score"))
+            if total is None
+            else _("部分一级指标未写得分")
+        )
+        yield ctx.not_checkable(
+            _("一级指标得分之和无法核对：{why}。").format(why=why),
+            fields=["report.indicators"],
+            spans=[s.span for s in scores if s is not None],
+        )
         return
     found = sum_differs(scores, total)
     if found is None:
@@ -247,6 +281,10 @@ def indicator_score_total(ctx: RuleContext):
         return
     yield ctx.finding(
         _("一级指标得分之和为{sum}分，与{total_score}{expected}分不符。").format(
-            sum=found, total_score=field_name("total_score"), expected=show_number(total)),
-        fields=["report.indicators", "report.total_score"], spans=[total.span, *(s.span for s in scores)],
-        expected=show_number(total), found=found)
+            sum=found, total_score=field_name("total_score"), expected=show_number(total)
+        ),
+        fields=["report.indicators", "report.total_score"],
+        spans=[total.span, *(s.span for s in scores)],
+        expected=show_number(total),
+        found=found,
+    )

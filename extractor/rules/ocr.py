@@ -58,7 +58,17 @@ def low_confidence_ocr_figure(ctx: RuleContext):
         worst = min(lines, key=lambda ln: ln.confidence)
         if worst.confidence < DEFAULT_MIN_CONFIDENCE:
             yield ctx.finding(
-                _("第{page}页的{field}“{raw}”由文字识别（OCR）读出，识别置信度{confidence:.2f}（低于{threshold}），"
-                  "请对照原件核对。").format(page=worst.page, field=path_name(path, ctx.report), raw=g.raw,
-                                           confidence=worst.confidence, threshold=DEFAULT_MIN_CONFIDENCE),
-                fields=[path], spans=[g.span], found=g.raw)
+                _(
+                    "第{page}页的{field}“{raw}”由文字识别（OCR）读出，识别置信度{confidence:.2f}（低于{threshold}），"
+                    "请对照原件核对。"
+                ).format(
+                    page=worst.page,
+                    field=path_name(path, ctx.report),
+                    raw=g.raw,
+                    confidence=worst.confidence,
+                    threshold=DEFAULT_MIN_CONFIDENCE,
+                ),
+                fields=[path],
+                spans=[g.span],
+                found=g.raw,
+            )

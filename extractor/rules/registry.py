@@ -59,8 +59,14 @@ class RuleInfo:
     def as_dict(self) -> dict:
         """The rule as ``rules --json`` prints it (doc sections under stable English keys)."""
         keys = ("checks", "why", "example")
-        return {"code": self.code, "name": self.name, "severity": self.severity, "scope": self.scope,
-                "title": self.title, **{k: self.section(h) for k, h in zip(keys, DOC_HEADINGS, strict=True)}}
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "scope": self.scope,
+            "title": self.title,
+            **{k: self.section(h) for k, h in zip(keys, DOC_HEADINGS, strict=True)},
+        }
 
 
 _REGISTRY: dict[str, RuleInfo] = {}

@@ -15,8 +15,9 @@ from .registry import RuleContext, rule
 POINT_FIELDS = ("total_score", "max_score")
 # qualifiers that say a figure is a part or another subject's: a figure that has one of them and
 # one that has not are two quantities, not one written twice
-DISTINGUISHING = frozenset({"part", "in_list", "in_brackets", "scope", "scope_heading", "subordinate", "project",
-                            "project_item"})
+DISTINGUISHING = frozenset(
+    {"part", "in_list", "in_brackets", "scope", "scope_heading", "subordinate", "project", "project_item"}
+)
 
 
 # what may follow a label before its figure (评价等级为 / 评价等级：): not part of what it names
@@ -126,8 +127,14 @@ def restated_figure_differs(ctx: RuleContext):
             if c.span == ref.span or not same_quantity(ref, c) or agree(ref, c, points):
                 continue
             yield ctx.finding(
-                _("{field}在两处写法不一致：一处为{one}，另一处为{other}。").format(field=name, one=show(ref), other=show(c)),
-                fields=[field], spans=[ref.span, c.span], expected=show(ref), found=show(c))
+                _("{field}在两处写法不一致：一处为{one}，另一处为{other}。").format(
+                    field=name, one=show(ref), other=show(c)
+                ),
+                fields=[field],
+                spans=[ref.span, c.span],
+                expected=show(ref),
+                found=show(c),
+            )
 
 
 @rule(code="RST002", name="field-left-empty-by-disagreement", severity="info")
@@ -154,6 +161,11 @@ def field_left_empty_by_disagreement(ctx: RuleContext):
         if all(agree(cands[0], c, points) for c in cands[1:]):
             continue
         shown = _("、").join(show(c) for c in cands)
-        yield ctx.finding(_("{field}有{n}处取值不一致（{values}），无从判断，未取值。").format(
-            field=field_name(key), n=len(cands), values=shown),
-                          fields=[field], spans=[c.span for c in cands], found=shown)
+        yield ctx.finding(
+            _("{field}有{n}处取值不一致（{values}），无从判断，未取值。").format(
+                field=field_name(key), n=len(cands), values=shown
+            ),
+            fields=[field],
+            spans=[c.span for c in cands],
+            found=shown,
+        )

@@ -32,8 +32,12 @@ def share_matches_amount(ctx: RuleContext):
             continue
         if bd.total is None:
             yield ctx.not_checkable(
-                _("{what}写了占比，但未找到{total_name}，无法核对占比。").format(what=bd.what, total_name=bd.total_name),
-                fields=[bd.field()], spans=[it.share.span for _, it in stated])
+                _("{what}写了占比，但未找到{total_name}，无法核对占比。").format(
+                    what=bd.what, total_name=bd.total_name
+                ),
+                fields=[bd.field()],
+                spans=[it.share.span for _, it in stated],
+            )
             continue
         bases = bd.bases(strict=False)
         for i, it in stated:
@@ -48,10 +52,18 @@ def share_matches_amount(ctx: RuleContext):
             found = show_percent(it.share.value, it.share.decimals)
             yield ctx.finding(
                 _("{item}{amount}占{total_name}{total}的比例应为{expected}，报告为{found}。").format(
-                    item=it.name, amount=show_like(it.amount.value, [it.amount]), total_name=bd.total_name,
-                    total=show_like(bd.total.value, [bd.total]), expected=expected, found=found),
+                    item=it.name,
+                    amount=show_like(it.amount.value, [it.amount]),
+                    total_name=bd.total_name,
+                    total=show_like(bd.total.value, [bd.total]),
+                    expected=expected,
+                    found=found,
+                ),
                 fields=[bd.field(i, "share"), bd.field(i, "amount"), bd.total_field],
-                spans=[it.share.span, it.amount.span, bd.total.span], expected=expected, found=found)
+                spans=[it.share.span, it.amount.span, bd.total.span],
+                expected=expected,
+                found=found,
+            )
 
 
 @rule(code="SHR002", name="shares-sum-to-100", severity="error")
@@ -86,4 +98,7 @@ def shares_sum_to_100(ctx: RuleContext):
         yield ctx.finding(
             _("{what}各项占比之和为{sum}，应为100%。").format(what=bd.what, sum=found),
             fields=[bd.field()] + [bd.field(i, "share") for i in range(len(bd.items))],
-            spans=[it.share.span for it in bd.items], expected="100%", found=found)
+            spans=[it.share.span for it in bd.items],
+            expected="100%",
+            found=found,
+        )

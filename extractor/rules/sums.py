@@ -28,8 +28,11 @@ def check_parts_sum(ctx: RuleContext, bd: Breakdown):
     if bd.total is None:
         yield ctx.not_checkable(
             _("{what}列出{n}项，但未找到{total}，无法核对各项之和。").format(
-                what=bd.what, n=len(amounts), total=bd.total_name),
-            fields=[bd.field()], spans=spans)
+                what=bd.what, n=len(amounts), total=bd.total_name
+            ),
+            fields=[bd.field()],
+            spans=spans,
+        )
         return
     parts = parts_sum(bd.items)
     bases = bd.bases()
@@ -46,20 +49,31 @@ def check_parts_sum(ctx: RuleContext, bd: Breakdown):
         if bd.holds_carry:  # the label says the total holds the carry-over: only that form counts
             with_carry = show_like(point_sum(bd.items) + bd.carry.value, [*figures, bd.carry])
             said = _("{what}各项之和{sum}加{carry_name}{carry}为{with_carry}").format(
-                what=bd.what, sum=found, carry_name=bd.carry_name, carry=show_like(bd.carry.value, [bd.carry]),
-                with_carry=with_carry)
+                what=bd.what,
+                sum=found,
+                carry_name=bd.carry_name,
+                carry=show_like(bd.carry.value, [bd.carry]),
+                with_carry=with_carry,
+            )
             found = with_carry
     # Parts can never exceed their total; falling short is a contradiction only when the
     # list claims to be the whole breakdown.
     if parts.lo > max(b.hi for b in bases) or looks_complete(bd.items):
         yield ctx.finding(
             _("{said}，与{total_name}{total}不符。").format(said=said, total_name=bd.total_name, total=expected),
-            fields=fields, spans=all_spans, expected=expected, found=found)
+            fields=fields,
+            spans=all_spans,
+            expected=expected,
+            found=found,
+        )
     else:
         yield ctx.not_checkable(
             _("{what}只列出{n}项（合计{sum}），少于{total_name}{total}，看来是部分列举，未核对合计。").format(
-                what=bd.what, n=len(amounts), sum=found, total_name=bd.total_name, total=expected),
-            fields=fields, spans=all_spans)
+                what=bd.what, n=len(amounts), sum=found, total_name=bd.total_name, total=expected
+            ),
+            fields=fields,
+            spans=all_spans,
+        )
 
 
 def _breakdown(ctx: RuleContext, path: str) -> Breakdown:
@@ -147,8 +161,12 @@ def carryover_balance(ctx: RuleContext):
     """
     r, e = ctx.report.revenue.total, ctx.report.expenditure.total
     s, end = ctx.report.carryover.start, ctx.report.carryover.end
-    named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
-             "report.carryover.end": end}
+    named = {
+        "report.carryover.start": s,
+        "report.revenue.total": r,
+        "report.expenditure.total": e,
+        "report.carryover.end": end,
+    }
     if None in named.values():
         # Only worth saying when a carry-over is stated: without one there is nothing to balance.
         if s is not None or end is not None:
@@ -161,8 +179,11 @@ def carryover_balance(ctx: RuleContext):
     # 收入共计) may hold its carry-over or not ("收入共计458.20万元（上年结转12.30万元，本年收入
     # 445.90万元）"). Two totals that both hold their carry-overs are equal in a 决算; when they
     # differ the report wrote 总计 for the year's own figures and the plain form applies.
-    forms = {(s_, e_) for s_ in ({True, False} if said_start is None else {incl_start})
-             for e_ in ({True, False} if said_end is None else {incl_end})}
+    forms = {
+        (s_, e_)
+        for s_ in ({True, False} if said_start is None else {incl_start})
+        for e_ in ({True, False} if said_end is None else {incl_end})
+    }
     if incl_start and incl_end:
         forms.add((False, False))
     for with_start, with_end in forms:
@@ -195,20 +216,39 @@ def _year_balance(ctx: RuleContext, s: Money, end: Money):
 
 
 def _imbalance(ctx: RuleContext, s: Money, r: Money, e: Money, end: Money, implied, of_year: bool = False):
-    named = {"report.carryover.start": s, "report.revenue.total": r, "report.expenditure.total": e,
-             "report.carryover.end": end}
+    named = {
+        "report.carryover.start": s,
+        "report.revenue.total": r,
+        "report.expenditure.total": e,
+        "report.carryover.end": end,
+    }
     figures = [end, s, r, e]
     expected, found = show_like(implied, figures), show_like(end.value, figures)
-    revenue_name, spent_name = (_("本年收入合计"), _("本年支出合计")) if of_year else (
-        field_name("revenue.total"), field_name("expenditure.total"))
+    revenue_name, spent_name = (
+        (_("本年收入合计"), _("本年支出合计"))
+        if of_year
+        else (field_name("revenue.total"), field_name("expenditure.total"))
+    )
     return ctx.finding(
-        _("{start_name}{start}、{revenue_name}{revenue}、{spent_name}{spent}推得{end_name}应为{expected}，"
-          "报告为{found}。").format(
-            start_name=field_name("carryover.start"), start=show_like(s.value, figures),
-            revenue_name=revenue_name, revenue=show_like(r.value, figures),
-            spent_name=spent_name, spent=show_like(e.value, figures),
-            end_name=field_name("carryover.end"), expected=expected, found=found),
-        fields=list(named), spans=[s.span, r.span, e.span, end.span], expected=expected, found=found)
+        _(
+            "{start_name}{start}、{revenue_name}{revenue}、{spent_name}{spent}推得{end_name}应为{expected}，"
+            "报告为{found}。"
+        ).format(
+            start_name=field_name("carryover.start"),
+            start=show_like(s.value, figures),
+            revenue_name=revenue_name,
+            revenue=show_like(r.value, figures),
+            spent_name=spent_name,
+            spent=show_like(e.value, figures),
+            end_name=field_name("carryover.end"),
+            expected=expected,
+            found=found,
+        ),
+        fields=list(named),
+        spans=[s.span, r.span, e.span, end.span],
+        expected=expected,
+        found=found,
+    )
 
 
 @rule(code="SUM005", name="budget-sources-sum", severity="error")
@@ -238,8 +278,15 @@ def budget_sources_sum(ctx: RuleContext):
         if parts.meets(w) or (parts.hi < w.lo and len(stated) < len(b.sources)):
             continue
         figures = [whole, *(getattr(r, key) for r in stated)]
-        found, expected = show_like(sum(getattr(r, key).value for r in stated), figures), show_like(whole.value, figures)
-        yield ctx.finding(_("{field}各来源之和为{sum}，与{field}{total}不符。").format(field=name, sum=found, total=expected),
-                          fields=[f"report.budget.{key}"] + [f"report.budget.sources[{i}].{key}"
-                                                             for i, r in enumerate(b.sources) if getattr(r, key)],
-                          spans=[whole.span, *(getattr(r, key).span for r in stated)], expected=expected, found=found)
+        found, expected = (
+            show_like(sum(getattr(r, key).value for r in stated), figures),
+            show_like(whole.value, figures),
+        )
+        yield ctx.finding(
+            _("{field}各来源之和为{sum}，与{field}{total}不符。").format(field=name, sum=found, total=expected),
+            fields=[f"report.budget.{key}"]
+            + [f"report.budget.sources[{i}].{key}" for i, r in enumerate(b.sources) if getattr(r, key)],
+            spans=[whole.span, *(getattr(r, key).span for r in stated)],
+            expected=expected,
+            found=found,
+        )
