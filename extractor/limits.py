@@ -245,6 +245,7 @@ class BudgetExpired(BaseException):
 
 _document: contextvars.ContextVar[ResourceBudget | None] = contextvars.ContextVar("extractor_document", default=None)
 _armed: ResourceBudget | None = None  # the budget the alarm is set for (main thread only)
+REALARM_SECONDS = 0.5  # how soon an expired document's alarm comes again if it was swallowed
 
 
 def _on_alarm(signum, frame) -> None:
@@ -255,7 +256,10 @@ def _on_alarm(signum, frame) -> None:
     if left > 0.001:  # woken early: sleep on
         signal.setitimer(signal.ITIMER_REAL, left)
         return
-    budget.armed = False
+    # Raised where the code is; code that swallows it (a GC callback, a __del__, a library's bare
+    # except) would leave the document running unbounded, so the alarm comes again until the
+    # document ends and disarms it.
+    signal.setitimer(signal.ITIMER_REAL, REALARM_SECONDS)
     raise BudgetExpired
 
 
@@ -281,6 +285,7 @@ def document(name: str | None = None, limits: Limits | None = None) -> Iterator[
     try:
         yield budget
     except BudgetExpired:
+        budget.armed = False  # first: the alarm that comes again finds the document ended
         raise budget.expired() from None
     finally:
         while alarm is not None:

@@ -286,3 +286,17 @@ def test_a_run_of_digits_is_not_a_number():
     assert parse_arabic("1" * 1_000_000) is None and parse_arabic("0." + "5" * 1001) is None
     assert parse_arabic("1,234,567,890.25").decimals == 2
     extract_text("2023年度收入总计" + "1" * 200_000 + "万元")  # Decimal overflowed on 10^200000 x 10^4
+
+
+def test_an_alarm_swallowed_once_comes_again():
+    # code that swallows the first BudgetExpired (a GC callback, a __del__, a bare except in a
+    # library) must not leave the document running unbounded: the scans never end on their own
+    swallowed = []
+    with pytest.raises(LimitExceeded, match="took longer"):
+        with limits.use(max_seconds=0.05), limits.document("swallow.txt"):
+            try:
+                _scan_forever()
+            except limits.BudgetExpired:
+                swallowed.append(True)
+            _scan_forever()
+    assert swallowed == [True]
