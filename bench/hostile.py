@@ -117,6 +117,10 @@ FAMILIES: dict[str, tuple[str, Callable[[int], str]]] = {
     ),
     "short-lines": ("a figure per line: 1, newline, repeated", lambda n: fill("1\n", n)),
     "spaced-digits": ("digits and spaces (the folded view drops spaces in numbers)", lambda n: fill("1 ", n)),
+    "letter-spaced": (
+        "one letter-spaced line: 收 入 总 计 1 万 元 repeated",
+        lambda n: fill("收 入 总 计 1 万 元 ", n),
+    ),
     "cjk-run": ("one line of Chinese without punctuation", lambda n: fill("绩效目标完成情况良好", n)),
     "traditional": (
         "traditional characters, money and rates",

@@ -96,9 +96,8 @@ class Folded:
         self.original = original
         translated = _FOLDABLE.sub(_fold_run, original)
         translated = _fold_traditional(translated)
-        drops = [m.span() for m in _DROP.finditer(translated)]
-        if reflow:
-            drops = sorted(drops + soft_line_breaks(translated))
+        drops = [m.span() for m in _DROP.finditer(translated)] + letter_spacing(translated)
+        drops = sorted(drops + soft_line_breaks(translated)) if reflow else sorted(drops)
         # breakpoints: from folded index _breaks[i] on, original = folded + _deltas[i]
         breaks, deltas, parts = [0], [0], []
         dropped = last = 0
@@ -189,6 +188,41 @@ def soft_line_breaks(text: str) -> list[tuple[int, int]]:
         nxt = lines[j]
         if "|" not in nxt and stripped[j] and not _LINE_START_NUMBERED.match(nxt):
             out.append((starts[i] + len(lines[i]), starts[j]))
+    return out
+
+
+# Letter-spaced lines: a space between every two Chinese characters (a title spaced out for
+# display, text a PDF converter wrote one positioned glyph at a time: "部 门 整 体 支 出"). Such a
+# line's spaces between Chinese characters and punctuation are layout, not words, and dropping
+# them lets every pattern read it. A line with spaces only between words or cells ("基本支出
+# 项目支出", a table flattened with spaces) has far more adjacent pairs than spaced ones, and
+# is left as it is.
+_HAN_PAIR_SPACED = compile_regex(r"(?<=\p{Han}) (?=\p{Han})")
+_HAN_PAIR = compile_regex(r"\p{Han}(?=\p{Han})")
+# on such a line digits are spaced out too ("2 0 2 3 年"): the figure is one
+_SPACE_IN_CJK = compile_regex(r"(?<=[\p{Han}、。,:;()《》“”\d.%]) (?=[\p{Han}、。,:;()《》“”\d.%])")
+# a line of one spaced-out word or label, a form's cell ("分 值", "年   初"): its spaces go too
+_SPACED_WORD = compile_regex(r"[ ]*\p{Han}(?:[ ]+\p{Han}){1,7}[ ]*")
+_SPACES = compile_regex(r"(?<=\S)[ ]+(?=\S)")
+DEFAULT_MIN_SPACED_PAIRS = 3
+
+
+def letter_spacing(text: str) -> list[tuple[int, int]]:
+    """Spans of the spaces that letter-space a line: one where most pairs of Chinese characters
+    stand a space apart (and at least ``DEFAULT_MIN_SPACED_PAIRS`` do) or none stands together
+    ("2023年 度", "(万 元)"), or a line that is one spaced-out word."""
+    if not _HAN_PAIR_SPACED.search(text) and "  " not in text:
+        return []
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if " " in line:
+            if _SPACED_WORD.fullmatch(line):
+                out += [(pos + m.start(), pos + m.end()) for m in _SPACES.finditer(line)]
+            else:
+                spaced, adjacent = len(_HAN_PAIR_SPACED.findall(line)), len(_HAN_PAIR.findall(line))
+                if spaced and (adjacent == 0 or (spaced >= DEFAULT_MIN_SPACED_PAIRS and spaced >= adjacent)):
+                    out += [(pos + m.start(), pos + m.end()) for m in _SPACE_IN_CJK.finditer(line)]
+        pos += len(line) + 1
     return out
 
 

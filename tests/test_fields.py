@@ -1193,3 +1193,18 @@ def test_the_actual_count_balances_against_its_categories():
     assert [(f.severity, f.expected, f.found) for f in found] == [("error", "30", "31")]
     span = report(t.format(n=30)).headcount.actual_breakdown[1].count.span
     assert t.format(n=30)[span[0] : span[1]] == "1人"
+
+
+def test_a_letter_spaced_report_reads_like_a_plain_one():
+    # text a PDF converter wrote one positioned glyph at a time, and a title spaced for display
+    plain = (
+        "东城区文化馆2023年度部门整体支出绩效自评报告\n一、部门基本情况\n"
+        "2023年度本年收入合计512.30万元，本年支出合计498.70万元。\n"
+    )
+    spaced = "\n".join(" ".join(line) for line in plain.split("\n"))
+    a, b = extract_text(plain).report, extract_text(spaced).report
+    assert b.department.value == a.department.value == "东城区文化馆"
+    assert b.fiscal_year.value == a.fiscal_year.value == 2023
+    assert b.kind.value == a.kind.value == "department_overall"
+    assert b.revenue.total.value == a.revenue.total.value == Decimal("5123000")
+    assert b.expenditure.total.value == a.expenditure.total.value

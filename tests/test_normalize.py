@@ -9,7 +9,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.normalize import fold, fold_name
+from extractor.normalize import Folded, fold, fold_name
 
 
 def test_full_width_and_ideographic_space():
@@ -125,3 +125,18 @@ def test_to_folded_is_the_first_folded_offset_at_or_after_an_original_one(text):
     for original in range(len(text) + 2):
         first = next((i for i in range(len(f.text)) if f.to_original(i) >= original), len(f.text))
         assert f.to_folded(original) == first
+
+
+def test_letter_spaced_lines_read_as_one_word():
+    # a title spaced out for display, a PDF written one glyph at a time, a form's spaced cell
+    text = "东 城 区 文 化 馆 2 0 2 3 年 度 部 门 整 体 支 出 绩 效 自 评 报 告\n分   值\n2023年 度\n(万 元)\n"
+    f = Folded(text, reflow=False)  # (the reflow would join the long first line with the next)
+    assert f.text.split("\n")[:4] == ["东城区文化馆2023年度部门整体支出绩效自评报告", "分值", "2023年度", "(万元)"]
+    at = f.text.index("2023")
+    assert f.raw(at, at + 4) == "2 0 2 3"
+
+
+def test_spaces_between_words_and_cells_are_kept():
+    # most pairs of characters stand together: the spaces separate words or a table's cells
+    text = "基本支出 项目支出 合计\n一般公共服务支出 120.00 社会保障和就业支出 30.50\n本单位 共有 在职人员 12 人\n"
+    assert fold(text).text == text.replace(" 人", "人")
