@@ -117,6 +117,10 @@ FAMILIES: dict[str, tuple[str, Callable[[int], str]]] = {
     ),
     "short-lines": ("a figure per line: 1, newline, repeated", lambda n: fill("1\n", n)),
     "spaced-digits": ("digits and spaces (the folded view drops spaces in numbers)", lambda n: fill("1 ", n)),
+    "tab-table": (
+        "one tab-separated table of budget rows",
+        lambda n: _table("项目\t年初预算数\t全年预算数\t执行数\n", lambda i: f"支出{i}\t12.34\t13.00\t11.20\n", n),
+    ),
     "letter-spaced": (
         "one letter-spaced line: 收 入 总 计 1 万 元 repeated",
         lambda n: fill("收 入 总 计 1 万 元 ", n),

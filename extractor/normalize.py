@@ -95,6 +95,8 @@ class Folded:
     def __init__(self, original: str, *, reflow: bool = True):
         self.original = original
         translated = _FOLDABLE.sub(_fold_run, original)
+        if "\t" in original:
+            translated = tab_cells(original, translated)
         translated = _fold_traditional(translated)
         drops = [m.span() for m in _DROP.finditer(translated)] + letter_spacing(translated)
         drops = sorted(drops + soft_line_breaks(translated)) if reflow else sorted(drops)
@@ -224,6 +226,34 @@ def letter_spacing(text: str) -> list[tuple[int, int]]:
                     out += [(pos + m.start(), pos + m.end()) for m in _SPACE_IN_CJK.finditer(line)]
         pos += len(line) + 1
     return out
+
+
+# A table copied as tab-separated lines (from a spreadsheet, a Word table pasted as text): its
+# tabs part cells as ` | ` does, and become "|" one for one (two tabs: an empty cell between).
+# Only in a block of two or more lines that each part cells with a tab, one of them at least
+# twice; a lone tab (an indent, "一、<tab>概况", a contents line's page number) stays a space.
+_INNER_TABS = compile_regex(r"(?<=\S)\t+(?=\S)")
+
+
+def tab_cells(original: str, translated: str) -> str:
+    """``translated`` with the tabs that part a table's cells turned into "|"."""
+    lines, pos, spans = original.split("\n"), 0, []
+    for line in lines:
+        tabs = [m.span() for m in _INNER_TABS.finditer(line)] if "\t" in line else []
+        spans.append([(pos + s, pos + e) for s, e in tabs])
+        pos += len(line) + 1
+    chars, i = None, 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and spans[j]:
+            j += 1
+        if j - i >= 2 and any(sum(e - s for s, e in spans[k]) >= 2 for k in range(i, j)):
+            chars = chars if chars is not None else list(translated)
+            for k in range(i, j):
+                for s, e in spans[k]:
+                    chars[s:e] = "|" * (e - s)
+        i = max(j, i + 1)
+    return "".join(chars) if chars is not None else translated
 
 
 def _fold_traditional(text: str) -> str:

@@ -1208,3 +1208,17 @@ def test_a_letter_spaced_report_reads_like_a_plain_one():
     assert b.kind.value == a.kind.value == "department_overall"
     assert b.revenue.total.value == a.revenue.total.value == Decimal("5123000")
     assert b.expenditure.total.value == a.expenditure.total.value
+
+
+def test_a_project_form_pasted_as_tab_separated_lines_reads_like_a_pipe_table():
+    rows = [
+        ["项目资金(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["年度资金总额", "120.00", "126.00", "118.44", "10", "94.00%", "9.4"],
+    ]
+    title = "示例县文化馆2023年度群众文化活动项目支出绩效自评表\n"
+    piped = extract_text(title + "\n".join(" | ".join(r) for r in rows) + "\n").report
+    tabbed = extract_text(title + "\n".join("\t".join(r) for r in rows) + "\n").report
+    assert tabbed.budget.total.value == piped.budget.total.value == Decimal("1200000")
+    assert tabbed.budget.adjusted.value == piped.budget.adjusted.value
+    assert tabbed.budget.spent.value == piped.budget.spent.value
+    assert tabbed.budget.execution_rate.value == piped.budget.execution_rate.value == Decimal("94.00")

@@ -140,3 +140,12 @@ def test_spaces_between_words_and_cells_are_kept():
     # most pairs of characters stand together: the spaces separate words or a table's cells
     text = "基本支出 项目支出 合计\n一般公共服务支出 120.00 社会保障和就业支出 30.50\n本单位 共有 在职人员 12 人\n"
     assert fold(text).text == text.replace(" 人", "人")
+
+
+def test_tab_separated_table_lines_part_cells_like_pipes():
+    text = "项目名称\t示例工程\n一级指标\t分值\t得分\n产出指标\t50\t\t48\n\n一、\t基本情况\n目录\t3\n"
+    f = fold(text)
+    assert f.text.split("\n")[:3] == ["项目名称|示例工程", "一级指标|分值|得分", "产出指标|50||48"]
+    # a lone tab (an indent after a list number, a contents line's page number) stays a space
+    assert "一、 基本情况\n目录 3" in f.text
+    assert len(f.text) == len(text)
