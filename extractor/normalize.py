@@ -99,6 +99,7 @@ class Folded:
             translated = tab_cells(original, translated)
         translated = _fold_traditional(translated)
         drops = [m.span() for m in _DROP.finditer(translated)] + letter_spacing(translated)
+        drops += double_spacing(translated)
         drops = sorted(drops + soft_line_breaks(translated)) if reflow else sorted(drops)
         # breakpoints: from folded index _breaks[i] on, original = folded + _deltas[i]
         breaks, deltas, parts = [0], [0], []
@@ -226,6 +227,29 @@ def letter_spacing(text: str) -> list[tuple[int, int]]:
                     out += [(pos + m.start(), pos + m.end()) for m in _SPACE_IN_CJK.finditer(line)]
         pos += len(line) + 1
     return out
+
+
+# Double-spaced text: a converter that writes every paragraph or table cell followed by an empty
+# line. The empty lines then carry no structure (a table's rows, a form's cells, a title's two
+# lines are as far apart as two paragraphs), and are dropped so the text reads as single-spaced.
+DEFAULT_DOUBLE_SPACED = 0.9  # of the lines with text, the share followed by one empty line
+MIN_DOUBLE_SPACED_LINES = 8
+
+
+def double_spacing(text: str) -> list[tuple[int, int]]:
+    """Spans of the empty lines (each with its line break) of a double-spaced text, else []:
+    of each two lines with text that follow each other, the share one empty line apart."""
+    lines = text.split("\n")
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    full = [i for i, line in enumerate(lines) if line.strip()]
+    pairs = list(zip(full, full[1:], strict=False))
+    single = [(a, b) for a, b in pairs if b - a == 2]
+    if len(pairs) < MIN_DOUBLE_SPACED_LINES or len(single) < DEFAULT_DOUBLE_SPACED * len(pairs):
+        return []
+    return [(starts[a + 1], starts[b]) for a, b in single]
 
 
 # A table copied as tab-separated lines (from a spreadsheet, a Word table pasted as text): its

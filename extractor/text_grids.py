@@ -19,6 +19,9 @@ from .patterns import compile_regex
 
 _FIGURE = compile_regex(r"^(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[-—–/]{1,2}|\.\d+%?)$")
 _PAGE_MARKER = compile_regex(r"^(?:[-—]+\d{1,4}[-—]+|第\d{1,4}页(?:共\d{1,4}页)?|\d{1,4}/\d{1,4}|\d{1,4})$")
+# a page number set off as one ("— 5 —", "第5页"): a line a form's cells go on past; a bare
+# number may be one of the form's figures
+_MARKED_PAGE = compile_regex(r"^(?:[-—]+\d{1,4}[-—]+|第\d{1,4}页(?:共\d{1,4}页)?)$")
 _RULE_CELL = compile_regex(r"^[ ]*:?-{3,}:?[ ]*$|^[ ]*$")
 MIN_PIPE_CELLS = 2  # a pipe line is a table row when it holds this many non-empty cells
 MAX_JOINED_FRAGMENTS = 3  # a header cell wrapped over at most this many lines
@@ -57,19 +60,38 @@ def text_grids(text: str, covered: Iterable[tuple[int, int]], roles: Roles) -> l
                 loose.extend(run)
             run.clear()
 
+    # lines after a pipe run that only mark a page: the run goes on if a pipe line comes next
+    # (a table a page break split; its second part alone may look like no table)
+    held: list[tuple[str, int]] = []
+    marked = False
     k = 0
     for line, start in lines:
         while k < len(spans) and spans[k][1] < start:
             k += 1
         if k < len(spans) and spans[k][0] <= start <= spans[k][1]:
             flush_run()
+            loose.extend(held)
+            held, marked = [], False
             continue
         if "|" in line:
+            if held and not marked:
+                flush_run()
+                loose.extend(held)
+            elif held and _cells_of(line) == _cells_of(run[0][0]):
+                held, marked = [], False
+                continue  # the header row repeated atop the new page
             run.append((line, start))
+            held, marked = [], False
+        elif run and is_page_break(line):
+            held.append((line, start))
+            marked = marked or bool(line.strip())
         else:
             flush_run()
+            loose.extend(held)
+            held, marked = [], False
             loose.append((line, start))
     flush_run()
+    loose.extend(held)
     out.extend(form_grids(text, sorted(loose, key=lambda x: x[1]), roles))
     return sorted(out, key=lambda g: g.start)
 
@@ -123,15 +145,19 @@ def _pipe_grid(text: str, run: list[tuple[str, int]]) -> Grid | None:
 
 
 def _fragments(lines: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
-    """The non-blank lines as (text without pipes and whitespace, start, end) in the folded view."""
+    """The non-blank lines as (text without pipes and whitespace, start, end) in the folded view,
+    lines that only mark a page left out."""
     out = []
     for line, start in lines:
         body = line.replace("|", " ")
         stripped = body.strip()
         if not stripped:
             continue
+        squashed = "".join(stripped.split())
+        if _MARKED_PAGE.match(squashed):
+            continue
         s = start + (len(body) - len(body.lstrip()))
-        out.append(("".join(stripped.split()), s, s + len(stripped)))
+        out.append((squashed, s, s + len(stripped)))
     return out
 
 

@@ -184,3 +184,26 @@ def test_a_score_table_split_by_a_page_break_gives_every_indicator(header_again)
         ("决策", "20", "18"),
         ("产出", "80", "71.5"),
     ]
+
+
+def test_a_ragged_pipe_table_split_by_a_page_number_is_one_grid():
+    # the part after the break alone has more one-cell rows than rows of cells: read with the first
+    rows = ["一级指标 | 二级指标 | 分值 | 得分", "产出指标 | 数量指标 | 10 | 9", " | 质量指标 | 10 | 10"]
+    after = ["效益指标 |", "社会效益 | 10 | 8", "满意度 |", "服务对象满意度 | 10 | 9", "……"]
+    text = "\n".join(rows) + "\n\n— 2 —\n\n" + "\n".join(" | ".join(a.split(" | ")) + " |" for a in after) + "\n"
+    (grid,) = _ctx(text).grids
+    assert [r[0].text for r in grid.rows][3:] == ["效益指标", "社会效益", "满意度", "服务对象满意度", "……"]
+
+
+def test_two_pipe_tables_a_blank_line_apart_stay_two():
+    text = "项目 | 金额\n收入合计 | 120.00\n\n科目 | 基本支出 | 项目支出\n合计 | 80.00 | 35.00\n"
+    assert [len(g.rows) for g in _ctx(text).grids] == [2, 2]
+
+
+def test_a_flattened_form_goes_on_past_a_page_number():
+    cells = FLAT_FORM.split("\n\n")
+    at = cells.index("年度资金总额") + 3
+    broken = "\n\n".join(cells[:at] + ["— 2 —"] + cells[at:])
+    (grid,) = [g for g in _ctx(broken).grids if g.source == "lines"]
+    (plain,) = [g for g in _ctx(FLAT_FORM).grids if g.source == "lines"]
+    assert _texts(grid) == _texts(plain)

@@ -149,3 +149,40 @@ def test_tab_separated_table_lines_part_cells_like_pipes():
     # a lone tab (an indent after a list number, a contents line's page number) stays a space
     assert "一、 基本情况\n目录 3" in f.text
     assert len(f.text) == len(text)
+
+
+def test_a_double_spaced_text_reads_single_spaced():
+    # a converter that follows every paragraph or cell with an empty line
+    lines = [
+        "示例县档案馆2023年度",
+        "部门整体支出绩效自评报告",
+        "一、基本情况",
+        "年初",
+        "预算数",
+        "全年",
+        "预算数",
+        "分值",
+        "得分",
+    ]
+    f = fold("\n\n".join(lines) + "\n")
+    assert f.text == "\n".join(lines) + "\n"
+    at = f.text.index("一、基本情况")
+    assert f.raw(at, at + 6) == "一、基本情况"
+
+
+def test_blank_lines_between_some_paragraphs_stay():
+    lines = [
+        "第一段。",
+        "第二段。",
+        "",
+        "第三段。",
+        "第四段。",
+        "",
+        "第五段。",
+        "第六段。",
+        "第七段。",
+        "第八段。",
+        "第九段。",
+    ]
+    text = "\n".join(lines)
+    assert fold(text).text == text
