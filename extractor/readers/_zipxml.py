@@ -31,14 +31,23 @@ def xml_error(err, name: str, part: str, label: str = ".docx") -> Exception:
     return corrupt(name, label, f"{part} is not well-formed XML: {first}")
 
 
+# What every XML part of an untrusted file is parsed with: entities left unexpanded, no DTD, no
+# network, and libxml2's own limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)
+SAFE_XML = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+}
+
+
 def parse_xml(xml: bytes, name: str, part: str, label: str = ".docx"):
     """Parse one part with entities left unexpanded, no DTD, no network, and libxml2's own
     limits on (huge_tree off: 256 levels of nesting, 10 MB in one text node)."""
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False
-    )
+    parser = etree.XMLParser(**SAFE_XML)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as err:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from extractor.document import Document
 from extractor.errors import CorruptFile, EncryptedFile, LimitExceeded
 from extractor.limits import ResourceBudget, current
-from extractor.readers._zipxml import inflate
+from extractor.readers._zipxml import SAFE_XML, inflate
 from extractor.readers.docx_body import _Walker
 from extractor.readers.docx_xml import DOCUMENT_PART, MC, STYLES_PART, W_MAIN, W_STRICT, free, iter_parts
 from extractor.readers.docx_xml import corrupt_docx as _corrupt
@@ -109,14 +109,7 @@ def _whole(xml: bytes):
     why, in its own words)."""
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-    )
+    parser = etree.XMLParser(**SAFE_XML, remove_comments=True)
     try:
         return etree.fromstring(xml, parser)
     except etree.XMLSyntaxError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from extractor.errors import CorruptFile
-from extractor.readers._zipxml import corrupt, xml_error
+from extractor.readers._zipxml import SAFE_XML, corrupt, xml_error
 
 DOCUMENT_PART = "word/document.xml"
 STYLES_PART = "word/styles.xml"
@@ -29,11 +29,7 @@ def iter_parts(xml: bytes, name: str, part: str, tags: tuple[str, ...], found: l
         io.BytesIO(xml),
         events=("end",),
         tag=tags,
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
+        **SAFE_XML,
         remove_comments=True,
     )
     try:
