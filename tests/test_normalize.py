@@ -186,3 +186,12 @@ def test_blank_lines_between_some_paragraphs_stay():
     ]
     text = "\n".join(lines)
     assert fold(text).text == text
+
+
+def test_a_wrap_that_cuts_a_figure_is_reflowed_though_the_next_line_starts_like_an_item():
+    # "30.07万元" at a line's start is the rest of a figure, not item 30; "3. 完成…" is an item
+    body = "本年收入合计535.76万元，其中一般公共预算财政拨款收入5"
+    text = "\n".join([body, "30.07万元，占98.94%；其他收入5.69万元，合计与上年相比", body, "3.完成情况如下。"])
+    f = fold(text)
+    assert "财政拨款收入530.07万元" in f.text
+    assert "收入5\n3.完成" in f.text
