@@ -1222,3 +1222,26 @@ def test_a_project_form_pasted_as_tab_separated_lines_reads_like_a_pipe_table():
     assert tabbed.budget.adjusted.value == piped.budget.adjusted.value
     assert tabbed.budget.spent.value == piped.budget.spent.value
     assert tabbed.budget.execution_rate.value == piped.budget.execution_rate.value == Decimal("94.00")
+
+
+@pytest.mark.parametrize(
+    ("line", "unit"),
+    [
+        (
+            "当前位置: 首页 > 信息公开 > 绩效评价 时效性: 有效 示例县疾病预防控制中心2023年度部门整体支出绩效自评报告 "
+            "一、部门基本情况 本中心内设科室5个，年末实有人数20人。",
+            "示例县疾病预防控制中心",
+        ),
+        (
+            "发布日期: 2023-05-12 来源:示例市民政局 示例市特殊教育学校 2022年度决算公开报告 目录 第一部分 部门概况 "
+            "一、主要职能 本校主要承担全市特殊教育工作。",
+            "示例市特殊教育学校",
+        ),
+    ],
+    ids=["after-page-chrome", "after-a-source-label"],
+)
+def test_a_title_inside_a_long_line_after_the_pages_chrome(line, unit):
+    # a web page's chrome and the report run together onto one line (its line breaks lost)
+    r = extract_text(line + "\n").report
+    assert r.department.value == unit
+    assert r.title is not None and r.title.value.startswith(unit)

@@ -125,9 +125,10 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
     source = "line"
     if len(body) > MAX_TITLE_CHARS or _has_sentence_end(ctx, body):
         glued = _one(ctx, "title.glued").match(body)
-        if not glued:
+        found = (glued.start("title"), glued.group("title")) if glued else _glued_inside(ctx, body)
+        if not found:
             return None
-        lead, body, source = lead + glued.start("title"), glued.group("title"), "glued"
+        lead, body, source = lead + found[0], found[1], "glued"
     start, end = pos + lead, pos + lead + len(body)
     if not _looks_like_a_title(ctx, body):
         # a title wrapped forward: "…项目支出绩效" / "自评表" (its last word alone on the next line)
@@ -147,6 +148,32 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
     elif source == "line" and not _starts_complete(ctx, body):
         start = _merge_fragments(ctx, lines, i, start)
     return Title(start, end, source, i)
+
+
+# where a title may start inside a long line: after a space, a bullet or a breadcrumb's mark (a
+# web page's chrome and a report run together onto one line: "当前位置: 首页 > 某局2023年度…")
+_INLINE_START = compile_regex(r"[ >»|\]:•·]+")
+DEFAULT_INLINE_STARTS = 40  # places tried in a long line, from its start
+MAX_INLINE_WINDOW = 120  # a title and what follows it: the glued pattern reads no further
+
+
+def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
+    """A title run into the body after a separator inside a long line (page chrome before it):
+    where it starts in ``body`` and its text, or None. Of the places a title ending at the same
+    point may start, the latest that starts with a unit's name: what stands before it on the
+    line ("时效性: 有效", "来源: 某局") is the page's, not the title's."""
+    glued = _one(ctx, "title.glued")
+    seps = [m.end() for _, m in zip(range(DEFAULT_INLINE_STARTS), _INLINE_START.finditer(body), strict=False)]
+    by_end: dict[int, list[tuple[int, str]]] = {}
+    for s in seps:
+        m = glued.match(body[s : s + MAX_INLINE_WINDOW])  # the pattern is anchored at its start
+        if m and _looks_like_a_title(ctx, m.group("title")):
+            by_end.setdefault(s + m.end("title"), []).append((s + m.start("title"), m.group("title")))
+    for end in sorted(by_end):
+        for start, title in reversed(by_end[end]):
+            if _starts_complete(ctx, title):
+                return start, title
+    return None
 
 
 def _looks_like_a_title(ctx: Context, body: str) -> bool:
