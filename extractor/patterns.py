@@ -326,4 +326,9 @@ def compile_regex(source: str, flags: int = 0) -> regex.Pattern:
     return compiled
 
 
+# The CJK block the patterns write as [一-龥]: inside a regex class (HAN), and one such character
+HAN = r"\u4e00-\u9fa5"
+HAN_CHAR = compile_regex("[" + HAN + "]")
+
+
 _MACRO = compile_regex(r"\{([A-Za-z_]\w*)\}")

@@ -14,14 +14,13 @@ import bisect
 from ..columns import FIGURE_ROLES, base, roles
 from ..grid import Grid, GridCell
 from ..model import Grounded
-from ..patterns import compile_regex
+from ..patterns import HAN_CHAR, compile_regex
 from ..text_grids import is_figure
 from .common import Context, count_from, money_from, number_from
 from .qualify import qualifiers_of
 
 DEFAULT_HEADER_ROWS = 200  # a 决算 table's totals stand far below its header
 _OTHER_COLUMNS = frozenset({"row_number", "prior", "change", "share", "remark", "target"})
-_HAN = compile_regex("[\u4e00-\u9fa5]")
 _PERCENT = compile_regex(r"[ ]?(?P<num>\d+(?:\.\d+)?)[ ]?%?[ ]?$")
 
 
@@ -109,7 +108,7 @@ def _figure_below(ctx: Context, grid: Grid, cell: GridCell) -> GridCell | None:
     """A header row of labels: the figure under the label. (A header of figure columns, 年初预算数 |
     全年执行数 | 执行率, is a form's: its rows are read by the form reader, row by row.)"""
     row = grid.rows[cell.row]
-    if sum(1 for c in row if _HAN.search(c.text)) < 2 or any(is_figure(c.text) for c in row):
+    if sum(1 for c in row if HAN_CHAR.search(c.text)) < 2 or any(is_figure(c.text) for c in row):
         return None
     of = roles(ctx.patterns).of
     if sum(base(of(c.text)) in FIGURE_ROLES for c in row) >= 2:
@@ -125,7 +124,7 @@ def _column_header(ctx: Context, grid: Grid, r: int, col: int) -> tuple[str | No
     resolved = grid.resolved()
     for rr in range(r - 1, max(-1, r - 1 - DEFAULT_HEADER_ROWS), -1):
         h = resolved[rr][col] if col < grid.ncols else None
-        if h is not None and h.row == rr and _HAN.search(h.text):
+        if h is not None and h.row == rr and HAN_CHAR.search(h.text):
             return of(h.text), [of(c.text) for c in grid.rows[rr]]
     return None, []
 

@@ -12,10 +12,9 @@ import regex
 
 from ..model import Grounded
 from ..normalize import fold_name
-from ..patterns import Patterns, compile_regex, label_alternation
+from ..patterns import HAN, Patterns, compile_regex, label_alternation
 from .common import Context
 
-HAN = r"\u4e00-\u9fa5"  # inside a regex class: the CJK block the patterns write as [一-龥]
 HAN_FIRST, HAN_LAST = 0x4E00, 0x9FA5
 MIN_NAME_CHARS = 3
 MAX_NAME_CHARS = 40

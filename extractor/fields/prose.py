@@ -14,11 +14,10 @@ from dataclasses import dataclass
 import regex
 
 from ..model import Grounded, Number
-from ..patterns import Patterns, compile_regex, expand, label_alternation
+from ..patterns import HAN_CHAR, Patterns, compile_regex, expand, label_alternation
 from .common import Context, count_from, money_from, number_from, share_from
 from .qualify import Qualifiers, qualifiers_of
 
-_HAN = compile_regex("[\u4e00-\u9fa5]")
 DEFAULT_ROW_NUMBER_WINDOW = 3000
 
 
@@ -190,7 +189,7 @@ def field_mentions(ctx: Context, field_name: str) -> list[Mention]:
 
 def _whole(text: str, start: int, lex: Lexicon) -> bool:
     """A whole's label stands alone, or after a year, the unit, or another head word."""
-    if start == 0 or not _HAN.match(text, start - 1):
+    if start == 0 or not HAN_CHAR.match(text, start - 1):
         return True
     before = text[max(0, start - 6) : start]
     for head in lex.heads:

@@ -8,11 +8,10 @@ from collections.abc import Callable
 
 import regex
 
-from ..patterns import Patterns, compile_regex, label_alternation
+from ..patterns import HAN, Patterns, compile_regex, label_alternation
 from .common import Context, clause_start, of_another_year, sentence_start
 
 DEFAULT_WINDOW = 60
-_HAN = "[\u4e00-\u9fa5]"
 _NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[\u3001.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
 
 
@@ -38,7 +37,9 @@ class Qualifiers:
         unless = compile_regex(q["unless"]) if "unless" in q else None
         window = int(q.get("window", DEFAULT_WINDOW))
         if reach == "prefix":
-            tail = compile_regex(label_alternation(words) + _HAN + "{0," + str(int(q.get("gap", 0))) + r"}\Z")
+            tail = compile_regex(
+                label_alternation(words) + "[" + HAN + "]" + "{0," + str(int(q.get("gap", 0))) + r"}\Z"
+            )
             span = max(len(w) for w in words) + int(q.get("gap", 0))
             return lambda ctx, ls, le, fe: tail.search(ctx.text, max(0, ls - span), ls) is not None
         if reach == "prefix_regex":

@@ -17,7 +17,7 @@ from ..columns import Roles, roles
 from ..grid import Grid, GridCell
 from ..numbers import ParsedNumber as Parsed
 from ..numbers import parse_arabic
-from ..patterns import Patterns, compile_regex
+from ..patterns import HAN_CHAR, Patterns, compile_regex
 from ..text_grids import is_figure
 from .common import Context
 
@@ -26,7 +26,6 @@ LEVEL_ROLES = ("indicator_1", "indicator_2", "indicator_3")
 # table flattened one cell per line and rebuilt (score_lines)
 POSITIONED = frozenset({"table", "score_lines"})
 _FIGURE_ROLES = frozenset({"points", "score", "row_number"})
-_HAN = compile_regex(r"[\u4e00-\u9fa5]")
 # a quantity, not a name: a figure with at most a short unit (≥95%, 29.5亩, 100%覆盖, 2022年全年; not
 # a numbered name, 1.产出)
 _QUANTITY = compile_regex(r"^[≥≤<>=~]*\d[\d,]*(?:\.\d+)?%?[\u4e00-\u9fa5A-Za-z]{0,3}$")
@@ -57,7 +56,7 @@ class ScoreWords:
         return self.roles.clean(text)
 
     def is_name(self, text: str) -> bool:
-        return bool(_HAN.search(text)) and not _QUANTITY.match(text)
+        return bool(HAN_CHAR.search(text)) and not _QUANTITY.match(text)
 
 
 def _pattern(patterns: Patterns, field_name: str):
