@@ -12,6 +12,7 @@ original names a layout the extraction depends on without reason:
 - ``spaced``: a space between every two Chinese characters (letter-spaced PDF text);
 - ``fullwidth``: ASCII punctuation written full-width;
 - ``traditional``: the whole text in traditional characters (OpenCC s2t);
+- ``cnyears``: years written digit by digit in Chinese numerals (二〇二三年);
 - ``tabs`` / ``cells``: pipe tables written with tabs, or one cell per line;
 - ``blank``: every line followed by an empty line (double-spaced text);
 - ``pagenum``: a page number line (``— N —``) between blank lines every 20 lines;
@@ -83,12 +84,18 @@ def _one_line(text: str) -> str:
     return "\n".join(out)
 
 
+def _cn_years(text: str) -> str:
+    numerals = "〇一二三四五六七八九"
+    return re.sub(r"(?<!\d)(20\d\d)(?=[ ]?年)", lambda m: "".join(numerals[int(d)] for d in m.group(1)), text)
+
+
 _FULL = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "%": "％"})
 VARIANTS: dict[str, Callable[[str], str]] = {
     "wrap": lambda t: _prose(t, _wrap),
     "spaced": lambda t: _prose(t, _spaced),
     "fullwidth": lambda t: t.translate(_FULL),
     "traditional": _traditional,
+    "cnyears": _cn_years,
     "tabs": lambda t: _cells(t, "\t"),
     "cells": lambda t: _cells(t, "\n"),
     "blank": lambda t: "\n\n".join(t.split("\n")),

@@ -268,6 +268,19 @@ def an_earlier_years_result_under_a_heading_about_it():
     ), g.document()
 
 
+@case("DOC001", "fires")
+def a_template_year_in_chinese_numerals():
+    # 二〇二一 left from an older report in a report on 二〇二三 (formal titles write years so)
+    g = Snippet(
+        "某县文化馆二〇二三年度部门整体支出绩效自评报告\n"
+        "根据《某县文化馆二〇二一年度部门整体支出绩效评价指标体系》开展自评。本馆二〇二四年三月完成自评。\n"
+    )
+    return record(
+        fiscal_year=Count(value=2023, raw="二〇二三", span=g.span("二〇二三")),
+        kind=replace(g.word("部门整体支出"), value="department_overall"),
+    ), g.document()
+
+
 @case("SUM004", "info")
 def closing_carryover_missing():
     return base(carryover__end=None)

@@ -21,8 +21,11 @@ from .registry import RuleContext, rule
 # 体系", "X年度…评分表". Years elsewhere (a notice dated the next year, a comparison with the
 # previous one) are legitimate and never looked at.
 # A date (2024年3月) is not a year that names a period; the phrase ends at the next year.
+# A year in digits or digit by digit in Chinese numerals (二〇二三年度), as the titles write it.
+_CN_YEAR = r"二[〇○零][〇○零一二三四][〇○零一二三四五六七八九]"
 _YEAR = compile_regex(
-    r"(?<!\d)(?P<year>20\d{2})[ ]?年(?![ ]?\d{1,2}[ ]?月)度?(?P<tail>(?:(?!20\d{2})[^,，。；;:：!?！？\n]){0,24})"
+    rf"(?<![\d〇○零一二三四五六七八九])(?P<year>20\d{{2}}|{_CN_YEAR})[ ]?年(?![ ]?[\d一二三四五六七八九十]{{1,2}}[ ]?月)度?"
+    rf"(?P<tail>(?:(?!20\d{{2}}|{_CN_YEAR})[^,，。；;:：!?！？\n]){{0,24}})"
 )
 _EVALUATIVE = compile_regex(r"部门整体支出|单位整体支出|整体支出绩效|绩效评价|绩效自评|自评报告|评价指标体系|评分表")
 _COMPARISON = compile_regex(r"(?:较|比|与|同比|相比|对比|上年|上一年|去年|往年|历年|截至|截止)[^,，。；;\n]{0,4}$")
@@ -46,6 +49,14 @@ def _heading_before(text: str, pos: int) -> str:
     line_start = max(lo, text.rfind("\n", lo, pos) + 1)
     prev_start = max(lo, text.rfind("\n", lo, max(lo, line_start - 1)) + 1)
     return text[prev_start:pos]
+
+
+def _year_value(raw: str) -> int:
+    """2023, or 二〇二三 written digit by digit (the numerals of ``patterns/words.toml``)."""
+    from ..patterns import load
+
+    words = load().words["year"]
+    return int(raw.translate(str.maketrans(words["numerals"], words["digits"])))
 
 
 def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
@@ -91,7 +102,7 @@ def year_contradicts_fiscal_year(ctx: RuleContext):
         )
         return
     for m, key in hits:
-        year = int(m.group("year"))
+        year = _year_value(m.group("year"))
         if year == fy.value:
             continue
         before = folded.text[max(0, m.start() - DEFAULT_LOOKBEHIND) : m.start()]
