@@ -1245,3 +1245,16 @@ def test_a_title_inside_a_long_line_after_the_pages_chrome(line, unit):
     r = extract_text(line + "\n").report
     assert r.department.value == unit
     assert r.title is not None and r.title.value.startswith(unit)
+
+
+def test_a_share_of_a_subsets_total_is_not_recorded_as_the_share_of_the_units():
+    # 占一般公共预算财政拨款总支出的60.00%: a share of the fund's spending, not of 本年支出合计
+    text = (
+        "某局2023年度部门决算\n本年支出合计1000.00万元，其中：基本支出700.00万元，占本年支出合计的70.00%；"
+        "项目支出300.00万元，占一般公共预算财政拨款总支出的60.00%。\n"
+    )
+    result = extract_text(text)
+    by_type = {item.name: item for item in result.report.expenditure.by_type}
+    assert by_type["基本支出"].share.value == Decimal("70.00")
+    assert by_type["项目支出"].amount.value == Decimal("3000000") and by_type["项目支出"].share is None
+    assert not [f for f in result.findings if f.severity == "error"]

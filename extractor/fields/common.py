@@ -196,6 +196,9 @@ def money_from(ctx: Context, m: regex.Match, pattern_id: str, num_group: str = "
 def share_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "share") -> Number | None:
     if group not in m.groupdict() or not m.group(group):
         return None
+    base = m.groupdict().get("share_base")
+    if base and ctx.patterns.compiled_words("scope", "words").search(base):
+        return None  # a share of a subset's total (占一般公共预算财政拨款总支出的29.20%), not the unit's
     num = parse_arabic(m.group(group))
     if num is None:
         return None
