@@ -34,6 +34,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from run import floor_pdf  # the same pdfium floor as bench/run.py (bench/ is the script's sys.path[0])
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_PYTHON = ROOT / "bench" / ".venv" / "bin" / "python"
 PEERS = {"pdfplumber": "pdfplumber text + tables", "pymupdf": "PyMuPDF text + find_tables", "markitdown": "markitdown"}
@@ -51,23 +53,6 @@ def median_time(fn, repeat: int) -> float:
 
 
 # ---- floors -------------------------------------------------------------------------------------
-
-
-def floor_pdf(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    chars = 0
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            chars += len(textpage.get_text_range())
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
-    return chars
 
 
 def floor_docx(path: Path) -> int:

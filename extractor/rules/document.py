@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..display import field_name
 from ..i18n import _
+from ..numbers import year_of
 from ..patterns import compile_regex
 from .registry import RuleContext, rule
 
@@ -49,14 +50,6 @@ def _heading_before(text: str, pos: int) -> str:
     line_start = max(lo, text.rfind("\n", lo, pos) + 1)
     prev_start = max(lo, text.rfind("\n", lo, max(lo, line_start - 1)) + 1)
     return text[prev_start:pos]
-
-
-def _year_value(raw: str) -> int:
-    """2023, or 二〇二三 written digit by digit (the numerals of ``patterns/words.toml``)."""
-    from ..patterns import load
-
-    words = load().words["year"]
-    return int(raw.translate(str.maketrans(words["numerals"], words["digits"])))
 
 
 def _legitimate(year: int, fiscal_year: int, before: str, tail: str) -> bool:
@@ -102,7 +95,7 @@ def year_contradicts_fiscal_year(ctx: RuleContext):
         )
         return
     for m, key in hits:
-        year = _year_value(m.group("year"))
+        year = year_of(m.group("year"))
         if year == fy.value:
             continue
         before = folded.text[max(0, m.start() - DEFAULT_LOOKBEHIND) : m.start()]
