@@ -25,6 +25,7 @@ FIGURE_ROLES = frozenset(
 # the roles of a project form's money row
 BUDGET_ROLES = ("budget_initial", "budget_adjusted", "budget_spent", "execution_rate")
 INDICATOR_ROLES = ("indicator_1", "indicator_2", "indicator_3", "indicator")
+DEFAULT_SEEN_TEXTS = 50_000  # cell texts whose role is remembered (a few MiB at most)
 
 
 class Roles:
@@ -35,6 +36,9 @@ class Roles:
         self._notes = compile_regex(headers["notes"]["regex"]) if "notes" in headers else None
         self._year = compile_regex(headers["year"]["regex"]) if "year" in headers else None
         self.words = frozenset(self._by_word)
+        # a table repeats its cells' texts on every page and every row (figures, 合计, 分值): what a
+        # text says is read once; bounded, so a worker reading an archive does not grow with it
+        self._seen: dict[str, str | None] = {}
 
     def clean(self, text: str) -> str:
         """A header cell without whitespace, bracketed notes and a trailing colon."""
@@ -44,6 +48,15 @@ class Roles:
         return t.rstrip(":")
 
     def of(self, text: str) -> str | None:
+        seen = self._seen
+        if text in seen:
+            return seen[text]
+        if len(seen) >= DEFAULT_SEEN_TEXTS:
+            seen.clear()
+        role = seen[text] = self._of(text)
+        return role
+
+    def _of(self, text: str) -> str | None:
         t = self.clean(text)
         if not t:
             return None

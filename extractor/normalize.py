@@ -136,6 +136,24 @@ class Folded:
         # inside what was dropped after the segment: the next kept character
         return max(0, min(folded, end))
 
+    def folded_offsets(self, offsets: list[int]) -> list[int]:
+        """``to_folded`` of every offset, walking the segments once when ``offsets`` ascend (a
+        table's cells, in reading order); one that goes back is looked up as ``to_folded`` does."""
+        breaks, deltas = self._breaks, self._deltas
+        if self._starts is None:
+            self._starts = [b + d for b, d in zip(breaks, deltas, strict=True)]
+        starts, size, n = self._starts, len(self.text), len(breaks)
+        out, k = [], 0
+        for original in offsets:
+            if original < starts[k]:
+                k = bisect.bisect_right(starts, original) - 1
+            while k + 1 < n and starts[k + 1] <= original:
+                k += 1
+            end = breaks[k + 1] if k + 1 < n else size
+            folded = original - deltas[k]
+            out.append(folded if 0 <= folded <= end else max(0, min(folded, end)))
+        return out
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original half-open span of the folded slice ``text[start:end]``."""
         if end <= start:
@@ -222,9 +240,9 @@ def letter_spacing(text: str) -> list[tuple[int, int]]:
         if " " in line:
             if _SPACED_WORD.fullmatch(line):
                 out += [(pos + m.start(), pos + m.end()) for m in _SPACES.finditer(line)]
-            else:
-                spaced, adjacent = len(_HAN_PAIR_SPACED.findall(line)), len(_HAN_PAIR.findall(line))
-                if spaced and (adjacent == 0 or (spaced >= DEFAULT_MIN_SPACED_PAIRS and spaced >= adjacent)):
+            elif spaced := len(_HAN_PAIR_SPACED.findall(line)):  # most lines with a space have no spaced pair
+                adjacent = len(_HAN_PAIR.findall(line))
+                if adjacent == 0 or (spaced >= DEFAULT_MIN_SPACED_PAIRS and spaced >= adjacent):
                     out += [(pos + m.start(), pos + m.end()) for m in _SPACE_IN_CJK.finditer(line)]
         pos += len(line) + 1
     return out

@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.normalize import fold
-from extractor.patterns import PATTERN_DIR, PatternError, load
+from extractor.patterns import PATTERN_DIR, PatternError, label_alternation, load
 
 PATTERNS = load()
 CASES = [(p, ex, True) for ps in PATTERNS.patterns.values() for p in ps for ex in p.match] + [
@@ -88,3 +91,37 @@ def test_prose_examples(field, text, fills):
     ctx = Context.of(extract_text(text, verify=False).document)
     got = field_mentions(ctx, field)
     assert bool(got) == fills, [(m.value.raw, sorted(m.qualifiers)) for m in got]
+
+
+def _flat_alternation(words) -> str:
+    """The label alternation as it was written before the trie: every word, longest first."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "(?:" + "|".join(r"\s?".join(regex.escape(c) for c in w) for w in ordered) + ")"
+
+
+_LEXICON_WORDS = sorted({w for words in PATTERNS.labels.values() for w in words})
+
+
+@st.composite
+def _words_and_text(draw):
+    """Lexicon words with some of their own prefixes (a label that starts another), and a text
+    made of those words, their pieces, spaces and line breaks."""
+    words = draw(st.lists(st.sampled_from(_LEXICON_WORDS), min_size=1, max_size=30))
+    words += [w[: draw(st.integers(1, len(w)))] for w in words if draw(st.booleans())]
+    pieces = st.one_of(
+        st.sampled_from(words),
+        st.sampled_from([" ", "\n", "1", "万元"]),
+        st.sampled_from(words).map(lambda w: w[: len(w) // 2]),
+    )
+    return words, "".join(draw(st.lists(pieces, max_size=30)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_words_and_text(), st.sampled_from(["", "(?=\\d)", "[:：]", "\\s*\\d", "(?!计)"]))
+def test_label_trie_matches_as_the_flat_alternation(words_and_text, tail):
+    """The trie alternation finds what the flat, longest-first one found, at the same places and
+    with the same ends, alone and inside a pattern that backtracks into it."""
+    words, text = words_and_text
+    trie = regex.compile(label_alternation(words) + tail)
+    flat = regex.compile(_flat_alternation(words) + tail)
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
