@@ -55,9 +55,14 @@ class Grid:
     def resolved(self) -> list[list[GridCell | None]]:
         """Every row as ``ncols`` positions; a merged cell stands in every position it covers."""
         if self._resolved is None:
-            out: list[list[GridCell | None]] = [[None] * self.ncols for _ in self.rows]
+            ncols, nrows = self.ncols, len(self.rows)
+            out: list[list[GridCell | None]] = [[None] * ncols for _ in self.rows]
             for row in self.rows:
                 for cell in row:
+                    if cell.rowspan == 1 and cell.colspan == 1:  # most cells: one position
+                        if cell.row < nrows and cell.col < ncols:
+                            out[cell.row][cell.col] = cell
+                        continue
                     for r in range(cell.row, min(cell.row + cell.rowspan, len(out))):
                         for c in range(cell.col, min(cell.col + cell.colspan, self.ncols)):
                             out[r][c] = cell
