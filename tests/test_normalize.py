@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractor import normalize
 from extractor.normalize import Folded, fold, fold_name
 
 
@@ -195,3 +196,23 @@ def test_a_wrap_that_cuts_a_figure_is_reflowed_though_the_next_line_starts_like_
     f = fold(text)
     assert "财政拨款收入530.07万元" in f.text
     assert "收入5\n3.完成" in f.text
+
+
+# the layout the folded view drops, as one pattern of lookbehinds (how it was first written)
+_ONE_PATTERN = regex.compile(
+    r"\p{Cf}+"
+    r"|(?<=\d)[ ]+(?=[年月日人个名家元万亿千分%‰.项次户所位岁])"
+    r"|(?<=\d\.)[ \n]+(?=\d)"
+    r"|(?<=\d)\n(?=[%‰])"
+    r"|(?<=[第约近共计])[ ]+(?=\d)"
+    r"|(?<=\d)[ ]+(?=[,]\d{3}(?!\d))"
+    r"|(?<=\p{Han})\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789 .\n,%‰万元年第共计项目(xiàng)\u200b\ufeff\u00ad", max_size=60))
+def test_layout_drops_are_those_of_one_pattern(text):
+    """The marks and the layout spaces, found by two faster patterns, are the spans the single
+    pattern of lookbehinds found."""
+    assert sorted(normalize._drops(text)) == [m.span() for m in _ONE_PATTERN.finditer(text)]
