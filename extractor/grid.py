@@ -39,18 +39,25 @@ class Grid:
     page: int | None = None
     ncols: int = 0
     _resolved: list[list[GridCell | None]] | None = field(default=None, repr=False)
+    _start: int = field(default=-1, repr=False)
+    _end: int = field(default=-1, repr=False)
 
     def __post_init__(self) -> None:
         if not self.ncols:
             self.ncols = max((c.col + c.colspan for row in self.rows for c in row), default=0)
 
+    # a grid is never changed once built (joining two makes a third): its extent is found once
     @property
     def start(self) -> int:
-        return min((c.start for row in self.rows for c in row), default=0)
+        if self._start < 0:
+            self._start = min((c.start for row in self.rows for c in row), default=0)
+        return self._start
 
     @property
     def end(self) -> int:
-        return max((c.end for row in self.rows for c in row), default=0)
+        if self._end < 0:
+            self._end = max((c.end for row in self.rows for c in row), default=0)
+        return self._end
 
     def resolved(self) -> list[list[GridCell | None]]:
         """Every row as ``ncols`` positions; a merged cell stands in every position it covers."""
