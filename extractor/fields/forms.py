@@ -43,9 +43,10 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
     total_row = compiled(r"^{L_budget_total_row}[:]?$")
     out = []
     for r, row in enumerate(grid.rows):
-        header = [(c, of(c.text)) for c in row]
-        if sum(base(role) in BUDGET_ROLES for _, role in header) < MIN_BUDGET_COLUMNS:
+        # (a budget role has no qualifier: base(role) in BUDGET_ROLES is role in BUDGET_ROLES)
+        if sum(1 for c in row if of(c.text) in BUDGET_ROLES) < MIN_BUDGET_COLUMNS:
             continue
+        header = [(c, of(c.text)) for c in row]
         for rr in range(r + 1, min(r + 1 + DEFAULT_ROWS_BELOW, len(grid.rows))):
             cells = grid.rows[rr]
             label = next((k for k, c in enumerate(cells) if c.text), None)
