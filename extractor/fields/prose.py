@@ -192,6 +192,8 @@ def _whole(text: str, start: int, lex: Lexicon) -> bool:
     if start == 0 or not HAN_CHAR.match(text, start - 1):
         return True
     before = text[max(0, start - 6) : start]
+    if not before.endswith(lex.heads):  # most: no head word at all (one test for them all)
+        return False
     for head in lex.heads:
         if before.endswith(head):
             ahead = before[: len(before) - len(head)]

@@ -142,10 +142,20 @@ def _under_heading(ctx: Context, pos: int, body, heading, window: int) -> bool:
     text = ctx.text
     line_start = text.rfind("\n", max(0, pos - window), pos) + 1
     lo = max(0, pos - window)
-    last = None
-    for m in heading.finditer(text, lo, max(lo, line_start - 1)):
-        last = m
-    return last is not None and body.search(text, last.start(), last.end()) is not None
+    end = max(lo, line_start - 1)
+    # a heading is one line, matched from its start: the lines above, nearest first (a scan of
+    # the whole window tried the pattern at every character)
+    p = end  # the lines above end here
+    while p > lo:
+        k = text.rfind("\n", lo, p)  # the break before the line that ends at p
+        # (the heading pattern opens with ^: a window that opens inside a line gives no match there)
+        m = heading.match(text, k + 1 if k >= 0 else lo, end)
+        if m is not None:
+            return body.search(text, m.start(), m.end()) is not None
+        if k < 0:
+            return False
+        p = k
+    return False
 
 
 def _inside_brackets(text: str, pos: int) -> bool:
