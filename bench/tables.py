@@ -12,10 +12,11 @@ markitdown. A text-only report (paragraphs, no table) gives the text-page ratio.
 The peers are never the project's dependencies: they run in the bench's own environment,
 
     python3 -m venv bench/.venv
-    bench/.venv/bin/pip install pdfplumber pypdfium2 'markitdown[pdf,docx]' 'pymupdf<2'
+    bench/.venv/bin/pip install pdfplumber pypdfium2 'markitdown[pdf,docx]' 'pymupdf<2' 'lxml<6'
 
 (PyMuPDF 2.0 brings a layout model that makes find_tables some ten times slower; the issue's
-figures are PyMuPDF 1.28's), one subprocess per peer (``--peer NAME``), warmed up on the smallest
+figures are PyMuPDF 1.28's. markitdown 0.1.9 rewrites a .docx's XML through BeautifulSoup,
+which with lxml 6 drops the namespaces: mammoth then finds no body in any .docx), one subprocess per peer (``--peer NAME``), warmed up on the smallest
 file; a peer that is not installed there, or takes longer than --peer-timeout, is shown as "-".
 The project's times are the median of --repeat runs, the peers' of --peer-repeat runs, each in
 a process that has already read one file (imports and pattern compilation are not counted).
@@ -110,7 +111,16 @@ def run_peer(name: str, files: list[Path], repeat: int) -> None:
     except ImportError as err:
         print(json.dumps({"error": f"not installed ({err.name})"}))
         return
-    print(json.dumps({str(p): median_time(lambda p=p: fn(p), repeat) for p in files}))
+    except Exception:  # noqa: S110 - the file's own run below says what failed
+        pass
+    out: dict[str, float | None] = {}
+    for p in files:
+        try:
+            out[str(p)] = median_time(lambda p=p: fn(p), repeat)
+        except Exception as err:  # one file a peer cannot read is "-", not the peer's whole column
+            print(f"{p.name}: {type(err).__name__}: {str(err).splitlines()[-1][:120]}", file=sys.stderr)
+            out[str(p)] = None
+    print(json.dumps(out))
 
 
 def peers(files: list[Path], repeat: int, timeout: float) -> dict[str, dict[str, float]]:
