@@ -123,7 +123,8 @@ class TextBuilder:
         vertically merged cell above (rendered as "" so the columns keep their places), which
         adds to that cell's ``rowspan``. Without an explicit colspan a cell spans up to the next
         cell's column (the last cell of a row: one column). ``pages``: each row's page, for a
-        table that runs over page breaks (its cells' blocks carry their own row's page).
+        table that runs over page breaks (its cells' blocks carry their own row's page; the
+        table's page is ``page``, else its first row's).
 
         Each cell is first kept as a list (its rowspan grows as rows below continue it) and
         made a Block once at the end."""
@@ -139,24 +140,32 @@ class TextBuilder:
             r = len(table_rows)
             offset = self._append(CELL_SEP.join(texts))
             row_cells: list[list] = []
-            for k, (cell, rendered) in enumerate(zip(cells, texts, strict=True)):
+            last = len(cells) - 1
+            for k, cell in enumerate(cells):
                 col = cell[0]
-                end = offset + len(rendered)
-                if cell[1] is not None:
-                    span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k + 1 < len(cells) else 1)
-                    span = max(1, span)
-                    kept = [offset, end, r, col, 1, span]
-                    for c in range(col, col + span):
+                if cell[1] is None:
+                    above = covering.get(col)
+                    if above is not None:  # the merged cell above reaches down into this row
+                        above[4] = r - above[2] + 1
+                    offset += sep
+                    continue
+                end = offset + len(cell[1])
+                span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k < last else 1)
+                if span <= 1:
+                    span = 1
+                kept = [offset, end, r, col, 1, span]
+                covering[col] = kept
+                if span > 1:
+                    for c in range(col + 1, col + span):
                         covering[c] = kept
-                    row_cells.append(kept)
-                elif col in covering:  # the merged cell above reaches down into this row
-                    above = covering[col]
-                    above[4] = r - above[2] + 1
+                row_cells.append(kept)
                 offset = end + sep
             table_rows.append(row_cells)
             row_pages.append(page if pages is None else pages[n])
         if not table_rows:
             return None
+        if page is None and pages is not None:
+            page = row_pages[0]
         blocks = [
             [
                 Block("cell", start, end, row_page, index, r, col, rowspan, colspan)

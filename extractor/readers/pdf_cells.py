@@ -151,7 +151,8 @@ def _place_runs(text, raw: str, locator: _Locator) -> _Placed:
                     first = at[(bisect_right(rows, y) - 1) * width + bisect_right(columns, x) - 1]
                     break
             if end - start > 1:
-                reach = left + (end - start) * max(right - left, top - bottom)
+                size = right - left if right - left > top - bottom else top - bottom
+                reach = left + (end - start) * size
                 if first is not None:
                     whole = reach < boxes[first][2] or first == locate(*_center(text, end - 1))
                 else:

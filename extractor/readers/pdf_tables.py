@@ -75,9 +75,16 @@ class FoundTable:
             below = row_at.get(bottom)
             if below is None:
                 below = bisect_left(rows, bottom)
-            grid[r].append((c, max(1, span), i))
-            for row in range(r + 1, below):
-                grid[row].append((c, max(1, span), None))
+            grid[r].append((c, span if span > 1 else 1, i))
+            if below > r + 1:
+                merged = (c, span if span > 1 else 1, None)
+                for row in range(r + 1, below):
+                    grid[row].append(merged)
+            slot = r * width + c
+            if span == 1 and below == r + 1 and top <= bottom - 0.01:  # rows[r + 1] >= bottom
+                overlap = overlap or at[slot] is not None  # one slot (most cells)
+                at[slot] = i
+                continue
             for row in range(r, bisect_right(rows, bottom - 0.01)):
                 slot = row * width + c
                 for k in range(slot, slot + span):
