@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from extractor.document import Block, Document, Table
 from extractor.limits import ResourceBudget
 
+_START, _END = attrgetter("start"), attrgetter("end")
 CELL_SEP = " | "
 LINE_SEP = "\n"
 
@@ -185,6 +187,8 @@ class TextBuilder:
         return "".join(self._parts)
 
     def build(self, fmt: str, **fields) -> Document:
-        # Text order; a page block sorts before the lines it holds.
-        blocks = sorted(self.blocks, key=lambda b: (b.start, -b.end))
+        # Text order; a page block sorts before the lines it holds: by (start, -end), as two
+        # stable sorts keyed in C (the blocks come mostly in order, each sort a pass).
+        blocks = sorted(self.blocks, key=_END, reverse=True)
+        blocks.sort(key=_START)
         return Document(text=self.text(), format=fmt, blocks=blocks, tables=self.tables, **fields)

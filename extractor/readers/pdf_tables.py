@@ -169,20 +169,26 @@ def find_tables(rulings: Rulings) -> list[FoundTable]:
 
 
 def _crossings(vertical, horizontal) -> dict[tuple[float, float], list[int]]:
-    """{(x, top): [vertical edges through it, horizontal edges through it]}, each set of edges
-    as a bit mask over the edges' places in their sorted lists (one AND tells whether two
-    crossings share an edge)."""
+    """{(x, top): [vertical edges through it, horizontal edges through it, its number]}, each
+    set of edges as a bit mask over the edges' places in their sorted lists (one AND tells
+    whether two crossings share an edge).
+
+    The crossings are made in (x, top) order, and numbered so: the vertical edges are taken
+    in order, and two on one line (joined edges) are more than JOIN apart, so a later one
+    adds crossings only below the earlier one's."""
     horizontal = sorted(set(horizontal))
     tops = [h[0] for h in horizontal]
+    lefts = [h[1] - CROSS for h in horizontal]
+    rights = [h[2] + CROSS for h in horizontal]
     points: dict[tuple[float, float], list[int]] = {}
     for i, (x, top, bottom) in enumerate(sorted(set(vertical))):
         v = 1 << i
         for k in range(bisect_left(tops, top - CROSS), bisect_right(tops, bottom + CROSS)):
-            h = horizontal[k]
-            if h[1] - CROSS <= x <= h[2] + CROSS:
-                at = points.get((x, h[0]))
+            if lefts[k] <= x <= rights[k]:
+                key = (x, tops[k])
+                at = points.get(key)
                 if at is None:
-                    points[(x, h[0])] = [v, 1 << k]
+                    points[key] = [v, 1 << k, len(points)]
                 else:
                     at[0] |= v
                     at[1] |= 1 << k
@@ -199,11 +205,7 @@ def _cells(points: dict[tuple[float, float], list[int]]) -> tuple[list[tuple], l
     that case is judged before the general search (``_smallest``)."""
     by_x: dict[float, list[tuple]] = {}  # x -> (top, vs, hs, number, its line, place in its line)
     by_top: dict[float, list[tuple]] = {}  # top -> (x, vs, hs, number), left to right
-    for number, key in enumerate(sorted(points)):
-        x, top = key
-        at = points[key]
-        at.append(number)
-        vs, hs = at[0], at[1]
+    for (x, top), (vs, hs, number) in points.items():  # in (x, top) order (see _crossings)
         line = by_top.get(top)
         if line is None:
             line = by_top[top] = []
