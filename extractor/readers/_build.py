@@ -128,55 +128,48 @@ class TextBuilder:
         table that runs over page breaks (its cells' blocks carry their own row's page; the
         table's page is ``page``, else its first row's).
 
-        Each cell is first kept as a list (its rowspan grows as rows below continue it) and
-        made a Block once at the end."""
+        A cell's Block is made as its row is read; a merged cell's rowspan grows as rows below
+        continue it (before the table is handed out)."""
         index = len(self.tables)
-        table_rows: list[list[list]] = []
-        row_pages: list[int | None] = []
+        table_rows: list[list[Block]] = []
         sep = len(CELL_SEP)
-        covering: dict[int, list] = {}  # grid column -> the cell there
+        covering: dict[int, Block] = {}  # grid column -> the cell there
         for n, cells in enumerate(rows):
             texts = [c[1] or "" for c in cells]
             if not "".join(texts).strip():  # no cells, or none but blank ones
                 continue
             r = len(table_rows)
+            row_page = page if pages is None else pages[n]
             offset = self._append(CELL_SEP.join(texts))
-            row_cells: list[list] = []
+            row_cells: list[Block] = []
             last = len(cells) - 1
             for k, cell in enumerate(cells):
                 col = cell[0]
                 if cell[1] is None:
                     above = covering.get(col)
                     if above is not None:  # the merged cell above reaches down into this row
-                        above[4] = r - above[2] + 1
+                        above.rowspan = r - above.row + 1
                     offset += sep
                     continue
                 end = offset + len(cell[1])
                 span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k < last else 1)
                 if span <= 1:
                     span = 1
-                kept = [offset, end, r, col, 1, span]
-                covering[col] = kept
+                block = Block("cell", offset, end, row_page, index, r, col, 1, span)
+                covering[col] = block
                 if span > 1:
                     for c in range(col + 1, col + span):
-                        covering[c] = kept
-                row_cells.append(kept)
+                        covering[c] = block
+                row_cells.append(block)
                 offset = end + sep
             table_rows.append(row_cells)
-            row_pages.append(page if pages is None else pages[n])
         if not table_rows:
             return None
         if page is None and pages is not None:
-            page = row_pages[0]
-        blocks = [
-            [
-                Block("cell", start, end, row_page, index, r, col, rowspan, colspan)
-                for start, end, r, col, rowspan, colspan in row_cells
-            ]
-            for row_cells, row_page in zip(table_rows, row_pages, strict=True)
-        ]
-        self.blocks.extend(b for row in blocks for b in row)
-        table = Table(rows=blocks, page=page)
+            page = table_rows[0][0].page
+        for row in table_rows:
+            self.blocks.extend(row)
+        table = Table(rows=table_rows, page=page)
         self.tables.append(table)
         return table
 

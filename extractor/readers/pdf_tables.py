@@ -115,20 +115,21 @@ class FoundTable:
 
 def _snap(edges: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
     """Edges whose positions chain within SNAP of one another moved to their mean position."""
-    if not edges:
-        return []
     edges = sorted(edges)
     out: list[tuple[float, float, float]] = []
-    group = [edges[0]]
-    for e in edges[1:]:
-        if e[0] <= group[-1][0] + SNAP:
-            group.append(e)
+    size, i = len(edges), 0
+    while i < size:
+        j, pos = i + 1, edges[i][0]
+        while j < size and edges[j][0] <= pos + SNAP:
+            pos = edges[j][0]
+            j += 1
+        if j == i + 1:
+            out.append(edges[i])  # alone: its own mean
         else:
+            group = edges[i:j]
             mean = sum(g[0] for g in group) / len(group)
             out += [(mean, g[1], g[2]) for g in group]
-            group = [e]
-    mean = sum(g[0] for g in group) / len(group)
-    out += [(mean, g[1], g[2]) for g in group]
+        i = j
     return out
 
 
