@@ -104,7 +104,9 @@ def ruled_page(text, pdfium_c, raw: str, tables: list[FoundTable]) -> list[str |
     for number, pieces in placed.cells.items():
         if plain and len(pieces) == 1:
             start, end, _ = pieces[0]
-            texts[number] = raw[start] if end - start == 1 else _deduped(text, raw, start, end)
+            run = raw[start:end]
+            # _deduped's case (every character doubled) asked only where it may be
+            texts[number] = _deduped(text, raw, start, end) if not len(run) % 2 and run[0::2] == run[1::2] else run
         else:
             texts[number] = _cell_text(text, raw, pieces)
     page_tables = [
