@@ -16,9 +16,10 @@ from extractor.readers._build import Cell, join_fragments
 from extractor.readers.docx_xml import MC
 from extractor.readers.docx_xml import child as _child
 
-# Elements that send a table to the general walk wherever they stand in it: what the walk
-# reads differently from a plain run's text (a hidden run, characters other than text and
-# tabs, nested tables, content controls, alternate content).
+# Elements that send a table to the general walk wherever they stand in it (picked out with the
+# others: one pass over the table finds them too): what the walk reads differently from a plain
+# run's text (a hidden run, characters other than text and tabs, nested tables, content
+# controls, alternate content).
 _NOT_PLAIN = ("vanish", "ptab", "br", "cr", "noBreakHyphen", "tbl", "sdt", "sdtContent", "customXml")
 
 
@@ -32,8 +33,9 @@ class PlainTables:
             w + t for t in ("gridSpan", "vMerge", "hMerge", "gridBefore")
         )
         self.VAL = w + "val"
-        self.not_plain = (*(w + t for t in _NOT_PLAIN), f"{{{MC}}}AlternateContent")
+        self.not_plain = {*(w + t for t in _NOT_PLAIN), f"{{{MC}}}AlternateContent"}
         self.stream = (
+            *self.not_plain,
             self.TR,
             self.TC,
             self.P,
@@ -48,8 +50,6 @@ class PlainTables:
 
     def rows(self, tbl) -> list[list[Cell]] | None:
         """The table's rows as ``_Walker.table`` makes them, or None when it is not plain."""
-        if next(tbl.iterdescendants(*self.not_plain), None) is not None:
-            return None
         TR, TC, P, R, T, TAB = self.TR, self.TC, self.P, self.R, self.T, self.TAB  # noqa: N806 - tag names
         rows: list[_Row] = []
         row: _Row | None = None
@@ -58,7 +58,7 @@ class PlainTables:
         texts: list[str] = []  # the current paragraph's pieces
         # Each element must stand inside the current one of the level above (the proxies of
         # those are alive, so getparent() gives the very same object).
-        for el in tbl.iter(*self.stream):
+        for el in tbl.iterdescendants(*self.stream):
             tag = el.tag
             if tag == T:
                 if el.getparent() is not r:
@@ -91,7 +91,7 @@ class PlainTables:
                     texts.append("\t")
                 elif not self._tab_stop(el, p):
                     return None
-            elif not self._property(el, tr, tc, row):
+            elif tag in self.not_plain or not self._property(el, tr, tc, row):
                 return None
         return [_row_cells(row, self.VAL) for row in rows]
 
