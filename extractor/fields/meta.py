@@ -43,11 +43,17 @@ def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
     report's subject, the unit speaking of its year, the first year the opening gives the unit's
     budget — never a filing date, a year compared with, or a cited document's."""
     text = ctx.text
+    title_year = ctx.patterns.for_field("title.year")[0].regex
     span = _title_span(ctx, title)
     if span is not None:
-        m = ctx.patterns.for_field("title.year")[0].regex.search(text, *span)
+        m = title_year.search(text, *span)
         if m:
             return ctx.ground(m.start("year"), m.end("year"), year_of(m.group("year")), Count, "year.title")
+    # a title without a year (a form's generic name) above a file's name that has one: the file is
+    # the report itself ("2019年度…项目绩效自评表.pdf" over "某市…项目绩效目标自评表")
+    for cand in title_candidates(ctx):
+        if cand.source == "file" and (m := title_year.search(text, cand.start, cand.end)):
+            return ctx.ground(m.start("year"), m.end("year"), year_of(m.group("year")), Count, "year.file")
     compared = _compared_words(ctx)
     for pat in ctx.patterns.for_field("fiscal_year.fallback"):
         for m in pat.regex.finditer(text, 0, min(len(text), DEFAULT_YEAR_WINDOW)):

@@ -125,7 +125,10 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
     source = "line"
     if len(body) > MAX_TITLE_CHARS or _has_sentence_end(ctx, body):
         glued = _one(ctx, "title.glued").match(body)
-        found = (glued.start("title"), glued.group("title")) if glued else _glued_inside(ctx, body)
+        if glued and _looks_like_a_title(ctx, glued.group("title")):
+            found = glued.start("title"), glued.group("title")
+        else:  # a title after page chrome on the same line ("首页 > 公开 > 某局…决算 索引号…")
+            found = _glued_inside(ctx, body)
         if not found:
             return None
         lead, body, source = lead + found[0], found[1], "glued"
