@@ -138,11 +138,28 @@ def test_title_glued_to_body():
             "某县水务局2023年部门决算公开信息",
             "某县水务局",
         ),
+        (
+            "某县教育局(机关)2019年部门预算公开 - 索引号 - 0152-2019-0301 - 发文机构 - 某县教育体育局 - 日期 - "
+            "2019-03-01 一、部门主要职责",
+            "某县教育局(机关)2019年部门预算公开",
+            "某县教育局",
+        ),
     ],
 )
 def test_title_at_the_start_of_a_joined_text(text, title, department):
     r = report(text)
     assert r.title.value == title and r.department.value == department
+
+
+def test_a_title_that_opens_with_its_year_after_page_chrome():
+    t = (
+        "作者:暂无 上传时间:2023-08-14 返回上级 附表2 2022年度文化共享工程项目自评表 项目单位(盖章):某县图书馆 "
+        "主要领导签字: 填报日期:2023.6.28 项目名称 文化共享工程"
+    )
+    r = report(t)
+    assert (
+        r.title.value == "2022年度文化共享工程项目自评表" and r.fiscal_year.value == 2022 and r.kind.value == "project"
+    )
 
 
 def test_year_of_the_file_name_above_a_generic_form_title():
