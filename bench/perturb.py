@@ -14,6 +14,7 @@ original names a layout the extraction depends on without reason:
 - ``traditional``: the whole text in traditional characters (OpenCC s2t);
 - ``cnyears``: years written digit by digit in Chinese numerals (二〇二三年);
 - ``tabs`` / ``cells``: pipe tables written with tabs, or one cell per line;
+- ``layout``: pipe tables as ``pdftotext -layout`` writes them (cells padded to aligned columns);
 - ``blank``: every line followed by an empty line (double-spaced text);
 - ``pagenum``: a page number line (``— N —``) between blank lines every 20 lines;
 - ``oneline``: every run of prose lines joined into one line (web text without its breaks).
@@ -60,6 +61,34 @@ def _cells(text: str, sep: str) -> str:
     return "\n".join(sep.join(c.strip() for c in ln.split("|")) if "|" in ln else ln for ln in text.split("\n"))
 
 
+def _width(cell: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in cell)
+
+
+def _layout(text: str) -> str:
+    """Pipe tables as ``pdftotext -layout`` writes a table: cells padded to their column's width
+    (a Chinese character two columns wide) and parted by two spaces, no rules."""
+    lines, out, i = text.split("\n"), [], 0
+    while i < len(lines):
+        if "|" not in lines[i]:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and "|" in lines[j]:
+            j += 1
+        rows = [[c.strip() for c in ln.strip().strip("|").split("|")] for ln in lines[i:j]]
+        rows = [r for r in rows if not all(set(c) <= set("-: ") for c in r)]  # a Markdown rule row
+        widths = [
+            max((_width(r[k]) for r in rows if k < len(r)), default=0) for k in range(max(map(len, rows), default=0))
+        ]
+        out += ["  ".join(c + " " * (widths[k] - _width(c)) for k, c in enumerate(r)).rstrip() for r in rows]
+        i = j
+    return "\n".join(out)
+
+
 def _page_numbers(text: str) -> str:
     out = []
     for i, line in enumerate(text.split("\n")):
@@ -98,6 +127,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "cnyears": _cn_years,
     "tabs": lambda t: _cells(t, "\t"),
     "cells": lambda t: _cells(t, "\n"),
+    "layout": _layout,
     "blank": lambda t: "\n\n".join(t.split("\n")),
     "pagenum": _page_numbers,
     "oneline": _one_line,
