@@ -59,3 +59,27 @@ def test_a_unit_list_after_zhong_is_still_the_units():
     result = extractor.extract_text(text)
     assert _by_type(result) == {"基本支出": Decimal("8000000"), "项目支出": Decimal("48000000")}
     assert _errors(result) == []
+
+
+def test_a_list_after_the_organs_own_total_is_not_the_units():
+    """ "本级支出760万元，其中基本支出…；所属单位支出…": the parts are the organ's, whose total is not
+    the unit's 支出总计."""
+    text = HEAD + (
+        "2023年度支出总计980.00万元。\n本级支出760.00万元，其中基本支出460.00万元，项目支出300.00万元；"
+        "所属单位支出220.00万元，其中基本支出120.00万元，项目支出100.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    assert result.report.expenditure.total.value == Decimal("9800000")
+    assert _by_type(result) == {}
+    assert _errors(result) == []
+
+
+def test_a_list_after_the_years_own_total_is_kept():
+    """ "本年支出合计940万元，其中基本支出…" beside a 支出总计 that holds the carry-over: the year's parts."""
+    text = HEAD + (
+        "2023年度支出总计986.30万元，年末结转和结余46.30万元。本年支出合计940.00万元，其中：基本支出420.00万元，"
+        "项目支出520.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    assert _by_type(result) == {"基本支出": Decimal("4200000"), "项目支出": Decimal("5200000")}
+    assert _errors(result) == []

@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
-from .common import DEFAULT_HEAD_WINDOW, Context, choose, sentence_start
+from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, sentence_start
 from .forms import FIELD as FORM_FIELD
 from .forms import read_form, source_rows
 from .lists import functions, items_after, revenue_items
-from .prose import field_mentions, lexicon
+from .prose import Mention, field_mentions, lexicon, mentions
 
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
@@ -90,11 +90,32 @@ def extract_expenditure(ctx: Context) -> Expenditure:
         chosen = choose([(m.priority, m.value) for m in ms])
         if chosen is not None:
             m = next(m for m in ms if m.value is chosen)
+            if _of_another_whole(ctx, exp.total, m):
+                exp.by_type = []
+                break
             exp.by_type.append(
                 Item(name=type_name, amount=chosen, share=m.share, name_span=ctx.folded.span(*m.label_span))
             )
     exp.by_function = functions(ctx, exp.total)
     return exp
+
+
+def _of_another_whole(ctx: Context, total: Money | None, part: Mention) -> bool:
+    """A part its sentence lists after another whole than the unit's total: "本级支出760万元，其中基本
+    支出460万元…；所属单位支出…" (the organ's own spending), "上年支出合计900万元，其中基本支出…". The
+    nearest total stated before it in its sentence disagrees with the unit's total and with every
+    year's total (本年支出合计) the report states beside it."""
+    if total is None:
+        return False
+    pos = part.label_span[0]
+    start = sentence_start(ctx.text, pos, DEFAULT_HEAD_WINDOW)
+    fields = ("expenditure.total", "expenditure.total.of_year")
+    wholes = [m for m in mentions(ctx) if m.field in fields and start <= m.label_span[0] < pos]
+    if not wholes:
+        return False
+    whole = wholes[-1].value
+    accepted = [total, *ctx.candidates.get("expenditure.total.of_year", ())]
+    return not any(_agrees(whole, v) for v in accepted)
 
 
 def extract_carryover(ctx: Context) -> Carryover:
