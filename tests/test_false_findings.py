@@ -83,3 +83,20 @@ def test_a_list_after_the_years_own_total_is_kept():
     result = extractor.extract_text(text)
     assert _by_type(result) == {"基本支出": Decimal("4200000"), "项目支出": Decimal("5200000")}
     assert _errors(result) == []
+
+
+GRADES = "某县住房和城乡建设局2023年度部门整体支出绩效自评报告\n五、评价结论\n评分等级：90-100分为优秀，80-89分为良好，60-79分为合格，60分以下为不合格。"
+
+
+def test_a_whole_number_band_holds_its_top_score():
+    """ "80-89分为良好": a score of 89 is 良, not outside every band."""
+    result = extractor.extract_text(GRADES + "本次自评得分89分，自评等级为良好。\n")
+    assert [f.rule for f in result.findings if f.rule == "GRD001"] == []
+    good = next(b for b in result.report.grade_bands.bands if b.grade.startswith("良"))
+    assert (good.min, good.max, good.max_inclusive) == (Decimal(80), Decimal(89), True)
+
+
+def test_a_whole_number_band_still_checks_the_grade():
+    """The same bands with a grade one band too high: an error."""
+    result = extractor.extract_text(GRADES + "本次自评得分89分，自评等级为优秀。\n")
+    assert "GRD001" in _errors(result)
