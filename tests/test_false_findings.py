@@ -100,3 +100,30 @@ def test_a_whole_number_band_still_checks_the_grade():
     """The same bands with a grade one band too high: an error."""
     result = extractor.extract_text(GRADES + "本次自评得分89分，自评等级为优秀。\n")
     assert "GRD001" in _errors(result)
+
+
+def test_a_budget_under_a_projects_heading_is_the_projects():
+    """A department's report that gives each project under its own heading: "（二）某某项目" over
+    "全年预算数300万元" is the project's budget, not a restatement of the department's."""
+    text = (
+        "某县卫生健康局2023年度部门整体支出绩效自评报告\n一、部门预算执行情况\n"
+        "2023年全年预算数2,000.00万元，全年执行数1,960.00万元，预算执行率98%。\n"
+        "二、重点项目执行情况\n（一）基本公共卫生服务项目\n"
+        "该项目全年预算数800.00万元，全年执行数780.00万元，预算执行率97.5%。\n"
+        "（二）计划生育奖励扶助项目\n全年预算数300.00万元，执行数300.00万元，执行率100%。\n"
+    )
+    result = extractor.extract_text(text)
+    budget = result.report.budget
+    assert (budget.adjusted.value, budget.spent.value) == (Decimal("20000000"), Decimal("19600000"))
+    assert budget.execution_rate.value == Decimal("98")
+    assert _errors(result) == []
+
+
+def test_a_project_reports_own_headings_do_not_hide_its_budget():
+    """In a project's own report, "二、项目资金情况" heads the project's figures: still read."""
+    text = (
+        "某区教育局2023年度校舍维修项目支出绩效自评报告\n二、项目资金情况\n"
+        "全年预算数480.00万元，全年执行数456.00万元，预算执行率95%。\n"
+    )
+    budget = extractor.extract_text(text).report.budget
+    assert (budget.adjusted.value, budget.execution_rate.value) == (Decimal("4800000"), Decimal("95"))

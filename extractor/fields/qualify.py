@@ -34,6 +34,13 @@ class Qualifiers:
             self.checks.append((name, self._check(name, q, patterns)))
 
     def _check(self, name: str, q: dict, patterns: Patterns) -> Callable:
+        check = self._reach(name, q, patterns)
+        kinds = frozenset(q.get("kinds", ()))
+        if not kinds or q["reach"] == "sentence":  # (the sentence reach reads its kinds itself)
+            return check
+        return lambda ctx, ls, le, fe: ctx.kind in kinds and check(ctx, ls, le, fe)
+
+    def _reach(self, name: str, q: dict, patterns: Patterns) -> Callable:
         reach = q["reach"]
         words = q.get("words")
         if q.get("classes"):  # the functional classes of words.toml, and what follows a class's name
