@@ -127,3 +127,45 @@ def test_a_project_reports_own_headings_do_not_hide_its_budget():
     )
     budget = extractor.extract_text(text).report.budget
     assert (budget.adjusted.value, budget.execution_rate.value) == (Decimal("4800000"), Decimal("95"))
+
+
+REVENUE = "某县自然资源局2023年度部门整体支出绩效自评报告\n（一）收入情况\n2023年度收入总计1,250.60万元，其中："
+
+
+def _items(result) -> dict[str, Decimal]:
+    return {i.name: i.amount.value for i in result.report.revenue.items}
+
+
+SOURCES = {"财政拨款收入": Decimal("11006000"), "事业收入": Decimal("1000000"), "其他收入": Decimal("500000")}
+
+
+def test_a_note_in_brackets_on_one_source_is_not_a_source():
+    """ "财政拨款收入1,100.60万元（其中一般公共预算…，政府性基金…）": the bracket's parts are the item's."""
+    text = REVENUE + (
+        "财政拨款收入1,100.60万元（其中一般公共预算财政拨款1,000.60万元，政府性基金预算财政拨款100.00万元），"
+        "事业收入100.00万元，其他收入50.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    assert _items(result) == SOURCES
+    assert _errors(result) == []
+
+
+def test_a_sources_own_list_is_not_more_sources():
+    """ "财政拨款收入1,100.60万元，其中一般公共预算…、政府性基金…；事业收入…": a list inside the list."""
+    text = REVENUE + (
+        "财政拨款收入1,100.60万元，其中一般公共预算财政拨款收入1,000.60万元、政府性基金预算财政拨款收入100.00万元；"
+        "事业收入100.00万元；其他收入50.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    assert _items(result) == SOURCES
+    assert _errors(result) == []
+
+
+def test_a_sublist_that_makes_up_no_source_leaves_the_list_unread():
+    """A list inside the list whose parts make up nothing before them: no sure reading, no items."""
+    text = REVENUE + (
+        "财政拨款收入1,100.60万元，其中一般公共预算财政拨款收入900.00万元、政府性基金预算财政拨款收入100.00万元；"
+        "事业收入100.00万元；其他收入50.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    assert _items(result) == {}
