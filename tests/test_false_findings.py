@@ -169,3 +169,26 @@ def test_a_sublist_that_makes_up_no_source_leaves_the_list_unread():
     )
     result = extractor.extract_text(text)
     assert _items(result) == {}
+
+
+def test_a_list_of_the_largest_classes_with_their_shares_is_partial():
+    """ "主要用于：教育支出…，占90.00%；…，占6.00%；…，占2.00%": shares short of 100% say the list
+    names only the largest classes; their amounts falling short of the total is no contradiction."""
+    text = (
+        "某县教育体育局2023年度部门整体支出绩效自评报告\n（二）支出情况\n2023年度支出总计12,000.00万元。"
+        "按功能分类，主要用于：教育支出10,800.00万元，占90.00%；社会保障和就业支出720.00万元，占6.00%；"
+        "卫生健康支出240.00万元，占2.00%。\n"
+    )
+    result = extractor.extract_text(text)
+    assert len(result.report.expenditure.by_function) == 3
+    assert _errors(result) == []
+
+
+def test_a_partial_list_whose_share_is_wrong_is_still_an_error():
+    """The same list with one amount off its share: SHR001, whatever the list's completeness."""
+    text = (
+        "某县教育体育局2023年度部门整体支出绩效自评报告\n（二）支出情况\n2023年度支出总计12,000.00万元。"
+        "按功能分类，主要用于：教育支出10,900.00万元，占90.00%；社会保障和就业支出720.00万元，占6.00%；"
+        "卫生健康支出240.00万元，占2.00%。\n"
+    )
+    assert "SHR001" in _errors(extractor.extract_text(text))

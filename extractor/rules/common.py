@@ -218,6 +218,10 @@ def looks_complete(items: list[Item]) -> bool:
 
     A lone item after 其中 is often just the largest part ("收入总计…，其中财政拨款收入…"),
     so one item counts as the whole only when its share says 100%; two or more items are
-    read as the full breakdown.
+    read as the full breakdown, unless every item states its share and the shares fall short
+    of 100% ("主要用于：教育支出…，占90%；社会保障和就业支出…，占6%"): the list says itself that it
+    names only the largest parts.
     """
-    return len(items) >= 2 or shares_look_complete(items)
+    if items and all(it.share is not None for it in items):
+        return Interval.total(of_figure(it.share) for it in items).hi >= Decimal(100)
+    return len(items) >= 2
