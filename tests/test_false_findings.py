@@ -192,3 +192,41 @@ def test_a_partial_list_whose_share_is_wrong_is_still_an_error():
         "卫生健康支出240.00万元，占2.00%。\n"
     )
     assert "SHR001" in _errors(extractor.extract_text(text))
+
+
+def test_budgets_of_two_funds_in_final_accounts_are_not_the_units():
+    """A 决算's 一般公共预算 and 三公 sections each state their own 年初预算: neither is the unit's
+    budget, and they are not one figure written twice."""
+    text = (
+        "某市卫生健康委员会2022年度部门决算说明\n五、一般公共预算财政拨款支出决算情况说明\n"
+        "2022年度一般公共预算财政拨款支出年初预算为3,000.00万元，支出决算为3,150.00万元，完成年初预算的105.00%。\n"
+        "六、“三公”经费财政拨款支出决算情况说明\n"
+        "2022年度“三公”经费财政拨款支出年初预算为15.00万元，支出决算为12.30万元，完成年初预算的82.00%。\n"
+    )
+    result = extractor.extract_text(text)
+    assert result.report.budget.total is None
+    assert _errors(result) == []
+
+
+def test_a_spending_kinds_budget_is_not_the_departments():
+    """ "基本支出年初预算800万元，执行数800万元" after the department's own budget sentence."""
+    text = (
+        "某县市场监督管理局2023年度部门整体支出绩效自评报告\n二、预算执行情况\n"
+        "2023年度年初预算1,200.00万元，全年预算数1,350.00万元，全年执行数1,320.00万元，预算执行率97.78%。\n"
+        "基本支出年初预算800.00万元，执行数800.00万元；项目支出年初预算400.00万元，全年预算数550.00万元，"
+        "执行数520.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    budget = result.report.budget
+    assert (budget.total.value, budget.spent.value) == (Decimal("12000000"), Decimal("13200000"))
+    assert _errors(result) == []
+
+
+def test_a_project_reports_one_fund_still_gives_its_budget():
+    """In a project's own report, the fund its sentence names is the project's: still read."""
+    text = (
+        "某县2023年度农田水利专项资金项目支出绩效自评报告\n一、项目资金情况\n"
+        "专项资金年初预算数200.00万元，全年执行数180.00万元，预算执行率90%。\n"
+    )
+    budget = extractor.extract_text(text).report.budget
+    assert (budget.total.value, budget.spent.value) == (Decimal("2000000"), Decimal("1800000"))

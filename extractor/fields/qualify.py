@@ -31,6 +31,8 @@ class Qualifiers:
         self.share_clause = compile_regex(share) if share else None
         self.checks: list[tuple[str, Callable]] = []
         for name, q in spec.items():
+            if "like" in q:  # another qualifier's words and reach, with this one's own keys (kinds)
+                q = {**spec[q["like"]], **{k: v for k, v in q.items() if k != "like"}}
             self.checks.append((name, self._check(name, q, patterns)))
 
     def _check(self, name: str, q: dict, patterns: Patterns) -> Callable:
