@@ -230,3 +230,23 @@ def test_a_project_reports_one_fund_still_gives_its_budget():
     )
     budget = extractor.extract_text(text).report.budget
     assert (budget.total.value, budget.spent.value) == (Decimal("2000000"), Decimal("1800000"))
+
+
+def test_counts_side_by_side_with_more_categories_than_the_record_holds():
+    """A form's row 编制人数 | 实有人数 | 在职人员 | 退休人员 | 离休人员 | 遗属: the actual count holds the
+    离休 and 遗属 the record does not; its falling between nothing summed is not an error."""
+    text = (
+        "某县文化馆2023年度部门整体支出绩效自评报告\n基本情况表\n"
+        "编制人数 | 实有人数 | 在职人员 | 退休人员 | 离休人员 | 遗属\n40 | 55 | 38 | 14 | 1 | 2\n"
+    )
+    result = extractor.extract_text(text)
+    hc = result.report.headcount
+    assert (hc.actual.value, hc.in_service.value, hc.retired.value) == (55, 38, 14)
+    assert _errors(result) == []
+    assert any(f.rule == "HC001" and f.severity == "info" for f in result.findings)
+
+
+def test_a_listed_actual_count_that_its_parts_miss_is_still_an_error():
+    """ "实有人数19人，其中在职人员13人，退休人员5人": listed as its parts, 18 is not 19."""
+    text = "某县文化馆2023年度部门整体支出绩效自评报告\n（二）人员情况\n年末实有人数19人，其中在职人员13人，退休人员5人。\n"
+    assert "HC001" in _errors(extractor.extract_text(text))
