@@ -250,3 +250,19 @@ def test_a_listed_actual_count_that_its_parts_miss_is_still_an_error():
     """ "实有人数19人，其中在职人员13人，退休人员5人": listed as its parts, 18 is not 19."""
     text = "某县文化馆2023年度部门整体支出绩效自评报告\n（二）人员情况\n年末实有人数19人，其中在职人员13人，退休人员5人。\n"
     assert "HC001" in _errors(extractor.extract_text(text))
+
+
+def test_a_funds_functional_list_is_not_the_units():
+    """A 决算's 一般公共预算 section lists its spending 按功能分类 with shares of that fund's total:
+    neither its sum nor its shares are the unit's."""
+    text = (
+        "某县统计局2023年度部门决算说明\n三、支出决算情况说明\n"
+        "本年支出合计470.00万元，其中：基本支出380.00万元，占80.85%；项目支出90.00万元，占19.15%。\n"
+        "五、一般公共预算财政拨款支出决算情况说明\n"
+        "2023年度一般公共预算财政拨款支出450.00万元，占本年支出合计的95.74%。按功能分类：一般公共服务支出(类)"
+        "380.00万元，占84.44%；社会保障和就业支出(类)40.00万元，占8.89%；卫生健康支出(类)15.00万元，占3.33%；"
+        "住房保障支出(类)15.00万元，占3.33%。\n"
+    )
+    result = extractor.extract_text(text)
+    assert result.report.expenditure.by_function == []
+    assert _errors(result) == []

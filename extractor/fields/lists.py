@@ -66,6 +66,16 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
     return _without_sublists(out, nested)
 
 
+def _refused_mark(ctx: Context, mark) -> bool:
+    """A 按功能分类 mark whose sentence or section speaks of a subset (一般公共预算财政拨款支出…按功能分类：)
+    or another year: its list is not the unit's spending (words.toml [lists] function_refuse)."""
+    from .prose import lexicon
+    from .qualify import qualifiers_of
+
+    quals = qualifiers_of(ctx, lexicon(ctx.patterns).qualifiers, mark.start(), mark.end(), mark.end())
+    return bool(quals & set(_words(ctx)["function_refuse"]))
+
+
 def _in_brackets(text: str, start: int, pos: int) -> bool:
     """Whether ``pos`` is inside a bracket opened since ``start``."""
     return text.count("(", start, pos) > text.count(")", start, pos)
@@ -119,7 +129,7 @@ def functions(ctx: Context, total: Money | None) -> list[Item]:
     words = _words(ctx)
     classes = ctx.patterns.words["functions"]["classes"]
     text = ctx.text
-    marked = [m.end() for m in compiled(words["function_mark"]).finditer(text)]
+    marked = [m.end() for m in compiled(words["function_mark"]).finditer(text) if not _refused_mark(ctx, m)]
     starts = list(marked)
     if total is not None:
         starts.append(ctx.folded.to_folded(total.span[1]))
