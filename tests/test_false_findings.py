@@ -266,3 +266,18 @@ def test_a_funds_functional_list_is_not_the_units():
     result = extractor.extract_text(text)
     assert result.report.expenditure.by_function == []
     assert _errors(result) == []
+
+
+def test_a_funds_carry_overs_are_not_the_units():
+    """ "财政拨款年初结转和结余10万元，年末结转和结余12万元" after the unit's own balances: a part, not a
+    restatement; "其中：财政拨款年初结转结余…；非财政拨款…" the same."""
+    text = (
+        "某县司法局2023年度部门整体支出绩效自评报告\n（二）收支情况\n"
+        "2023年度本年收入合计680.00万元，本年支出合计675.00万元。年初结转和结余30.00万元，年末结转和结余35.00万元。\n"
+        "财政拨款年初结转和结余10.00万元，年末结转和结余12.00万元。其中：非财政拨款年初结转结余20.00万元，"
+        "年末结转结余23.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    carry = result.report.carryover
+    assert (carry.start.value, carry.end.value) == (Decimal("300000"), Decimal("350000"))
+    assert _errors(result) == []

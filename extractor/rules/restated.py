@@ -25,6 +25,8 @@ DISTINGUISHING = frozenset(
         "scope_of_unit",
         "scope_heading_of_unit",
         "spending_kind",
+        "fund_prefix",
+        "fund_opening",
         "subordinate",
         "project",
         "project_heading",
