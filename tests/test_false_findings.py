@@ -281,3 +281,27 @@ def test_a_funds_carry_overs_are_not_the_units():
     carry = result.report.carryover
     assert (carry.start.value, carry.end.value) == (Decimal("300000"), Decimal("350000"))
     assert _errors(result) == []
+
+
+def test_by_type_listed_beside_other_parts_of_spending_is_not_the_whole():
+    """ "支出总计…，其中：基本支出…，项目支出…，经营支出40万元，结余分配10万元，年末结转和结余…": a
+    school's list holds parts besides 基本支出 and 项目支出; their sum falling short is no error."""
+    text = (
+        "某县第一中学2023年度部门整体支出绩效自评报告\n（二）支出情况\n"
+        "2023年度支出总计3,260.00万元，其中：基本支出2,500.00万元，项目支出650.00万元，经营支出40.00万元，"
+        "结余分配10.00万元，年末结转和结余60.00万元。\n"
+    )
+    result = extractor.extract_text(text)
+    assert _by_type(result) == {"基本支出": Decimal("25000000"), "项目支出": Decimal("6500000")}
+    assert _errors(result) == []
+
+
+def test_by_type_with_its_own_parts_is_still_checked():
+    """ "基本支出…，其中人员经费…、公用经费…；项目支出…": the parts of 基本支出 are no other spending, so a
+    sum that misses the total is still an error."""
+    text = (
+        "某县第一中学2023年度部门整体支出绩效自评报告\n（二）支出情况\n"
+        "2023年度本年支出合计3,190.00万元，其中：基本支出2,500.00万元，其中人员经费2,200.00万元、公用经费"
+        "300.00万元；项目支出650.00万元。\n"
+    )
+    assert "SUM002" in _errors(extractor.extract_text(text))

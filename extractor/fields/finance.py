@@ -10,12 +10,14 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
-from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, sentence_start
+from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, compiled, sentence_start
 from .forms import FIELD as FORM_FIELD
 from .forms import read_form, source_rows
-from .lists import functions, items_after, revenue_items
+from .lists import functions, items_after, list_end, list_items, revenue_items
 from .prose import Mention, field_mentions, lexicon, mentions
 
+# the qualifier a by-type amount gets when its list holds other parts of spending (rules: not complete)
+AMONG_OTHERS = "among_others"
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
 
@@ -83,6 +85,7 @@ def extract_revenue(ctx: Context) -> Revenue:
 
 def extract_expenditure(ctx: Context) -> Expenditure:
     exp = Expenditure(total=_total(ctx, "expenditure"))
+    chosen_mentions = []
     for type_name in ctx.patterns.prose.get("by_type", {}).get("names", ()):
         ms = field_mentions(ctx, f"expenditure.by_type.{type_name}")
         for m in ms:
@@ -91,13 +94,38 @@ def extract_expenditure(ctx: Context) -> Expenditure:
         if chosen is not None:
             m = next(m for m in ms if m.value is chosen)
             if _of_another_whole(ctx, exp.total, m):
-                exp.by_type = []
+                exp.by_type, chosen_mentions = [], []
                 break
+            chosen_mentions.append(m)
             exp.by_type.append(
                 Item(name=type_name, amount=chosen, share=m.share, name_span=ctx.folded.span(*m.label_span))
             )
+    if _among_other_parts(ctx, chosen_mentions):
+        for item in exp.by_type:
+            item.amount = dataclasses.replace(item.amount, qualifiers=(*item.amount.qualifiers, AMONG_OTHERS))
     exp.by_function = functions(ctx, exp.total)
     return exp
+
+
+def _among_other_parts(ctx: Context, chosen: list[Mention]) -> bool:
+    """By-type figures listed with other parts of spending that are no kind of it (经营支出, 上缴上级
+    支出, 结余分配: "支出总计…，其中：基本支出…，项目支出…，经营支出40万元，结余分配10万元，…"): the
+    by-type items are not the whole list. Carry-overs, totals, functional classes and an item's own
+    parts (in brackets, after its 其中) are not such parts (words.toml [lists] not_a_part)."""
+    text, words = ctx.text, ctx.patterns.words["lists"]
+    names = set(ctx.patterns.prose.get("by_type", {}).get("names", ()))
+    classes = tuple(ctx.patterns.words["functions"]["classes"])
+    not_a_part, carry = compiled(words["not_a_part"]), tuple(words["carryover"])
+    ended = compiled(words["spending_list_end"])
+    for m in chosen:
+        pos = m.label_span[0]
+        for item in list_items(ctx, sentence_start(text, pos, DEFAULT_HEAD_WINDOW), list_end(text, pos) or pos):
+            if ctx.folded.to_folded(item.amount.span[0]) > pos and ended.search(item.name):
+                break  # another total, or revenue: the list of spending has ended
+            in_kind = item.name in names or item.name.startswith(classes) or any(w in item.name for w in carry)
+            if not in_kind and not not_a_part.search(item.name):
+                return True
+    return False
 
 
 def _of_another_whole(ctx: Context, total: Money | None, part: Mention) -> bool:

@@ -41,6 +41,15 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
     stop = list_end(text, start, window)
     if stop is None:
         return []
+    return list_items(ctx, start, stop, value, revenue=revenue)
+
+
+def list_items(ctx: Context, start: int, stop: int, whole: Money | None = None, *, revenue: bool = False) -> list[Item]:
+    """The items "name figure (share)" of a list in text[start:stop] (folded offsets), less those in
+    brackets and an item's own 其中 list; it ends at the whole said again (and, for revenue, where
+    spending or another total is named)."""
+    words = _words(ctx)
+    text = ctx.text
     lead_word, not_a_source = compiled(words["lead_word"]), compiled(words["not_a_source"])
     out, nested = [], []
     for m in compiled(words["item"]).finditer(text, start, stop):
@@ -51,7 +60,7 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
             break
         money = money_from(ctx, m, "list.item")
         if money is not None:
-            if money.value == value.value and out:  # the total said again ("…，合计收入612.40万元"): the list ended
+            if whole is not None and money.value == whole.value and out:  # the total said again: the list ended
                 break
             out.append(
                 Item(

@@ -213,6 +213,10 @@ def shares_look_complete(items: list[Item]) -> bool:
     return Interval.total(of_figure(it.share) for it in items).contains(Decimal(100))
 
 
+# the qualifier the extractor gives a breakdown's amount listed with parts the record does not hold
+AMONG_OTHERS = "among_others"
+
+
 def looks_complete(items: list[Item]) -> bool:
     """Whether a breakdown claims to be the whole of its total.
 
@@ -220,8 +224,11 @@ def looks_complete(items: list[Item]) -> bool:
     so one item counts as the whole only when its share says 100%; two or more items are
     read as the full breakdown, unless every item states its share and the shares fall short
     of 100% ("主要用于：教育支出…，占90%；社会保障和就业支出…，占6%"): the list says itself that it
-    names only the largest parts.
+    names only the largest parts; nor are items listed with other parts the record does not hold
+    (基本支出, 项目支出 beside 经营支出, 结余分配: qualified ``among_others``).
     """
+    if any(AMONG_OTHERS in it.amount.qualifiers for it in items):
+        return False  # listed with parts the record does not hold (经营支出, 结余分配 …)
     if items and all(it.share is not None for it in items):
         return Interval.total(of_figure(it.share) for it in items).hi >= Decimal(100)
     return len(items) >= 2
