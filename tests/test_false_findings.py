@@ -305,3 +305,26 @@ def test_by_type_with_its_own_parts_is_still_checked():
         "300.00万元；项目支出650.00万元。\n"
     )
     assert "SUM002" in _errors(extractor.extract_text(text))
+
+
+def test_level1_indicators_listed_after_qizhong_may_be_some_of_them():
+    """ "…包括决策、过程、产出、效益四个一级指标。其中产出指标50分，得分47分；效益指标30分…": two of
+    four named with their points; that they fall short of the full mark is no error."""
+    text = (
+        "某县民政局2023年度部门整体支出绩效自评报告\n四、自评结论\n本次评价满分100分，指标体系包括决策、过程、产出、"
+        "效益四个一级指标。其中产出指标50分，得分47分；效益指标30分，得分27分。经自评，我局2023年度部门整体支出"
+        "绩效自评得分92分，评价等级为优。\n"
+    )
+    result = extractor.extract_text(text)
+    assert [i.name for i in result.report.indicators] == ["产出指标", "效益指标"]
+    assert _errors(result) == []
+    assert {"IND003", "IND004"} <= {f.rule for f in result.findings if f.severity == "info"}
+
+
+def test_level1_indicators_after_qizhong_that_exceed_the_total_are_an_error():
+    """The same list worth more than the full mark: an error whatever the list's completeness."""
+    text = (
+        "某县民政局2023年度部门整体支出绩效自评报告\n四、自评结论\n本次评价满分100分。其中产出指标60分，得分57分；"
+        "效益指标50分，得分47分。经自评，我局2023年度部门整体支出绩效自评得分92分，评价等级为优。\n"
+    )
+    assert "IND003" in _errors(extractor.extract_text(text))
