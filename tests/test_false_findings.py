@@ -328,3 +328,19 @@ def test_level1_indicators_after_qizhong_that_exceed_the_total_are_an_error():
         "效益指标50分，得分47分。经自评，我局2023年度部门整体支出绩效自评得分92分，评价等级为优。\n"
     )
     assert "IND003" in _errors(extractor.extract_text(text))
+
+
+def test_a_funds_table_under_its_title_is_not_the_units():
+    """A 决算's 一般公共预算财政拨款支出决算表 beside its 支出决算表: the first table's 合计 row is the
+    fund's, by the table's title, not a second statement of the unit's spending."""
+    text = (
+        "某县人大常委会办公室2023年度部门决算\n一般公共预算财政拨款支出决算表\n单位：万元\n"
+        "科目名称 | 本年支出合计 | 基本支出 | 项目支出\n合计 | 655.00 | 455.00 | 200.00\n"
+        "一般公共服务支出 | 520.00 | 340.00 | 180.00\n社会保障和就业支出 | 135.00 | 115.00 | 20.00\n\n"
+        "支出决算表\n单位：万元\n科目名称 | 本年支出合计 | 基本支出 | 项目支出\n合计 | 680.00 | 470.00 | 210.00\n"
+        "一般公共服务支出 | 540.00 | 350.00 | 190.00\n社会保障和就业支出 | 140.00 | 120.00 | 20.00\n"
+    )
+    result = extractor.extract_text(text)
+    assert result.report.expenditure.total.value == Decimal("6800000")
+    assert _by_type(result) == {"基本支出": Decimal("4700000"), "项目支出": Decimal("2100000")}
+    assert _errors(result) == []
