@@ -344,3 +344,27 @@ def test_a_funds_table_under_its_title_is_not_the_units():
     assert result.report.expenditure.total.value == Decimal("6800000")
     assert _by_type(result) == {"基本支出": Decimal("4700000"), "项目支出": Decimal("2100000")}
     assert _errors(result) == []
+
+
+SCHOOL = (
+    "某县第一中学2023年度部门决算说明\n一、收入支出决算总体情况说明\n2023年度收入总计3,260.00万元，支出总计3,260.00万元。\n"
+    "二、收入决算情况说明\n本年收入合计3,210.00万元，其中：财政拨款收入2,800.00万元，事业收入300.00万元，经营收入50.00万元，"
+    "其他收入60.00万元。另有用事业基金弥补收支差额20.00万元，年初结转和结余30.00万元。\n"
+    "三、支出决算情况说明\n本年支出合计3,190.00万元，其中：基本支出2,500.00万元，项目支出650.00万元，经营支出40.00万元。"
+    "另有结余分配10.00万元，年末结转和结余{end}万元。\n"
+)
+
+
+def test_a_grand_total_holding_other_items_than_the_carry_overs():
+    """A school's 决算: 收入总计 = 本年收入合计 + 用事业基金弥补收支差额 + 年初结转; 支出总计 = 本年支出合计 +
+    结余分配 + 年末结转. The year's totals alone do not balance the carry-overs, and need not."""
+    result = extractor.extract_text(SCHOOL.format(end="60.00"))
+    assert result.report.carryover.end.value == Decimal("600000")
+    assert _errors(result) == []
+    assert any(f.rule == "SUM004" and f.severity == "info" for f in result.findings)
+
+
+def test_grand_totals_that_do_not_balance_are_still_an_error():
+    """The same report whose 支出总计 no longer equals its 收入总计: SUM004 on the grand totals."""
+    text = SCHOOL.format(end="60.00").replace("支出总计3,260.00万元", "支出总计3,250.00万元")
+    assert "SUM004" in _errors(extractor.extract_text(text))

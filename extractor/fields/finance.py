@@ -10,14 +10,17 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
-from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, compiled, sentence_start
+from ..patterns import label_alternation
+from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, clause_start, compiled, sentence_start
 from .forms import FIELD as FORM_FIELD
 from .forms import read_form, source_rows
 from .lists import functions, items_after, list_end, list_items, revenue_items
-from .prose import Mention, field_mentions, lexicon, mentions
+from .prose import Mention, _row_number_like, field_mentions, lexicon, mentions
 
 # the qualifier a by-type amount gets when its list holds other parts of spending (rules: not complete)
 AMONG_OTHERS = "among_others"
+# the qualifier of a year's total in a report whose grand totals hold other items (rules: SUM004)
+WITH_OTHER_ITEMS = "with_other_items"
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
 
@@ -45,14 +48,31 @@ def _total(ctx: Context, side: str) -> Money | None:
         if not _of_another_subject(ctx, m.label_span[0])
     ]
     if grand:
+        other = (WITH_OTHER_ITEMS,) if _states_other_items(ctx) else ()
         for _, v in of_year:
-            ctx.remember(f"{side}.total.of_year", v)
+            ctx.remember(f"{side}.total.of_year", dataclasses.replace(v, qualifiers=(*v.qualifiers, *other)))
         chosen = grand
     else:
         chosen = of_year
     for _, v in chosen:
         ctx.remember(f"{side}.total", v)
     return choose(chosen)
+
+
+def _states_other_items(ctx: Context) -> bool:
+    """Whether the report states an item its grand totals hold besides the year's totals and the
+    carry-overs, with a figure other than zero (结余分配10万元, 用事业基金弥补收支差额20万元)."""
+    words = ctx.patterns.words.get("grand_total", {}).get("other_items", ())
+    if not words:
+        return False
+    money = lexicon(ctx.patterns).tails["money"]
+    for m in compiled(label_alternation(words)).finditer(ctx.text):
+        tail = money.match(ctx.text, m.end())
+        if tail is None or _row_number_like(ctx, tail):  # a 决算 table's 行次 beside the label
+            continue
+        if any(c in "123456789" for c in tail.group("num")):
+            return True
+    return False
 
 
 def _of_another_subject(ctx: Context, pos: int) -> bool:
@@ -119,7 +139,8 @@ def _among_other_parts(ctx: Context, chosen: list[Mention]) -> bool:
     ended = compiled(words["spending_list_end"])
     for m in chosen:
         pos = m.label_span[0]
-        for item in list_items(ctx, sentence_start(text, pos, DEFAULT_HEAD_WINDOW), list_end(text, pos) or pos):
+        # from the part's own clause: a total before it would take the list for its own 其中 list
+        for item in list_items(ctx, clause_start(text, pos, DEFAULT_HEAD_WINDOW), list_end(text, pos) or pos):
             if ctx.folded.to_folded(item.amount.span[0]) > pos and ended.search(item.name):
                 break  # another total, or revenue: the list of spending has ended
             in_kind = item.name in names or item.name.startswith(classes) or any(w in item.name for w in carry)

@@ -215,6 +215,8 @@ def shares_look_complete(items: list[Item]) -> bool:
 
 # the qualifier the extractor gives a breakdown's amount listed with parts the record does not hold
 AMONG_OTHERS = "among_others"
+# ... and a year's total in a report whose grand totals hold items besides it and the carry-overs
+WITH_OTHER_ITEMS = "with_other_items"
 
 
 def looks_complete(items: list[Item]) -> bool:

@@ -6,6 +6,7 @@ from ..display import field_name
 from ..i18n import _
 from ..model import Money
 from .common import (
+    WITH_OTHER_ITEMS,
     Breakdown,
     breakdowns,
     looks_complete,
@@ -151,7 +152,8 @@ def carryover_balance(ctx: RuleContext):
     （报告把本年数写作了总计）；由记录中每个总计的标签（``label``）决定用哪种形式。标签两可的
     （收入合计、收入共计）可能含结转也可能不含，没有标签的总计同样两可。两个总计都含结转时二者相等；
     不相等时按不含结转的形式核对。两个总计都含结转时，结转数改变也不影响总计相等，所以报告另写明
-    本年收入合计和本年支出合计时，还要核对年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余。
+    本年收入合计和本年支出合计时，还要核对年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余，
+    除非报告另写明总计所含的结余分配、用事业基金弥补收支差额等项目（给 ``info``）。
 
     为何重要
     这是把收入一方和支出一方连起来的唯一恒等式；它不成立，就说明有钱在两者之间凭空出现或消失。
@@ -212,6 +214,14 @@ def _year_balance(ctx: RuleContext, s: Money, end: Money):
     """年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余, with the year's own totals."""
     r, e = year_total(ctx.report, "revenue.total"), year_total(ctx.report, "expenditure.total")
     if r is None or e is None or (of_figure(s) + of_figure(r)).meets(of_figure(e) + of_figure(end)):
+        return
+    if WITH_OTHER_ITEMS in r.qualifiers or WITH_OTHER_ITEMS in e.qualifiers:
+        # 结余分配, 用事业基金弥补收支差额 …: the grand totals hold them, the year's totals do not
+        yield ctx.not_checkable(
+            _("本年收入合计与本年支出合计之外另有结余分配等项目，未按本年数核对结转结余平衡。"),
+            fields=["report.carryover.start", "report.carryover.end"],
+            spans=[s.span, r.span, e.span, end.span],
+        )
         return
     yield _imbalance(ctx, s, r, e, end, s.value + r.value - e.value, of_year=True)
 
