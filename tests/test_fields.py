@@ -118,6 +118,60 @@ def test_title_glued_to_body():
     assert r.department.value == "某市第九中学" and r.kind.value == "project" and r.fiscal_year.value == 2022
 
 
+@pytest.mark.parametrize(
+    "text,title,department",
+    [
+        # a web page's text with its line breaks lost: the title's end and the body meet at a space
+        (
+            "某镇卫生院2022年度部门决算公开说明 一、单位基本概况 (一)主要职能 负责全镇的基本医疗。",
+            "某镇卫生院2022年度部门决算公开说明",
+            "某镇卫生院",
+        ),
+        (
+            "首页 > 信息公开 > 某县文化馆2021年度部门决算 索引号 1234 发布日期 2022-08-30 一、部门基本情况 "
+            "(一)主要职能 负责全县群众文化活动的组织和指导",
+            "某县文化馆2021年度部门决算",
+            "某县文化馆",
+        ),
+        (
+            "某县水务局 2023年部门决算公开信息 一、单位情况 本局为县政府工作部门。",
+            "某县水务局2023年部门决算公开信息",
+            "某县水务局",
+        ),
+        (
+            "某县教育局(机关)2019年部门预算公开 - 索引号 - 0152-2019-0301 - 发文机构 - 某县教育体育局 - 日期 - "
+            "2019-03-01 一、部门主要职责",
+            "某县教育局(机关)2019年部门预算公开",
+            "某县教育局",
+        ),
+    ],
+)
+def test_title_at_the_start_of_a_joined_text(text, title, department):
+    r = report(text)
+    assert r.title.value == title and r.department.value == department
+
+
+def test_a_title_that_opens_with_its_year_after_page_chrome():
+    t = (
+        "作者:暂无 上传时间:2023-08-14 返回上级 附表2 2022年度文化共享工程项目自评表 项目单位(盖章):某县图书馆 "
+        "主要领导签字: 填报日期:2023.6.28 项目名称 文化共享工程"
+    )
+    r = report(t)
+    assert (
+        r.title.value == "2022年度文化共享工程项目自评表" and r.fiscal_year.value == 2022 and r.kind.value == "project"
+    )
+
+
+def test_year_of_the_file_name_above_a_generic_form_title():
+    """A form's generic name (no year) under the file's name that has one: the file is the report."""
+    t = (
+        "2021年度某局办公网络维护项目绩效自评表.pdf\n"
+        "某市财政预算支出项目绩效目标自评表 填报日期:2022 年 2 月 18 日 自评总分: 90 项目名称 办公网络维护费 "
+        "项目实施单位 某局 项目主管单位 某局 项目属性 常年性"
+    )
+    assert report(t).fiscal_year.value == 2021
+
+
 def test_title_split_over_two_lines():
     t = "某县统计局2019年度部门\n\n整体支出绩效自评报告\n正文。"
     r = report(t)

@@ -55,3 +55,37 @@ def test_a_window_opening_inside_a_line_does_not_make_a_heading_of_its_tail():
     assert _under_heading(_Ctx(text), pos, _BODY, _HEADING, pos - 2) is False  # the window opens at "一、"
     assert _under_heading(_Ctx(text), pos, _BODY, _HEADING, pos) is False  # the line starts with 附表
     assert _under_heading(_Ctx("一、政府采购情况\n" + text[11:]), 9 + 2, _BODY, _HEADING, 11) is True
+
+
+_SUBSET_LIST = (
+    "某县文化馆2023年度部门整体支出绩效自评报告\n二、部门整体支出情况\n"
+    "2023年度本年支出合计800.00万元。{lead}1.基本支出200.00万元；{br}2.项目支出300.00万元。\n"
+)
+
+
+def _by_type_and_errors(text: str):
+    from extractor import extract_text
+
+    result = extract_text(text)
+    return [i.name for i in result.report.expenditure.by_type], [
+        f.rule for f in result.findings if f.severity == "error"
+    ]
+
+
+def test_a_list_led_in_by_a_sentence_on_one_fund_is_that_funds():
+    """Items of a numbered list whose lead-in sentence names a subset (a fund) are the subset's
+    parts, not the unit's: they are not the unit's spending by type, and no sum is checked
+    against the unit's total (it was a false SUM002 error)."""
+    for lead, br in (("一般公共预算财政拨款支出500.00万元。", ""), ("一般公共预算财政拨款支出500.00万元。\n", "\n")):
+        assert _by_type_and_errors(_SUBSET_LIST.format(lead=lead, br=br)) == ([], [])
+
+
+def test_a_list_led_in_by_the_unit_is_the_units():
+    names, errors = _by_type_and_errors(_SUBSET_LIST.format(lead="按经济分类：", br=""))
+    assert names == ["基本支出", "项目支出"] and errors == ["SUM002"]  # 200 + 300 is not 800: a real error
+    names, errors = _by_type_and_errors(
+        _SUBSET_LIST.format(lead="其中一般公共预算财政拨款支出500.00万元。按经济分类：", br="").replace(
+            "800.00", "500.00"
+        )
+    )
+    assert names == ["基本支出", "项目支出"] and errors == []

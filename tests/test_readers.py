@@ -610,6 +610,19 @@ def test_pdf_with_unmapped_glyph_codes_needs_ocr(tmp_path, monkeypatch):
         read(write(tmp_path, "unmapped.pdf", make_pdf(stream, b"/Encoding /WinAnsiEncoding ")))
 
 
+def test_the_characters_left_out_of_the_garbage_count_are_never_garbage():
+    # The share of unreadable characters skips what can never be one before collecting the
+    # distinct characters (pdf._NEVER_GARBAGE): a CJK ideograph unassigned in this Python's
+    # Unicode would be garbage, so the class is checked against every code point.
+    from extractor.readers.pdf import _NEVER_GARBAGE, _garbage_share, _is_garbage
+
+    every = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
+    skipped = "".join(_NEVER_GARBAGE.findall(every))
+    assert len(skipped) > 20_000
+    assert not [ch for ch in skipped if not ch.isspace() and _is_garbage(ch)]
+    assert _garbage_share("收入合计 12.5 万元\x01\ue000\xb8") == 3 / 13
+
+
 def test_docx_table_row_control_without_content_is_skipped():
     # Found by comparing the reader with its previous version on generated bodies: a w:sdt
     # between rows without its w:sdtContent failed the whole file (TypeError).

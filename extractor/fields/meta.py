@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..model import Count, Grounded
 from ..normalize import fold_name
+from ..numbers import year_of
 from ..patterns import compile_regex, label_alternation
 from .common import Context
 from .department import extract_department
@@ -37,32 +38,29 @@ def extract_title(ctx: Context) -> Grounded | None:
     )
 
 
-def _year_value(ctx: Context, raw: str) -> int:
-    """2023, or 二〇二三 written digit by digit."""
-    digits = ctx.patterns.memo(
-        "year.digits",
-        lambda: str.maketrans(ctx.patterns.words["year"]["numerals"], ctx.patterns.words["year"]["digits"]),
-    )
-    return int(raw.translate(digits))
-
-
 def extract_year(ctx: Context, title: Grounded | None) -> Count | None:
     """The title's year; else a form's year label or header (2019年度), the sentence stating the
     report's subject, the unit speaking of its year, the first year the opening gives the unit's
     budget — never a filing date, a year compared with, or a cited document's."""
     text = ctx.text
+    title_year = ctx.patterns.for_field("title.year")[0].regex
     span = _title_span(ctx, title)
     if span is not None:
-        m = ctx.patterns.for_field("title.year")[0].regex.search(text, *span)
+        m = title_year.search(text, *span)
         if m:
-            return ctx.ground(m.start("year"), m.end("year"), _year_value(ctx, m.group("year")), Count, "year.title")
+            return ctx.ground(m.start("year"), m.end("year"), year_of(m.group("year")), Count, "year.title")
+    # a title without a year (a form's generic name) above a file's name that has one: the file is
+    # the report itself ("2019年度…项目绩效自评表.pdf" over "某市…项目绩效目标自评表")
+    for cand in title_candidates(ctx):
+        if cand.source == "file" and (m := title_year.search(text, cand.start, cand.end)):
+            return ctx.ground(m.start("year"), m.end("year"), year_of(m.group("year")), Count, "year.file")
     compared = _compared_words(ctx)
     for pat in ctx.patterns.for_field("fiscal_year.fallback"):
         for m in pat.regex.finditer(text, 0, min(len(text), DEFAULT_YEAR_WINDOW)):
             at = m.start("year")
             if compared.search(text[max(0, at - COMPARED_CHARS) : at]) or _cited(ctx, at):
                 continue
-            return ctx.ground(at, m.end("year"), _year_value(ctx, m.group("year")), Count, pat.id)
+            return ctx.ground(at, m.end("year"), year_of(m.group("year")), Count, pat.id)
     return None
 
 

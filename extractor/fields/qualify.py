@@ -12,6 +12,8 @@ from ..patterns import HAN, Patterns, compile_regex, label_alternation
 from .common import Context, clause_start, of_another_year, sentence_start
 
 DEFAULT_WINDOW = 60
+DEFAULT_MARKER_CHARS = 8  # a list item's marker before its label: "1." "(12)" "③"
+_ITEM_AFTER = "\n\u3002;:"  # what a list's first item follows: a line break, a sentence's or lead-in's end
 _NUMBERING = compile_regex(r"^[ ]?(?:[\d\u4e00-\u9fa5]{0,3}[\u3001.]|\([\d\u4e00-\u9fa5]{1,3}\))?[ ]?")
 
 
@@ -44,7 +46,7 @@ class Qualifiers:
 
     def _reach(self, name: str, q: dict, patterns: Patterns) -> Callable:
         reach = q["reach"]
-        words = q.get("words")
+        words = q.get("words") or patterns.qualifiers.get(q.get("words_of", ""), {}).get("words")
         if q.get("classes"):  # the functional classes of words.toml, and what follows a class's name
             classes = patterns.words["functions"]["classes"]
             body = compile_regex(label_alternation(classes) + q["suffix"])
@@ -93,6 +95,9 @@ class Qualifiers:
                 return body.search(ctx.text, fe, end.start() if end else fe + window) is not None
 
             return later
+        if reach == "list_lead":
+            item = compile_regex(q["item"])
+            return lambda ctx, ls, le, fe: self._in_list_lead(ctx, ls, body, item, window)
         if reach == "list_head":
             anchored, sentence = bool(q.get("anchored")), bool(q.get("sentence"))
             return lambda ctx, ls, le, fe: self._in_list_head(ctx, ls, body, unless, anchored, sentence)
@@ -111,6 +116,28 @@ class Qualifiers:
             start = sentence_start(text, start - 1, window)
             first = part.search(text, start, pos)
         return body.search(text, start, first.start() if first else pos) is not None
+
+    def _in_list_lead(self, ctx: Context, pos: int, body, item, window: int) -> bool:
+        """A word of the head of the sentence that leads into the numbered list whose item the
+        label opens ("一般公共预算财政拨款支出500万元。1.基本支出200万元；2.项目支出…": items 1 and
+        2 are that fund's). The list's first item is its own marker numbered 1, found back from the
+        label; the head ends at the sentence's first 其中 (what the sentence says its parts are of)."""
+        text = ctx.text
+        own = item.search(text, max(0, pos - DEFAULT_MARKER_CHARS), pos)
+        if own is None:
+            return False
+        first = own.start("mark")
+        if own.group("n") != "1":
+            one = own.group("mark").replace(own.group("n"), "1", 1)
+            first = text.rfind(one, max(0, pos - window), first)
+            if first < 0 or (first > 0 and text[first - 1] not in _ITEM_AFTER):
+                return False
+        end = len(text[:first].rstrip())
+        if end == 0:
+            return False
+        start = sentence_start(text, end - 1, window)
+        part = self.part_words.search(text, start, end) if self.part_words is not None else None
+        return body.search(text, start, part.start() if part else end) is not None
 
     def _in_list_head(self, ctx: Context, pos: int, body, unless, anchored: bool, sentence: bool) -> bool:
         """A word of the clause that heads the 其中 list the figure stands in ("…预算数365万元，其中：

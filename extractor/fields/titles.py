@@ -125,7 +125,10 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
     source = "line"
     if len(body) > MAX_TITLE_CHARS or _has_sentence_end(ctx, body):
         glued = _one(ctx, "title.glued").match(body)
-        found = (glued.start("title"), glued.group("title")) if glued else _glued_inside(ctx, body)
+        if glued and _looks_like_a_title(ctx, glued.group("title")):
+            found = glued.start("title"), glued.group("title")
+        else:  # a title after page chrome on the same line ("首页 > 公开 > 某局…决算 索引号…")
+            found = _glued_inside(ctx, body)
         if not found:
             return None
         lead, body, source = lead + found[0], found[1], "glued"
@@ -161,7 +164,8 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
     """A title run into the body after a separator inside a long line (page chrome before it):
     where it starts in ``body`` and its text, or None. Of the places a title ending at the same
     point may start, the latest that starts with a unit's name: what stands before it on the
-    line ("时效性: 有效", "来源: 某局") is the page's, not the title's."""
+    line ("时效性: 有效", "来源: 某局") is the page's, not the title's; else the latest that starts
+    with the report's year."""
     glued = _one(ctx, "title.glued")
     seps = [m.end() for _, m in zip(range(DEFAULT_INLINE_STARTS), _INLINE_START.finditer(body), strict=False)]
     by_end: dict[int, list[tuple[int, str]]] = {}
@@ -169,10 +173,14 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
         m = glued.match(body[s : s + MAX_INLINE_WINDOW])  # the pattern is anchored at its start
         if m and _looks_like_a_title(ctx, m.group("title")):
             by_end.setdefault(s + m.end("title"), []).append((s + m.start("title"), m.group("title")))
+    year = _one(ctx, "title.year")
     for end in sorted(by_end):
-        for start, title in reversed(by_end[end]):
-            if _starts_complete(ctx, title):
-                return start, title
+        starts = by_end[end][::-1]
+        found = next((c for c in starts if _starts_complete(ctx, c[1])), None)
+        # a title that opens with its year and names no unit ("附表2 2022年度…项目自评表")
+        found = found or next((c for c in starts if (y := year.match(c[1])) and y.start() == 0), None)
+        if found:
+            return found
     return None
 
 

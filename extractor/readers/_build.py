@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from extractor.document import Block, Document, Table
 from extractor.limits import ResourceBudget
 
+_START, _END = attrgetter("start"), attrgetter("end")
 CELL_SEP = " | "
 LINE_SEP = "\n"
 
@@ -123,49 +125,51 @@ class TextBuilder:
         vertically merged cell above (rendered as "" so the columns keep their places), which
         adds to that cell's ``rowspan``. Without an explicit colspan a cell spans up to the next
         cell's column (the last cell of a row: one column). ``pages``: each row's page, for a
-        table that runs over page breaks (its cells' blocks carry their own row's page).
+        table that runs over page breaks (its cells' blocks carry their own row's page; the
+        table's page is ``page``, else its first row's).
 
-        Each cell is first kept as a list (its rowspan grows as rows below continue it) and
-        made a Block once at the end."""
+        A cell's Block is made as its row is read; a merged cell's rowspan grows as rows below
+        continue it (before the table is handed out)."""
         index = len(self.tables)
-        table_rows: list[list[list]] = []
-        row_pages: list[int | None] = []
+        table_rows: list[list[Block]] = []
         sep = len(CELL_SEP)
-        covering: dict[int, list] = {}  # grid column -> the cell there
+        covering: dict[int, Block] = {}  # grid column -> the cell there
         for n, cells in enumerate(rows):
             texts = [c[1] or "" for c in cells]
             if not "".join(texts).strip():  # no cells, or none but blank ones
                 continue
             r = len(table_rows)
+            row_page = page if pages is None else pages[n]
             offset = self._append(CELL_SEP.join(texts))
-            row_cells: list[list] = []
-            for k, (cell, rendered) in enumerate(zip(cells, texts, strict=True)):
+            row_cells: list[Block] = []
+            last = len(cells) - 1
+            for k, cell in enumerate(cells):
                 col = cell[0]
-                end = offset + len(rendered)
-                if cell[1] is not None:
-                    span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k + 1 < len(cells) else 1)
-                    span = max(1, span)
-                    kept = [offset, end, r, col, 1, span]
-                    for c in range(col, col + span):
-                        covering[c] = kept
-                    row_cells.append(kept)
-                elif col in covering:  # the merged cell above reaches down into this row
-                    above = covering[col]
-                    above[4] = r - above[2] + 1
+                if cell[1] is None:
+                    above = covering.get(col)
+                    if above is not None:  # the merged cell above reaches down into this row
+                        above.rowspan = r - above.row + 1
+                    offset += sep
+                    continue
+                end = offset + len(cell[1])
+                span = cell[2] if len(cell) > 2 else (cells[k + 1][0] - col if k < last else 1)
+                if span <= 1:
+                    span = 1
+                block = Block("cell", offset, end, row_page, index, r, col, 1, span)
+                covering[col] = block
+                if span > 1:
+                    for c in range(col + 1, col + span):
+                        covering[c] = block
+                row_cells.append(block)
                 offset = end + sep
             table_rows.append(row_cells)
-            row_pages.append(page if pages is None else pages[n])
         if not table_rows:
             return None
-        blocks = [
-            [
-                Block("cell", start, end, row_page, index, r, col, rowspan, colspan)
-                for start, end, r, col, rowspan, colspan in row_cells
-            ]
-            for row_cells, row_page in zip(table_rows, row_pages, strict=True)
-        ]
-        self.blocks.extend(b for row in blocks for b in row)
-        table = Table(rows=blocks, page=page)
+        if page is None and pages is not None:
+            page = table_rows[0][0].page
+        for row in table_rows:
+            self.blocks.extend(row)
+        table = Table(rows=table_rows, page=page)
         self.tables.append(table)
         return table
 
@@ -176,6 +180,8 @@ class TextBuilder:
         return "".join(self._parts)
 
     def build(self, fmt: str, **fields) -> Document:
-        # Text order; a page block sorts before the lines it holds.
-        blocks = sorted(self.blocks, key=lambda b: (b.start, -b.end))
+        # Text order; a page block sorts before the lines it holds: by (start, -end), as two
+        # stable sorts keyed in C (the blocks come mostly in order, each sort a pass).
+        blocks = sorted(self.blocks, key=_END, reverse=True)
+        blocks.sort(key=_START)
         return Document(text=self.text(), format=fmt, blocks=blocks, tables=self.tables, **fields)

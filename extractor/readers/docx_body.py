@@ -7,6 +7,7 @@ from __future__ import annotations
 from extractor.limits import ResourceBudget, current
 from extractor.readers._build import Cell, TextBuilder, join_fragments
 from extractor.readers.docx_styles import StyleKinds
+from extractor.readers.docx_table import PlainTables
 from extractor.readers.docx_xml import MC
 from extractor.readers.docx_xml import child as _child
 
@@ -81,6 +82,7 @@ class _Walker:
         self.kinds = StyleKinds(w, style_xml, name, self.budget)
         self.paragraph_kind = self.kinds.paragraph_kind
         self.builder = TextBuilder(self.budget)
+        self.plain = PlainTables(w)
 
     def paragraph_text(self, p, depth: int = 0) -> str:
         text = self._fast_paragraph_text(p)
@@ -269,6 +271,10 @@ class _Walker:
         )
 
     def table(self, tbl) -> None:
+        rows = self.plain.rows(tbl)  # most tables, in one pass (docx_table)
+        self.builder.table(rows if rows is not None else self._table_rows(tbl))
+
+    def _table_rows(self, tbl) -> list[list[Cell]]:
         rows: list[list[Cell]] = []
         TCPR, P = self.TCPR, self.P  # noqa: N806 - tag names
         for tr in self._rows(tbl):
@@ -305,7 +311,7 @@ class _Walker:
                     )
                 col += span
             rows.append(cells)
-        self.builder.table(rows)
+        return rows
 
     def _paragraphs_text(self, paragraphs: list) -> str:
         """cell_text of a cell that holds paragraphs only."""

@@ -14,6 +14,7 @@ documented objects.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections import Counter
 
@@ -242,6 +243,12 @@ def _is_garbage(ch: str) -> bool:
     )
 
 
+# Characters that are never garbage (printable ASCII, whitespace, CJK punctuation, the unified
+# ideographs, all assigned since Unicode 14 (Python 3.11's), and full-width forms), left out
+# before the distinct characters are collected: set() makes an object of every other one.
+_NEVER_GARBAGE = re.compile(r"[\x21-\x7e\s\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+
+
 def _garbage_share(builder_text: str) -> float:
     sample = builder_text[:GARBAGE_SAMPLE]
     # Each distinct character judged once; the visible ones counted by splitting at whitespace
@@ -249,7 +256,7 @@ def _garbage_share(builder_text: str) -> float:
     visible = sum(map(len, sample.split()))
     if not visible:
         return 1.0
-    bad_chars = [ch for ch in set(sample) if not ch.isspace() and _is_garbage(ch)]
+    bad_chars = [ch for ch in set(_NEVER_GARBAGE.sub("", sample)) if not ch.isspace() and _is_garbage(ch)]
     if len(bad_chars) <= _COUNT_EACH:
         bad = sum(sample.count(ch) for ch in bad_chars)
     else:

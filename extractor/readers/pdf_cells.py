@@ -12,6 +12,9 @@ A line of the page whose runs all fall in one table's cells belongs to that tabl
 takes the line's place in the page (at its first line); the other lines are read as the page's
 text (``pdf_text.page_texts``) with the table runs masked out, so their cleaning (the spaces
 pdfium guesses next to CJK, characters drawn twice) is the same as on any page.
+
+The cells of a page's tables are numbered one after the other (table by table, each table's in
+its ``cells`` order): a run's place is that number, or None outside every cell.
 """
 
 from __future__ import annotations
@@ -29,34 +32,33 @@ _MARKS = re.compile("[\x02\ufffe\x00]")  # what clean_cell replaces or drops in 
 
 
 class _Locator:
-    """Finds the table cell at a point (down space): the table's box, then its grid."""
+    """Finds the cell at a point (down space): the table's box, then its grid."""
 
     def __init__(self, tables: list[FoundTable]) -> None:
         self.tables = tables
-        self.grids = []
-        for table in tables:
-            at: dict[tuple[int, int], tuple] = {}
-            for r, row in enumerate(table.layout()):
-                for c, span, box in row:
-                    if box is not None:
-                        rows_down = bisect_right(table.rows, box[3] - 0.01) - r
-                        for dr in range(rows_down):
-                            for dc in range(span):
-                                at[(r + dr, c + dc)] = box
-            self.grids.append(at)
+        self.boxes: list[tuple] = []  # each cell's box, by its number
+        self.table_of: list[int] = []  # each cell's table
+        self.starts: list[int] = []  # each table's first cell number
+        self.grids = []  # each table's (x0, top, x1, bottom, rows, columns, width, cell numbers by slot)
+        for k, table in enumerate(tables):
+            base = len(self.boxes)
+            self.starts.append(base)
+            self.boxes += table.cells
+            self.table_of += [k] * len(table.cells)
+            at = table.cell_at()
+            if base:
+                at = [None if i is None else base + i for i in at]
+            self.grids.append((*table.bbox, table.rows, table.columns, len(table.columns), at))
 
     def reaches(self, left: float, right: float, y: float) -> bool:
         """Whether [left, right] at height y meets a table's box."""
         return any(t.bbox[1] <= y < t.bbox[3] and left < t.bbox[2] and right > t.bbox[0] for t in self.tables)
 
-    def cell(self, x: float, y: float) -> tuple[int, tuple] | None:
-        """(table index, cell box) at the point, or None outside every cell."""
-        for k, table in enumerate(self.tables):
-            x0, top, x1, bottom = table.bbox
+    def cell(self, x: float, y: float) -> int | None:
+        """The number of the cell at the point, or None outside every cell."""
+        for x0, top, x1, bottom, rows, columns, width, at in self.grids:
             if x0 <= x < x1 and top <= y < bottom:
-                row, col = bisect_right(table.rows, y) - 1, bisect_right(table.columns, x) - 1
-                box = self.grids[k].get((row, col))
-                return (k, box) if box is not None else None
+                return at[(bisect_right(rows, y) - 1) * width + bisect_right(columns, x) - 1]
         return None
 
 
@@ -75,74 +77,117 @@ def _deduped(text, raw: str, start: int, end: int) -> str:
     return s
 
 
+class _Placed:
+    """Where the runs of a page fell: each line's span and places (table numbers, None for
+    outside every table) and the vertical middle of its first run; each cell's runs (start,
+    end, line) by cell number; the runs in a table, in page order."""
+
+    __slots__ = ("spans", "places", "middles", "cells", "table_runs")
+
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.places: list[set] = []
+        self.middles: list[float | None] = []
+        self.cells: dict[int, list[tuple[int, int, int]]] = {}
+        self.table_runs: list[tuple[int, int]] = []
+
+
 def ruled_page(text, pdfium_c, raw: str, tables: list[FoundTable]) -> list[str | PageTable]:
     """The page's items in reading order: lines (str) and tables, with each table's cell texts
     filled in and whether it opens or closes the page (see pdf_join). Points in down space."""
-    runs, middles = _place_runs(text, raw, _Locator(tables))
-    line_starts = [m.start() for m in _LINE.finditer(raw)]
-    line_ends = [m.end() for m in _LINE.finditer(raw)]
-    # each line: the tables its runs fall in (None: outside every table)
-    places: list[set] = [set() for _ in line_starts]
-    cells: dict[tuple, list[tuple[int, int, int]]] = {}  # cell box -> (start, end, line)
-    for start, end, where in runs:
-        line = bisect_right(line_starts, start) - 1
-        places[line].add(None if where is None else where[0])
-        if where is not None:
-            cells.setdefault(where[1], []).append((start, end, line))
+    locator = _Locator(tables)
+    placed = _place_runs(text, raw, locator)
+    texts = [""] * len(locator.boxes)
     # A cell of one run (most: a number, a name) is that run as it stands when the page holds
     # none of the marks clean_cell takes out (a run holds no space or line break).
     plain = _MARKS.search(raw) is None
-    for table in tables:
-        texts = table.texts
-        for cell in table.cells:
-            pieces = cells.get(cell)
-            if pieces is None:
-                texts[cell] = ""
-            elif plain and len(pieces) == 1:
-                texts[cell] = _deduped(text, raw, pieces[0][0], pieces[0][1])
-            else:
-                texts[cell] = _cell_text(text, raw, pieces)
-    page_tables = [PageTable(t.rows_of_cells(), (*t.columns, t.bbox[2])) for t in tables]
-    items = _items(text, pdfium_c, raw, runs, places, line_starts, line_ends, page_tables)
-    _opens_closes(tables, page_tables, raw, places, line_starts, line_ends, middles)
+    for number, pieces in placed.cells.items():
+        if plain and len(pieces) == 1:
+            start, end, _ = pieces[0]
+            run = raw[start:end]
+            # _deduped's case (every character doubled) asked only where it may be
+            texts[number] = _deduped(text, raw, start, end) if not len(run) % 2 and run[0::2] == run[1::2] else run
+        else:
+            texts[number] = _cell_text(text, raw, pieces)
+    page_tables = [
+        PageTable(t.rows_of_cells(texts[base : base + len(t.cells)]), (*t.columns, t.bbox[2]))
+        for t, base in zip(tables, locator.starts, strict=True)
+    ]
+    items = _items(text, pdfium_c, raw, placed, page_tables)
+    _opens_closes(tables, page_tables, raw, placed)
     return items
 
 
-def _place_runs(text, raw: str, locator: _Locator):
-    """[(start, end, (table, cell) or None)] for the runs of the page (split into characters
-    where a run's ends fall in different places), and {run start: its vertical middle}.
+def _place_runs(text, raw: str, locator: _Locator) -> _Placed:
+    """The runs of the page placed line by line (split into characters where a run's ends fall
+    in different places).
 
     A run's first character is placed; its last one only when the run might reach past the
     first one's cell: when the run's length in characters as wide as the first one's box is
     wide or tall (a digit's box is taller than wide, a CJK character's about square) does not
     stay inside the cell."""
-    locate, charbox = locator.cell, text.get_charbox
-    runs: list[tuple[int, int, tuple[int, tuple] | None]] = []
-    middles: dict[int, float] = {}
-    for m in _RUN.finditer(raw):
-        start, end = m.span()
-        left, bottom, right, top = charbox(start)
-        y = -(bottom + top) / 2
-        middles[start] = y
-        first = locate((left + right) / 2, y)
-        if end - start == 1:
-            runs.append((start, end, first))
-            continue
-        reach = left + (end - start) * max(right - left, top - bottom)
-        if first is not None and reach < first[1][2]:
-            runs.append((start, end, first))
-            continue
-        if first is None and not locator.reaches(left, reach, y):
-            runs.append((start, end, None))
-            continue
-        last = locate(*_center(text, end - 1))
-        if first == last:
-            runs.append((start, end, first))
-            continue
-        for i in range(start, end):  # ends in different places: character by character
-            where = first if i == start else last if i == end - 1 else locate(*_center(text, i))
-            runs.append((i, i + 1, where))
-    return runs, middles
+    locate, boxes, table_of, grids = locator.cell, locator.boxes, locator.table_of, locator.grids
+    get_box, handle, left_, right_, bottom_, top_ = text.box_reader()
+    out = _Placed()
+    spans, places, middles, cells, table_runs = out.spans, out.places, out.middles, out.cells, out.table_runs
+    run_at = _RUN.finditer
+    for line_match in _LINE.finditer(raw):
+        line_start, line_end = line_match.span()
+        line = len(spans)
+        spans.append((line_start, line_end))
+        here: set = set()
+        places.append(here)
+        middle = None
+        for m in run_at(raw, line_start, line_end):
+            start, end = m.span()
+            if not get_box(handle, start, left_, right_, bottom_, top_):
+                text.get_charbox(start)  # raises pypdfium2's error
+            left, right, bottom, top = left_.value, right_.value, bottom_.value, top_.value
+            y = -(bottom + top) / 2
+            if middle is None:
+                middle = y
+            x = (left + right) / 2
+            first = None  # locate(x, y), inline
+            for x0, y0, x1, y1, rows, columns, width, at in grids:
+                if x0 <= x < x1 and y0 <= y < y1:
+                    first = at[(bisect_right(rows, y) - 1) * width + bisect_right(columns, x) - 1]
+                    break
+            if end - start > 1:
+                size = right - left if right - left > top - bottom else top - bottom
+                reach = left + (end - start) * size
+                if first is not None:
+                    whole = reach < boxes[first][2] or first == locate(*_center(text, end - 1))
+                else:
+                    whole = not locator.reaches(left, reach, y) or locate(*_center(text, end - 1)) is None
+                if not whole:
+                    _split(text, locate, table_of, start, end, first, line, here, cells, table_runs)
+                    continue
+            if first is None:
+                here.add(None)
+            else:
+                here.add(table_of[first])
+                table_runs.append((start, end))
+                piece = (start, end, line)
+                at = cells.get(first)
+                if at is None:
+                    cells[first] = [piece]
+                else:
+                    at.append(piece)
+        middles.append(middle)
+    return out
+
+
+def _split(text, locate, table_of, start, end, first, line, here, cells, table_runs) -> None:
+    """A run whose ends fall in different places, placed character by character."""
+    last = locate(*_center(text, end - 1))
+    for i in range(start, end):
+        where = first if i == start else last if i == end - 1 else locate(*_center(text, i))
+        if where is None:
+            here.add(None)
+        else:
+            here.add(table_of[where])
+            table_runs.append((i, i + 1))
+            cells.setdefault(where, []).append((i, i + 1, line))
 
 
 def _cell_text(text, raw: str, pieces) -> str:
@@ -156,32 +201,30 @@ def _cell_text(text, raw: str, pieces) -> str:
     return clean_cell("".join(out))
 
 
-def _items(text, pdfium_c, raw, runs, places, line_starts, line_ends, page_tables) -> list:
+def _items(text, pdfium_c, raw, placed: _Placed, page_tables) -> list:
     """Lines and tables in page order: a run of lines outside the tables is read as text (the
     table runs among them masked), a table goes where its first line of its own was."""
-    table_runs = [(s, e) for s, e, where in runs if where is not None]
+    spans, table_runs = placed.spans, placed.table_runs
     items: list = []
-    placed: set[int] = set()
+    shown: set[int] = set()
     segment: list[int] = []  # lines outside the tables, not yet read
 
     def flush() -> None:
         if segment:
-            items.extend(
-                _segment_texts(text, pdfium_c, raw, line_starts[segment[0]], line_ends[segment[-1]], table_runs)
-            )
+            items.extend(_segment_texts(text, pdfium_c, raw, spans[segment[0]][0], spans[segment[-1]][1], table_runs))
             segment.clear()
 
-    for line, where in enumerate(places):
+    for line, where in enumerate(placed.places):
         if len(where) == 1 and None not in where:
             flush()
             (k,) = where
-            if k not in placed:
-                placed.add(k)
+            if k not in shown:
+                shown.add(k)
                 items.append(page_tables[k])
         else:
             segment.append(line)
     flush()
-    items += [t for k, t in enumerate(page_tables) if k not in placed]
+    items += [t for k, t in enumerate(page_tables) if k not in shown]
     return items
 
 
@@ -202,15 +245,12 @@ def _segment_texts(text, pdfium_c, raw: str, start: int, end: int, table_runs) -
     return [t for t in texts if t.strip()]
 
 
-def _opens_closes(tables, page_tables, raw, places, line_starts, line_ends, middles) -> None:
+def _opens_closes(tables, page_tables, raw, placed: _Placed) -> None:
     """Whether a line other than page furniture stands above (below) each table."""
     outside = []
-    for line, where in enumerate(places):
-        if None in where or not where:
-            body = raw[line_starts[line] : line_ends[line]]
-            first = _RUN.search(body)
-            if first is not None and not is_furniture(body.strip()):
-                outside.append(middles[line_starts[line] + first.start()])
+    for (start, end), where, middle in zip(placed.spans, placed.places, placed.middles, strict=True):
+        if (None in where or not where) and middle is not None and not is_furniture(raw[start:end].strip()):
+            outside.append(middle)
     for table, page_table in zip(tables, page_tables, strict=True):
         page_table.opens = not any(m < table.bbox[1] for m in outside)
         page_table.closes = not any(m > table.bbox[3] for m in outside)

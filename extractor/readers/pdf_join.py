@@ -179,16 +179,13 @@ class PageWriter:
             texts.clear()
 
     def _table(self, rows: list[list[Cell]], pages: list[int]) -> None:
-        kept = [(row, page) for row, page in zip(rows, pages, strict=True) if "".join(c[1] or "" for c in row).strip()]
-        if not kept:
-            return
-        kept_pages = [page for _, page in kept]
-        table = self.builder.table([row for row, _ in kept], page=kept_pages[0], pages=kept_pages)
+        # blank rows are left out by the builder; the table's page is its first kept row's
+        table = self.builder.table(rows, pages=pages)
         if table is None:
             return
-        for row, page in zip(table.rows, kept_pages, strict=True):
+        for row in table.rows:
             if row:
-                self._mark(page, row[0].start, row[-1].end)
+                self._mark(row[0].page, row[0].start, row[-1].end)
 
 
 def _near(a: float, b: float) -> bool:

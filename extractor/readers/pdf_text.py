@@ -70,6 +70,12 @@ class TextPage:
         left, right, bottom, top = box
         return left.value, bottom.value, right.value, top.value
 
+    def box_reader(self) -> tuple:
+        """(FPDFText_GetCharBox, this page's handle, its four out-parameters left, right,
+        bottom, top) for a caller that asks many boxes in a loop: ``fn(handle, index, *outs)``
+        is false where ``get_charbox`` would raise."""
+        return (self._get_box, self.raw, *self._box)
+
     def generated(self, indices: list[int]) -> list[int]:
         """FPDFText_IsGenerated of each char index (1: a character pdfium made up)."""
         return list(map(self._c.FPDFText_IsGenerated, repeated(self.raw, len(indices)), indices))

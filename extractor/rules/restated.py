@@ -22,6 +22,7 @@ DISTINGUISHING = frozenset(
         "in_brackets",
         "scope",
         "scope_heading",
+        "scope_list",
         "subordinate",
         "project",
         "project_heading",
