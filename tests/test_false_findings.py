@@ -368,3 +368,14 @@ def test_grand_totals_that_do_not_balance_are_still_an_error():
     """The same report whose 支出总计 no longer equals its 收入总计: SUM004 on the grand totals."""
     text = SCHOOL.format(end="60.00").replace("支出总计3,260.00万元", "支出总计3,250.00万元")
     assert "SUM004" in _errors(extractor.extract_text(text))
+
+
+def test_another_bodys_evaluation_of_the_unit_is_not_its_self_evaluation():
+    """ "市财政局…对我局开展重点绩效评价，评价得分88分，评价等级为良" beside the self-evaluation's 93.5."""
+    text = (
+        "某县商务局2023年度部门整体支出绩效自评报告\n五、评价结论\n综合评价得分93.5分，评价结果为“优秀”。\n"
+        "市财政局2023年对我局开展重点绩效评价，评价得分88分，评价等级为良。\n"
+    )
+    result = extractor.extract_text(text)
+    assert (result.report.total_score.value, result.report.grade.value) == (Decimal("93.5"), "优")
+    assert _errors(result) == []
