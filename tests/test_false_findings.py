@@ -379,3 +379,17 @@ def test_another_bodys_evaluation_of_the_unit_is_not_its_self_evaluation():
     result = extractor.extract_text(text)
     assert (result.report.total_score.value, result.report.grade.value) == (Decimal("93.5"), "优")
     assert _errors(result) == []
+
+
+def test_each_sources_execution_in_a_list_is_not_the_projects():
+    """ "全年预算数318.40万元，其中：中央资金200万元，执行数200万元，执行率100%；省级资金…": each 执行数
+    is one source's, and no source is named 执行数."""
+    text = (
+        "某县2023年度农村饮水安全巩固提升项目支出绩效自评报告\n一、项目概况\n"
+        "2023年度该项目年初预算数为300.00万元，全年预算数为318.40万元，其中：中央资金200.00万元，执行数200.00万元，"
+        "执行率100%；省级资金80.00万元，执行数75.00万元，执行率93.75%；县级资金38.40万元，执行数25.00万元，执行率65.10%。"
+        "全年执行数为300.00万元，预算执行率为94.22%。\n"
+    )
+    result = extractor.extract_text(text)
+    assert [s.name for s in result.report.budget.sources] == ["中央资金", "省级资金", "县级资金"]
+    assert _errors(result) == []

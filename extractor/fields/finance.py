@@ -207,7 +207,10 @@ def _listed_sources(ctx: Context, budget: Budget) -> list:
     for key in ("total", "adjusted"):
         value = getattr(budget, key)
         if value is not None:
-            items = items_after(ctx, value, revenue=False)
+            # an item named by a field's label is a figure of the source before it ("中央资金200万元，
+            # 执行数200万元，执行率100%；省级资金…"), not a source
+            labels = lexicon(ctx.patterns).by_label
+            items = [i for i in items_after(ctx, value, revenue=False) if i.name not in labels]
             if len(items) >= 2:
                 return [BudgetRow(name=i.name, name_span=i.name_span, **{key: i.amount}) for i in items]
     return []
