@@ -393,3 +393,29 @@ def test_each_sources_execution_in_a_list_is_not_the_projects():
     result = extractor.extract_text(text)
     assert [s.name for s in result.report.budget.sources] == ["中央资金", "省级资金", "县级资金"]
     assert _errors(result) == []
+
+
+def test_a_headcount_parts_bracket_and_what_is_besides_are_not_parts():
+    """ "事业编制5名（含工勤编制1名）" notes a part's own part; "另有公益性岗位人员2人" and "另有编外聘用人员6人"
+    are besides the count: none of them is another part."""
+    text = (
+        "某县档案馆2023年度部门整体支出绩效自评报告\n（二）人员情况\n"
+        "核定编制15名，其中行政编制10名，事业编制5名（含工勤编制1名）。在职人员16人，其中在编14人，借调2人（含外单位借调1人）。\n"
+        "实有人员58人，其中在职16人，退休42人，另有编外聘用人员6人。\n"
+    )
+    result = extractor.extract_text(text)
+    hc = result.report.headcount
+    assert [p.name for p in hc.authorized_breakdown] == ["行政编制", "事业编制"]
+    assert [p.name for p in hc.in_service_breakdown] == ["在编", "借调"]
+    assert [p.name for p in hc.actual_breakdown] == ["在职", "退休"]
+    assert _errors(result) == []
+
+
+def test_a_part_besides_the_in_service_list():
+    text = (
+        "某县档案馆2023年度部门整体支出绩效自评报告\n（二）人员情况\n"
+        "核定编制15名，其中行政编制10名，事业编制5名。实有在职人员14人，其中行政人员10人，事业人员4人，另有公益性岗位人员2人。\n"
+    )
+    result = extractor.extract_text(text)
+    assert [p.name for p in result.report.headcount.in_service_breakdown] == ["行政人员", "事业人员"]
+    assert _errors(result) == []
