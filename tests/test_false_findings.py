@@ -419,3 +419,14 @@ def test_a_part_besides_the_in_service_list():
     result = extractor.extract_text(text)
     assert [p.name for p in result.report.headcount.in_service_breakdown] == ["行政人员", "事业人员"]
     assert _errors(result) == []
+
+
+def test_a_share_of_the_budget_is_not_a_share_of_the_total():
+    """ "基本支出150.20万元，占年初预算的98.50%": a rate of the budget, not the part's share of spending."""
+    text = (
+        "某县妇女联合会2023年度部门整体支出绩效自评报告\n二、支出情况\n2023年度支出总计186.50万元，其中：基本支出150.20万元，"
+        "占年初预算的98.50%；项目支出36.30万元，占上年同期的110.00%。\n"
+    )
+    result = extractor.extract_text(text)
+    assert [i.share for i in result.report.expenditure.by_type] == [None, None]
+    assert _errors(result) == []
