@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
+from ..model import AMONG_OTHERS, WITH_OTHER_ITEMS, Budget, Carryover, Expenditure, Item, Money, Revenue
 from ..patterns import label_alternation
 from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, clause_start, compiled, sentence_start
 from .forms import FIELD as FORM_FIELD
@@ -17,10 +17,6 @@ from .forms import read_form, source_rows
 from .lists import functions, items_after, list_end, list_items, revenue_items
 from .prose import Mention, _row_number_like, field_mentions, lexicon, mentions
 
-# the qualifier a by-type amount gets when its list holds other parts of spending (rules: not complete)
-AMONG_OTHERS = "among_others"
-# the qualifier of a year's total in a report whose grand totals hold other items (rules: SUM004)
-WITH_OTHER_ITEMS = "with_other_items"
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from ..display import field_name
-from ..model import Grounded, Item, Money, Number, Report
+from ..model import AMONG_OTHERS, Grounded, Item, Money, Number, Report
 from ..numbers import UNIT_FACTORS
 from ..patterns import compile_regex
 from .interval import Interval, of_figure
@@ -211,12 +211,6 @@ def shares_look_complete(items: list[Item]) -> bool:
     if not items or any(it.share is None for it in items):
         return False
     return Interval.total(of_figure(it.share) for it in items).contains(Decimal(100))
-
-
-# the qualifier the extractor gives a breakdown's amount listed with parts the record does not hold
-AMONG_OTHERS = "among_others"
-# ... and a year's total in a report whose grand totals hold items besides it and the carry-overs
-WITH_OTHER_ITEMS = "with_other_items"
 
 
 def looks_complete(items: list[Item]) -> bool:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ..display import field_name
 from ..i18n import _
-from ..model import Money
+from ..model import WITH_OTHER_ITEMS, Money
 from .common import (
-    WITH_OTHER_ITEMS,
     Breakdown,
     breakdowns,
     looks_complete,
