@@ -19,6 +19,11 @@ from .numbers import format_decimal
 
 SCHEMA_VERSION = 1
 KINDS = ("department_overall", "project", "final_accounts", "other", "unknown")
+# qualifiers the fields give from what they read beyond a figure's words, for the rules: a by-type
+# amount listed beside parts the record does not hold (经营支出, 结余分配), and a year's total in a
+# report whose grand totals hold items besides it and the carry-overs
+AMONG_OTHERS = "among_others"
+WITH_OTHER_ITEMS = "with_other_items"
 
 # Read by pydantic when it validates these classes (check / load_report); a plain dict, so
 # that defining the classes does not import pydantic. Strict: an int where a Decimal belongs,

@@ -215,6 +215,8 @@ def share_from(ctx: Context, m: regex.Match, pattern_id: str, group: str = "shar
     base = m.groupdict().get("share_base")
     if base and ctx.patterns.compiled_words("scope", "words").search(base):
         return None  # a share of a subset's total (占一般公共预算财政拨款总支出的29.20%), not the unit's
+    if base and ctx.patterns.compiled_words("share_base", "not_the_total").search(base):
+        return None  # a share of a budget or another year's figure (占年初预算的98.50%)
     num = parse_arabic(m.group(group))
     if num is None:
         return None

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..model import Budget, Carryover, Expenditure, Item, Money, Revenue
-from .common import DEFAULT_HEAD_WINDOW, Context, choose, sentence_start
+from ..model import AMONG_OTHERS, WITH_OTHER_ITEMS, Budget, Carryover, Expenditure, Item, Money, Revenue
+from ..patterns import label_alternation
+from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, clause_start, compiled, sentence_start
 from .forms import FIELD as FORM_FIELD
 from .forms import read_form, source_rows
-from .lists import functions, items_after, revenue_items
-from .prose import field_mentions, lexicon
+from .lists import functions, items_after, list_end, list_items, revenue_items
+from .prose import Mention, _row_number_like, field_mentions, lexicon, mentions
 
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
@@ -43,14 +44,31 @@ def _total(ctx: Context, side: str) -> Money | None:
         if not _of_another_subject(ctx, m.label_span[0])
     ]
     if grand:
+        other = (WITH_OTHER_ITEMS,) if _states_other_items(ctx) else ()
         for _, v in of_year:
-            ctx.remember(f"{side}.total.of_year", v)
+            ctx.remember(f"{side}.total.of_year", dataclasses.replace(v, qualifiers=(*v.qualifiers, *other)))
         chosen = grand
     else:
         chosen = of_year
     for _, v in chosen:
         ctx.remember(f"{side}.total", v)
     return choose(chosen)
+
+
+def _states_other_items(ctx: Context) -> bool:
+    """Whether the report states an item its grand totals hold besides the year's totals and the
+    carry-overs, with a figure other than zero (结余分配10万元, 用事业基金弥补收支差额20万元)."""
+    words = ctx.patterns.words.get("grand_total", {}).get("other_items", ())
+    if not words:
+        return False
+    money = lexicon(ctx.patterns).tails["money"]
+    for m in compiled(label_alternation(words)).finditer(ctx.text):
+        tail = money.match(ctx.text, m.end())
+        if tail is None or _row_number_like(ctx, tail):  # a 决算 table's 行次 beside the label
+            continue
+        if any(c in "123456789" for c in tail.group("num")):
+            return True
+    return False
 
 
 def _of_another_subject(ctx: Context, pos: int) -> bool:
@@ -83,6 +101,7 @@ def extract_revenue(ctx: Context) -> Revenue:
 
 def extract_expenditure(ctx: Context) -> Expenditure:
     exp = Expenditure(total=_total(ctx, "expenditure"))
+    chosen_mentions = []
     for type_name in ctx.patterns.prose.get("by_type", {}).get("names", ()):
         ms = field_mentions(ctx, f"expenditure.by_type.{type_name}")
         for m in ms:
@@ -90,11 +109,58 @@ def extract_expenditure(ctx: Context) -> Expenditure:
         chosen = choose([(m.priority, m.value) for m in ms])
         if chosen is not None:
             m = next(m for m in ms if m.value is chosen)
+            if _of_another_whole(ctx, exp.total, m):
+                exp.by_type, chosen_mentions = [], []
+                break
+            chosen_mentions.append(m)
             exp.by_type.append(
                 Item(name=type_name, amount=chosen, share=m.share, name_span=ctx.folded.span(*m.label_span))
             )
+    if _among_other_parts(ctx, chosen_mentions):
+        for item in exp.by_type:
+            item.amount = dataclasses.replace(item.amount, qualifiers=(*item.amount.qualifiers, AMONG_OTHERS))
     exp.by_function = functions(ctx, exp.total)
     return exp
+
+
+def _among_other_parts(ctx: Context, chosen: list[Mention]) -> bool:
+    """By-type figures listed with other parts of spending that are no kind of it (经营支出, 上缴上级
+    支出, 结余分配: "支出总计…，其中：基本支出…，项目支出…，经营支出40万元，结余分配10万元，…"): the
+    by-type items are not the whole list. Carry-overs, totals, functional classes and an item's own
+    parts (in brackets, after its 其中) are not such parts (words.toml [lists] not_a_part)."""
+    text, words = ctx.text, ctx.patterns.words["lists"]
+    names = set(ctx.patterns.prose.get("by_type", {}).get("names", ()))
+    classes = tuple(ctx.patterns.words["functions"]["classes"])
+    not_a_part, carry = compiled(words["not_a_part"]), tuple(words["carryover"])
+    ended = compiled(words["spending_list_end"])
+    for m in chosen:
+        pos = m.label_span[0]
+        # from the part's own clause: a total before it would take the list for its own 其中 list
+        for item in list_items(ctx, clause_start(text, pos, DEFAULT_HEAD_WINDOW), list_end(text, pos) or pos):
+            if ctx.folded.to_folded(item.amount.span[0]) > pos and ended.search(item.name):
+                break  # another total, or revenue: the list of spending has ended
+            in_kind = item.name in names or item.name.startswith(classes) or any(w in item.name for w in carry)
+            if not in_kind and not not_a_part.search(item.name):
+                return True
+    return False
+
+
+def _of_another_whole(ctx: Context, total: Money | None, part: Mention) -> bool:
+    """A part its sentence lists after another whole than the unit's total: "本级支出760万元，其中基本
+    支出460万元…；所属单位支出…" (the organ's own spending), "上年支出合计900万元，其中基本支出…". The
+    nearest total stated before it in its sentence disagrees with the unit's total and with every
+    year's total (本年支出合计) the report states beside it."""
+    if total is None:
+        return False
+    pos = part.label_span[0]
+    start = sentence_start(ctx.text, pos, DEFAULT_HEAD_WINDOW)
+    fields = ("expenditure.total", "expenditure.total.of_year")
+    wholes = [m for m in mentions(ctx) if m.field in fields and start <= m.label_span[0] < pos]
+    if not wholes:
+        return False
+    whole = wholes[-1].value
+    accepted = [total, *ctx.candidates.get("expenditure.total.of_year", ())]
+    return not any(_agrees(whole, v) for v in accepted)
 
 
 def extract_carryover(ctx: Context) -> Carryover:
@@ -137,7 +203,10 @@ def _listed_sources(ctx: Context, budget: Budget) -> list:
     for key in ("total", "adjusted"):
         value = getattr(budget, key)
         if value is not None:
-            items = items_after(ctx, value, revenue=False)
+            # an item named by a field's label is a figure of the source before it ("中央资金200万元，
+            # 执行数200万元，执行率100%；省级资金…"), not a source
+            labels = lexicon(ctx.patterns).by_label
+            items = [i for i in items_after(ctx, value, revenue=False) if i.name not in labels]
             if len(items) >= 2:
                 return [BudgetRow(name=i.name, name_span=i.name_span, **{key: i.amount}) for i in items]
     return []

@@ -72,7 +72,19 @@ def _breakdown(ctx: Context, total: Count, with_bracket: bool) -> list[Part]:
     if found is None:
         return []
     start, stop = found
-    return _parts(ctx, start, stop, ())
+    # a bracket inside the list notes a part's own parts ("事业编制5名（含工勤编制1名）")
+    return _parts(ctx, start, stop, _brackets(ctx.text, start, stop))
+
+
+def _brackets(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The brackets opened in text[start:stop], each to its closing bracket or to ``stop``."""
+    out = []
+    i = text.find("(", start, stop)
+    while i >= 0:
+        end = _closing(text, i + 1, stop)
+        out.append((i, end + 1))
+        i = text.find("(", end + 1, stop) if end + 1 < stop else -1
+    return out
 
 
 def _actual_breakdown(ctx: Context, hc: Headcount) -> list[Part]:

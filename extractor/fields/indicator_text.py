@@ -7,6 +7,8 @@ name a lexicon line of ``patterns/labels.toml``; this module only chains them.
 
 from __future__ import annotations
 
+import dataclasses
+
 import regex
 
 from ..model import Indicator, Number
@@ -143,17 +145,26 @@ def _from_sentences(ctx: Context) -> list[Indicator] | None:
     groups = _chains(ctx, "indicator.sentence", "indicator.sentence_item", "indicator.sentence_before")
     if groups is None:
         return None
-    return [
-        Indicator(
-            name="".join(m.group("name").split()),
-            level=1,
-            max=number_from(ctx, m, "indicator.sentence.max", group="max"),
-            score=number_from(ctx, m, "indicator.sentence.score"),
-            name_span=ctx.folded.span(*m.span("name")),
-        )
-        for group in groups
-        for m in group
-    ]
+    out = []
+    for group in groups:
+        # a run after 其中 / 包括 may name only some of the indicators ("…四个一级指标。其中产出指标50分…")
+        listed = ("part",) if "part" in _qualifiers(ctx, group[0].start("name")) else ()
+        for m in group:
+            figures = {
+                "max": number_from(ctx, m, "indicator.sentence.max", group="max"),
+                "score": number_from(ctx, m, "indicator.sentence.score"),
+            }
+            figures = {k: v and dataclasses.replace(v, qualifiers=(*v.qualifiers, *listed)) for k, v in figures.items()}
+            name = "".join(m.group("name").split())
+            out.append(Indicator(name=name, level=1, name_span=ctx.folded.span(*m.span("name")), **figures))
+    return out
+
+
+def _qualifiers(ctx: Context, pos: int) -> frozenset[str]:
+    from .prose import lexicon
+    from .qualify import qualifiers_of
+
+    return qualifiers_of(ctx, lexicon(ctx.patterns).qualifiers, pos, pos, pos)
 
 
 def indicators_from_glued_table(ctx: Context) -> list[Indicator]:

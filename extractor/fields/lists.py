@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ..model import Item, Money
 from ..normalize import fold_name
+from ..numbers import UNIT_FACTORS, half_unit
 from .common import Context, compiled, money_from, share_from
 
 DEFAULT_LIST_WINDOW = 600
@@ -38,15 +41,26 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
     stop = list_end(text, start, window)
     if stop is None:
         return []
+    return list_items(ctx, start, stop, value, revenue=revenue)
+
+
+def list_items(ctx: Context, start: int, stop: int, whole: Money | None = None, *, revenue: bool = False) -> list[Item]:
+    """The items "name figure (share)" of a list in text[start:stop] (folded offsets), less those in
+    brackets and an item's own 其中 list; it ends at the whole said again (and, for revenue, where
+    spending or another total is named)."""
+    words = _words(ctx)
+    text = ctx.text
     lead_word, not_a_source = compiled(words["lead_word"]), compiled(words["not_a_source"])
-    out = []
+    out, nested = [], []
     for m in compiled(words["item"]).finditer(text, start, stop):
+        if _in_brackets(text, start, m.start()):  # a note on the item before: "财政拨款收入…（其中…）"
+            continue
         name = lead_word.sub("", fold_name(m.group("name")).strip('\u201c\u201d"'))
         if revenue and not_a_source.search(name):  # "…其他收入7万元；支出总计287.45万元，…": the list has ended
             break
         money = money_from(ctx, m, "list.item")
         if money is not None:
-            if money.value == value.value and out:  # the total said again ("…，合计收入612.40万元"): the list ended
+            if whole is not None and money.value == whole.value and out:  # the total said again: the list ended
                 break
             out.append(
                 Item(
@@ -56,7 +70,60 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
                     name_span=ctx.folded.span(*m.span("name")),
                 )
             )
+            opening = text[m.start() : m.end("name")].lstrip(" ")  # the item's words before its figure
+            nested.append(bool(out[:-1]) and lead_word.match(opening) is not None)
+    return _without_sublists(out, nested)
+
+
+def _refused_mark(ctx: Context, mark) -> bool:
+    """A 按功能分类 mark whose sentence or section speaks of a subset (一般公共预算财政拨款支出…按功能分类：)
+    or another year: its list is not the unit's spending (words.toml [lists] function_refuse)."""
+    from .prose import lexicon
+    from .qualify import qualifiers_of
+
+    quals = qualifiers_of(ctx, lexicon(ctx.patterns).qualifiers, mark.start(), mark.end(), mark.end())
+    return bool(quals & set(_words(ctx)["function_refuse"]))
+
+
+def _in_brackets(text: str, start: int, pos: int) -> bool:
+    """Whether ``pos`` is inside a bracket opened since ``start``."""
+    return text.count("(", start, pos) > text.count(")", start, pos)
+
+
+def _without_sublists(items: list[Item], nested: list[bool]) -> list[Item]:
+    """The list less the parts an item's own 其中 lists ("财政拨款收入1,100万元，其中一般公共预算…
+    1,000万元、政府性基金…100万元；事业收入…"): the items from that 其中 on that make up the item
+    before it. A sub-list that makes up no item leaves no sure reading of the list: none."""
+    out: list[Item] = []
+    i = 0
+    while i < len(items):
+        if not nested[i]:
+            out.append(items[i])
+            i += 1
+            continue
+        parent = out[-1].amount
+        for j in range(i, len(items)):
+            if _agrees_sum(items[i : j + 1], parent):
+                break
+            if sum(it.amount.value for it in items[i : j + 1]) > parent.value:
+                return []
+        else:
+            return []
+        i = j + 1
     return out
+
+
+def _agrees_sum(parts: list[Item], whole: Money) -> bool:
+    """The parts add up to the whole within the rounding each was written with."""
+    if not parts:
+        return False
+    amounts = [p.amount for p in parts]
+    tol = sum((_half(a) for a in [*amounts, whole]), Decimal(0))
+    return abs(sum(a.value for a in amounts) - whole.value) <= tol
+
+
+def _half(m: Money) -> Decimal:
+    return half_unit(m.decimals, UNIT_FACTORS.get(m.unit, Decimal(1)))
 
 
 def revenue_items(ctx: Context, total: Money) -> list[Item]:
@@ -71,7 +138,7 @@ def functions(ctx: Context, total: Money | None) -> list[Item]:
     words = _words(ctx)
     classes = ctx.patterns.words["functions"]["classes"]
     text = ctx.text
-    marked = [m.end() for m in compiled(words["function_mark"]).finditer(text)]
+    marked = [m.end() for m in compiled(words["function_mark"]).finditer(text) if not _refused_mark(ctx, m)]
     starts = list(marked)
     if total is not None:
         starts.append(ctx.folded.to_folded(total.span[1]))
@@ -82,6 +149,8 @@ def functions(ctx: Context, total: Money | None) -> list[Item]:
             continue
         items = []
         for m in item.finditer(text, start, stop):
+            if _in_brackets(text, start, m.start()):
+                continue
             name = lead_word.sub("", fold_name(m.group("name")))
             if not any(name.startswith(c) for c in classes):
                 continue

@@ -22,13 +22,29 @@ class Qualifiers:
 
     def __init__(self, patterns: Patterns):
         spec = patterns.qualifiers
-        part = spec.get("part", {}).get("words", ())
+        part_spec = spec.get("part", {})
+        part = part_spec.get("words", ())
         self.part_words = compile_regex(label_alternation(part)) if part else None
+        # what opens a list of parts: the part words, and the list leads that are not words of a clause
+        leads = [label_alternation(part)] if part else []
+        leads += [part_spec["list_leads"]] if "list_leads" in part_spec else []
+        self.list_leads = compile_regex("|".join(f"(?:{x})" for x in leads)) if leads else None
+        share = part_spec.get("share_clause")
+        self.share_clause = compile_regex(share) if share else None
         self.checks: list[tuple[str, Callable]] = []
         for name, q in spec.items():
+            if "like" in q:  # another qualifier's words and reach, with this one's own keys (kinds)
+                q = {**spec[q["like"]], **{k: v for k, v in q.items() if k != "like"}}
             self.checks.append((name, self._check(name, q, patterns)))
 
     def _check(self, name: str, q: dict, patterns: Patterns) -> Callable:
+        check = self._reach(name, q, patterns)
+        kinds = frozenset(q.get("kinds", ()))
+        if not kinds or q["reach"] == "sentence":  # (the sentence reach reads its kinds itself)
+            return check
+        return lambda ctx, ls, le, fe: ctx.kind in kinds and check(ctx, ls, le, fe)
+
+    def _reach(self, name: str, q: dict, patterns: Patterns) -> Callable:
         reach = q["reach"]
         words = q.get("words") or patterns.qualifiers.get(q.get("words_of", ""), {}).get("words")
         if q.get("classes"):  # the functional classes of words.toml, and what follows a class's name
@@ -127,10 +143,10 @@ class Qualifiers:
         """A word of the clause that heads the 其中 list the figure stands in ("…预算数365万元，其中：
         基本支出…", "教育支出100万元，其中基本支出…"; "…支出合计。其中：…" reads the sentence before)."""
         text, part = ctx.text, self.part_words
-        if part is None:
+        if part is None or self.list_leads is None:
             return False
         start = sentence_start(text, pos, DEFAULT_WINDOW)
-        leads = list(part.finditer(text, start, pos))
+        leads = list(self.list_leads.finditer(text, start, pos))
         if not leads:
             return False
         lead = leads[-1].start()
@@ -140,6 +156,11 @@ class Qualifiers:
             if sentence
             else clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
         )
+        # a clause that only gives the whole's share stands between the whole and its list
+        if not sentence and self.share_clause is not None and head_start > 0:
+            if self.share_clause.fullmatch(text[head_start:end].rstrip(", ")) is not None:
+                end = head_start - 1
+                head_start = clause_start(text, max(0, end - 1), DEFAULT_WINDOW)
         head = text[head_start:end]
         head = head[_NUMBERING.match(head).end() :]
         lead_part = part.match(head)  # "其中：教育支出300万元，其中基本支出…": the list of a part

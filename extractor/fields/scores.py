@@ -6,6 +6,7 @@ The tree comes from the report's score tables (``score_tables``), else from its 
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from ..model import Band, GradeBands, Grounded, Indicator, Number
@@ -133,7 +134,20 @@ def extract_grade_bands(ctx: Context) -> GradeBands | None:
     if not best:
         return None
     span = ctx.folded.span(best[0][0], best[-1][1])
-    return GradeBands(source="report", bands=[g[2] for g in best], span=span)
+    return GradeBands(source="report", bands=_whole_number_tops([g[2] for g in best]), span=span)
+
+
+def _whole_number_tops(bands: list[Band]) -> list[Band]:
+    """Bands written in whole scores, each next one starting one above ("80-89分为良，90-100分为优"):
+    a band's top is one of its scores (89 is 良), not where the next band starts."""
+    starts = {b.min for b in bands if b.min is not None and b.min_inclusive}
+    out = []
+    for b in bands:
+        whole_top = b.max is not None and not b.max_inclusive and b.max.as_tuple().exponent >= 0
+        if whole_top and b.max + 1 in starts and b.max not in starts:
+            b = dataclasses.replace(b, max_inclusive=True)
+        out.append(b)
+    return out
 
 
 def _bands(ctx: Context):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from ..display import field_name
-from ..model import Grounded, Item, Money, Number, Report
+from ..model import AMONG_OTHERS, Grounded, Item, Money, Number, Report
 from ..numbers import UNIT_FACTORS
 from ..patterns import compile_regex
 from .interval import Interval, of_figure
@@ -218,6 +218,13 @@ def looks_complete(items: list[Item]) -> bool:
 
     A lone item after 其中 is often just the largest part ("收入总计…，其中财政拨款收入…"),
     so one item counts as the whole only when its share says 100%; two or more items are
-    read as the full breakdown.
+    read as the full breakdown, unless every item states its share and the shares fall short
+    of 100% ("主要用于：教育支出…，占90%；社会保障和就业支出…，占6%"): the list says itself that it
+    names only the largest parts; nor are items listed with other parts the record does not hold
+    (基本支出, 项目支出 beside 经营支出, 结余分配: qualified ``among_others``).
     """
-    return len(items) >= 2 or shares_look_complete(items)
+    if any(AMONG_OTHERS in it.amount.qualifiers for it in items):
+        return False  # listed with parts the record does not hold (经营支出, 结余分配 …)
+    if items and all(it.share is not None for it in items):
+        return Interval.total(of_figure(it.share) for it in items).hi >= Decimal(100)
+    return len(items) >= 2

@@ -77,8 +77,8 @@ def headcount_actual_sum(ctx: RuleContext):
     人员、退休人员另列，所以实有 = 在职也算一致。没有退休人数时，实有人数不得少于在职人数。所列各类
     之和超过实有人数一律为错误；不足时，所列类别含在职和退休人数本身才是错误，在职人数的标签只算在编
     人员（在编人员、在职在编）或类别未与实有人数一同列出时无法核对（``info``，说明原因）；数字并列而非
-    列作实有人数的组成（表头“编制数 | 实有人数 | 在职人员 | 退休人员”）、实有人数介于在职与在职加退休
-    之间的，也无法核对。
+    列作实有人数的组成（表头“编制数 | 实有人数 | 在职人员 | 退休人员 | 离休人员”）、实有人数多于在职人数
+    而不等于在职加退休的，也无法核对（实有人数可能另含离休、遗属、编外人员）。
 
     为何重要
     人数决定基本支出预算（工资、养老金）；人数对不上，人均数和超编核对都失去意义。
@@ -144,15 +144,19 @@ def _in_service_and_retired(ctx: RuleContext, hc, counted: list[Count], fields: 
             spans=[*spans, *(p.count.span for p in others)],
         )
         return
-    if in_service.value < actual.value < total and not listed_as_part(actual, in_service):
-        # counts stated side by side (a form's 编制数 | 实有人数 | 在职人员 | 退休人员): 实有人数
-        # may count staff off the establishment (编外, 借调) that 在职人员 leaves out
+    if in_service.value < actual.value and actual.value != total and not listed_as_part(actual, in_service):
+        # counts stated side by side (a form's 编制数 | 实有人数 | 在职人员 | 退休人员 | 离休人员 | 遗属):
+        # 实有人数 may count staff off the establishment (编外, 借调) that 在职人员 leaves out, and
+        # categories beside the retired (离休, 遗属) that the record does not hold
+        message = (
+            _("{actual}{a}人多于{in_service}{i}人、少于{in_service}加{retired}的{t}人，未写明构成，无法核对。")
+            if actual.value < total
+            else _(
+                "{actual}{a}人多于{in_service}加{retired}的{t}人，未写明构成（或另有离休、遗属、编外人员），无法核对。"
+            )
+        )
         yield ctx.not_checkable(
-            _("{actual}{a}人多于{in_service}{i}人、少于{in_service}加{retired}的{t}人，未写明构成，无法核对。").format(
-                a=actual.value, i=in_service.value, t=total, **names
-            ),
-            fields=fields,
-            spans=spans,
+            message.format(a=actual.value, i=in_service.value, t=total, **names), fields=fields, spans=spans
         )
         return
     yield ctx.finding(

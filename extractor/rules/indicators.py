@@ -187,6 +187,22 @@ def _total_row_note(ctx: RuleContext, nodes: list[Indicator], kind: str, total: 
     )
 
 
+def _listed_in_part(figures: list[Number], total: Number) -> bool:
+    """Level-1 figures read from a list after 其中 / 包括 ("…四个一级指标。其中产出指标50分…") that fall
+    short of the total: the list may name only some indicators."""
+    return any("part" in f.qualifiers for f in figures) and sum(f.value for f in figures) < total.value
+
+
+def _partial_note(ctx: RuleContext, figures: list[Number], found: str, what: str, total: Number):
+    return ctx.not_checkable(
+        _("所列一级指标（“其中”之后）合计{sum}分，少于{what}{total}分，看来是部分列举，未核对。").format(
+            sum=found, what=what, total=show_number(total)
+        ),
+        fields=["report.indicators"],
+        spans=[total.span, *(f.span for f in figures)],
+    )
+
+
 @rule(code="IND003", name="indicator-max-total", severity="error")
 def indicator_max_total(ctx: RuleContext):
     """一级指标分值之和等于满分。
@@ -194,7 +210,8 @@ def indicator_max_total(ctx: RuleContext):
     检查内容
     每个一级指标的 ``max`` 之和等于 ``report.max_score``（满分：报告写明的满分、百分制，或评分表
     合计行的分值）。没有满分或缺少某个一级指标的分值时无法核对。把评分表的合计行误读成一级指标时
-    （其分值等于满分，其余各项之和也等于满分），不算错误，给 ``info`` 说明。
+    （其分值等于满分，其余各项之和也等于满分），不算错误，给 ``info`` 说明；“其中”之后列出的一级指标
+    之和不足满分的，看作部分列举，同样给 ``info``。
 
     为何重要
     权重加起来不等于满分，评分表上每个得分都相对于错误的整体，而等级区间（90分为优……）是以满分为
@@ -223,6 +240,9 @@ def indicator_max_total(ctx: RuleContext):
     found = sum_differs(maxima, full)
     if found is None:
         return
+    if _listed_in_part(maxima, full):
+        yield _partial_note(ctx, maxima, found, field_name("max_score"), full)
+        return
     note = _total_row_note(ctx, level1, "max", full.value, field_name("max_score"))
     if note is not None:
         yield note
@@ -247,7 +267,8 @@ def indicator_score_total(ctx: RuleContext):
     ``绩效评价总分=∑一级指标得分``：每个一级指标的 ``score`` 之和等于 ``report.total_score``。总分
     写得比各项粗的，按其舍入范围核对。一级指标本身没写得分的，以其下级得分之和代之。缺少某个一级
     指标得分或总分时无法核对（``info``）。评分表的合计行被读成一级指标时（其得分等于总分，其余各项
-    之和也等于总分），不算错误，给 ``info`` 说明。
+    之和也等于总分），不算错误，给 ``info`` 说明；“其中”之后列出的一级指标之和不足总分的，看作部分
+    列举，同样给 ``info``。
 
     为何重要
     总分决定等级；总分与其自身的指标对不上，是结论脱离依据写成的最直接迹象。
@@ -274,6 +295,9 @@ def indicator_score_total(ctx: RuleContext):
         return
     found = sum_differs(scores, total)
     if found is None:
+        return
+    if _listed_in_part(scores, total):
+        yield _partial_note(ctx, scores, found, field_name("total_score"), total)
         return
     note = _total_row_note(ctx, level1, "score", total.value, field_name("total_score"))
     if note is not None:

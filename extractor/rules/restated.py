@@ -16,7 +16,18 @@ POINT_FIELDS = ("total_score", "max_score")
 # qualifiers that say a figure is a part or another subject's: a figure that has one of them and
 # one that has not are two quantities, not one written twice
 DISTINGUISHING = frozenset(
-    {"part", "in_list", "in_brackets", "scope", "scope_heading", "scope_list", "subordinate", "project", "project_item"}
+    {
+        "part",
+        "in_list",
+        "in_brackets",
+        "scope",
+        "scope_heading",
+        "scope_list",
+        "subordinate",
+        "project",
+        "project_heading",
+        "project_item",
+    }
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..display import field_name
 from ..i18n import _
-from ..model import Money
+from ..model import WITH_OTHER_ITEMS, Money
 from .common import (
     Breakdown,
     breakdowns,
@@ -90,8 +90,8 @@ def revenue_items_sum(ctx: RuleContext):
     结转（或各项本身，当各项已凑成总计：报告把本年收入写作了收入总计，SUM004 也这样读）；标签表明
     不含结转的总计（本年收入合计）须等于各项本身。决算在总计旁另写的本年收入合计（记于
     ``candidates["revenue.total.of_year"]``）也可作为各项之和的对象。各项之和超过总计一律为错误；
-    不足总计时，只有列表自称完整（两项以上，或占比合计100%）才是错误，只列一项且不足的，视为“其中”
-    只举了一部分，给出 ``info``。
+    不足总计时，只有列表自称完整（两项以上，或占比合计100%；各项都写明占比而合计不足100%的，是只列了
+    主要几项）才是错误，只列一项且不足的，视为“其中”只举了一部分，给出 ``info``。
 
     为何重要
     收入总计与其各项对不上，说明某个数字录入、抄写或更新有误；由它算出的每个比例都会跟着出错。
@@ -109,7 +109,8 @@ def expenditure_by_type_sum(ctx: RuleContext):
 
     检查内容
     ``expenditure.by_type`` 各项之和在舍入范围内等于 ``expenditure.total``（总计为支出总计时，
-    也可等于总计减去年末结转和结余）。与收入相同，只列一项且不足总计的（报告只写了基本支出），不核对。
+    也可等于总计减去年末结转和结余）。与收入相同，只列一项且不足总计的（报告只写了基本支出），不核对；
+    与经营支出、结余分配等记录之外的部分列在一起而不足总计的，也不核对。
 
     为何重要
     基本支出和项目支出是支出的两半；两者之和与总计不符，不是其中一半错了就是总计错了，报告对基本
@@ -150,7 +151,8 @@ def carryover_balance(ctx: RuleContext):
     （报告把本年数写作了总计）；由记录中每个总计的标签（``label``）决定用哪种形式。标签两可的
     （收入合计、收入共计）可能含结转也可能不含，没有标签的总计同样两可。两个总计都含结转时二者相等；
     不相等时按不含结转的形式核对。两个总计都含结转时，结转数改变也不影响总计相等，所以报告另写明
-    本年收入合计和本年支出合计时，还要核对年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余。
+    本年收入合计和本年支出合计时，还要核对年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余，
+    除非报告另写明总计所含的结余分配、用事业基金弥补收支差额等项目（给 ``info``）。
 
     为何重要
     这是把收入一方和支出一方连起来的唯一恒等式；它不成立，就说明有钱在两者之间凭空出现或消失。
@@ -211,6 +213,14 @@ def _year_balance(ctx: RuleContext, s: Money, end: Money):
     """年初结转和结余 + 本年收入合计 − 本年支出合计 = 年末结转和结余, with the year's own totals."""
     r, e = year_total(ctx.report, "revenue.total"), year_total(ctx.report, "expenditure.total")
     if r is None or e is None or (of_figure(s) + of_figure(r)).meets(of_figure(e) + of_figure(end)):
+        return
+    if WITH_OTHER_ITEMS in r.qualifiers or WITH_OTHER_ITEMS in e.qualifiers:
+        # 结余分配, 用事业基金弥补收支差额 …: the grand totals hold them, the year's totals do not
+        yield ctx.not_checkable(
+            _("本年收入合计与本年支出合计之外另有结余分配等项目，未按本年数核对结转结余平衡。"),
+            fields=["report.carryover.start", "report.carryover.end"],
+            spans=[s.span, r.span, e.span, end.span],
+        )
         return
     yield _imbalance(ctx, s, r, e, end, s.value + r.value - e.value, of_year=True)
 
