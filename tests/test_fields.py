@@ -261,6 +261,19 @@ def test_a_band_to_the_hundredth_meets_the_next_band():
     assert [f.rule for f in extract_text(t.format(d="5")).findings if f.rule == "GRD002"] == ["GRD002"]
 
 
+def test_bands_in_whole_points_meet_at_their_precision():
+    """80-89分 / 90-100分 meet for scores in whole points: no GRD002 gap; a score written finer that
+    falls between is GRD001's warning (in no band), and a whole score is graded as usual."""
+    t = (
+        "示例县文化馆2023年度部门整体支出绩效自评报告\n评分等级：90-100分为优，80-89分为良，60-79分为中，"
+        "60分以下为差。\n本次自评得分{score}分，自评等级为良。\n"
+    )
+    whole = extract_text(t.format(score="89"))
+    assert [f.rule for f in whole.findings if f.rule.startswith("GRD")] == []
+    between = extract_text(t.format(score="89.5"))
+    assert [(f.rule, f.severity) for f in between.findings if f.rule.startswith("GRD")] == [("GRD001", "warning")]
+
+
 def test_grade_words_in_a_distribution_are_not_the_grade():
     t = "抽查的41个项目中，评为优的1个，评为良的3个，评为中的35个，评为差的2个。"
     assert report(t).grade is None

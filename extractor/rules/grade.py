@@ -149,9 +149,11 @@ def band_problems(gb: GradeBands):
 
 def _next_at_precision(a, b) -> bool:
     """Whether band ``b`` starts at the next score after ``a``'s top at the precision ``a``'s top is
-    written to (良 80-89.99分, 优 90分以上: no score written to the hundredth falls between)."""
+    written to (良 80-89.99分, 优 90分以上: no score written to the hundredth falls between; 良
+    80-89分, 优 90-100分: none written in whole points does). A score written finer that falls
+    between is GRD001's warning (it is in no band), not a fault of the bands."""
     exponent = a.max.as_tuple().exponent
-    return exponent < 0 and a.max_inclusive and b.min_inclusive and b.min - a.max == Decimal(1).scaleb(exponent)
+    return exponent <= 0 and a.max_inclusive and b.min_inclusive and b.min - a.max == Decimal(1).scaleb(exponent)
 
 
 @rule(code="GRD002", name="grade-bands-consistent", severity="warning")
@@ -162,9 +164,12 @@ def grade_bands_consistent(ctx: RuleContext):
     报告写明等级区间时，按下限排序，``grade_bands`` 的每个区间须恰好在下一个区间开始处结束，共同的
     边界只属于其中一个：任何分数都不能同属两个等级，最低与最高区间之间的分数也不能不属于任何等级。
 
+    区间按其写出的精度相接的不算空档：``80-89分为良，90-100分为优`` 以整分写出，89分之后就是90分；
+    带小数的得分落在其间时由 GRD001 提示。
+
     为何重要
-    区间重叠，一个分数就有两个等级，报告可以挑好的那个；区间留空档（``80-89分为良，90分以上为优``
-    漏了89.5分），带小数的分数就没有等级。
+    区间重叠，一个分数就有两个等级，报告可以挑好的那个；区间留空档（``80-89.5分为良，90分以上为优``
+    漏了89.8分），带小数的分数就没有等级。
 
     示例
     ``90分以上（含90分）为优，80～90分（含90分）为良`` —— 90分既是优又是良。
