@@ -248,7 +248,7 @@ def number_from(
     return ctx.ground(s, e, num.value, Number, pattern_id, decimals=num.decimals)
 
 
-def _agrees(a: Grounded, b: Grounded) -> bool:
+def agrees(a: Grounded, b: Grounded) -> bool:
     """Two candidates state the same figure, within the rounding each was written with."""
     if isinstance(a, Number) and isinstance(b, Number):
 
@@ -271,7 +271,7 @@ def choose(values: list[tuple[int, Grounded]]) -> Grounded | None:
         return None
     best = min(p for p, _ in values)
     top = sorted((v for p, v in values if p == best), key=lambda v: v.span[0])
-    if any(not _agrees(top[0], v) for v in top[1:]):
+    if any(not agrees(top[0], v) for v in top[1:]):
         return None
     return top[0]
 

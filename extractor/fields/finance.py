@@ -11,11 +11,11 @@ import dataclasses
 
 from ..model import AMONG_OTHERS, WITH_OTHER_ITEMS, Budget, Carryover, Expenditure, Item, Money, Revenue
 from ..patterns import label_alternation
-from .common import DEFAULT_HEAD_WINDOW, Context, _agrees, choose, clause_start, compiled, sentence_start
+from .common import DEFAULT_HEAD_WINDOW, Context, agrees, choose, clause_start, compiled, sentence_start
 from .forms import FIELD as FORM_FIELD
 from .forms import read_form, source_rows
 from .lists import functions, items_after, list_end, list_items, revenue_items
-from .prose import Mention, _row_number_like, field_mentions, lexicon, mentions
+from .prose import Mention, field_mentions, lexicon, mentions, row_number_like
 
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
@@ -64,7 +64,7 @@ def _states_other_items(ctx: Context) -> bool:
     money = lexicon(ctx.patterns).tails["money"]
     for m in compiled(label_alternation(words)).finditer(ctx.text):
         tail = money.match(ctx.text, m.end())
-        if tail is None or _row_number_like(ctx, tail):  # a 决算 table's 行次 beside the label
+        if tail is None or row_number_like(ctx, tail):  # a 决算 table's 行次 beside the label
             continue
         if any(c in "123456789" for c in tail.group("num")):
             return True
@@ -160,7 +160,7 @@ def _of_another_whole(ctx: Context, total: Money | None, part: Mention) -> bool:
         return False
     whole = wholes[-1].value
     accepted = [total, *ctx.candidates.get("expenditure.total.of_year", ())]
-    return not any(_agrees(whole, v) for v in accepted)
+    return not any(agrees(whole, v) for v in accepted)
 
 
 def extract_carryover(ctx: Context) -> Carryover:

@@ -216,7 +216,7 @@ def _prose_mention(ctx: Context, entry: FieldEntry, label: str, m, lex: Lexicon)
 
 def _value(ctx: Context, entry: FieldEntry, tail, pid: str) -> Grounded | None:
     if entry.type in ("money", "money_share"):
-        if _row_number_like(ctx, tail):
+        if row_number_like(ctx, tail):
             return None
         return money_from(ctx, tail, pid)
     if entry.type in ("people", "people_strict"):
@@ -231,7 +231,7 @@ def _value(ctx: Context, entry: FieldEntry, tail, pid: str) -> Grounded | None:
     raise ValueError(f"prose.toml: unknown type {entry.type!r}")
 
 
-def _row_number_like(ctx: Context, m) -> bool:
+def row_number_like(ctx: Context, m) -> bool:
     """A bare whole number of up to three digits, without a unit, in a text whose tables number
     their rows (行次, 栏次): a row number (a total is not a few yuan, and 万元 tables write decimals)."""
     raw = m.group("num")
