@@ -109,16 +109,10 @@ def reader_grids(document: Document, folded: Folded) -> list[Grid]:
 def _from_table(table: Table, folded: Folded) -> Grid | None:
     text = folded.text
     ends = iter(folded.folded_offsets([x for blocks in table.rows for b in blocks for x in (b.start, b.end)]))
-    rows = []
-    for r, blocks in enumerate(table.rows):
-        row = []
-        for b in blocks:
-            start, end = next(ends), next(ends)
-            raw = text[start:end]  # make_cell, inline: a table PDF has some hundred cells a page
-            body = raw.strip()
-            s = start + raw.find(body[:1]) if body else start
-            row.append(GridCell("".join(body.split()), s, s + len(body), r, b.col or 0, b.rowspan, b.colspan))
-        rows.append(row)
+    rows = [
+        [make_cell(text, next(ends), next(ends), r, b.col or 0, b.rowspan, b.colspan) for b in blocks]
+        for r, blocks in enumerate(table.rows)
+    ]
     if not any(rows):
         return None
     return Grid(rows, "table", page=table.page)

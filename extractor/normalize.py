@@ -143,21 +143,23 @@ class Folded:
         """The first folded offset whose original offset is at or after ``original``."""
         breaks, deltas = self._breaks, self._deltas
         # the segment whose first character stands at or before ``original`` in the original
-        if self._starts is None:  # where each segment starts in the original, built on first use
-            self._starts = [b + d for b, d in zip(breaks, deltas, strict=True)]
-        k = bisect.bisect_right(self._starts, original) - 1
+        k = bisect.bisect_right(self._segment_starts(), original) - 1
         folded = original - deltas[k]
         end = breaks[k + 1] if k + 1 < len(breaks) else len(self.text)
         # inside what was dropped after the segment: the next kept character
         return max(0, min(folded, end))
 
+    def _segment_starts(self) -> list[int]:
+        """Where each segment starts in the original, built on first use."""
+        if self._starts is None:
+            self._starts = [b + d for b, d in zip(self._breaks, self._deltas, strict=True)]
+        return self._starts
+
     def folded_offsets(self, offsets: list[int]) -> list[int]:
         """``to_folded`` of every offset, walking the segments once when ``offsets`` ascend (a
         table's cells, in reading order); one that goes back is looked up as ``to_folded`` does."""
         breaks, deltas = self._breaks, self._deltas
-        if self._starts is None:
-            self._starts = [b + d for b, d in zip(breaks, deltas, strict=True)]
-        starts, size, n = self._starts, len(self.text), len(breaks)
+        starts, size, n = self._segment_starts(), len(self.text), len(breaks)
         out, k = [], 0
         for original in offsets:
             if original < starts[k]:

@@ -248,15 +248,16 @@ def number_from(
     return ctx.ground(s, e, num.value, Number, pattern_id, decimals=num.decimals)
 
 
+def tolerance(g: Number) -> Decimal:
+    """The rounding a figure was written with, in its value's unit (yuan for money)."""
+    factor = UNIT_FACTORS.get(g.unit, Decimal(1)) if isinstance(g, Money) else Decimal(1)
+    return half_unit(g.decimals, factor)
+
+
 def agrees(a: Grounded, b: Grounded) -> bool:
     """Two candidates state the same figure, within the rounding each was written with."""
     if isinstance(a, Number) and isinstance(b, Number):
-
-        def tol(g: Number) -> Decimal:
-            factor = UNIT_FACTORS.get(g.unit, Decimal(1)) if isinstance(g, Money) else Decimal(1)
-            return half_unit(g.decimals, factor)
-
-        return abs(a.value - b.value) <= tol(a) + tol(b)
+        return abs(a.value - b.value) <= tolerance(a) + tolerance(b)
     return a.value == b.value
 
 

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from ..model import Item, Money
 from ..normalize import fold_name
-from ..numbers import UNIT_FACTORS, half_unit
-from .common import Context, compiled, money_from, share_from
+from .common import Context, compiled, money_from, share_from, tolerance
 
 DEFAULT_LIST_WINDOW = 600
 _FULL_STOP = "\u3002"
@@ -62,17 +61,17 @@ def list_items(ctx: Context, start: int, stop: int, whole: Money | None = None, 
         if money is not None:
             if whole is not None and money.value == whole.value and out:  # the total said again: the list ended
                 break
-            out.append(
-                Item(
-                    name=name,
-                    amount=money,
-                    share=share_from(ctx, m, "list.share"),
-                    name_span=ctx.folded.span(*m.span("name")),
-                )
-            )
+            out.append(_item(ctx, m, name, money, "list"))
             opening = text[m.start() : m.end("name")].lstrip(" ")  # the item's words before its figure
             nested.append(bool(out[:-1]) and lead_word.match(opening) is not None)
     return _without_sublists(out, nested)
+
+
+def _item(ctx: Context, m, name: str, money: Money, kind: str) -> Item:
+    """A listed item read by the ``{kind}.item`` pattern: its amount, the share stated with it."""
+    return Item(
+        name=name, amount=money, share=share_from(ctx, m, f"{kind}.share"), name_span=ctx.folded.span(*m.span("name"))
+    )
 
 
 def _refused_mark(ctx: Context, mark) -> bool:
@@ -118,12 +117,8 @@ def _agrees_sum(parts: list[Item], whole: Money) -> bool:
     if not parts:
         return False
     amounts = [p.amount for p in parts]
-    tol = sum((_half(a) for a in [*amounts, whole]), Decimal(0))
+    tol = sum((tolerance(a) for a in [*amounts, whole]), Decimal(0))
     return abs(sum(a.value for a in amounts) - whole.value) <= tol
-
-
-def _half(m: Money) -> Decimal:
-    return half_unit(m.decimals, UNIT_FACTORS.get(m.unit, Decimal(1)))
 
 
 def revenue_items(ctx: Context, total: Money) -> list[Item]:
@@ -156,14 +151,7 @@ def functions(ctx: Context, total: Money | None) -> list[Item]:
                 continue
             money = money_from(ctx, m, "function.item")
             if money is not None:
-                items.append(
-                    Item(
-                        name=name,
-                        amount=money,
-                        share=share_from(ctx, m, "function.share"),
-                        name_span=ctx.folded.span(*m.span("name")),
-                    )
-                )
+                items.append(_item(ctx, m, name, money, "function"))
         if len(items) >= 2 or (items and start in marked):
             return items
     return []

@@ -65,11 +65,15 @@ def _one(ctx: Context, field: str):
 
 
 def title_candidates(ctx: Context) -> list[Title]:
-    """Every title line in the opening, in text order; then any report named in 《…》."""
-    lines = _lines(ctx.text, DEFAULT_TITLE_LINES)
-    toc = _toc_lines(ctx, lines)
-    found = [cand for i in range(len(lines)) if i not in toc and (cand := _title_on_line(ctx, lines, i))]
-    return found or _quoted_titles(ctx, lines)
+    """Every title line in the opening, in text order; then any report named in 《…》 (found once
+    per document: the title, the year and the unit's name all read them)."""
+    found = ctx.memo.get("title_candidates")
+    if found is None:
+        lines = _lines(ctx.text, DEFAULT_TITLE_LINES)
+        toc = _toc_lines(ctx, lines)
+        found = [cand for i in range(len(lines)) if i not in toc and (cand := _title_on_line(ctx, lines, i))]
+        found = ctx.memo["title_candidates"] = found or _quoted_titles(ctx, lines)
+    return found
 
 
 def choose_title(ctx: Context, cands: list[Title]) -> Title | None:
