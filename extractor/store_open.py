@@ -7,13 +7,19 @@ The SQL itself is in ``store_schema.py``, the upgrades of older stores in ``stor
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from .store_schema import STORE_SCHEMA_VERSION, TABLES, views
+
+T = TypeVar("T")
 
 # How long a writer waits for another connection's lock before giving up (seconds).
 DEFAULT_BUSY_TIMEOUT = 30.0
@@ -61,24 +67,58 @@ def connect(path: str | os.PathLike, *, create: bool = True) -> sqlite3.Connecti
     if not create and not path.exists():
         raise StoreError(f"{path}: no such database")
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+        return retry_busy(partial(_open, path))
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"{path}: {describe_error(exc)}") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable SQLite database ({exc})") from None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=busy_timeout(), isolation_level=None)
+    try:
         conn.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL never corrupts and never loses a committed transaction to a
         # process crash (kill -9); only a power cut may lose the last few commits.
         conn.execute("PRAGMA synchronous = NORMAL")
         _ensure_schema(conn, path)  # foreign keys off: a migration rebuilds tables children refer to
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"{path}: {describe_error(exc)}") from None
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a usable SQLite database ({exc})") from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def retry_busy(attempt: Callable[[], T]) -> T:
+    """``attempt()`` again while SQLite answers busy, until the busy timeout has passed.
+
+    The busy timeout makes SQLite wait for most locks itself, but not for all: a WAL store's
+    recovery (when its first connection opens it) and the last connection's clean-up on close
+    hold locks that another process's first read meets as SQLITE_BUSY at once (SQLite's
+    "Sometimes queries return SQLITE_BUSY in WAL mode"). Opening is all or nothing (a failed
+    attempt closed its connection, its schema transaction rolled back), so it can be repeated.
+    """
+    deadline = time.monotonic() + busy_timeout()
+    delay = 0.005
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay * (0.5 + random.random()))  # jitter: processes that met stay apart
+        delay = min(delay * 2, 0.5)
 
 
 def describe_error(exc: sqlite3.Error) -> str:
     """What an SQLite error means for the user of the store, on one line."""
     text = str(exc)
-    if "locked" in text or "busy" in text:
+    if is_busy(exc):
         return f"the store is locked by another program (waited {busy_timeout():g} s)"
     if "readonly" in text or "read-only" in text:
         return "the store is read-only (ingest needs to write it)"
@@ -100,16 +140,15 @@ def connect_readonly(path: str | os.PathLike, *, check: bool = False) -> sqlite3
     uri = path.resolve().as_uri()
     conn = None
     # A WAL store on read-only media has no -shm file and none can be made: immutable reads it.
+    # A busy store is being written: waited for, never read as immutable (that would ignore the writer).
     for params in ("?mode=ro", "?mode=ro&immutable=1"):
         try:
-            conn = sqlite3.connect(uri + params, uri=True, timeout=busy_timeout())
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            conn, version, tables = retry_busy(partial(_first_read, uri + params))
             break
         except sqlite3.OperationalError as exc:
-            if conn is not None:
-                conn.close()
             conn, last = None, exc
+            if is_busy(exc):
+                break
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable SQLite database ({exc})") from None
         except UnicodeDecodeError:  # SQLite's own message about the page is garbage too
@@ -136,6 +175,17 @@ def connect_readonly(path: str | os.PathLike, *, check: bool = False) -> sqlite3
         conn.close()
         raise
     return conn
+
+
+def _first_read(uri: str) -> tuple[sqlite3.Connection, int, int]:
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout())
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except BaseException:
+        conn.close()
+        raise
+    return conn, version, tables
 
 
 def _upgrade(path: Path, version: int) -> None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from ingest_faults import Faults
 
 from extractor import store
@@ -281,3 +282,45 @@ def test_report_identity_compares_amounts_not_the_places_they_were_written_with(
     assert key != store.report_identity(report(revenue="1451600.01"))[0]
     assert key != store.report_identity(report(year=2024))[0]
     assert store.report_identity(report(year=None))[0] is None  # no year: nothing says which others it equals
+
+
+def test_opening_a_store_tries_again_when_sqlite_answers_busy_at_once(tmp_path, monkeypatch):
+    # SQLite's busy timeout does not cover every lock: a WAL store's recovery and the last
+    # connection's clean-up answer another process's first read with SQLITE_BUSY at once.
+    from extractor import store_open
+
+    real, answers = sqlite3.connect, ["database is locked", "database is busy"]
+
+    def connect(*args, **kwargs):
+        if answers:
+            raise sqlite3.OperationalError(answers.pop(0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_open.sqlite3, "connect", connect)
+    db = tmp_path / "new.sqlite"
+    store.connect(db).close()
+    assert answers == []
+    assert rows(db, "PRAGMA user_version") == [(store.STORE_SCHEMA_VERSION,)]
+    answers += ["database is locked"]
+    store.connect_readonly(db).close()
+    assert answers == []
+
+
+def test_a_store_busy_past_the_timeout_is_one_error_and_never_read_as_immutable(tmp_path, monkeypatch):
+    from extractor import store_open
+
+    db = tmp_path / "new.sqlite"
+    store.connect(db).close()
+    monkeypatch.setenv("EXTRACTOR_BUSY_TIMEOUT", "0.05")
+    uris = []
+
+    def connect(*args, **kwargs):
+        uris.append(args[0])
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store_open.sqlite3, "connect", connect)
+    for opening in (store.connect, store.connect_readonly):
+        with pytest.raises(store.StoreError, match="locked by another program"):
+            opening(db)
+    assert len(uris) > 2  # tried again before giving up
+    assert not any("immutable" in str(uri) for uri in uris)
