@@ -114,7 +114,27 @@ def _figure_below(ctx: Context, grid: Grid, cell: GridCell) -> GridCell | None:
     if sum(base(of(c.text)) in FIGURE_ROLES for c in row) >= 2:
         return None
     below = grid.at(cell.row + cell.rowspan, cell.col)
-    return below if below is not None and below.col == cell.col and is_figure(below.text) else None
+    if below is None or below.col != cell.col or not is_figure(below.text):
+        return None
+    if not any(HAN_CHAR.search(c.text) for c in grid.rows[below.row]):
+        return below
+    return _total_row_figure(ctx, grid, below.row, cell.col)
+
+
+def _total_row_figure(ctx: Context, grid: Grid, first: int, col: int) -> GridCell | None:
+    """Rows that name what they count under a header of labels ("人员类别 | 编制数 | 实有人数 /
+    行政 | 10 | 9 / 合计 | 15 | 14"): the first row is one category's; the unit's figure is the one
+    row named a total (prose.toml [header_row] total_rows), or none."""
+    words = frozenset(ctx.patterns.prose["header_row"]["total_rows"])
+    totals = [
+        r
+        for r in range(first, len(grid.rows))
+        if any("".join(c.text.split()) in words for c in grid.rows[r] if c.col != col)
+    ]
+    if len(totals) != 1:
+        return None
+    found = grid.at(totals[0], col)
+    return found if found is not None and found.row == totals[0] and is_figure(found.text) else None
 
 
 def _column_header(ctx: Context, grid: Grid, r: int, col: int) -> tuple[str | None, list[str | None]]:

@@ -74,10 +74,14 @@ def _source_rows(ctx: Context, grid: Grid, header, r: int, first: int) -> list[t
     return out
 
 
-def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, values: list[GridCell]):
+def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, values: list[GridCell], width: int):
     """(header cell, role, value cell) for the row's figures. A reader's table aligns them by
-    column; a table rebuilt from text, in order (its rows lost their merged and empty cells)."""
-    if grid.source == "table":
+    column; a table rebuilt from text, in order (its rows lost their merged and empty cells),
+    unless its header and row have as many cells and the header stands over the row's label too:
+    both kept a merged cell's empty cells ("| 项目资金（万元） | | 年初预算数 …")."""
+    first = next((k for k, (_, role) in enumerate(header) if base(role) in _FORM_ROLES), len(header))
+    label = width - len(values) - 1
+    if grid.source == "table" or (width == len(header) and first > label):
         out = []
         for v in values:
             h = grid.at(r, v.col)
@@ -87,14 +91,13 @@ def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, valu
         return out
     # from the first form column on, every header cell takes a figure, an unknown one too (its
     # figure is passed over, not given to the next column)
-    first = next((k for k, (_, role) in enumerate(header) if base(role) in _FORM_ROLES), len(header))
     return [(c, role, v) for (c, role), v in zip(header[first:], values, strict=False) if base(role) in _FORM_ROLES]
 
 
 def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], label: int) -> dict:
     unit = ctx.unit_before(cells[label].start)
     out: dict = {}
-    for head, role, cell in _aligned(grid, header, r, cells[label + 1 :]):
+    for head, role, cell in _aligned(grid, header, r, cells[label + 1 :], len(cells)):
         m = _CELL.match(cell.text)
         if not m:
             continue

@@ -35,9 +35,10 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
     words = _words(ctx)
     text = ctx.text
     start = ctx.folded.to_folded(value.span[1])
-    if not compiled(words["lead"]).match(text, start, start + 12):
+    lead = compiled(words["lead"]).match(text, start, start + 12)
+    if not lead:
         return []
-    stop = list_end(text, start, window)
+    stop = list_end(text, lead.end(), window)
     if stop is None:
         return []
     return list_items(ctx, start, stop, value, revenue=revenue)
@@ -135,8 +136,10 @@ def functions(ctx: Context, total: Money | None) -> list[Item]:
     text = ctx.text
     marked = [m.end() for m in compiled(words["function_mark"]).finditer(text) if not _refused_mark(ctx, m)]
     starts = list(marked)
-    if total is not None:
-        starts.append(ctx.folded.to_folded(total.span[1]))
+    if total is not None:  # after the total, or after the 其中 that opens its list ("…万元。其中：")
+        after = ctx.folded.to_folded(total.span[1])
+        lead = compiled(words["lead"]).match(text, after, after + 12)
+        starts.append(lead.end() if lead else after)
     item, lead_word = compiled(words["item"]), compiled(words["lead_word"])
     for start in starts:
         stop = list_end(text, start)

@@ -129,20 +129,38 @@ def mentions(ctx: Context) -> list[Mention]:
 
     index = cell_index(ctx)
     out: list[Mention] = []
-    for m in lex.regex.finditer(ctx.text):
-        cell = index.at(m.start())
-        # the longest label first; when no figure follows it, a shorter one at the same place
-        # ("自评结果为92分": not the grade's 自评结果为, the score's 自评结果)
-        while m is not None:
-            found = _label_mentions(ctx, m, cell, lex)
-            if found:
-                out.extend(found)
-                break
-            m = lex.regex.match(ctx.text, m.start(), m.end() - 1) if m.end() - m.start() > 1 else None
+    pos, failed_end, failed_fields = 0, -1, frozenset()
+    while (m := lex.regex.search(ctx.text, pos)) is not None:
+        if m.start() < failed_end and (m.end() <= failed_end or not failed_fields & _fields(m, lex)):
+            pos = m.start() + 1  # inside a longer label that had no figure: part of its word
+            continue
+        found = _at_label(ctx, m, index.at(m.start()), lex)
+        out.extend(found)
+        # two labels of one field that overlap ("最终评分|结果为86分", "最终|评分结果为86分"): when the
+        # first has no figure, the one that starts inside it and ends beyond it is tried (one of
+        # another field makes another word: 行政编制|人员 is not 编制人员)
+        pos, failed_end, failed_fields = (
+            (m.end(), -1, frozenset()) if found else (m.start() + 1, m.end(), _fields(m, lex))
+        )
     out.extend(_pattern_mentions(ctx, lex))
     out.sort(key=lambda x: x.label_span[0])
     ctx.memo["mentions"] = out
     return out
+
+
+def _fields(m, lex: Lexicon) -> frozenset[str]:
+    return frozenset(e.field for e in lex.by_label.get("".join(m.group().split()), ()))
+
+
+def _at_label(ctx: Context, m, cell, lex: Lexicon) -> list[Mention]:
+    """The mentions of the longest label at ``m``; when no figure follows it, of a shorter one at the
+    same place ("自评结果为92分": not the grade's 自评结果为, the score's 自评结果)."""
+    while m is not None:
+        found = _label_mentions(ctx, m, cell, lex)
+        if found:
+            return found
+        m = lex.regex.match(ctx.text, m.start(), m.end() - 1) if m.end() - m.start() > 1 else None
+    return []
 
 
 def _label_mentions(ctx: Context, m, cell, lex: Lexicon) -> list[Mention]:
@@ -220,7 +238,7 @@ def _value(ctx: Context, entry: FieldEntry, tail, pid: str) -> Grounded | None:
             return None
         return money_from(ctx, tail, pid)
     if entry.type in ("people", "people_strict"):
-        return count_from(ctx, tail, pid)
+        return None if row_number_like(ctx, tail) else count_from(ctx, tail, pid)
     if entry.type == "percent":
         return number_from(ctx, tail, pid, suffix="%")
     if entry.type == "points":
