@@ -705,6 +705,84 @@ CASES = [
         "评分标准：90-100分为优，80-89分为良，60-79分为中，60分以下为差。",
         {"grade_bands": [("优", "90", "100"), ("良", "80", "89"), ("中", "60", "79"), ("差", None, "60")]},
     ),
+    (
+        "headcount-labels-with-notes-one-cell-per-line",
+        "编制人数（人）\n15\n实有人数（人）\n14\n",
+        {"headcount.authorized": 15, "headcount.actual": 14},
+    ),
+    (
+        "headcount-workers",
+        "在职职工25人，退休职工11人，遗属3人。",
+        {"headcount.in_service": 25, "headcount.retired": 11},
+    ),
+    (
+        "final-accounts-one-cell-per-line-with-row-numbers",
+        "收入支出决算总表\n单位：万元\n项目\n行次\n金额\n本年收入合计\n1\n500.00\n本年支出合计\n2\n480.00\n",
+        {"revenue.total": "5000000", "expenditure.total": "4800000"},
+    ),
+    (
+        "guard-a-bare-row-number-and-a-whole-number",
+        "收入支出决算总表\n单位：万元\n项目\n行次\n金额\n本年收入合计\n1\n500\n",
+        {"revenue.total": None},
+    ),
+    (
+        "final-accounts-pipe-with-row-numbers",
+        "收入支出决算总表\n单位：万元\n| 项目 | 行次 | 金额 |\n| 本年收入合计 | 1 | 500.00 |\n| 本年支出合计 | 2 | 480.00 |\n",
+        {"revenue.total": "5000000", "expenditure.total": "4800000"},
+    ),
+    (
+        "final-accounts-row-glued-onto-one-line",
+        "单位：万元 | 本年收入合计 | 900.00 | 本年支出合计 | 880.00 | 年初结转和结余 | 20.00 | 年末结转和结余 | 40.00 |",
+        {"carryover.start": "200000", "carryover.end": "400000"},
+    ),
+    (
+        "indicator-department-framework-table",
+        "| 一级指标 | 分值 | 得分 |\n| 运行成本 | 15 | 14 |\n| 管理效率 | 25 | 23 |\n| 履职效能 | 30 | 28 |\n"
+        "| 社会效应 | 15 | 14 |\n| 可持续性 | 5 | 5 |\n| 服务对象满意度 | 10 | 9 |\n| 合计 | 100 | 93 |\n",
+        {
+            "indicators/运行成本": ("15", "14"),
+            "indicators/管理效率": ("25", "23"),
+            "indicators/社会效应": ("15", "14"),
+            "indicators/可持续性": ("5", "5"),
+            "total_score": "93",
+        },
+    ),
+    (
+        "indicator-department-framework-sentences",
+        "运行成本指标分值15分，得分14分；管理效率指标分值25分，得分23分；履职效能指标分值30分，得分28分；"
+        "社会效应指标分值15分，得分14分。",
+        {"indicators/运行成本": ("15", "14"), "indicators/管理效率": ("25", "23"), "indicators/社会效应": ("15", "14")},
+    ),
+    (
+        "indicator-quoted-names",
+        "一级指标“决策”分值20分，自评得分20分；“过程”分值20分，自评得分19分。",
+        {"indicators/决策": ("20", "20"), "indicators/过程": ("20", "19")},
+    ),
+    (
+        "indicator-class-headings",
+        "（一）决策类指标（20分）\n本类指标得分20分。\n（二）过程类指标（30分）\n本类指标得分28分。",
+        {"indicators/决策": ("20", "20"), "indicators/过程": ("30", "28")},
+    ),
+    (
+        "indicator-older-framework-sentences",
+        "投入指标（15分）得分14分，过程指标（25分）得分24分，产出指标（35分）得分33分，效果指标（25分）得分23分。",
+        {
+            "indicators/投入": ("15", "14"),
+            "indicators/过程": ("25", "24"),
+            "indicators/产出": ("35", "33"),
+            "indicators/效果": ("25", "23"),
+        },
+    ),
+    (
+        "score-hundred-point-scale",
+        "绩效自评得分为95分（百分制）。",
+        {"total_score": "95", "max_score": "100"},
+    ),
+    (
+        "score-two-decimals",
+        "经评价，该项目综合得分97.93分，等级为“优”。",
+        {"total_score": "97.93", "grade": "优"},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

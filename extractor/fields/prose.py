@@ -224,12 +224,29 @@ def _prose_mention(ctx: Context, entry: FieldEntry, label: str, m, lex: Lexicon)
     if tail is None:
         return None
     value = _value(ctx, entry, tail, entry.id)
+    if value is None and entry.type in ("money", "money_share") and _row_number_cell(ctx, m.end(), tail):
+        # a table flattened one cell per line puts the row's number (行次) between its label and its
+        # figure: the figure is the next cell
+        tail = lex.tails[entry.type].match(ctx.text, tail.end("num"))
+        value = _value(ctx, entry, tail, entry.id) if tail is not None and _alone_on_line(ctx.text, tail) else None
     if value is None:
         return None
     end = tail.end()
     quals = qualifiers_of(ctx, lex.qualifiers, m.start(), m.end(), end)
     share = share_from(ctx, tail, entry.id + ".share") if "share" in tail.groupdict() else None
     return Mention(entry, labelled(value, label, quals), label, m.span(), quals, "prose", entry.priority, share)
+
+
+def _alone_on_line(text: str, tail) -> bool:
+    """The tail's figure stands alone on its line (a cell of a table flattened one cell per line)."""
+    start, end = tail.span("num")
+    return text[text.rfind("\n", 0, start) + 1 : start].strip() == "" and text[end : end + 1] in ("\n", "")
+
+
+def _row_number_cell(ctx: Context, label_end: int, tail) -> bool:
+    """The figure after a label alone on its line is a row number alone on the next line."""
+    between = ctx.text[label_end : tail.start("num")]
+    return between.strip(" ") == "\n" and _alone_on_line(ctx.text, tail) and row_number_like(ctx, tail)
 
 
 def _value(ctx: Context, entry: FieldEntry, tail, pid: str) -> Grounded | None:
