@@ -883,6 +883,78 @@ CASES = [
         "本项目自评得分为95.00分。",
         {"total_score": "95.00"},
     ),
+    (
+        "project-prose-arranged-adjusted-spent",
+        "该项目年初预算安排资金80.00万元，全年预算调整为90.00万元，截至2023年12月31日，实际支出85.50万元，预算执行率95.00%。",
+        {"budget.total": "800000", "budget.spent": "855000", "budget.execution_rate": "95.00"},
+    ),
+    (
+        "guard-arrival-rate-is-not-execution",
+        "项目资金到位率100%，资金使用合规。",
+        {"budget.execution_rate": None},
+    ),
+    (
+        "project-funds-execution-rate",
+        "资金执行率为96.5%。",
+        {"budget.execution_rate": "96.5"},
+    ),
+    (
+        "guard-investment-is-not-the-budget",
+        "项目总投资200.00万元，其中财政资金150.00万元。",
+        {"budget.total": None},
+    ),
+    (
+        "form-score-and-grade-cells",
+        "| 自评总分 | 95.5 | 自评等级 | 优 |\n",
+        {"total_score": "95.5", "grade": "优"},
+    ),
+    (
+        "project-form-pipe-table-glued-onto-one-line",
+        "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | "
+        "| 年度资金总额 | 100.00 | 120.00 | 114.00 | 10 | 95.00% | 9.5 |",
+        {
+            "budget.total": "1000000",
+            "budget.adjusted": "1200000",
+            "budget.spent": "1140000",
+            "budget.execution_rate": "95",
+        },
+    ),
+    (
+        "guard-glued-form-whose-figures-misfit-their-columns",
+        "| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | "
+        "| 年度资金总额 | 120.00 | 114.00 | 10 | 95.00% | 9.5 |",
+        {"budget.total": None, "budget.spent": None, "budget.execution_rate": None},
+    ),
+    (
+        "project-prose-rate-and-points",
+        "全年预算数50万元，全年执行数50万元，执行率100%，得分10分。",
+        {"budget.adjusted": "500000", "budget.spent": "500000", "budget.execution_rate": "100"},
+    ),
+    (
+        "guard-a-deduction-is-no-score",
+        "满意度指标：受益群众满意度目标值≥95%，实际完成94.6%，扣1分。",
+        {"total_score": None},
+    ),
+    (
+        "indicator-headings-with-colons",
+        "（一）决策指标：分值20分，得分20分。\n（二）过程指标：分值20分，得分19分。",
+        {"indicators/决策": ("20", "20"), "indicators/过程": ("20", "19")},
+    ),
+    (
+        "headcount-no-retired",
+        "在职人员15人，退休人员0人。",
+        {"headcount.in_service": 15, "headcount.retired": 0},
+    ),
+    (
+        "guard-staff-costs-are-not-basic-spending",
+        "基本支出中，人员经费180.00万元，公用经费20.00万元。",
+        {"expenditure.by_type/基本支出": None},
+    ),
+    (
+        "final-accounts-year-totals-with-wei",
+        "2023年本年收入合计为1,020.30万元，本年支出合计为1,010.00万元。",
+        {"revenue.total": "10203000", "expenditure.total": "10100000"},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

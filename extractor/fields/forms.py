@@ -47,6 +47,14 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
         if sum(1 for c in row if of(c.text) in BUDGET_ROLES) < MIN_BUDGET_COLUMNS:
             continue
         header = [(c, of(c.text)) for c in row]
+        glued = _glued_row(header, total_row)
+        if glued is not None:  # a table glued onto one line: "… | 得分 | | 年度资金总额 | 100 | …"
+            header, cells = [h for h in header[:glued] if h[0].text], row[glued:]
+            form = _money_row(ctx, grid, header, r, cells, 0, by_order=True)
+            if form:
+                out.append(form)
+                ctx.memo.setdefault("form_row_label", (cells[0].start, cells[0].end))
+            continue
         for rr in range(r + 1, min(r + 1 + DEFAULT_ROWS_BELOW, len(grid.rows))):
             cells = grid.rows[rr]
             label = next((k for k, c in enumerate(cells) if c.text), None)
@@ -59,6 +67,13 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
                 ctx.memo.setdefault("form_sources", _source_rows(ctx, grid, header, r, rr + 1))
             break
     return out
+
+
+def _glued_row(header: list[tuple[GridCell, str | None]], total_row) -> int | None:
+    """Where the money row starts inside the header's own row (a table glued onto one line): the
+    first cell after the last budget column that is the money row's label, or None."""
+    last = max(k for k, (_, role) in enumerate(header) if role in BUDGET_ROLES)
+    return next((k for k in range(last + 1, len(header)) if total_row.match(header[k][0].text)), None)
 
 
 def _source_rows(ctx: Context, grid: Grid, header, r: int, first: int) -> list[tuple[GridCell, dict]]:
@@ -74,14 +89,16 @@ def _source_rows(ctx: Context, grid: Grid, header, r: int, first: int) -> list[t
     return out
 
 
-def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, values: list[GridCell], width: int):
+def _aligned(
+    grid: Grid, header: list[tuple[GridCell, str | None]], r: int, values: list[GridCell], width: int, by_order: bool
+):
     """(header cell, role, value cell) for the row's figures. A reader's table aligns them by
     column; a table rebuilt from text, in order (its rows lost their merged and empty cells),
     unless its header and row have as many cells and the header stands over the row's label too:
     both kept a merged cell's empty cells ("| 项目资金（万元） | | 年初预算数 …")."""
     first = next((k for k, (_, role) in enumerate(header) if base(role) in _FORM_ROLES), len(header))
     label = width - len(values) - 1
-    if grid.source == "table" or (width == len(header) and first > label):
+    if not by_order and (grid.source == "table" or (width == len(header) and first > label)):
         out = []
         for v in values:
             h = grid.at(r, v.col)
@@ -94,10 +111,12 @@ def _aligned(grid: Grid, header: list[tuple[GridCell, str | None]], r: int, valu
     return [(c, role, v) for (c, role), v in zip(header[first:], values, strict=False) if base(role) in _FORM_ROLES]
 
 
-def _money_row(ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], label: int) -> dict:
+def _money_row(
+    ctx: Context, grid: Grid, header, r: int, cells: list[GridCell], label: int, *, by_order: bool = False
+) -> dict:
     unit = ctx.unit_before(cells[label].start)
     out: dict = {}
-    for head, role, cell in _aligned(grid, header, r, cells[label + 1 :], len(cells)):
+    for head, role, cell in _aligned(grid, header, r, cells[label + 1 :], len(cells), by_order):
         m = _CELL.match(cell.text)
         if not m:
             continue
