@@ -387,8 +387,8 @@ def test_more_wordings_of_points_and_score(text):
 def test_a_run_of_sentences_keeps_its_unknown_items_under_their_names():
     t = "经评价，部门决策分值20分，得分18分；部门管理分值30分，得分27分；部门绩效分值50分，得分46分。\n"
     assert [(i.name, i.max.value, i.score.value) for i in report(t).indicators] == [
-        ("决策", 20, 18),
-        ("管理", 30, 27),
+        ("部门决策", 20, 18),  # the names as written, the subject (部门) kept
+        ("部门管理", 30, 27),
         ("部门绩效", 50, 46),
     ]
     # an unknown item opening the run cannot be named: nothing is read

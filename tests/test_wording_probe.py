@@ -955,6 +955,60 @@ CASES = [
         "2023年本年收入合计为1,020.30万元，本年支出合计为1,010.00万元。",
         {"revenue.total": "10203000", "expenditure.total": "10100000"},
     ),
+    (
+        "indicator-names-with-points-in-cells",
+        "| 一级指标 | 二级指标 | 三级指标 | 分值 | 得分 |\n| 决策（20分） | 项目立项 | 立项依据充分性 | 10 | 10 |\n"
+        "| | 绩效目标 | 目标明确性 | 10 | 9 |\n| 过程（20分） | 资金管理 | 资金到位率 | 20 | 19 |\n"
+        "| 产出（40分） | 产出数量 | 完成率 | 40 | 38 |\n| 效益（20分） | 社会效益 | 满意度 | 20 | 18 |\n| 合计 | | | 100 | 94 |\n",
+        {"indicators/决策": ("20", None), "total_score": "94"},
+    ),
+    (
+        "indicator-points-column-per-level",
+        "| 一级指标 | 分值 | 二级指标 | 分值 | 得分 |\n| 项目决策 | 20 | 项目立项 | 10 | 10 |\n| | | 绩效目标 | 10 | 9 |\n"
+        "| 项目管理 | 30 | 资金管理 | 15 | 14 |\n| | | 组织实施 | 15 | 15 |\n| 项目绩效 | 50 | 产出 | 30 | 29 |\n"
+        "| | | 效益 | 20 | 18 |\n",
+        {"indicators/项目决策": ("20", None), "indicators/项目管理": ("30", None), "indicators/项目绩效": ("50", None)},
+    ),
+    (
+        "indicator-project-framework-headings",
+        "项目决策（20分）得分19分，项目管理（30分）得分29分，项目绩效（50分）得分47分。",
+        {"indicators/项目决策": ("20", "19"), "indicators/项目管理": ("30", "29"), "indicators/项目绩效": ("50", "47")},
+    ),
+    (
+        "indicator-department-enumeration-named-as-written",
+        "部门决策（20分）、部门管理（30分）、部门绩效（50分）。经评价，部门决策得分20分，部门管理得分28分，部门绩效得分46分。",
+        {"indicators/部门决策": ("20", "20"), "indicators/部门管理": ("30", "28"), "indicators/部门绩效": ("50", "46")},
+    ),
+    (
+        "indicator-numbered-rows-in-one-name-column",
+        "| 指标 | 分值 | 得分 |\n| 一、决策 | 20 | 19 |\n| 项目立项 | 10 | 10 |\n| 绩效目标 | 10 | 9 |\n"
+        "| 二、过程 | 30 | 28 |\n| 资金管理 | 15 | 14 |\n| 组织实施 | 15 | 14 |\n| 三、产出 | 30 | 29 |\n"
+        "| 四、效益 | 20 | 18 |\n| 合计 | 100 | 94 |\n",
+        {
+            "indicators/一、决策": ("20", "19"),
+            "indicators/一、决策/项目立项": ("10", "10"),
+            "indicators/二、过程": ("30", "28"),
+            "indicators/四、效益": ("20", "18"),
+            "indicators/项目立项": None,
+            "total_score": "94",
+        },
+    ),
+    (
+        "indicator-three-numberings-in-one-name-column",
+        "| 指标 | 分值 | 得分 |\n| 一、决策 | 20 | 19 |\n| （一）项目立项 | 10 | 10 |\n| 1.立项依据 | 5 | 5 |\n"
+        "| 2.立项程序 | 5 | 5 |\n| （二）绩效目标 | 10 | 9 |\n| 二、过程 | 80 | 70 |\n| 合计 | 100 | 79 |\n",
+        {
+            "indicators/一、决策/(一)项目立项/1.立项依据": ("5", "5"),
+            "indicators/一、决策/(二)绩效目标": ("10", "9"),
+            "indicators/二、过程": ("80", "70"),
+        },
+    ),
+    (
+        "guard-every-row-numbered-stays-flat",
+        "| 指标 | 分值 | 得分 |\n| 一、决策 | 20 | 19 |\n| 二、过程 | 20 | 18 |\n| 三、产出 | 40 | 38 |\n"
+        "| 四、效益 | 20 | 18 |\n| 合计 | 100 | 93 |\n",
+        {"indicators/一、决策": ("20", "19"), "indicators/四、效益": ("20", "18"), "total_score": "93"},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..grid import Grid, GridCell
 from ..model import Indicator, Number
 from ..text_grids import is_page_break
-from .common import Context, number_from
+from .common import Context, compiled, number_from
 from .score_lines import header_above, score_line_grids
 from .score_rows import (
     POSITIONED,
@@ -37,6 +37,7 @@ from .score_rows import (
 SUMMARY_ROLES = ("points", "score")  # a row labelled so sums the table up, it is no indicator
 DEFAULT_GAP_LINES = 2  # running heads allowed between the parts of a table split by a page break
 DEFAULT_GAP_LINE_CHARS = 40
+MIN_NUMBERED = 2  # level-1 numberings that make a one-column table a numbered tree
 
 
 @dataclass(slots=True)
@@ -125,6 +126,8 @@ def _read_all(ctx: Context) -> ScoreTables:
             r = _read_rows(ctx, words, last, grid, r + header.rows)
         last_end = grid.end
     for t in tables:
+        if len(t.header.levels) == 1:
+            t.roots = _nested_by_numbering(ctx, t.roots)
         t.roots = _pruned(words, t.roots, t.spoiled)
     names = [squash_name(n.name, words) for t in tables for n in t.roots]
     several = (len(tables) > 1 or any(t.repeated for t in tables)) and len(set(names)) < len(names)
@@ -321,6 +324,31 @@ def _join_wrapped(ctx: Context, table: ScoreTable, row) -> None:
         if cell is not None and col in row.fresh and cell.text:
             node.name += cell.text
             node.name_span = (node.name_span[0], ctx.folded.span(cell.start, cell.end)[1])
+
+
+def _nested_by_numbering(ctx: Context, roots: list[Indicator]) -> list[Indicator]:
+    """A table with one name column whose level-1 rows carry their numbering ("一、决策 | 20 | 19",
+    then "项目立项 | 10 | 10" …): each row takes the level its numbering says (words.toml [indicators]
+    numbering), an unnumbered row the level below the deepest numbering, under the row above it
+    of the level above. Only when the first row and at least one more are numbered as level 1."""
+    rxs = [compiled(src) for src in ctx.patterns.words["indicators"]["numbering"]]
+
+    def level(node: Indicator) -> int | None:
+        return next((k + 1 for k, rx in enumerate(rxs) if rx.match(node.name)), None)
+
+    levels = [level(n) for n in roots]
+    if not roots or levels[0] != 1 or levels.count(1) < MIN_NUMBERED or any(n.children for n in roots):
+        return roots
+    plain = max(x for x in levels if x is not None) + 1
+    out: list[Indicator] = []
+    path: list[Indicator] = []
+    for node, lv in zip(roots, levels, strict=True):
+        lv = min(lv or plain, len(path) + 1)
+        del path[lv - 1 :]
+        node.level = lv
+        (path[-1].children if path else out).append(node)
+        path.append(node)
+    return out
 
 
 def _pruned(words: ScoreWords, nodes: list[Indicator], spoiled: set[int], level1: bool = True) -> list[Indicator]:
