@@ -1009,6 +1009,42 @@ CASES = [
         "| 四、效益 | 20 | 18 |\n| 合计 | 100 | 93 |\n",
         {"indicators/一、决策": ("20", "19"), "indicators/四、效益": ("20", "18"), "total_score": "93"},
     ),
+    (
+        "revenue-sources-after-the-comparison-with-last-year",
+        "2023年度收入总计652.30万元，比上年增加12.50万元，增长1.95%。其中：财政拨款收入640.30万元，占98.16%；"
+        "其他收入12.00万元，占1.84%。",
+        {"revenue.total": "6523000", "revenue.items/财政拨款收入": "6403000", "revenue.items/其他收入": "120000"},
+    ),
+    (
+        "guard-the-parts-of-a-change-are-not-sources",
+        "2023年度收入总计652.30万元，比上年增加12.50万元，其中：财政拨款收入增加10.00万元，其他收入增加2.50万元。",
+        {"revenue.total": "6523000", "revenue.items/财政拨款收入": None, "revenue.items/其他收入": None},
+    ),
+    (
+        "expenditure-types-after-the-comparison-with-last-year",
+        "2023年度支出总计645.80万元，比上年减少5.00万元，下降0.77%。其中：基本支出520.60万元，占80.61%；"
+        "项目支出125.20万元，占19.39%。",
+        {
+            "expenditure.total": "6458000",
+            "expenditure.by_type/基本支出": "5206000",
+            "expenditure.by_type/项目支出": "1252000",
+        },
+    ),
+    (
+        "headcount-in-service-with-bracketed-parts",
+        "在职人员25人（其中：行政人员15人、事业人员8人、工勤人员2人），退休人员9人。",
+        {"headcount.in_service": 25, "headcount.retired": 9},
+    ),
+    (
+        "traditional-characters-and-full-width-digits-in-a-form",
+        "編制人數\n１５\n實有人數\n１４\n自評得分\n８９\n評價等級\n良\n",
+        {"headcount.authorized": 15, "headcount.actual": 14, "total_score": "89", "grade": "良"},
+    ),
+    (
+        "traditional-characters-overlapping-labels",
+        "最終評分結果為８６分，評級為良好。",
+        {"total_score": "86", "grade": "良"},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

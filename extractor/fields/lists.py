@@ -36,12 +36,17 @@ def items_after(ctx: Context, value: Money, window: int = DEFAULT_LIST_WINDOW, *
     text = ctx.text
     start = ctx.folded.to_folded(value.span[1])
     lead = compiled(words["lead"]).match(text, start, start + 12)
+    change = None if lead else compiled(words["change_clause"]).match(text, start)
+    if change is not None:
+        start = change.end()
+        lead = compiled(words["lead"]).match(text, start, start + 12)
     if not lead:
         return []
     stop = list_end(text, lead.end(), window)
     if stop is None:
         return []
-    return list_items(ctx, start, stop, value, revenue=revenue)
+    items = list_items(ctx, start, stop, value, revenue=revenue)
+    return [] if change is not None and not _agrees_sum(items, value) else items
 
 
 def list_items(ctx: Context, start: int, stop: int, whole: Money | None = None, *, revenue: bool = False) -> list[Item]:
