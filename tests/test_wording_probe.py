@@ -1045,6 +1045,77 @@ CASES = [
         "最終評分結果為８６分，評級為良好。",
         {"total_score": "86", "grade": "良"},
     ),
+    (
+        "expenditure-functions-as-seen-by-class",
+        "本年支出合计500.00万元。从支出功能分类看：一般公共服务支出300.00万元，占60%；社会保障和就业支出150.00万元，占30%；住房保障支出50.00万元，占10%。",
+        {"expenditure.by_function/一般公共服务支出": "3000000", "expenditure.by_function/住房保障支出": "500000"},
+    ),
+    (
+        "expenditure-functions-by-subject-with-class-notes",
+        "支出按功能科目分类，其中：教育支出（类）410.00万元，卫生健康支出（类）30.00万元。",
+        {"expenditure.by_function/教育支出": "4100000", "expenditure.by_function/卫生健康支出": "300000"},
+    ),
+    (
+        "expenditure-functions-numbered",
+        "2023年度支出决算按功能分类：1.一般公共服务支出200.00万元；2.社会保障和就业支出50.00万元；3.住房保障支出20.00万元。",
+        {"expenditure.by_function/一般公共服务支出": "2000000", "expenditure.by_function/住房保障支出": "200000"},
+    ),
+    (
+        "guard-a-general-budget-function-table-is-a-funds",
+        "一般公共预算财政拨款支出决算表\n单位：万元\n| 科目名称 | 合计 |\n| 一般公共服务支出 | 200.00 |\n| 住房保障支出 | 20.00 |\n",
+        {"expenditure.total": None},
+    ),
+    (
+        "revenue-sources-numbered",
+        "本年收入合计500.00万元，其中：1.财政拨款收入480.00万元；2.其他收入20.00万元。",
+        {"revenue.items/财政拨款收入": "4800000", "revenue.items/其他收入": "200000"},
+    ),
+    (
+        "expenditure-types-as-numbered-headings",
+        "（一）基本支出400.00万元，占80%。\n（二）项目支出100.00万元，占20%。",
+        {"expenditure.by_type/基本支出": "4000000", "expenditure.by_type/项目支出": "1000000"},
+    ),
+    (
+        "headcount-total-establishment",
+        "单位总编制25人，现有在岗人员23人，离退休人员10人。",
+        {"headcount.authorized": 25, "headcount.retired": 10},
+    ),
+    (
+        "headcount-school-staff",
+        "学校核定教职工编制58名，实有在编教职工55人，退休教师21人。",
+        {"headcount.authorized": 58, "headcount.retired": 21},
+    ),
+    ("carryover-carried-to-next-year", "年末结转和结余资金15.00万元，结转下年使用。", {"carryover.end": "150000"}),
+    ("guard-no-carryover-stated", "本年度无结转结余资金。", {"carryover.end": None, "carryover.start": None}),
+    (
+        "grade-bands-grade-first-in-brackets",
+        "评价结果分为优（90-100分）、良（80-89分）、中（60-79分）、差（60分以下）四个等级。",
+        {"grade_bands": [("优", "90", "100"), ("良", "80", "89"), ("中", "60", "79"), ("差", None, "60")]},
+    ),
+    (
+        "grade-bands-with-the-grade-named-after-them",
+        "综合评分在90分（含）以上的，评价等级为“优”；80分（含）至90分的，评价等级为“良”；60分（含）至80分的，评价等级为“中”；60分以下的，评价等级为“差”。",
+        {
+            "grade_bands": [("优", "90", None), ("良", "80", "90"), ("中", "60", "80"), ("差", None, "60")],
+            "total_score": None,
+            "grade": None,
+        },
+    ),
+    (
+        "grade-bands-as-intervals",
+        "评分区间[90,100]为优，[80,90)为良，[60,80)为中，[0,60)为差。",
+        {"grade_bands": [("优", "90", "100"), ("良", "80", "90"), ("中", "60", "80"), ("差", "0", "60")]},
+    ),
+    (
+        "grade-bands-with-a-variable",
+        "90≤S≤100为优，80≤S<90为良，60≤S<80为中，S<60为差。",
+        {"grade_bands": [("优", "90", "100"), ("良", "80", "90"), ("中", "60", "80"), ("差", None, "60")]},
+    ),
+    (
+        "grade-bands-whole-points-and-inclusive-notes",
+        "得分90分及以上为优，80分（含）至89分为良，60分（含）至79分为中，60分以下为差。",
+        {"grade_bands": [("优", "90", None), ("良", "80", "89"), ("中", "60", "79"), ("差", None, "60")]},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

@@ -181,6 +181,8 @@ def _range_band(ctx: Context, m) -> Band:
     lo, hi = min(a, b), max(a, b)
     if groups.get("lo_op"):  # 80≤分数<90
         return _band(ctx, m, lo, groups["lo_op"] != "<", hi, groups["hi_op"] != "<")
+    if groups.get("lb"):  # [80,90)
+        return _band(ctx, m, lo, groups["lb"] == "[", hi, groups["rb"] == "]")
     inc = groups.get("inc") or groups.get("inc1")
     # "80（含）-90分": the lower bound is in; "80-90分（含90分）": the upper one is, not the lower;
     # "80-89.99分": a bound written to the hundredth is the top score the band holds
