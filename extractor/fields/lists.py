@@ -9,6 +9,7 @@ from ..normalize import fold_name
 from .common import Context, compiled, money_from, share_from, tolerance
 
 DEFAULT_LIST_WINDOW = 600
+MIN_MARKED_ITEMS = 2  # one figure after a mark is no list
 _FULL_STOP = "\u3002"
 
 
@@ -128,10 +129,25 @@ def _agrees_sum(parts: list[Item], whole: Money) -> bool:
 
 
 def revenue_items(ctx: Context, total: Money) -> list[Item]:
-    """The sources listed after the revenue total, less carry-overs and the list's own subtotals."""
+    """The sources listed after the revenue total (or after a 收入来源 mark, when they add up to
+    it), less carry-overs and the list's own subtotals."""
     subtotals = ctx.patterns.words["revenue"]["subtotals"]
     carry = tuple(_words(ctx)["carryover"])
-    return [i for i in items_after(ctx, total) if not any(w in i.name for w in carry) and i.name not in subtotals]
+    items = items_after(ctx, total) or _marked_sources(ctx, total)
+    return [i for i in items if not any(w in i.name for w in carry) and i.name not in subtotals]
+
+
+def _marked_sources(ctx: Context, total: Money) -> list[Item]:
+    """The first list after a 收入来源 mark (not of a fund or another year) whose items add up to
+    the revenue total."""
+    for mark in compiled(_words(ctx)["source_mark"]).finditer(ctx.text):
+        if _refused_mark(ctx, mark):
+            continue
+        stop = list_end(ctx.text, mark.end())
+        items = list_items(ctx, mark.end(), stop, total, revenue=True) if stop is not None else []
+        if len(items) >= MIN_MARKED_ITEMS and _agrees_sum(items, total):
+            return items
+    return []
 
 
 def functions(ctx: Context, total: Money | None) -> list[Item]:
