@@ -1127,6 +1127,24 @@ CASES = [
         "得分90分及以上为优，80分（含）至89分为良，60分（含）至79分为中，60分以下为差。",
         {"grade_bands": [("优", "90", None), ("良", "80", "89"), ("中", "60", "79"), ("差", None, "60")]},
     ),
+    (
+        "final-accounts-two-sided-one-cell-per-line-with-grand-totals",
+        "收入支出决算总表\n单位：万元\n项目\n行次\n金额\n项目\n行次\n金额\n一、一般公共预算财政拨款收入\n1\n380.50\n"
+        "一、文化旅游体育与传媒支出\n32\n350.20\n二、事业收入\n2\n24.50\n二、社会保障和就业支出\n33\n52.30\n"
+        "本年收入合计\n30\n405.00\n本年支出合计\n59\n402.50\n年初结转和结余\n61\n3.00\n年末结转和结余\n62\n5.50\n"
+        "总计\n64\n408.00\n总计\n64\n408.00\n",
+        {
+            "revenue.total": "4080000",
+            "expenditure.total": "4080000",
+            "carryover.start": "30000",
+            "carryover.end": "55000",
+        },
+    ),
+    (
+        "final-accounts-one-sided-one-cell-per-line-with-its-grand-total",
+        "收入决算表\n单位：万元\n项目\n行次\n金额\n本年收入合计\n30\n405.00\n年初结转和结余\n61\n3.00\n总计\n64\n408.00\n",
+        {"revenue.total": "4080000", "carryover.start": "30000"},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

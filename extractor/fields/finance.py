@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import regex
+
 from ..model import AMONG_OTHERS, WITH_OTHER_ITEMS, Budget, Carryover, Expenditure, Item, Money, Revenue
 from ..patterns import label_alternation
 from .common import DEFAULT_HEAD_WINDOW, Context, agrees, choose, clause_start, compiled, sentence_start
 from .forms import FIELD as FORM_FIELD
 from .forms import read_form, source_rows
 from .lists import functions, items_after, list_end, list_items, revenue_items
-from .prose import Mention, field_mentions, lexicon, mentions, row_number_like
+from .prose import Mention, field_mentions, figure_after, lexicon, mentions, row_number_like
 
 _TOTALS = ("revenue.total", "expenditure.total", "revenue.total.of_year", "expenditure.total.of_year")
 
@@ -37,7 +39,7 @@ def _total(ctx: Context, side: str) -> Money | None:
     from .cells import bare_totals
 
     keep = [m for m in field_mentions(ctx, f"{side}.total") if not _of_another_subject(ctx, m.label_span[0])]
-    grand = [(m.priority, m.value) for m in keep] + bare_totals(ctx, side)
+    grand = [(m.priority, m.value) for m in keep] + bare_totals(ctx, side) + _flattened_bare_totals(ctx, side)
     of_year = [
         (m.priority, m.value)
         for m in field_mentions(ctx, f"{side}.total.of_year")
@@ -53,6 +55,40 @@ def _total(ctx: Context, side: str) -> Money | None:
     for _, v in chosen:
         ctx.remember(f"{side}.total", v)
     return choose(chosen)
+
+
+def _flattened_bare_totals(ctx: Context, side: str) -> list:
+    """The grand totals of a 决算 table flattened one cell per line, whose last rows are bare 总计
+    lines, one per side in the order the sides' year totals came ("本年收入合计\n30\n405.00\n
+    本年支出合计\n59\n402.50\n…总计\n64\n408.00\n总计\n64\n408.00"): the k-th bare 总计 line
+    after the last year's total is the k-th side's; none when the count of lines differs."""
+    text = ctx.text
+    sides = []
+    for s in ("revenue", "expenditure"):
+        alone = [m for m in field_mentions(ctx, f"{s}.total.of_year") if _line_of(text, m.label_span) is not None]
+        if alone:
+            sides.append((alone[0].label_span[0], alone[-1].label_span[1], s))
+    if side not in (s for _, _, s in sides):
+        return []
+    sides.sort()
+    after = max(end for _, end, _ in sides)
+    words = ctx.patterns.prose.get("bare_total", {}).get("words", ())
+    bare = compiled(r"(?m)^[ ]?(?:" + "|".join(map(regex.escape, words)) + r")[ ]?$") if words else None
+    lines = list(bare.finditer(text, after)) if bare is not None else []
+    if len(lines) != len(sides):
+        return []
+    line = lines[[s for _, _, s in sides].index(side)]
+    entry = lexicon(ctx.patterns).by_field[f"{side}.total"][0]
+    _, value = figure_after(ctx, entry, line.end(), lexicon(ctx.patterns))
+    return [(entry.priority, value)] if value is not None else []
+
+
+def _line_of(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The label's line when it stands alone on it (a cell of a table flattened one cell per line)."""
+    start = text.rfind("\n", 0, span[0]) + 1
+    end = text.find("\n", span[1])
+    end = len(text) if end < 0 else end
+    return (start, end) if not text[start : span[0]].strip() and not text[span[1] : end].strip() else None
 
 
 def _states_other_items(ctx: Context) -> bool:

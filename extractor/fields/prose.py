@@ -219,16 +219,22 @@ def _whole(text: str, start: int, lex: Lexicon) -> bool:
     return False
 
 
-def _prose_mention(ctx: Context, entry: FieldEntry, label: str, m, lex: Lexicon) -> Mention | None:
-    tail = lex.tails[entry.type].match(ctx.text, m.end())
+def figure_after(ctx: Context, entry: FieldEntry, pos: int, lex: Lexicon):
+    """(tail, value): the figure the entry's tail reads right after a label ending at ``pos``."""
+    tail = lex.tails[entry.type].match(ctx.text, pos)
     if tail is None:
-        return None
+        return None, None
     value = _value(ctx, entry, tail, entry.id)
-    if value is None and entry.type in ("money", "money_share") and _row_number_cell(ctx, m.end(), tail):
+    if value is None and entry.type in ("money", "money_share") and _row_number_cell(ctx, pos, tail):
         # a table flattened one cell per line puts the row's number (行次) between its label and its
         # figure: the figure is the next cell
         tail = lex.tails[entry.type].match(ctx.text, tail.end("num"))
         value = _value(ctx, entry, tail, entry.id) if tail is not None and _alone_on_line(ctx.text, tail) else None
+    return tail, value
+
+
+def _prose_mention(ctx: Context, entry: FieldEntry, label: str, m, lex: Lexicon) -> Mention | None:
+    tail, value = figure_after(ctx, entry, m.end(), lex)
     if value is None:
         return None
     end = tail.end()
