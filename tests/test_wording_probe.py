@@ -1145,6 +1145,11 @@ CASES = [
         "收入决算表\n单位：万元\n项目\n行次\n金额\n本年收入合计\n30\n405.00\n年初结转和结余\n61\n3.00\n总计\n64\n408.00\n",
         {"revenue.total": "4080000", "carryover.start": "30000"},
     ),
+    (
+        "guard-staff-in-post-on-the-establishment-is-not-the-establishment",
+        "本单位实有编制人员3人。",
+        {"headcount.authorized": None},
+    ),
 ]
 
 # Wordings and layouts the extraction does not read yet, and why (strict: a fix turns the suite red

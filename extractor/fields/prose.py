@@ -113,6 +113,7 @@ class Lexicon:
         self.heads = tuple(sorted(heads.get("words", ()), key=len, reverse=True))
         self.not_after = tuple(heads.get("not_after", ()))
         self.qualifiers = Qualifiers(patterns)
+        self.cross_types = frozenset(spec.get("scanner", {}).get("cross_types", ()))
 
 
 def lexicon(patterns: Patterns) -> Lexicon:
@@ -149,7 +150,9 @@ def mentions(ctx: Context) -> list[Mention]:
 
 
 def _fields(m, lex: Lexicon) -> frozenset[str]:
-    return frozenset(e.field for e in lex.by_label.get("".join(m.group().split()), ()))
+    """The fields a label fills whose type lets an overlapping label be read (prose.toml [scanner])."""
+    entries = lex.by_label.get("".join(m.group().split()), ())
+    return frozenset(e.field for e in entries if e.type in lex.cross_types)
 
 
 def _at_label(ctx: Context, m, cell, lex: Lexicon) -> list[Mention]:
