@@ -122,9 +122,13 @@ def _figure_below(ctx: Context, grid: Grid, cell: GridCell) -> GridCell | None:
 
 
 def _total_row_figure(ctx: Context, grid: Grid, first: int, col: int) -> GridCell | None:
-    """Rows that name what they count under a header of labels ("人员类别 | 编制数 | 实有人数 /
-    行政 | 10 | 9 / 合计 | 15 | 14"): the first row is one category's; the unit's figure is the one
-    row named a total (prose.toml [header_row] total_rows), or none."""
+    """Rows that name what they count under a header of labels: one row is the unit's ("人数 | 20 |
+    18"); of several ("人员类别 | 编制数 | 实有人数 / 行政 | 10 | 9 / 合计 | 15 | 14") the first is one
+    category's, and the unit's figure is the one row named a total (prose.toml [header_row]
+    total_rows), or none."""
+    figures = [r for r in range(first, len(grid.rows)) if (c := grid.at(r, col)) is not None and is_figure(c.text)]
+    if len(figures) == 1:
+        return grid.at(first, col)
     words = frozenset(ctx.patterns.prose["header_row"]["total_rows"])
     totals = [
         r
