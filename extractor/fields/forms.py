@@ -49,12 +49,11 @@ def _grid_forms(ctx: Context, grid: Grid) -> list[dict]:
         header = [(c, of(c.text)) for c in row]
         glued = _glued_row(header, total_row)
         if glued is not None:  # a table glued onto one line: "… | 得分 | | 年度资金总额 | 100 | …"
-            header, cells = [h for h in header[:glued] if h[0].text], row[glued:]
-            form = _money_row(ctx, grid, header, r, cells, 0, by_order=True)
+            form = _money_row(ctx, grid, [h for h in header[:glued] if h[0].text], r, row[glued:], 0, by_order=True)
             if form:
                 out.append(form)
-                ctx.memo.setdefault("form_row_label", (cells[0].start, cells[0].end))
-            continue
+                ctx.memo.setdefault("form_row_label", (row[glued].start, row[glued].end))
+                continue
         for rr in range(r + 1, min(r + 1 + DEFAULT_ROWS_BELOW, len(grid.rows))):
             cells = grid.rows[rr]
             label = next((k for k, c in enumerate(cells) if c.text), None)
