@@ -82,8 +82,9 @@ def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None)
     names = set(ctx.patterns.labels.get("indicator_level1", ()))
     names.update(i.name for i in indicators or () if len(i.name) >= 2)
     found = []
+    sentences = _indicator_sentences(ctx)
     for m in field_mentions(ctx, "total_score"):
-        if _an_indicators_score(ctx, m.label_span, names):
+        if _an_indicators_score(ctx, m.label_span, names) or _inside(sentences, m.label_span):
             continue
         # a label that says no more than "score" ("（一）产出指标\n评价结果为38分"): the report's own
         # score only where no indicator is named just before
@@ -110,8 +111,20 @@ def extract_max_score(ctx: Context) -> Number | None:
     return choose([(TABLE_TOTAL_PRIORITY, v) for v in table_full_marks(ctx)])
 
 
+def _inside(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _indicator_sentences(ctx: Context) -> list[tuple[int, int]]:
+    """Where a sentence gives one indicator its points and score ("产出指标满分50分，自评得分48分"):
+    a score label inside is that indicator's, not the report's."""
+    return [m.span() for f in ("indicator.sentence", "indicator.sentence_item") for _, m in ctx.matches(f)]
+
+
 def extract_grade(ctx: Context) -> Grounded | None:
-    found = [(m.priority, m.value) for m in field_mentions(ctx, "grade")]
+    # a grade named inside a band's statement ("90分（含）以上的，评价等级为“优”") is the band's
+    bands = [(start, end) for start, end, _ in _bands(ctx)]
+    found = [(m.priority, m.value) for m in field_mentions(ctx, "grade") if not _inside(bands, m.label_span)]
     for _, v in found:
         ctx.remember("grade", v)
     return choose(found)
