@@ -160,6 +160,13 @@ def _from_sentences(ctx: Context) -> list[Indicator] | None:
     return out
 
 
+def indicator_sentence_spans(ctx: Context) -> list[tuple[int, int]]:
+    """Where a run of sentences gives indicators their points and scores ("产出指标满分50分，自评得分48分；
+    效益指标…"), from a known indicator's name on."""
+    groups = _chains(ctx, "indicator.sentence", "indicator.sentence_item", "indicator.sentence_before")
+    return [m.span() for group in groups or () for m in group]
+
+
 def _qualifiers(ctx: Context, pos: int) -> frozenset[str]:
     from .prose import lexicon
     from .qualify import qualifiers_of

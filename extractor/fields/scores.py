@@ -12,7 +12,7 @@ from decimal import Decimal
 from ..model import Band, GradeBands, Grounded, Indicator, Number
 from .common import Context, choose, number_from
 from .finance import execution_indicator
-from .indicator_text import extract_indicators, indicators_from_glued_table
+from .indicator_text import extract_indicators, indicator_sentence_spans, indicators_from_glued_table
 from .prose import field_mentions
 from .score_tables import indicators_from_tables, table_full_marks, table_total_scores
 
@@ -82,7 +82,7 @@ def extract_total_score(ctx: Context, indicators: list[Indicator] | None = None)
     names = set(ctx.patterns.labels.get("indicator_level1", ()))
     names.update(i.name for i in indicators or () if len(i.name) >= 2)
     found = []
-    sentences = _indicator_sentences(ctx)
+    sentences = indicator_sentence_spans(ctx)  # a score label inside is that indicator's
     for m in field_mentions(ctx, "total_score"):
         if _an_indicators_score(ctx, m.label_span, names) or _inside(sentences, m.label_span):
             continue
@@ -113,12 +113,6 @@ def extract_max_score(ctx: Context) -> Number | None:
 
 def _inside(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in spans)
-
-
-def _indicator_sentences(ctx: Context) -> list[tuple[int, int]]:
-    """Where a sentence gives one indicator its points and score ("产出指标满分50分，自评得分48分"):
-    a score label inside is that indicator's, not the report's."""
-    return [m.span() for f in ("indicator.sentence", "indicator.sentence_item") for _, m in ctx.matches(f)]
 
 
 def extract_grade(ctx: Context) -> Grounded | None:
