@@ -1325,3 +1325,13 @@ def test_a_share_of_a_subsets_total_is_not_recorded_as_the_share_of_the_units():
     assert by_type["基本支出"].share.value == Decimal("70.00")
     assert by_type["项目支出"].amount.value == Decimal("3000000") and by_type["项目支出"].share is None
     assert not [f for f in result.findings if f.severity == "error"]
+
+
+def test_a_total_said_again_ends_a_breakdown_and_categories_make_up_their_total():
+    t = "核定编制20名，其中行政编制12名，事业编制8名，共计20名。"
+    r = report(t)
+    assert [(p.name, p.count.value) for p in r.headcount.authorized_breakdown] == [("行政编制", 12), ("事业编制", 8)]
+    # categories listed one after another, then their total: the establishment, when they add up to it
+    t = "核定行政编制12名，事业编制4名，共计16名。"
+    assert grounded(t, report(t).headcount.authorized).raw == "16名"
+    assert report("行政编制12名、事业编制4名，共17名。").headcount.authorized is None

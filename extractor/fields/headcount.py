@@ -14,6 +14,7 @@ from .prose import Mention, field_mentions, mentions
 
 FIELDS = ("authorized", "actual", "in_service", "retired")
 _BREAKDOWN_WINDOW = 80
+MIN_CATEGORIES = 2  # one category and a 共计 is no list of categories
 
 
 def extract_headcount(ctx: Context) -> Headcount:
@@ -24,7 +25,7 @@ def extract_headcount(ctx: Context) -> Headcount:
             ctx.remember(f"headcount.{name}", m.value)
         setattr(hc, name, choose([(m.priority, m.value) for m in found]))
     if hc.authorized is None:
-        hc.authorized = _single_category(ctx)
+        hc.authorized = _single_category(ctx) or _categories_total(ctx)
     if hc.authorized is not None:
         hc.authorized_breakdown = _breakdown(ctx, hc.authorized, with_bracket=False)
     if hc.in_service is not None:
@@ -62,6 +63,30 @@ def _single_category(ctx: Context) -> Count | None:
     if len(names) != 1 or any("part" in m.qualifiers for m in cats):
         return None
     value = choose([(m.priority, m.value) for m in cats])
+    return ctx.remember("headcount.authorized", value) if value is not None else None
+
+
+def _categories_total(ctx: Context) -> Count | None:
+    """Establishment categories listed one after another and their total said right after them
+    ("行政编制12名，事业编制4名，共计16名"), when no other total is stated and the categories add
+    up to it (words.toml [headcount] parts_gap, parts_total)."""
+    if any(m.field == "headcount.authorized" for m in mentions(ctx)):
+        return None
+    words = ctx.patterns.words["headcount"]
+    gap, total = compiled(words["parts_gap"]), compiled(words["parts_total"])
+    cats = sorted(field_mentions(ctx, "headcount.authorized_part"), key=lambda m: m.label_span[0])
+    found = []
+    run: list[Mention] = []
+    for m in cats:
+        if run and not gap.match(ctx.text[ctx.folded_range(run[-1].value)[1] : m.label_span[0]]):
+            run = []
+        run.append(m)
+        after = total.match(ctx.text, ctx.folded_range(m.value)[1])
+        if len(run) >= MIN_CATEGORIES and after is not None:
+            value = count_from(ctx, after, "headcount.authorized.categories")
+            if value is not None and value.value == sum(p.value.value for p in run):
+                found.append((m.priority, value))
+    value = choose(found)
     return ctx.remember("headcount.authorized", value) if value is not None else None
 
 
@@ -144,6 +169,7 @@ def _parts(ctx: Context, start: int, stop: int, skip: list[tuple[int, int]]) -> 
     words = ctx.patterns.words["headcount"]
     text = ctx.text
     part_leads = tuple(words["part_lead"])
+    totals = frozenset(words["total_words"])
     parts: list[Part] = []
     last = start
     for key in ("part_before", "part_after"):
@@ -157,6 +183,8 @@ def _parts(ctx: Context, start: int, stop: int, skip: list[tuple[int, int]]) -> 
                 name = name.removeprefix(w)
             if not name:
                 continue
+            if name in totals:  # the list's total said again ("…事业编制8名，共计20名"): the list has ended
+                break
             count = count_from(ctx, m, "headcount.breakdown")
             if count is not None:
                 parts.append(Part(name=fold_name(name), count=count))
