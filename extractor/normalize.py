@@ -185,8 +185,10 @@ class Folded:
 
 _NO_JOIN_END = tuple("。;:!?：；！？…)")
 _LINE_START_NUMBERED = compile_regex(
-    # "3." opens an item, "30.07万元" (a figure the wrap cut after its first digits) does not
-    r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+(?:[)、]|\.(?!\d))|第[一二三四五六七八九十\d]+|[-—]+\d)"
+    # "3." opens an item, "30.07万元" (a figure the wrap cut after its first digits) does not; a
+    # bullet and a space ("- 发布机构", "• 首页") open a list's item
+    r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+(?:[)、]|\.(?!\d))|第[一二三四五六七八九十\d]+|[-—]+\d"
+    r"|[-•·●▪][ ])"
 )
 DEFAULT_REFLOW_MIN = 24
 

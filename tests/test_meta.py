@@ -153,6 +153,17 @@ def test_the_unit_from_a_title_behind_chrome_and_glue(text, unit):
     assert value(text, report(text).department) == unit
 
 
+@pytest.mark.parametrize("joined", [False, True])
+def test_a_metadata_value_is_no_fuller_name_even_when_its_label_ends_a_joined_line(joined):
+    # a page's "发文机构" and its value, the label joined to the line above it (wrapped lines joined)
+    label = "- 01525688-5-/2019-0301002" + ("- 发文机构" if joined else "\n- 发文机构")
+    t = (
+        f"某区教育局(机关)2019年部门预算公开\n- 索引号\n{label}\n- 某区教育体育局\n- 公开目录\n"
+        "某区教育局2019年部门预算公开\n一、基本职能\n某区教育局属财政全额拨款单位。\n"
+    )
+    assert report(t).department.value == "某区教育局"
+
+
 def test_a_title_line_starting_with_its_year_keeps_the_name_on_the_line_above():
     t = "某市某中学校\n2025年单位预算情况说明\n正文。"
     r = report(t)
