@@ -191,6 +191,9 @@ _LINE_START_NUMBERED = compile_regex(
     r"|[-•·●▪][ ])"
 )
 DEFAULT_REFLOW_MIN = 24
+# a line that ends with a file's extension is a file's name (a page's attachment, the report's
+# own file name above its text): complete, however long
+_FILE_NAME_END = compile_regex(r"(?i)\.(?:pdf|docx?|xlsx?|wps|ofd|html?|txt)$")
 
 
 _PAGE_MARKER = compile_regex(
@@ -222,6 +225,8 @@ def soft_line_breaks(text: str) -> list[tuple[int, int]]:
         st = stripped[i]
         # the line itself first (cheap), then what follows it
         if not st or len(st) < threshold or st.endswith(_NO_JOIN_END) or "|" in lines[i]:
+            continue
+        if _FILE_NAME_END.search(st, len(st) - 6):
             continue
         j = i + 1
         if j < last and _PAGE_MARKER.fullmatch(lines[j]):
