@@ -133,6 +133,11 @@ def test_a_label_followed_by_prose_is_not_a_name():
             " 二、收入决算表 三、支出决算表 四、财政拨款收入支出决算总表 五、一般公共预算财政拨款支出决算表",
             "某县某某乡人民政府",
         ),
+        (
+            "搜索 真正让“某某效率”成为“某某品牌” 某县总工会2020年度部门决算\n"
+            "2021-8-16 10:27| 发布者: 某县人民政府| 查看: 80|\n一、部门概况\n",
+            "某县总工会",
+        ),
     ],
     ids=[
         "bullet-chrome-above",
@@ -147,6 +152,7 @@ def test_a_label_followed_by_prose_is_not_a_name():
         "file-name-then-glued-title",
         "generic-title-then-full-title-on-one-line",
         "file-name-then-a-name-broken-by-a-space",
+        "search-box-and-slogan-before-the-title",
     ],
 )
 def test_the_unit_from_a_title_behind_chrome_and_glue(text, unit):

@@ -320,6 +320,11 @@ def name_in_title(ctx: Context, title: Title) -> tuple[int, str] | None:
         spans.append((0, stop))
     for a, b in spans:
         found = trim_name(seg[a:b], shape)
+        if found is None and " " in seg[a:b].strip():
+            # what stands before the name on the title's line, parted from it by a space (a
+            # page's search box and slogan: "搜索 某某口号 某县总工会2020年度…"): the last piece
+            a = a + seg[a:b].rstrip().rfind(" ") + 1
+            found = trim_name(seg[a:b], shape)
         if found is None:
             continue
         cut, name = found
