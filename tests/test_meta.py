@@ -138,6 +138,11 @@ def test_a_label_followed_by_prose_is_not_a_name():
             "2021-8-16 10:27| 发布者: 某县人民政府| 查看: 80|\n一、部门概况\n",
             "某县总工会",
         ),
+        (
+            "(一)职能职责 街道的主要职能是:1、承担辖区党的建设职责。2、承担辖区经济发展职责。 (二)机构设置"
+            " 某某街道办事处内设 10 个办公室:党政办公室、经济发展办公室。 (三)单位构成 本部门无二级预算单位。",
+            "某某街道办事处",
+        ),
     ],
     ids=[
         "bullet-chrome-above",
@@ -153,6 +158,7 @@ def test_a_label_followed_by_prose_is_not_a_name():
         "generic-title-then-full-title-on-one-line",
         "file-name-then-a-name-broken-by-a-space",
         "search-box-and-slogan-before-the-title",
+        "a-heading-then-the-unit-on-one-line",
     ],
 )
 def test_the_unit_from_a_title_behind_chrome_and_glue(text, unit):
