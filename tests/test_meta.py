@@ -176,6 +176,17 @@ def test_a_metadata_value_is_no_fuller_name_even_when_its_label_ends_a_joined_li
     assert report(t).department.value == "某区教育局"
 
 
+def test_a_title_after_chrome_on_one_line_that_opens_with_neither_a_name_nor_its_year():
+    t = (
+        "当前位置:首页>公告公示 日期:2024-06-06 10:51 来源:某市某区残疾人联合会 录入:web"
+        " 中央转移支付2023年残疾人事业发展补助资金项目绩效自评报告 一、 项目基本情况 (一)项目基本情况简介。"
+        " 本项目属2023年中央提前下达的资金,安排残疾儿童救助38.47万元。\n"
+    )
+    r = report(t)
+    assert r.title.value == "中央转移支付2023年残疾人事业发展补助资金项目绩效自评报告"
+    assert r.fiscal_year.value == 2023 and r.kind.value == "project"
+
+
 def test_a_title_line_starting_with_its_year_keeps_the_name_on_the_line_above():
     t = "某市某中学校\n2025年单位预算情况说明\n正文。"
     r = report(t)

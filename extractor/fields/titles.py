@@ -194,6 +194,9 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
         found = next((c for c in starts if _starts_complete(ctx, c[1])), None)
         # a title that opens with its year and names no unit ("附表2 2022年度…项目自评表")
         found = found or next((c for c in starts if (y := year.match(c[1])) and y.start() == 0), None)
+        # else the latest start: what stands before it on the line is the page's ("录入:web 中央
+        # 转移支付2023年…补助资金项目绩效自评报告": a fund's title opens with neither)
+        found = found or (starts[0] if year.search(starts[0][1]) else None)
         if found:
             return found
     return None
