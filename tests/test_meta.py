@@ -187,6 +187,21 @@ def test_a_title_after_chrome_on_one_line_that_opens_with_neither_a_name_nor_its
     assert r.fiscal_year.value == 2023 and r.kind.value == "project"
 
 
+def test_a_title_after_a_long_metadata_block_on_one_line():
+    block = (
+        "[ 索引号 ] 11500000000000000X/2021-00230 [ 发文字号 ] [ 主题分类 ] 其他 [ 体裁分类 ] 其他"
+        " [ 发布机构 ] 某区发展改革委 [ 发布日期 ] 2021-08-03 [ 成文日期 ] 2021-07-30 [ 有效性 ] "
+    )
+    t = (
+        "首页 > 政务公开 > 区政府部门 > 发展和改革委员会 > 政务公开 > 预算/决算 > 预算 "
+        + block * 2
+        + "某市某区发展和改革委员会2020年度部门整体支出绩效自评报告 一、基本情况 (一)部门基本情况。"
+        " 区发展改革委是区政府综合经济方面的牵头主管部门。\n"
+    )
+    r = report(t)
+    assert r.department.value == "某市某区发展和改革委员会" and r.fiscal_year.value == 2020
+
+
 def test_a_title_line_starting_with_its_year_keeps_the_name_on_the_line_above():
     t = "某市某中学校\n2025年单位预算情况说明\n正文。"
     r = report(t)

@@ -170,7 +170,7 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
 # where a title may start inside a long line: after a space, a bullet or a breadcrumb's mark (a
 # web page's chrome and a report run together onto one line: "当前位置: 首页 > 某局2023年度…")
 _INLINE_START = compile_regex(r"[ >»|\]:•·]+")
-DEFAULT_INLINE_STARTS = 40  # places tried in a long line, from its start
+DEFAULT_INLINE_STARTS = 100  # places tried in a long line, from its start (a metadata block is ~60)
 MAX_INLINE_WINDOW = 120  # a title and what follows it: the glued pattern reads no further
 DEFAULT_LATER_TITLES = 2  # further titles looked for on a line after its first glued one
 
