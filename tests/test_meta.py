@@ -143,6 +143,16 @@ def test_a_label_followed_by_prose_is_not_a_name():
             " 某某街道办事处内设 10 个办公室:党政办公室、经济发展办公室。 (三)单位构成 本部门无二级预算单位。",
             "某某街道办事处",
         ),
+        (
+            "2018年某中社区决算公开.pdf 某某市城东区某某中路 社区公共服务中心 2018年度部门决算 1 目录 第一部分 部门概况"
+            " 一、部门职责 二、机构设置情况 第二部分 2018年度部门决算报表 一、部门收支总体情况表 二、部门收入总体情况表",
+            "某某市城东区某某中路社区公共服务中心",
+        ),
+        (
+            "当前位置: 首页 > 信息公开 > 财政预决算 主题词 某市图书馆2022年度部门整体支出绩效自评报告 一、部门概况"
+            " (一)主要职能 某市图书馆是公益一类事业单位,主要承担图书借阅服务。",
+            "某市图书馆",
+        ),
     ],
     ids=[
         "bullet-chrome-above",
@@ -159,6 +169,8 @@ def test_a_label_followed_by_prose_is_not_a_name():
         "file-name-then-a-name-broken-by-a-space",
         "search-box-and-slogan-before-the-title",
         "a-heading-then-the-unit-on-one-line",
+        "file-name-glued-to-a-title-whose-name-a-space-breaks",
+        "metadata-values-before-a-glued-title",
     ],
 )
 def test_the_unit_from_a_title_behind_chrome_and_glue(text, unit):
