@@ -18,7 +18,9 @@ from .titles import Title, choose_title, name_in_title, title_candidates
 
 DEFAULT_LABEL_WINDOW = 20000  # a form's or cover page's labels stand in the opening
 DEFAULT_OPENING_WINDOW = 20000
-MAX_VALUE_LINES = 3  # a form flattened one cell per line: the value a few lines below its label
+# a form flattened one cell per line: the value a few lines below its label (line breaks, so that
+# double-spaced text, every line followed by an empty one, reaches as far)
+MAX_VALUE_LINES = 6
 MAX_VALUE_CHARS = 60
 MIN_OPENING_NAME_CHARS = 5  # a unit's own name is specific ("某县某镇中心小学校"), not "区政府"
 MAX_ALIAS_NAME_CHARS = 40
