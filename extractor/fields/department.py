@@ -55,8 +55,9 @@ def _label_regex(ctx: Context, named: list[str], spaced: list[str], cells: list[
     parts = []
     if bare:
         parts.append(rf"(?P<bare>(?<![{HAN}]){label_alternation(bare)})")
-    if cells:  # a whole cell: followed by a cell border or a colon
-        parts.append(rf"(?P<cell>(?<![{HAN}]){label_alternation(cells)}(?=[ ]?[:|]))")
+    if cells:  # a whole cell: followed by a cell border or a colon, or alone on its line (one cell a line)
+        cell = label_alternation(cells)
+        parts.append(rf"(?P<cell>(?<![{HAN}]){cell}(?=[ ]?[:|])|(?:(?<=\n)|\A){cell}(?=[ ]*\n))")
     if [w for w in named if w not in bare]:
         parts.append(f"(?P<named>{label_alternation([w for w in named if w not in bare])})")
     if spaced:
