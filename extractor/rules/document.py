@@ -119,7 +119,9 @@ def year_contradicts_fiscal_year(ctx: RuleContext):
 
 _PUBLISHED = compile_regex(
     r"(?P<label>公开时间|公开日期|发布时间|发布日期|报告日期|填报日期|成文日期)[ ]?[:]?[ ]?"
-    r"(?P<date>(?P<year>20\d{2}|二[〇○零][〇○零一二三四][〇○零一二三四五六七八九])[ ]?(?:年|-|/|\.)[ ]?(?P<month>\d{1,2})(?:[ ]?(?:月|-|/|\.)[ ]?\d{1,2}日?)?)"
+    r"(?P<date>(?P<year>20\d{2}|"
+    + _CN_YEAR
+    + r")[ ]?(?:年|-|/|\.)[ ]?(?P<month>\d{1,2})(?:[ ]?(?:月|-|/|\.)[ ]?\d{1,2}日?)?)"
 )
 # Reports on a year that is over: a budget disclosure is rightly published before its year.
 RETROSPECTIVE_KINDS = ("department_overall", "project", "final_accounts")
