@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..patterns import compile_regex
 from .common import Context
-from .names import FILE_EXT, HAN, NameShape, agrees_with_self, strip_junk, trim_name
+from .names import FILE_EXT, HAN, NameShape, agrees_with_self, is_han, strip_junk, trim_name
 
 DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
 DEFAULT_FULLER_TITLE_LINES = 8  # a generic heading's full title follows within a few lines
@@ -71,7 +71,12 @@ def title_candidates(ctx: Context) -> list[Title]:
     if found is None:
         lines = _lines(ctx.text, DEFAULT_TITLE_LINES)
         toc = _toc_lines(ctx, lines)
-        found = [cand for i in range(len(lines)) if i not in toc and (cand := _title_on_line(ctx, lines, i))]
+        found = []
+        for i in range(len(lines)):
+            if i not in toc and (cand := _title_on_line(ctx, lines, i)):
+                found.append(cand)
+                if cand.source in ("glued", "file"):  # a file's name too may be glued to the text
+                    found += _later_on_line(ctx, lines, i, cand)
         found = ctx.memo["title_candidates"] = found or _quoted_titles(ctx, lines)
     return found
 
@@ -83,6 +88,11 @@ def choose_title(ctx: Context, cands: list[Title]) -> Title | None:
     if not own:
         return cands[0] if cands else None
     first = own[0]
+    if first.source == "glued" and name_in_title(ctx, first) is None:
+        # the page's generic heading and the report's full title run into one line: the full one
+        fuller = next((c for c in own[1:] if c.line == first.line and name_in_title(ctx, c) is not None), None)
+        if fuller is not None:
+            return fuller
     if _is_bare(ctx, first):
         for c in own[1:]:
             if c.line - first.line <= DEFAULT_FULLER_TITLE_LINES and not _is_bare(ctx, c):
@@ -160,8 +170,10 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
 # where a title may start inside a long line: after a space, a bullet or a breadcrumb's mark (a
 # web page's chrome and a report run together onto one line: "当前位置: 首页 > 某局2023年度…")
 _INLINE_START = compile_regex(r"[ >»|\]:•·]+")
-DEFAULT_INLINE_STARTS = 40  # places tried in a long line, from its start
+DEFAULT_INLINE_STARTS = 100  # places tried in a long line, from its start (a metadata block is ~60)
 MAX_INLINE_WINDOW = 120  # a title and what follows it: the glued pattern reads no further
+_NAME_PIECE = compile_regex(rf"[{HAN}]{{2,}}[ ]")
+DEFAULT_LATER_TITLES = 2  # further titles looked for on a line after its first glued one
 
 
 def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
@@ -178,14 +190,59 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
         if m and _looks_like_a_title(ctx, m.group("title")):
             by_end.setdefault(s + m.end("title"), []).append((s + m.start("title"), m.group("title")))
     year = _one(ctx, "title.year")
+    chrome = ctx.patterns.compiled_words("title", "chrome")
+    divisions = ctx.patterns.compiled_words("department", "divisions")
+    shape = NameShape.of(ctx.patterns)
     for end in sorted(by_end):
         starts = by_end[end][::-1]
-        found = next((c for c in starts if _starts_complete(ctx, c[1])), None)
+        k = next((k for k, c in enumerate(starts) if _starts_complete(ctx, c[1])), None)
+        # a name broken by a space ("某市某区某某中路 社区服务中心 2018年度…") starts at the
+        # earlier start: the piece between is Chinese words alone that name a division (市, 县,
+        # 区 …) and do not end as a name does, no chrome (a page's "主题词 某馆…", "有效 某医院…"
+        # name none)
+        while k is not None and k + 1 < len(starts) and _starts_complete(ctx, starts[k + 1][1]):
+            piece = starts[k + 1][1][: len(starts[k + 1][1]) - len(starts[k][1])]
+            if (
+                not _NAME_PIECE.fullmatch(piece)
+                or chrome.search(piece)
+                or not divisions.search(piece)
+                or shape.ends_with_suffix(piece[:-1])  # a whole name of its own: "来源:某局 某校…"
+            ):
+                break
+            k += 1
+        found = starts[k] if k is not None else None
         # a title that opens with its year and names no unit ("附表2 2022年度…项目自评表")
         found = found or next((c for c in starts if (y := year.match(c[1])) and y.start() == 0), None)
+        # else the latest start: what stands before it on the line is the page's ("录入:web 中央
+        # 转移支付2023年…补助资金项目绩效自评报告": a fund's title opens with neither)
+        found = found or (starts[0] if year.search(starts[0][1]) else None)
         if found:
             return found
     return None
+
+
+def _later_on_line(ctx: Context, lines, i: int, first: Title) -> list[Title]:
+    """Titles glued into the same long line after ``first`` (a web page's text without its line
+    breaks: the page's generic heading, "2023年度部门整体支出绩效自评报告", then the report's
+    own full title with its unit's name), at most DEFAULT_LATER_TITLES of them."""
+    pos, line = lines[i]
+    year = _one(ctx, "title.year")
+    out: list[Title] = []
+    after = first.end - pos
+    for _ in range(2 * DEFAULT_LATER_TITLES):  # tries, kept or not
+        if len(out) == DEFAULT_LATER_TITLES:
+            break
+        found = _glued_inside(ctx, line[after:])
+        if found is None:
+            break
+        at, body = after + found[0], found[1]
+        after = at + len(body)
+        # one that starts with a name right after a word and a space may start inside the name
+        # ("某县某某 乡人民政府 2021年度…": the name broken by a space), one that starts with
+        # its year cannot
+        if (m := year.match(body)) and m.start() == 0 or not (at >= 2 and line[at - 1] == " " and is_han(line[at - 2])):
+            out.append(Title(pos + at, pos + at + len(body), "glued", i))
+    return out
 
 
 def _looks_like_a_title(ctx: Context, body: str) -> bool:
@@ -285,6 +342,11 @@ def name_in_title(ctx: Context, title: Title) -> tuple[int, str] | None:
         spans.append((0, stop))
     for a, b in spans:
         found = trim_name(seg[a:b], shape)
+        if found is None and " " in seg[a:b].strip():
+            # what stands before the name on the title's line, parted from it by a space (a
+            # page's search box and slogan: "搜索 某某口号 某县总工会2020年度…"): the last piece
+            a = a + seg[a:b].rstrip().rfind(" ") + 1
+            found = trim_name(seg[a:b], shape)
         if found is None:
             continue
         cut, name = found
