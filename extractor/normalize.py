@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from .patterns import compile_regex
+from .space_cells import space_cells
 
 
 def _build_table() -> dict[int, str]:
@@ -112,6 +113,7 @@ class Folded:
         translated = _FOLDABLE.sub(_fold_run, original)
         if "\t" in original:
             translated = tab_cells(original, translated)
+        translated = space_cells(original, translated)
         translated = _fold_traditional(translated)
         drops = _drops(translated) + letter_spacing(translated)
         drops += double_spacing(translated)

@@ -1,0 +1,174 @@
+"""Tables whose cells are parted only by runs of spaces, read as tables: their gaps become "|".
+
+``pdftotext -layout`` and the text layer of a borderless table write a row as its cells padded to
+the columns' positions: ``年度资金总额      329.77      338.31``. Nothing but the spaces says where
+a cell ends, and single spaces stand inside cells too ("预算资金 (万元)"). A block of lines whose
+runs of two or more spaces (or a full-width space) fall at the same character positions line after
+line is such a table. Positions are display columns, as the converter padded them: a Chinese
+character is two columns wide. Where every row of the block leaves a column blank (a "river", a
+few rows that run across it allowed) the block has a column boundary; each cell goes in the column
+its position says, so a row with an empty cell keeps its other cells in their columns.
+
+The folded view writes each gap as one "|" per boundary it crosses ("a || c": b is empty), one for
+one in place of spaces, so the spans stay exact and the table is read as the pipe tables are
+(``extractor.text_grids``). A title's or a contents line's wide spaces, a letter-spaced heading, a
+signature line or a centred page number are no table: a table needs ``MIN_ROWS`` rows each with at
+least two gaps at boundaries, a letter-spaced line (most of its "cells" one character) is no row,
+and a block whose last column counts up in small whole numbers is a table of contents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MIN_ROWS = 3  # rows with at least MIN_ALIGNED_GAPS gaps at column boundaries make a table
+MIN_ALIGNED_GAPS = 2
+MIN_GAP_ROWS = 2  # a column boundary: at least this many rows have a gap there
+CROSSING_SHARE = 6  # one row in this many may run across a boundary (a title, a merged cell)
+MAX_LOOSE_LINES = 1  # lines without gaps (blank, a one-cell row) a block goes on past
+MAX_PAGE_NUMBER = 999
+
+# a run of spaces that parts cells: two or more, or a full-width space (two columns wide)
+_GAP = re.compile(r"(?<=\S)(?:[ \u3000]{2,}|\u3000)(?=\S)")
+_LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*$")
+_PAGE_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _width(ch: str) -> int:
+    return 2 if ch > "\u10ff" and unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _cells(line: str) -> list[tuple[int, int, int, int]] | None:
+    """The cells of a line with a gap: (start, end) in the line and (from, to) in display columns."""
+    if "|" in line or "\t" in line or not _GAP.search(line):
+        return None
+    spans, at = [], 0
+    for m in _GAP.finditer(line):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(line.rstrip())))
+    spans[0] = (len(line) - len(line.lstrip()), spans[0][1])
+    out, col, pos = [], 0, 0
+    for s, e in spans:
+        col += sum(map(_width, line[pos:s]))
+        start = col
+        col += sum(map(_width, line[s:e]))
+        out.append((s, e, start, col))
+        pos = e
+    singles = sum(1 for s, e, _, _ in out if e - s == 1 and _width(line[s]) == 2)
+    if singles * 2 > len(out):
+        return None  # a letter-spaced heading ("绩  效  自  评"), not cells
+    return out
+
+
+def _boundaries(rows: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, int]]:
+    """Display columns [from, to) that (nearly) every row leaves blank and several rows part cells at."""
+    size = max(r[-1][3] for r in rows) + 1
+    ink, gaps = [0] * (size + 1), [0] * (size + 1)
+    for cells in rows:
+        for _, _, a, b in cells:
+            ink[a] += 1
+            ink[b] -= 1
+        for (_, _, _, a), (_, _, b, _) in zip(cells, cells[1:], strict=False):
+            gaps[a] += 1
+            gaps[b] -= 1
+    tolerance = len(rows) // CROSSING_SHARE
+    out, inked, gapped, start = [], 0, 0, None
+    for x in range(size):
+        inked += ink[x]
+        gapped += gaps[x]
+        if inked <= tolerance and gapped >= MIN_GAP_ROWS:
+            start = x if start is None else start
+        elif start is not None:
+            out.append((start, x))
+            start = None
+    return out
+
+
+def _columns(cells, bounds) -> list[int]:
+    """Each cell's column: the boundaries that end at or before it starts."""
+    out, k = [], 0
+    for _, _, a, _ in cells:
+        while k < len(bounds) and bounds[k][1] <= a:
+            k += 1
+        out.append(k)
+    return out
+
+
+def _is_contents(rows, lines) -> bool:
+    """The last cells count up in small whole numbers (page numbers), or lead from dot leaders."""
+    numbers = [
+        int(line[c[-1][0] : c[-1][1]])
+        for c, line in zip(rows, lines, strict=True)
+        if _PAGE_NUMBER.fullmatch(line[c[-1][0] : c[-1][1]])
+    ]
+    if len(numbers) * 2 < len(rows):
+        return False
+    leaders = sum(1 for c, line in zip(rows, lines, strict=True) if _LEADER.search(line[: c[-1][0]]))
+    rising = len(set(numbers)) >= MIN_ROWS and all(a <= b for a, b in zip(numbers, numbers[1:], strict=False))
+    return rising or leaders * 2 >= len(rows)
+
+
+def _pipes(chars: list[str], at: int, s: int, e: int, k: int) -> None:
+    """k pipes into the blank chars[at + s : at + e], one space after the cell before when there is room."""
+    k = min(k, e - s)
+    first = s + 1 if e - s > k and s > 0 else s
+    for i in range(first, first + k):
+        chars[at + i] = "|"
+
+
+def _write(chars: list[str], block, bounds) -> bool:
+    """The gaps of a block's rows at column boundaries written as pipes; False when it is no table."""
+    aligned = 0
+    plans = []
+    for at, _line, cells in block:
+        cols = _columns(cells, bounds)
+        parts = sum(1 for a, b in zip(cols, cols[1:], strict=False) if b > a)
+        if parts >= MIN_ALIGNED_GAPS:
+            aligned += 1
+        plans.append((at, cells, cols, parts))
+    if aligned < MIN_ROWS:
+        return False
+    for at, cells, cols, parts in plans:
+        if parts == 0:
+            continue  # its gaps are at no boundary: not a row of this table
+        if cols[0]:
+            _pipes(chars, at, 0, cells[0][0], cols[0])
+        for (_, e, _, _), (s, _, _, _), a, b in zip(cells, cells[1:], cols, cols[1:], strict=False):
+            if b > a:
+                _pipes(chars, at, e, s, b - a)
+    return True
+
+
+def space_cells(original: str, translated: str) -> str:
+    """``translated`` (``original`` folded one character for one) with the gaps of space-aligned
+    tables turned into "|"."""
+    if "  " not in original and "\u3000" not in original:
+        return translated
+    chars: list[str] | None = None
+    block: list[tuple[int, str, list]] = []
+    loose, pos = 0, 0
+    for line in original.split("\n") + [""] * (MAX_LOOSE_LINES + 1):
+        cells = _cells(line)
+        if cells is not None:
+            block.append((pos, line, cells))
+            loose = 0
+        elif block:
+            loose += 1
+            if loose > MAX_LOOSE_LINES:
+                chars = _flush(block, translated, chars)
+                block, loose = [], 0
+        pos += len(line) + 1
+    return "".join(chars) if chars is not None else translated
+
+
+def _flush(block, translated: str, chars: list[str] | None) -> list[str] | None:
+    rows = [cells for _, _, cells in block]
+    if len(rows) < MIN_ROWS or _is_contents(rows, [line for _, line, _ in block]):
+        return chars
+    bounds = _boundaries(rows)
+    if len(bounds) < MIN_ALIGNED_GAPS:
+        return chars
+    out = chars if chars is not None else list(translated)
+    return out if _write(out, block, bounds) or chars is not None else None
