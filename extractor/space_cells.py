@@ -27,7 +27,7 @@ MIN_ALIGNED_GAPS = 2
 MIN_GAP_ROWS = 2  # a column boundary: at least this many rows have a gap there
 CROSSING_SHARE = 6  # one row in this many may run across a boundary (a title, a merged cell)
 MAX_LOOSE_LINES = 1  # lines without gaps (blank, a one-cell row) a block goes on past
-MAX_PAGE_NUMBER = 999
+MAX_CONTINUATION_LINES = 6  # lines (section headings, blank) between a table and the rest of it
 
 # a run of spaces that parts cells: two or more, or a full-width space (two columns wide)
 _GAP = re.compile(r"(?<=\S)(?:[ \u3000]{2,}|\u3000)(?=\S)")
@@ -78,7 +78,9 @@ def _boundaries(rows: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, 
     for x in range(size):
         inked += ink[x]
         gapped += gaps[x]
-        if inked <= tolerance and gapped >= MIN_GAP_ROWS:
+        # a gap no row runs across parts columns even if only one row has a cell past it (a
+        # header over a column the rows leave empty)
+        if (inked <= tolerance and gapped >= MIN_GAP_ROWS) or (inked <= 0 and gapped > 0):
             start = x if start is None else start
         elif start is not None:
             out.append((start, x))
@@ -87,10 +89,11 @@ def _boundaries(rows: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, 
 
 
 def _columns(cells, bounds) -> list[int]:
-    """Each cell's column: the boundaries that end at or before it starts."""
+    """Each cell's column: the boundaries that begin at or before it starts (a cell that starts
+    inside a boundary's blank is a wider cell of the column after it)."""
     out, k = [], 0
     for _, _, a, _ in cells:
-        while k < len(bounds) and bounds[k][1] <= a:
+        while k < len(bounds) and bounds[k][0] <= a:
             k += 1
         out.append(k)
     return out
@@ -118,27 +121,60 @@ def _pipes(chars: list[str], at: int, s: int, e: int, k: int) -> None:
         chars[at + i] = "|"
 
 
-def _write(chars: list[str], block, bounds) -> bool:
-    """The gaps of a block's rows at column boundaries written as pipes; False when it is no table."""
-    aligned = 0
-    plans = []
+def _plan(block, bounds) -> list[tuple[int, list, list[int], int]]:
+    """Each row's position, cells, their columns and how many of its gaps lie at boundaries."""
+    out = []
     for at, _line, cells in block:
         cols = _columns(cells, bounds)
-        parts = sum(1 for a, b in zip(cols, cols[1:], strict=False) if b > a)
-        if parts >= MIN_ALIGNED_GAPS:
-            aligned += 1
-        plans.append((at, cells, cols, parts))
-    if aligned < MIN_ROWS:
-        return False
-    for at, cells, cols, parts in plans:
-        if parts == 0:
-            continue  # its gaps are at no boundary: not a row of this table
-        if cols[0]:
-            _pipes(chars, at, 0, cells[0][0], cols[0])
-        for (_, e, _, _), (s, _, _, _), a, b in zip(cells, cells[1:], cols, cols[1:], strict=False):
-            if b > a:
-                _pipes(chars, at, e, s, b - a)
-    return True
+        out.append((at, cells, cols, sum(1 for a, b in zip(cols, cols[1:], strict=False) if b > a)))
+    return out
+
+
+def _fits(cells, bounds) -> bool:
+    """No cell of the row runs across a boundary (into its blank is no harm: a wider cell)."""
+    return not any(a < s and b > e for _, _, a, b in cells for s, e in bounds)
+
+
+class _Tables:
+    """The tables found so far: the folded characters with their pipes, the last table's columns."""
+
+    def __init__(self, translated: str):
+        self.translated = translated
+        self.chars: list[str] | None = None
+        self.bounds: list[tuple[int, int]] = []
+        self.last = -1  # the line the last table ended at
+
+    def flush(self, block, first: int, end: int) -> None:
+        """A block of lines with gaps from line ``first`` to before line ``end``: a table, the rest of the last
+        table (a few lines of section headings apart, its rows in the last table's columns), or none."""
+        rows = [cells for _, _, cells in block]
+        if len(rows) >= MIN_ROWS and not _is_contents(rows, [line for _, line, _ in block]):
+            bounds = _boundaries(rows)
+            plan = _plan(block, bounds)
+            if sum(parts >= MIN_ALIGNED_GAPS for *_, parts in plan) >= MIN_ROWS:
+                self._write(plan)
+                self.bounds, self.last = bounds, end
+                return
+        if self.bounds and first - self.last <= MAX_CONTINUATION_LINES:
+            plan = _plan(block, self.bounds)
+            if all(parts and _fits(cells, self.bounds) for _, cells, _, parts in plan):
+                self._write(plan)
+                self.last = end
+
+    def _write(self, plan) -> None:
+        if self.chars is None:
+            self.chars = list(self.translated)
+        for at, cells, cols, parts in plan:
+            if parts == 0:
+                continue  # its gaps are at no boundary: not a row of this table
+            if cols[0]:
+                _pipes(self.chars, at, 0, cells[0][0], cols[0])
+            for (_, e, _, _), (s, _, _, _), a, b in zip(cells, cells[1:], cols, cols[1:], strict=False):
+                if b > a:
+                    _pipes(self.chars, at, e, s, b - a)
+
+    def text(self) -> str:
+        return "".join(self.chars) if self.chars is not None else self.translated
 
 
 def space_cells(original: str, translated: str) -> str:
@@ -146,29 +182,19 @@ def space_cells(original: str, translated: str) -> str:
     tables turned into "|"."""
     if "  " not in original and "\u3000" not in original:
         return translated
-    chars: list[str] | None = None
+    tables = _Tables(translated)
     block: list[tuple[int, str, list]] = []
-    loose, pos = 0, 0
-    for line in original.split("\n") + [""] * (MAX_LOOSE_LINES + 1):
+    loose = pos = first = 0
+    for n, line in enumerate(original.split("\n") + [""] * (MAX_LOOSE_LINES + 1)):
         cells = _cells(line)
         if cells is not None:
+            first = n if not block else first
             block.append((pos, line, cells))
             loose = 0
         elif block:
             loose += 1
             if loose > MAX_LOOSE_LINES:
-                chars = _flush(block, translated, chars)
+                tables.flush(block, first, n - loose + 1)
                 block, loose = [], 0
         pos += len(line) + 1
-    return "".join(chars) if chars is not None else translated
-
-
-def _flush(block, translated: str, chars: list[str] | None) -> list[str] | None:
-    rows = [cells for _, _, cells in block]
-    if len(rows) < MIN_ROWS or _is_contents(rows, [line for _, line, _ in block]):
-        return chars
-    bounds = _boundaries(rows)
-    if len(bounds) < MIN_ALIGNED_GAPS:
-        return chars
-    out = chars if chars is not None else list(translated)
-    return out if _write(out, block, bounds) or chars is not None else None
+    return tables.text()
