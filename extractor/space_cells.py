@@ -33,6 +33,10 @@ MAX_CONTINUATION_LINES = 6  # lines (section headings, blank) between a table an
 _GAP = re.compile(r"(?<=\S)(?:[ \u3000]{2,}|\u3000)(?=\S)")
 _LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*$")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
+_FIGURE = re.compile(r"(?=.*\d)[-+\d.,%()（）]+")
+# a cell that is a label and what it labels ("填报日期：2024年3月5日"): a row of only such cells
+# is a signature or a letterhead line, not a table's row
+_LABELLED = re.compile(r"[^:：]{1,20}[:：].*\S")
 
 
 def _width(ch: str) -> int:
@@ -59,6 +63,8 @@ def _cells(line: str) -> list[tuple[int, int, int, int]] | None:
     singles = sum(1 for s, e, _, _ in out if e - s == 1 and _width(line[s]) == 2)
     if singles * 2 > len(out):
         return None  # a letter-spaced heading ("绩  效  自  评"), not cells
+    if all(_LABELLED.fullmatch(line[s:e]) for s, e, _, _ in out):
+        return None
     return out
 
 
@@ -100,15 +106,16 @@ def _columns(cells, bounds) -> list[int]:
 
 
 def _is_contents(rows, lines) -> bool:
-    """The last cells count up in small whole numbers (page numbers), or lead from dot leaders."""
-    numbers = [
-        int(line[c[-1][0] : c[-1][1]])
-        for c, line in zip(rows, lines, strict=True)
-        if _PAGE_NUMBER.fullmatch(line[c[-1][0] : c[-1][1]])
-    ]
+    """The rows end in page numbers after a title (not after a figure, as a score table's rows end
+    in their points and score): numbers that count up, or that dot leaders lead to."""
+    numbers, leaders = [], 0
+    for cells, line in zip(rows, lines, strict=True):
+        last, before = line[cells[-1][0] : cells[-1][1]], line[cells[-2][0] : cells[-2][1]]
+        if _PAGE_NUMBER.fullmatch(last) and not _FIGURE.fullmatch(before):
+            numbers.append(int(last))
+            leaders += bool(_LEADER.search(before))
     if len(numbers) * 2 < len(rows):
         return False
-    leaders = sum(1 for c, line in zip(rows, lines, strict=True) if _LEADER.search(line[: c[-1][0]]))
     rising = len(set(numbers)) >= MIN_ROWS and all(a <= b for a, b in zip(numbers, numbers[1:], strict=False))
     return rising or leaders * 2 >= len(rows)
 
