@@ -5,7 +5,9 @@ Text copied from a form often loses every cell border: "全年预算数(A)全年
 run holds and in which order; the run is split where the figures agree with each other: the rate
 is spending over budget (within the rounding it was written with), points and scores are at most
 100, a money figure has no leading zero. Only a run with exactly one such split becomes a grid:
-a guess between two readings is no reading.
+a guess between two readings is no reading. A run whose figures are parted by single spaces (a
+web page's one-line text of the form) is cut at its spaces, and kept when it has a figure for
+each header word and they agree the same way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .patterns import Patterns, compile_regex, label_alternation
 
 _GLUED_ROLES = frozenset((*BUDGET_ROLES, "points", "score"))
 _TOKEN = compile_regex(r"(?:0|[1-9]\d{0,9})(?:\.\d{1,6})?")
+_PIECE = compile_regex(r"[^ ]+")
 MAX_RATE = Decimal(1000)
 MAX_SPLITS = 8  # past this many readings the run is ambiguous anyway
 MAX_POINTS = Decimal(100)
@@ -36,7 +39,7 @@ def glued_grids(text: str, patterns: Patterns, roles: Roles) -> list[Grid]:
     row_rx = patterns.memo(
         "glued.row",
         lambda: compile_regex(
-            r"(?P<label>" + patterns.label("budget_total_row") + r")[ ]?:?[ ]?(?P<run>[\d.,%]{3," + str(MAX_RUN) + "})"
+            r"(?P<label>" + patterns.label("budget_total_row") + r")[ ]?:?[ ]?(?P<run>[\d.,%]+(?:[ ][\d.,%]+)*)"
         ),
     )
     out = []
@@ -45,7 +48,10 @@ def glued_grids(text: str, patterns: Patterns, roles: Roles) -> list[Grid]:
         row = row_rx.search(text, end, min(len(text), end + MAX_LABEL_GAP + MAX_RUN))
         if row is None or row.start() > end + MAX_LABEL_GAP:
             continue
-        split = _split(row.group("run"), [role for role, _, _ in header])
+        run = row.group("run")
+        if len(run) < 3 or len(run) > MAX_RUN:
+            continue
+        split = _split(run, [role for role, _, _ in header])
         if split is None:
             continue
         cells = [make_cell(text, s, e, 0, c + 1) for c, (_, s, e) in enumerate(header)]
@@ -59,20 +65,47 @@ def _header_runs(text: str, header_rx, roles: Roles):
     """Sequences of at least two header words of a money row, each within MAX_GAP non-Han
     characters of the last (bracketed notes and broken brackets between them)."""
     run: list[tuple[str, int, int]] = []
-    for m in header_rx.finditer(text):
-        role = roles.of(m.group())
-        gap = text[run[-1][2] : m.start()] if run else ""
+    for role, start, end in _header_words(text, header_rx, roles):
+        gap = text[run[-1][2] : start] if run else ""
         if run and (len(gap) > MAX_GAP or any("\u4e00" <= ch <= "\u9fa5" for ch in gap) or "\n" in gap):
             if sum(r in BUDGET_ROLES for r, _, _ in run) >= 2:
                 yield run
             run = []
-        run.append((role, m.start(), m.end()))
+        run.append((role, start, end))
     if sum(r in BUDGET_ROLES for r, _, _ in run) >= 2:
         yield run
 
 
+def _header_words(text: str, header_rx, roles: Roles):
+    """(role, start, end) of each header word. A match across a space whose two sides are header
+    words themselves is those two words: "执行率 得分" in a row of cells parted by spaces is the
+    rate's column and the score's, not the one header 执行率得分 (a word broken inside its cell
+    has a side that is no header word: "全年 预算数")."""
+    for m in header_rx.finditer(text):
+        word = m.group()
+        cut = word.find(" ")
+        if cut > 0:
+            left, right = roles.of(word[:cut]), roles.of(word[cut + 1 :])
+            if left is not None and right is not None:
+                yield left, m.start(), m.start() + cut
+                yield right, m.start() + cut + 1, m.end()
+                continue
+        yield roles.of(word), m.start(), m.end()
+
+
 def _split(run: str, roles: list[str]) -> list[tuple[int, int]] | None:
-    """The one way to cut ``run`` into a figure per role that agrees with itself, as offsets."""
+    """The one way to cut ``run`` into a figure per role that agrees with itself, as offsets.
+
+    Figures parted by spaces (the form's cells joined by spaces, as a web page's text gives a
+    one-line table) are a figure each: the cut is the spaces', kept when it has one figure per
+    role and agrees with itself."""
+    if " " in run:
+        cuts = [m.span() for m in _PIECE.finditer(run)]
+        fits = len(cuts) == len(roles) and all(
+            (run[b - 1] == "%") == (role == "execution_rate") and _TOKEN.fullmatch(run, a, b - (run[b - 1] == "%"))
+            for role, (a, b) in zip(roles, cuts, strict=False)
+        )
+        return cuts if fits and _consistent(run, roles, cuts) else None
     found: list[list[tuple[int, int]]] = []
 
     def walk(pos: int, k: int, acc: list[tuple[int, int]]):

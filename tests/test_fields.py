@@ -326,6 +326,26 @@ def test_counts_inside_brackets_belong_to_a_sub_unit():
     assert hc.actual.value == 300 and hc.retired is None and hc.in_service is None
 
 
+@pytest.mark.parametrize("breaks", ["\n", " "], ids=["lines", "one-line"])
+def test_a_bracket_never_closed_opens_no_note(breaks):
+    # the publisher's "(" is never closed: what follows is the text's own, however far its line
+    # runs (a web page's text without line breaks is one line); a closed note still is a note
+    t = breaks.join(
+        [
+            "一、基本情况",
+            "本园现有学生300人,教职工40人。(其中,专任教师33人,工勤人员7人;退休人员0人;无公务用车。主要任务是保育。",
+            "二、机构设置",
+            "本园内设办公室、保教处;单位核定事业编制38个。",
+            "三、部门决算表(公开表格附后)",
+        ]
+    )
+    hc = report(t).headcount
+    assert hc.retired.value == 0 and hc.authorized.value == 38
+    closed = "全局现有人员300人,包括机关100人(在职人员80人、退休人员20人" + breaks + "在内),其余为下属站。"
+    hc = report(closed).headcount
+    assert hc.actual.value == 300 and hc.retired is None and hc.in_service is None
+
+
 def test_breakdown_cut_short_is_not_a_breakdown():
     t = "总编制为120个，其中行政编10个、全额事业编40个、差额"
     hc = report(t).headcount

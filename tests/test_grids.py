@@ -109,6 +109,28 @@ def test_a_glued_money_row_is_cut_where_its_figures_agree():
     assert form["budget_adjusted"].value == Decimal("865000") and form["budget_spent"].raw == "86.5"
 
 
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_form_joined_into_one_line_by_spaces_is_read(broken):
+    # a web page's text of a form without its line breaks: the cells parted by single spaces; a
+    # header cell that wrapped inside its cell ("全年 预算数") and two header cells side by side
+    # that are also one longer header word (执行率 | 得分: not 执行率得分)
+    header = "年初预算数 全年预算数 全年执行数 分值 执行率 得分"
+    if broken:
+        header = header.replace("年初预", "年初 预").replace("全年预", "全年 预").replace("全年执", "全年 执")
+    text = (
+        "项目支出绩效自评表(2024年度) 项目名称 乡村道路养护 主管部门 某县交通运输局 项目资金(万元) "
+        f"{header} 年度资金总额 60 60 54 10 90% 9 其中:当年财政拨款 60 60 54 上年结转资金 其他资金\n"
+    )
+    form = read_form(_ctx(text))
+    assert {k: form[k].value for k in ("budget_initial", "budget_adjusted", "budget_spent", "execution_rate")} == {
+        "budget_initial": Decimal("600000"),
+        "budget_adjusted": Decimal("600000"),
+        "budget_spent": Decimal("540000"),
+        "execution_rate": Decimal("90"),
+    }
+    assert form["budget_spent"].raw == "54"
+
+
 @pytest.mark.parametrize(
     "run,roles_,want",
     [
@@ -122,6 +144,15 @@ def test_a_glued_money_row_is_cut_where_its_figures_agree():
             ["3000", "3000", "100%", "20"],
         ),
         ("1212", ["budget_adjusted", "budget_spent"], None),  # no rate to check the cut against
+        # cells parted by spaces: a figure each, kept when there is one a role and they agree
+        (
+            "60 60 54 10 90% 9",
+            ["budget_initial", "budget_adjusted", "budget_spent", "points", "execution_rate", "score"],
+            ["60", "60", "54", "10", "90%", "9"],
+        ),
+        ("60 54 80%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # 54 / 60 is 90%
+        ("60 60 54 90%", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # a figure too many
+        ("60 54 90", ["budget_adjusted", "budget_spent", "execution_rate"], None),  # the rate without its %
     ],
 )
 def test_glued_runs_are_cut_only_one_way(run, roles_, want):

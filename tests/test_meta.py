@@ -121,6 +121,18 @@ def test_a_label_followed_by_prose_is_not_a_name():
             "某团委2021年度部门整体支出绩效评价报告.docx\n某某团某市某区委员会 2021 年度部门整体支出绩效评价报告 一、部门概况",
             "某某团某市某区委员会",
         ),
+        (
+            "当前位置: 首页 / 政务公开 / 绩效评价 2022年度部门(单位)整体支出 绩效自评报告 来源:某某妇联 作者:某某"
+            " 发布时间:2023-12-04 字体: 放大 缩小 2022年度某市某区妇女联合会部门(单位)整体支出绩效自评报告"
+            " 一、部门(单位)基本情况 (一)主要职能 团结和引导妇女。",
+            "某市某区妇女联合会",
+        ),
+        (
+            "某县某某乡人民政府(部门)2021年度部门决算公开说明.pdf\n某省 2021 年度部门决算公开说明 某县某某"
+            " 乡人民政府 2021 年度部门决算 公开说明 目 录 第一部分 部门概况 第二部分 部门决算表 一、收入支出决算总表"
+            " 二、收入决算表 三、支出决算表 四、财政拨款收入支出决算总表 五、一般公共预算财政拨款支出决算表",
+            "某县某某乡人民政府",
+        ),
     ],
     ids=[
         "bullet-chrome-above",
@@ -133,6 +145,8 @@ def test_a_label_followed_by_prose_is_not_a_name():
         "generic-title-then-full-title",
         "document-site-chunk-number",
         "file-name-then-glued-title",
+        "generic-title-then-full-title-on-one-line",
+        "file-name-then-a-name-broken-by-a-space",
     ],
 )
 def test_the_unit_from_a_title_behind_chrome_and_glue(text, unit):

@@ -206,10 +206,21 @@ def _under_heading(ctx: Context, pos: int, body, heading, window: int) -> bool:
     return False
 
 
+BRACKET_REACH = 200  # characters a bracketed note spans at most, either side of a figure
+
+
 def _inside_brackets(text: str, pos: int) -> bool:
-    line_start = text.rfind("\n", max(0, pos - 200), pos) + 1
-    head = text[max(line_start, pos - 200) : pos]
-    return head.count("(") > head.count(")")
+    """Whether ``pos`` stands inside brackets opened before it on its line and closed after it. A
+    bracket that is never closed (a publisher's typo, "(其中,专任教师73人…。主要任务…") opens no
+    note: what follows it is the text's own, however far its line runs (a web page's text
+    without line breaks is one line)."""
+    line_start = text.rfind("\n", max(0, pos - BRACKET_REACH), pos) + 1
+    head = text[max(line_start, pos - BRACKET_REACH) : pos]
+    if head.count("(") <= head.count(")"):
+        return False
+    tail = text[pos : pos + BRACKET_REACH]  # a note may close on the next line of wrapped text
+    close = tail.find(")")
+    return close >= 0 and not 0 <= tail.find("(", 0, close) < close
 
 
 def qualifiers_of(ctx: Context, quals: Qualifiers, label_start: int, label_end: int, figure_end: int) -> frozenset[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..patterns import compile_regex
 from .common import Context
-from .names import FILE_EXT, HAN, NameShape, agrees_with_self, strip_junk, trim_name
+from .names import FILE_EXT, HAN, NameShape, agrees_with_self, is_han, strip_junk, trim_name
 
 DEFAULT_TITLE_LINES = 60  # the title is near the top, after any web-page chrome
 DEFAULT_FULLER_TITLE_LINES = 8  # a generic heading's full title follows within a few lines
@@ -71,7 +71,12 @@ def title_candidates(ctx: Context) -> list[Title]:
     if found is None:
         lines = _lines(ctx.text, DEFAULT_TITLE_LINES)
         toc = _toc_lines(ctx, lines)
-        found = [cand for i in range(len(lines)) if i not in toc and (cand := _title_on_line(ctx, lines, i))]
+        found = []
+        for i in range(len(lines)):
+            if i not in toc and (cand := _title_on_line(ctx, lines, i)):
+                found.append(cand)
+                if cand.source == "glued":
+                    found += _later_on_line(ctx, lines, i, cand)
         found = ctx.memo["title_candidates"] = found or _quoted_titles(ctx, lines)
     return found
 
@@ -83,6 +88,11 @@ def choose_title(ctx: Context, cands: list[Title]) -> Title | None:
     if not own:
         return cands[0] if cands else None
     first = own[0]
+    if first.source == "glued" and name_in_title(ctx, first) is None:
+        # the page's generic heading and the report's full title run into one line: the full one
+        fuller = next((c for c in own[1:] if c.line == first.line and name_in_title(ctx, c) is not None), None)
+        if fuller is not None:
+            return fuller
     if _is_bare(ctx, first):
         for c in own[1:]:
             if c.line - first.line <= DEFAULT_FULLER_TITLE_LINES and not _is_bare(ctx, c):
@@ -162,6 +172,7 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
 _INLINE_START = compile_regex(r"[ >»|\]:•·]+")
 DEFAULT_INLINE_STARTS = 40  # places tried in a long line, from its start
 MAX_INLINE_WINDOW = 120  # a title and what follows it: the glued pattern reads no further
+DEFAULT_LATER_TITLES = 2  # further titles looked for on a line after its first glued one
 
 
 def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
@@ -186,6 +197,30 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
         if found:
             return found
     return None
+
+
+def _later_on_line(ctx: Context, lines, i: int, first: Title) -> list[Title]:
+    """Titles glued into the same long line after ``first`` (a web page's text without its line
+    breaks: the page's generic heading, "2023年度部门整体支出绩效自评报告", then the report's
+    own full title with its unit's name), at most DEFAULT_LATER_TITLES of them."""
+    pos, line = lines[i]
+    year = _one(ctx, "title.year")
+    out: list[Title] = []
+    after = first.end - pos
+    for _ in range(2 * DEFAULT_LATER_TITLES):  # tries, kept or not
+        if len(out) == DEFAULT_LATER_TITLES:
+            break
+        found = _glued_inside(ctx, line[after:])
+        if found is None:
+            break
+        at, body = after + found[0], found[1]
+        after = at + len(body)
+        # one that starts with a name right after a word and a space may start inside the name
+        # ("某县某某 乡人民政府 2021年度…": the name broken by a space), one that starts with
+        # its year cannot
+        if (m := year.match(body)) and m.start() == 0 or not (at >= 2 and line[at - 1] == " " and is_han(line[at - 2])):
+            out.append(Title(pos + at, pos + at + len(body), "glued", i))
+    return out
 
 
 def _looks_like_a_title(ctx: Context, body: str) -> bool:
