@@ -102,14 +102,29 @@ def _boundaries(rows: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, 
     return out
 
 
+def _merged(rows, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The boundaries that part two columns some row fills both of. Where no row does, the blank
+    between them is one column's: its header set left or centred, its figures right-aligned."""
+    filled = [set(_columns(cells, bounds)) for cells in rows]
+    keep, group = [], {0}
+    for k, bound in enumerate(bounds):
+        if any(k + 1 in cols and not cols.isdisjoint(group) for cols in filled):
+            keep.append(bound)
+            group = {k + 1}
+        else:
+            group.add(k + 1)
+    return keep
+
+
 def _columns(cells, bounds) -> list[int]:
-    """Each cell's column: the boundaries that begin at or before it starts (a cell that starts
-    inside a boundary's blank is a wider cell of the column after it)."""
+    """Each cell's column: the boundaries that begin at or before it starts. A cell that starts
+    inside a boundary's blank (which a few rows may ink) is a wider cell of the column after it,
+    one that also ends there is a figure right-aligned to the column before it."""
     out, k = [], 0
-    for _, _, a, _ in cells:
+    for _, _, a, b in cells:
         while k < len(bounds) and bounds[k][0] <= a:
             k += 1
-        out.append(k)
+        out.append(k - 1 if k and b <= bounds[k - 1][1] else k)
     return out
 
 
@@ -164,7 +179,7 @@ class _Tables:
         table (a few lines of section headings apart, its rows in the last table's columns), or none."""
         rows = [cells for _, _, cells in block]
         if len(rows) >= MIN_ROWS and not _is_contents(rows, [line for _, line, _ in block]):
-            bounds = _boundaries(rows)
+            bounds = _merged(rows, _boundaries(rows))
             plan = _plan(block, bounds)
             if sum(parts >= MIN_ALIGNED_GAPS for *_, parts in plan) >= MIN_ROWS:
                 self._write(plan)

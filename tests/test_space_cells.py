@@ -24,10 +24,10 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _layout(rows: list[list[str]], right: frozenset[int] = frozenset(), indent: int = 0) -> str:
-    """Rows padded as pdftotext -layout writes them: each column as wide as its widest cell, two
-    spaces apart, the columns in ``right`` right-aligned."""
-    widths = [max(_width(r[k]) for r in rows if k < len(r)) for k in range(max(map(len, rows)))]
+def _layout(rows: list[list[str]], right: frozenset[int] = frozenset(), indent: int = 0, wide: int = 0) -> str:
+    """Rows padded as pdftotext -layout writes them: each column as wide as its widest cell (or
+    ``wide``), two spaces apart, the columns in ``right`` right-aligned."""
+    widths = [max(wide, *(_width(r[k]) for r in rows if k < len(r))) for k in range(max(map(len, rows)))]
     out = []
     for row in rows:
         cells = []
@@ -144,6 +144,18 @@ def test_a_full_width_space_parts_cells_as_two_columns_do():
     rows.append("差旅费\u3000\u3000\u3000\u3000\u30008\u3000\u3000\u3000\u30007")
     grid = _pipe_grids(_ctx("\n".join(rows)))
     assert len(grid) == 1 and _row(grid[0], 1) == ["办公费", "12", "11"]
+
+
+def test_a_header_set_left_over_right_aligned_figures_heads_their_column():
+    header = _layout([["项目", "预算数", "执行数"]], wide=16)
+    body = _layout(
+        [["办公经费", "12.50", "11.00"], ["差旅费", "3.20", "2.80"], ["会议费", "1.00", ""]], {1, 2}, wide=16
+    )
+    assert "预算数" in header and header.index("预算数") + 6 < body.split("\n")[0].index("12.50")  # a blank between
+    (grid,) = _pipe_grids(_ctx(header + "\n" + body))
+    assert grid.ncols == 3
+    assert _row(grid, 0) == ["项目", "预算数", "执行数"] and _row(grid, 1) == ["办公经费", "12.50", "11.00"]
+    assert _row(grid, 3)[:2] == ["会议费", "1.00"] and not _row(grid, 3)[2]
 
 
 NOT_TABLES = {
