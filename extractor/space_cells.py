@@ -20,7 +20,7 @@ and a block whose last column counts up in small whole numbers is a table of con
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections import Counter
 
 MIN_ROWS = 3  # rows with at least MIN_ALIGNED_GAPS gaps at column boundaries make a table
 MIN_ALIGNED_GAPS = 2
@@ -34,6 +34,15 @@ _GAP = re.compile(r"(?<=\S)(?:[ \u3000]{2,}|\u3000)(?=\S)")
 # the same runs found fast: starting with the spaces, not with a lookbehind (which the engine tries
 # at every position of the text: ten times the time)
 _SPACES = re.compile(r"[ \u3000][ \u3000]+(?=\S)|\u3000(?=\S)")
+# East Asian Width W and F (what ``unicodedata.east_asian_width`` says for every assigned
+# character): found in one pass in C, not asked character by character
+_WIDE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653"
+    "\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd"
+    "\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55"
+    "\u2e80-\u303e\u3041-\u3247\u3250-\u4dbf\u4e00-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19"
+    "\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
 _LEADER = re.compile(r"(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*$")
 _PAGE_NUMBER = re.compile(r"\d{1,3}")
 _FIGURE = re.compile(r"(?=.*\d)[-+\d.,%()（）]+")
@@ -42,8 +51,9 @@ _FIGURE = re.compile(r"(?=.*\d)[-+\d.,%()（）]+")
 _LABELLED = re.compile(r"[^:：]{1,20}[:：].*\S")
 
 
-def _width(ch: str) -> int:
-    return 2 if ch > "\u10ff" and unicodedata.east_asian_width(ch) in ("W", "F") else 1
+def _width(line: str, start: int, end: int) -> int:
+    """Display width of line[start:end]: a wide character (East Asian Width W or F) two columns."""
+    return end - start + len(_WIDE.findall(line, start, end)) if end > start else 0
 
 
 def _has_gap(text: str) -> bool:
@@ -53,45 +63,39 @@ def _has_gap(text: str) -> bool:
 
 def _cells(line: str) -> list[tuple[int, int, int, int]] | None:
     """The cells of a line with a gap: (start, end) in the line and (from, to) in display columns."""
-    if "|" in line or "\t" in line or not _GAP.search(line):
+    if "|" in line or "\t" in line:
         return None
-    spans, at = [], 0
-    for m in _GAP.finditer(line):
-        spans.append((at, m.start()))
-        at = m.end()
-    spans.append((at, len(line.rstrip())))
-    spans[0] = (len(line) - len(line.lstrip()), spans[0][1])
-    out, col, pos = [], 0, 0
-    for s, e in spans:
-        col += sum(map(_width, line[pos:s]))
-        start = col
-        col += sum(map(_width, line[s:e]))
+    gaps = [m.span() for m in _GAP.finditer(line)]
+    if not gaps:
+        return None
+    ends = [*(a for a, _ in gaps), len(line.rstrip())]
+    starts = [len(line) - len(line.lstrip()), *(b for _, b in gaps)]
+    out, col, pos, singles = [], 0, 0, 0
+    for s, e in zip(starts, ends, strict=True):
+        start = col + _width(line, pos, s)
+        col = start + _width(line, s, e)
         out.append((s, e, start, col))
+        singles += e - s == 1 and col - start == 2
         pos = e
-    singles = sum(1 for s, e, _, _ in out if e - s == 1 and _width(line[s]) == 2)
     if singles * 2 > len(out):
         return None  # a letter-spaced heading ("绩  效  自  评"), not cells
-    if all(_LABELLED.fullmatch(line[s:e]) for s, e, _, _ in out):
+    if all(_LABELLED.fullmatch(line, s, e) for s, e, _, _ in out):
         return None
     return out
 
 
 def _boundaries(rows: list[list[tuple[int, int, int, int]]]) -> list[tuple[int, int]]:
     """Display columns [from, to) that (nearly) every row leaves blank and several rows part cells at."""
-    size = max(r[-1][3] for r in rows) + 1
-    ink, gaps = [0] * (size + 1), [0] * (size + 1)
-    for cells in rows:
-        for _, _, a, b in cells:
-            ink[a] += 1
-            ink[b] -= 1
-        for (_, _, _, a), (_, _, b, _) in zip(cells, cells[1:], strict=False):
-            gaps[a] += 1
-            gaps[b] -= 1
+    # where cells and gaps start and end (a table's cells share a few columns: few distinct ones)
+    opened = Counter(c[2] for cells in rows for c in cells)
+    closed = Counter(c[3] for cells in rows for c in cells)
+    gap_opened = Counter(c[3] for cells in rows for c in cells[:-1])
+    gap_closed = Counter(c[2] for cells in rows for c in cells[1:])
     tolerance = len(rows) // CROSSING_SHARE
     out, inked, gapped, start = [], 0, 0, None
-    for x in range(size):
-        inked += ink[x]
-        gapped += gaps[x]
+    for x in sorted(opened.keys() | closed.keys() | gap_opened.keys() | gap_closed.keys()):
+        inked += opened[x] - closed[x]  # the counts change only where a cell or a gap starts or ends
+        gapped += gap_opened[x] - gap_closed[x]
         # a gap no row runs across parts columns even if only one row has a cell past it (a
         # header over a column the rows leave empty)
         if (inked <= tolerance and gapped >= MIN_GAP_ROWS) or (inked <= 0 and gapped > 0):
@@ -162,7 +166,16 @@ def _plan(block, bounds) -> list[tuple[int, list, list[int], int]]:
 
 def _fits(cells, bounds) -> bool:
     """No cell of the row runs across a boundary (into its blank is no harm: a wider cell)."""
-    return not any(a < s and b > e for _, _, a, b in cells for s, e in bounds)
+    k = 0
+    for _, _, a, b in cells:
+        while k < len(bounds) and bounds[k][1] <= a:
+            k += 1
+        j = k
+        while j < len(bounds) and bounds[j][0] < b:  # the boundaries the cell reaches into
+            if a < bounds[j][0] and b > bounds[j][1]:
+                return False
+            j += 1
+    return True
 
 
 class _Tables:
