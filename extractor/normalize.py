@@ -187,10 +187,15 @@ class Folded:
 
 _NO_JOIN_END = tuple("。;:!?：；！？…)")
 _LINE_START_NUMBERED = compile_regex(
-    # "3." opens an item, "30.07万元" (a figure the wrap cut after its first digits) does not
-    r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+(?:[)、]|\.(?!\d))|第[一二三四五六七八九十\d]+|[-—]+\d)"
+    # "3." opens an item, "30.07万元" (a figure the wrap cut after its first digits) does not; a
+    # bullet and a space ("- 发布机构", "• 首页") open a list's item
+    r"^[ ]*(?:[一二三四五六七八九十]+、|\(?[一二三四五六七八九十\d]+(?:[)、]|\.(?!\d))|第[一二三四五六七八九十\d]+|[-—]+\d"
+    r"|[-•·●▪][ ])"
 )
 DEFAULT_REFLOW_MIN = 24
+# a line that ends with a file's extension is a file's name (a page's attachment, the report's
+# own file name above its text): complete, however long
+_FILE_NAME_END = compile_regex(r"(?i)\.(?:pdf|docx?|xlsx?|wps|ofd|html?|txt)$")
 
 
 _PAGE_MARKER = compile_regex(
@@ -222,6 +227,8 @@ def soft_line_breaks(text: str) -> list[tuple[int, int]]:
         st = stripped[i]
         # the line itself first (cheap), then what follows it
         if not st or len(st) < threshold or st.endswith(_NO_JOIN_END) or "|" in lines[i]:
+            continue
+        if _FILE_NAME_END.search(st, len(st) - 6):
             continue
         j = i + 1
         if j < last and _PAGE_MARKER.fullmatch(lines[j]):

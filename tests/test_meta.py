@@ -133,6 +133,26 @@ def test_a_label_followed_by_prose_is_not_a_name():
             " 二、收入决算表 三、支出决算表 四、财政拨款收入支出决算总表 五、一般公共预算财政拨款支出决算表",
             "某县某某乡人民政府",
         ),
+        (
+            "搜索 真正让“某某效率”成为“某某品牌” 某县总工会2020年度部门决算\n"
+            "2021-8-16 10:27| 发布者: 某县人民政府| 查看: 80|\n一、部门概况\n",
+            "某县总工会",
+        ),
+        (
+            "(一)职能职责 街道的主要职能是:1、承担辖区党的建设职责。2、承担辖区经济发展职责。 (二)机构设置"
+            " 某某街道办事处内设 10 个办公室:党政办公室、经济发展办公室。 (三)单位构成 本部门无二级预算单位。",
+            "某某街道办事处",
+        ),
+        (
+            "2018年某中社区决算公开.pdf 某某市城东区某某中路 社区公共服务中心 2018年度部门决算 1 目录 第一部分 部门概况"
+            " 一、部门职责 二、机构设置情况 第二部分 2018年度部门决算报表 一、部门收支总体情况表 二、部门收入总体情况表",
+            "某某市城东区某某中路社区公共服务中心",
+        ),
+        (
+            "当前位置: 首页 > 信息公开 > 财政预决算 主题词 某市图书馆2022年度部门整体支出绩效自评报告 一、部门概况"
+            " (一)主要职能 某市图书馆是公益一类事业单位,主要承担图书借阅服务。",
+            "某市图书馆",
+        ),
     ],
     ids=[
         "bullet-chrome-above",
@@ -147,10 +167,51 @@ def test_a_label_followed_by_prose_is_not_a_name():
         "file-name-then-glued-title",
         "generic-title-then-full-title-on-one-line",
         "file-name-then-a-name-broken-by-a-space",
+        "search-box-and-slogan-before-the-title",
+        "a-heading-then-the-unit-on-one-line",
+        "file-name-glued-to-a-title-whose-name-a-space-breaks",
+        "metadata-values-before-a-glued-title",
     ],
 )
 def test_the_unit_from_a_title_behind_chrome_and_glue(text, unit):
     assert value(text, report(text).department) == unit
+
+
+@pytest.mark.parametrize("joined", [False, True])
+def test_a_metadata_value_is_no_fuller_name_even_when_its_label_ends_a_joined_line(joined):
+    # a page's "发文机构" and its value, the label joined to the line above it (wrapped lines joined)
+    label = "- 01525688-5-/2019-0301002" + ("- 发文机构" if joined else "\n- 发文机构")
+    t = (
+        f"某区教育局(机关)2019年部门预算公开\n- 索引号\n{label}\n- 某区教育体育局\n- 公开目录\n"
+        "某区教育局2019年部门预算公开\n一、基本职能\n某区教育局属财政全额拨款单位。\n"
+    )
+    assert report(t).department.value == "某区教育局"
+
+
+def test_a_title_after_chrome_on_one_line_that_opens_with_neither_a_name_nor_its_year():
+    t = (
+        "当前位置:首页>公告公示 日期:2024-06-06 10:51 来源:某市某区残疾人联合会 录入:web"
+        " 中央转移支付2023年残疾人事业发展补助资金项目绩效自评报告 一、 项目基本情况 (一)项目基本情况简介。"
+        " 本项目属2023年中央提前下达的资金,安排残疾儿童救助38.47万元。\n"
+    )
+    r = report(t)
+    assert r.title.value == "中央转移支付2023年残疾人事业发展补助资金项目绩效自评报告"
+    assert r.fiscal_year.value == 2023 and r.kind.value == "project"
+
+
+def test_a_title_after_a_long_metadata_block_on_one_line():
+    block = (
+        "[ 索引号 ] 11500000000000000X/2021-00230 [ 发文字号 ] [ 主题分类 ] 其他 [ 体裁分类 ] 其他"
+        " [ 发布机构 ] 某区发展改革委 [ 发布日期 ] 2021-08-03 [ 成文日期 ] 2021-07-30 [ 有效性 ] "
+    )
+    t = (
+        "首页 > 政务公开 > 区政府部门 > 发展和改革委员会 > 政务公开 > 预算/决算 > 预算 "
+        + block * 2
+        + "某市某区发展和改革委员会2020年度部门整体支出绩效自评报告 一、基本情况 (一)部门基本情况。"
+        " 区发展改革委是区政府综合经济方面的牵头主管部门。\n"
+    )
+    r = report(t)
+    assert r.department.value == "某市某区发展和改革委员会" and r.fiscal_year.value == 2020
 
 
 def test_a_title_line_starting_with_its_year_keeps_the_name_on_the_line_above():

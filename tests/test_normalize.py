@@ -198,6 +198,20 @@ def test_a_wrap_that_cuts_a_figure_is_reflowed_though_the_next_line_starts_like_
     assert "收入5\n3.完成" in f.text
 
 
+def test_a_bullet_after_a_long_line_starts_an_item_and_is_not_joined_to_it():
+    # a page's metadata list: "- 发布机构" under a long value line is the next item, not its rest
+    body = "某某单位2023年度部门整体支出绩效自评报告全文如下所示请查阅相关内容"
+    text = "\n".join([body, body, "- 01525688-5-/2019-0301002-0301002-0301002-0301002", "- 发布机构", "• 首页", body])
+    f = fold(text)
+    assert "0301002\n- 发布机构\n• 首页\n" in f.text
+
+
+def test_a_file_name_line_is_never_joined_to_the_line_after_it():
+    body = "某某单位2023年度部门整体支出绩效自评报告全文如下所示请查阅相关内容"
+    text = "\n".join(["某某市某某区某某委员会2021年度部门整体支出绩效评价报告.DOCX", body, body, body, body])
+    assert fold(text).text.startswith("某某市某某区某某委员会2021年度部门整体支出绩效评价报告.DOCX\n某某单位")
+
+
 # the layout the folded view drops, as one pattern of lookbehinds (how it was first written)
 _ONE_PATTERN = regex.compile(
     r"\p{Cf}+"

@@ -192,7 +192,10 @@ def _opening_regex(ctx: Context, shape: NameShape) -> regex.Pattern:
     words = ctx.patterns.words["department"]
     suffix_alt = "|".join(regex.escape(x) for x in shape.suffixes)
     return compiled(
-        rf"(?:^|(?<=\u3002))[ ]*(?P<name>[{HAN}()]{{2,28}}?(?:{suffix_alt}))" + label_alternation(words["predicates"])
+        # a line's or a sentence's start, or right after a numbered heading on the same line (a web
+        # page's text without line breaks: "(二)机构设置 某某街道办事处内设…")
+        rf"(?:^|(?<=\u3002)|(?<=[)、][{HAN}]{{1,12}}[ ]))[ ]*(?P<name>[{HAN}()]{{2,28}}?(?:{suffix_alt}))"
+        + label_alternation(words["predicates"])
     )
 
 

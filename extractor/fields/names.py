@@ -184,7 +184,13 @@ def in_chrome(ctx: Context, pos: int) -> bool:
     if FILE_EXT.search(line) or _MARKUP.search(line) or chrome.search(line):
         return True
     above = text[max(0, start - MAX_LABEL_LINE_CHARS * 4) : max(0, start - 1)].rstrip().rsplit("\n", 1)[-1]
-    return len(above.strip(" -|")) <= MAX_LABEL_LINE_CHARS and bool(chrome.search(above))
+    stripped = above.strip(" -|")
+    if len(stripped) <= MAX_LABEL_LINE_CHARS:
+        return bool(chrome.search(above))
+    # a label that ends a longer line (joined to the value above it when the text's wrapped lines
+    # were joined: "…2019-0301002- 发文机构"): the line under it is its value too
+    tail = stripped[-MAX_LABEL_LINE_CHARS:]
+    return any(m.end() >= len(tail.rstrip(":")) for m in chrome.finditer(tail))
 
 
 def fuller_name(ctx: Context, found: Grounded, shape: NameShape) -> Grounded | None:

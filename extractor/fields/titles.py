@@ -75,7 +75,7 @@ def title_candidates(ctx: Context) -> list[Title]:
         for i in range(len(lines)):
             if i not in toc and (cand := _title_on_line(ctx, lines, i)):
                 found.append(cand)
-                if cand.source == "glued":
+                if cand.source in ("glued", "file"):  # a file's name too may be glued to the text
                     found += _later_on_line(ctx, lines, i, cand)
         found = ctx.memo["title_candidates"] = found or _quoted_titles(ctx, lines)
     return found
@@ -170,8 +170,9 @@ def _title_on_line(ctx: Context, lines, i: int) -> Title | None:
 # where a title may start inside a long line: after a space, a bullet or a breadcrumb's mark (a
 # web page's chrome and a report run together onto one line: "当前位置: 首页 > 某局2023年度…")
 _INLINE_START = compile_regex(r"[ >»|\]:•·]+")
-DEFAULT_INLINE_STARTS = 40  # places tried in a long line, from its start
+DEFAULT_INLINE_STARTS = 100  # places tried in a long line, from its start (a metadata block is ~60)
 MAX_INLINE_WINDOW = 120  # a title and what follows it: the glued pattern reads no further
+_NAME_PIECE = compile_regex(rf"[{HAN}]{{2,}}[ ]")
 DEFAULT_LATER_TITLES = 2  # further titles looked for on a line after its first glued one
 
 
@@ -189,11 +190,25 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
         if m and _looks_like_a_title(ctx, m.group("title")):
             by_end.setdefault(s + m.end("title"), []).append((s + m.start("title"), m.group("title")))
     year = _one(ctx, "title.year")
+    chrome = ctx.patterns.compiled_words("title", "chrome")
+    divisions = ctx.patterns.compiled_words("department", "divisions")
     for end in sorted(by_end):
         starts = by_end[end][::-1]
-        found = next((c for c in starts if _starts_complete(ctx, c[1])), None)
+        k = next((k for k, c in enumerate(starts) if _starts_complete(ctx, c[1])), None)
+        # a name broken by a space ("某市某区某某中路 社区服务中心 2018年度…") starts at the
+        # earlier start: the piece between is Chinese words alone that name a division (市, 县,
+        # 区 …), no chrome (a page's "主题词 某馆…", "有效 某医院…" name none)
+        while k is not None and k + 1 < len(starts) and _starts_complete(ctx, starts[k + 1][1]):
+            piece = starts[k + 1][1][: len(starts[k + 1][1]) - len(starts[k][1])]
+            if not _NAME_PIECE.fullmatch(piece) or chrome.search(piece) or not divisions.search(piece):
+                break
+            k += 1
+        found = starts[k] if k is not None else None
         # a title that opens with its year and names no unit ("附表2 2022年度…项目自评表")
         found = found or next((c for c in starts if (y := year.match(c[1])) and y.start() == 0), None)
+        # else the latest start: what stands before it on the line is the page's ("录入:web 中央
+        # 转移支付2023年…补助资金项目绩效自评报告": a fund's title opens with neither)
+        found = found or (starts[0] if year.search(starts[0][1]) else None)
         if found:
             return found
     return None
@@ -320,6 +335,11 @@ def name_in_title(ctx: Context, title: Title) -> tuple[int, str] | None:
         spans.append((0, stop))
     for a, b in spans:
         found = trim_name(seg[a:b], shape)
+        if found is None and " " in seg[a:b].strip():
+            # what stands before the name on the title's line, parted from it by a space (a
+            # page's search box and slogan: "搜索 某某口号 某县总工会2020年度…"): the last piece
+            a = a + seg[a:b].rstrip().rfind(" ") + 1
+            found = trim_name(seg[a:b], shape)
         if found is None:
             continue
         cut, name = found
