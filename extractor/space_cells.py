@@ -27,6 +27,7 @@ MIN_ALIGNED_GAPS = 2
 MIN_GAP_ROWS = 2  # a column boundary: at least this many rows have a gap there
 CROSSING_SHARE = 6  # one row in this many may run across a boundary (a title, a merged cell)
 MAX_LOOSE_LINES = 1  # lines without gaps (blank, a one-cell row) a block goes on past
+MAX_ONE_CELL = 30  # characters of a row of one cell (a label, not a sentence)
 MAX_CONTINUATION_LINES = 6  # lines (section headings, blank) between a table and the rest of it
 
 # a run of spaces that parts cells: two or more, or a full-width space (two columns wide)
@@ -48,6 +49,7 @@ _PAGE_NUMBER = re.compile(r"\d{1,3}")
 _FIGURE = re.compile(r"(?=.*\d)[-+\d.,%()（）]+")
 # a cell that is a label and what it labels ("填报日期：2024年3月5日"): a row of only such cells
 # is a signature or a letterhead line, not a table's row
+_SENTENCE_END = tuple("。;:：；!?！？")
 _LABELLED = re.compile(r"[^:：]{1,20}[:：].*\S")
 
 
@@ -186,6 +188,7 @@ class _Tables:
         self.chars: list[str] | None = None
         self.bounds: list[tuple[int, int]] = []
         self.last = -1  # the line the last table ended at
+        self.spans: list[tuple[int, int, list[tuple[int, int]]]] = []  # lines (after, before) and columns
 
     def flush(self, block, first: int, end: int) -> None:
         """A block of lines with gaps from line ``first`` to before line ``end``: a table, the rest of the last
@@ -197,11 +200,13 @@ class _Tables:
             if sum(parts >= MIN_ALIGNED_GAPS for *_, parts in plan) >= MIN_ROWS:
                 self._write(plan)
                 self.bounds, self.last = bounds, end
+                self.spans.append((first, end - 1, bounds))
                 return
         if self.bounds and first - self.last <= MAX_CONTINUATION_LINES:
             plan = _plan(block, self.bounds)
             if all(parts and _fits(cells, self.bounds) for _, cells, _, parts in plan):
                 self._write(plan)
+                self.spans.append((self.last - 1, end - 1, self.bounds))
                 self.last = end
 
     def _write(self, plan) -> None:
@@ -219,14 +224,30 @@ class _Tables:
     def text(self) -> str:
         return "".join(self.chars) if self.chars is not None else self.translated
 
+    def one_cell_rows(self, lone: list[tuple[int, int, str]]) -> list[int]:
+        """Where the lines of ``lone`` (line number, offset, text) that are a table's rows of one
+        cell start: between two of its rows, in its first column ("投入(20分)" alone on its row)."""
+        out = []
+        for n, at, line in lone:
+            for after, before, bounds in self.spans:
+                if after < n < before and bounds:
+                    body = line.strip()
+                    lead = len(line) - len(line.lstrip())
+                    end = _width(line, 0, lead + len(body))
+                    if end <= bounds[0][1] and not body.endswith(_SENTENCE_END):
+                        out.append(at)
+                    break
+        return out
 
-def space_cells(original: str, translated: str) -> str:
+
+def space_cells(original: str, translated: str) -> tuple[str, list[int]]:
     """``translated`` (``original`` folded one character for one) with the gaps of space-aligned
-    tables turned into "|"."""
+    tables turned into "|", and where their rows of one cell (no gap to turn) start."""
     if not _has_gap(original):
-        return translated
+        return translated, []
     tables = _Tables(translated)
     block: list[tuple[int, str, list]] = []
+    lone: list[tuple[int, int, str]] = []  # short lines without a gap: rows of one cell, maybe
     loose = pos = first = 0
     for n, line in enumerate(original.split("\n") + [""] * (MAX_LOOSE_LINES + 1)):
         cells = _cells(line)
@@ -234,10 +255,13 @@ def space_cells(original: str, translated: str) -> str:
             first = n if not block else first
             block.append((pos, line, cells))
             loose = 0
-        elif block:
-            loose += 1
-            if loose > MAX_LOOSE_LINES:
-                tables.flush(block, first, n - loose + 1)
-                block, loose = [], 0
+        else:
+            if 0 < len(line.strip()) <= MAX_ONE_CELL:
+                lone.append((n, pos, line))
+            if block:
+                loose += 1
+                if loose > MAX_LOOSE_LINES:
+                    tables.flush(block, first, n - loose + 1)
+                    block, loose = [], 0
         pos += len(line) + 1
-    return tables.text()
+    return tables.text(), tables.one_cell_rows(lone)

@@ -139,6 +139,21 @@ def test_a_space_aligned_score_table_with_empty_cells_becomes_a_tree():
     assert quality.name == "质量" and quality.max.value == 40 and quality.score is None
 
 
+def test_a_score_table_whose_first_level_rows_stand_alone_on_their_lines_keeps_them_as_rows():
+    rows = [
+        ["一级指标", "二级指标", "分值", "得分"],
+        ["投入(20分)"],
+        ["", "预算编制", "10", "9"],
+        ["", "资金到位", "10", "10"],
+    ]
+    rows += [["产出(80分)"], ["", "数量", "40", "38"], ["", "质量", "40", "36"], ["合计", "", "100", "93"]]
+    text = _layout(rows, {2, 3})
+    assert "\n投入(20分)\n" in text  # a row of one cell: no gap to mark
+    ind = extract_text(text, verify=False).report.indicators
+    assert [(i.name, i.max.value) for i in ind] == [("投入", 20), ("产出", 80)]
+    assert [(c.name, c.max.value, c.score.value) for c in ind[1].children] == [("数量", 40, 38), ("质量", 40, 36)]
+
+
 def test_a_full_width_space_parts_cells_as_two_columns_do():
     rows = ["项目\u3000\u3000\u3000\u3000预算数\u3000执行数", "办公费\u3000\u3000\u3000\u300012\u3000\u3000\u300011"]
     rows.append("差旅费\u3000\u3000\u3000\u3000\u30008\u3000\u3000\u3000\u30007")
