@@ -13,8 +13,10 @@ The folded view writes each gap as one "|" per boundary it crosses ("a || c": b 
 one in place of spaces, so the spans stay exact and the table is read as the pipe tables are
 (``extractor.text_grids``). A title's or a contents line's wide spaces, a letter-spaced heading, a
 signature line or a centred page number are no table: a table needs ``MIN_ROWS`` rows each with at
-least two gaps at boundaries, a letter-spaced line (most of its "cells" one character) is no row,
-and a block whose last column counts up in small whole numbers is a table of contents.
+least two gaps at boundaries, a letter-spaced line (most of its "cells" one character) or a line of
+labelled cells only ("单位：…  日期：…") is no row, and a block whose rows end in page numbers after
+titles is a table of contents. A short line in a table's first column between two of its rows is
+a row of one cell: with no gap to mark, the fold reports where it starts (``one_cell_rows``).
 """
 
 from __future__ import annotations
