@@ -26,14 +26,13 @@ from __future__ import annotations
 import argparse
 import ctypes
 import re
-import statistics
 import sys
 import tempfile
-import time
 from itertools import repeat
 from pathlib import Path
 
 from run import floor_pdf  # bench/ is the script's sys.path[0]
+from tables import median_time
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"ruled": 3.0, "text": 1.5}
@@ -88,15 +87,6 @@ def necessary(path: Path) -> str:
     finally:
         pdf.close()
     return kind
-
-
-def median_time(fn, times: int) -> float:
-    samples = []
-    for _ in range(times):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
 
 
 def main() -> None:

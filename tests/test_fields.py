@@ -346,6 +346,12 @@ def test_a_bracket_never_closed_opens_no_note(breaks):
     assert hc.actual.value == 300 and hc.retired is None and hc.in_service is None
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n\n\n\n"], ids=["next-line", "one-empty", "double-spaced"])
+def test_a_score_heading_reaches_its_figure_a_few_empty_lines_below(gap):
+    t = f"某县图书馆2022年度项目支出绩效自评报告\n一、自评结论\n(一)自评得分{gap}96分。{gap}(二)绩效目标完成情况\n"
+    assert report(t).total_score.value == 96
+
+
 def test_breakdown_cut_short_is_not_a_breakdown():
     t = "总编制为120个，其中行政编10个、全额事业编40个、差额"
     hc = report(t).headcount

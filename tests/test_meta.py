@@ -214,6 +214,30 @@ def test_a_title_after_a_long_metadata_block_on_one_line():
     assert r.department.value == "某市某区发展和改革委员会" and r.fiscal_year.value == 2020
 
 
+def test_a_form_label_reaches_its_value_in_double_spaced_text():
+    # a form flattened one cell per line, every line followed by an empty one, each cell's padding a
+    # line of its own
+    cells = [
+        "项目支出绩效自评表",
+        "(2019年度)",
+        "项目名称",
+        "教学楼维修",
+        "实施单位",
+        " ",
+        "某市第一中学",
+        "年初预算数",
+    ]
+    t = "\n\n".join(cells) + "\n"
+    assert report(t).department.value == "某市第一中学"
+
+
+def test_a_form_cell_label_alone_on_its_line_takes_the_next_line():
+    # a form written one cell per line: the bare 部门 cell, then its value
+    # (empty cells between: the name is not just below the title)
+    t = "部门整体支出绩效自评表\n\n\n\n\n(2023年度)\n\n\n\n\n部门\n某县某某建设服务中心\n\n\n\n预算资金 (万元)\n年初预算数\n"
+    assert report(t).department.value == "某县某某建设服务中心"
+
+
 def test_a_title_line_starting_with_its_year_keeps_the_name_on_the_line_above():
     t = "某市某中学校\n2025年单位预算情况说明\n正文。"
     r = report(t)

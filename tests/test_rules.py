@@ -858,6 +858,13 @@ def own_unit_shortened():
     )
 
 
+@case("DOC004", "fires")
+def published_in_the_year_written_in_chinese_numerals():
+    g = Snippet("示例县水利局2023年度部门整体支出绩效自评报告\n公开时间:二〇二三年9月19日\n一、基本情况\n")
+    fy = Count(value=2023, raw="2023", span=g.span("2023"))
+    return record(fiscal_year=fy, kind=replace(g.word("部门整体支出"), value="department_overall")), g.document()
+
+
 @case("DOC004", "ok")
 def budget_disclosure_published_in_advance():
     r, doc = doc_case("DOC004-fires.txt")

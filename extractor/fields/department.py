@@ -18,7 +18,9 @@ from .titles import Title, choose_title, name_in_title, title_candidates
 
 DEFAULT_LABEL_WINDOW = 20000  # a form's or cover page's labels stand in the opening
 DEFAULT_OPENING_WINDOW = 20000
-MAX_VALUE_LINES = 3  # a form flattened one cell per line: the value a few lines below its label
+# a form flattened one cell per line: the value a few lines below its label (line breaks, so that
+# double-spaced text, every line followed by an empty one, reaches as far)
+MAX_VALUE_LINES = 6
 MAX_VALUE_CHARS = 60
 MIN_OPENING_NAME_CHARS = 5  # a unit's own name is specific ("某县某镇中心小学校"), not "区政府"
 MAX_ALIAS_NAME_CHARS = 40
@@ -53,8 +55,9 @@ def _label_regex(ctx: Context, named: list[str], spaced: list[str], cells: list[
     parts = []
     if bare:
         parts.append(rf"(?P<bare>(?<![{HAN}]){label_alternation(bare)})")
-    if cells:  # a whole cell: followed by a cell border or a colon
-        parts.append(rf"(?P<cell>(?<![{HAN}]){label_alternation(cells)}(?=[ ]?[:|]))")
+    if cells:  # a whole cell: followed by a cell border or a colon, or alone on its line (one cell a line)
+        cell = label_alternation(cells)
+        parts.append(rf"(?P<cell>(?<![{HAN}]){cell}(?=[ ]?[:|])|(?:(?<=\n)|\A){cell}(?=[ ]*\n))")
     if [w for w in named if w not in bare]:
         parts.append(f"(?P<named>{label_alternation([w for w in named if w not in bare])})")
     if spaced:

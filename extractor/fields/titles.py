@@ -192,15 +192,22 @@ def _glued_inside(ctx: Context, body: str) -> tuple[int, str] | None:
     year = _one(ctx, "title.year")
     chrome = ctx.patterns.compiled_words("title", "chrome")
     divisions = ctx.patterns.compiled_words("department", "divisions")
+    shape = NameShape.of(ctx.patterns)
     for end in sorted(by_end):
         starts = by_end[end][::-1]
         k = next((k for k, c in enumerate(starts) if _starts_complete(ctx, c[1])), None)
         # a name broken by a space ("某市某区某某中路 社区服务中心 2018年度…") starts at the
         # earlier start: the piece between is Chinese words alone that name a division (市, 县,
-        # 区 …), no chrome (a page's "主题词 某馆…", "有效 某医院…" name none)
+        # 区 …) and do not end as a name does, no chrome (a page's "主题词 某馆…", "有效 某医院…"
+        # name none)
         while k is not None and k + 1 < len(starts) and _starts_complete(ctx, starts[k + 1][1]):
             piece = starts[k + 1][1][: len(starts[k + 1][1]) - len(starts[k][1])]
-            if not _NAME_PIECE.fullmatch(piece) or chrome.search(piece) or not divisions.search(piece):
+            if (
+                not _NAME_PIECE.fullmatch(piece)
+                or chrome.search(piece)
+                or not divisions.search(piece)
+                or shape.ends_with_suffix(piece[:-1])  # a whole name of its own: "来源:某局 某校…"
+            ):
                 break
             k += 1
         found = starts[k] if k is not None else None

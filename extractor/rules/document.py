@@ -119,7 +119,9 @@ def year_contradicts_fiscal_year(ctx: RuleContext):
 
 _PUBLISHED = compile_regex(
     r"(?P<label>公开时间|公开日期|发布时间|发布日期|报告日期|填报日期|成文日期)[ ]?[:]?[ ]?"
-    r"(?P<date>(?P<year>20\d{2})[ ]?(?:年|-|/|\.)[ ]?(?P<month>\d{1,2})(?:[ ]?(?:月|-|/|\.)[ ]?\d{1,2}日?)?)"
+    r"(?P<date>(?P<year>20\d{2}|"
+    + _CN_YEAR
+    + r")[ ]?(?:年|-|/|\.)[ ]?(?P<month>\d{1,2})(?:[ ]?(?:月|-|/|\.)[ ]?\d{1,2}日?)?)"
 )
 # Reports on a year that is over: a budget disclosure is rightly published before its year.
 RETROSPECTIVE_KINDS = ("department_overall", "project", "final_accounts")
@@ -152,7 +154,7 @@ def published_before_year_end(ctx: RuleContext):
                 spans=[folded.span(*m.span("date"))],
             )
             return
-        if int(m.group("year")) > fy.value:
+        if year_of(m.group("year")) > fy.value:
             continue
         date = folded.raw(*m.span("date"))
         yield ctx.finding(
