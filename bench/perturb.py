@@ -15,6 +15,7 @@ original names a layout the extraction depends on without reason:
 - ``cnyears``: years written digit by digit in Chinese numerals (二〇二三年);
 - ``tabs`` / ``cells``: pipe tables written with tabs, or one cell per line;
 - ``layout``: pipe tables as ``pdftotext -layout`` writes them (cells padded to aligned columns);
+- ``figright``: the same with each figure right-aligned in its column, as a PDF sets figures;
 - ``blank``: every line followed by an empty line (double-spaced text);
 - ``pagenum``: a page number line (``— N —``) between blank lines every 20 lines;
 - ``oneline``: every run of prose lines joined into one line (web text without its breaks).
@@ -67,9 +68,13 @@ def _width(cell: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in cell)
 
 
-def _layout(text: str) -> str:
+_FIGURE = re.compile(r"[-+]?[\d,.]+%?|[-—]")
+
+
+def _layout(text: str, right: bool = False) -> str:
     """Pipe tables as ``pdftotext -layout`` writes a table: cells padded to their column's width
-    (a Chinese character two columns wide) and parted by two spaces, no rules."""
+    (a Chinese character two columns wide) and parted by two spaces, no rules; with ``right``, a
+    figure padded on its left (right-aligned)."""
     lines, out, i = text.split("\n"), [], 0
     while i < len(lines):
         if "|" not in lines[i]:
@@ -84,7 +89,10 @@ def _layout(text: str) -> str:
         widths = [
             max((_width(r[k]) for r in rows if k < len(r)), default=0) for k in range(max(map(len, rows), default=0))
         ]
-        out += ["  ".join(c + " " * (widths[k] - _width(c)) for k, c in enumerate(r)).rstrip() for r in rows]
+        for r in rows:
+            pads = [" " * (widths[k] - _width(c)) for k, c in enumerate(r)]
+            cells = [p + c if right and _FIGURE.fullmatch(c) else c + p for c, p in zip(r, pads, strict=True)]
+            out.append("  ".join(cells).rstrip())
         i = j
     return "\n".join(out)
 
@@ -128,6 +136,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "tabs": lambda t: _cells(t, "\t"),
     "cells": lambda t: _cells(t, "\n"),
     "layout": _layout,
+    "figright": lambda t: _layout(t, right=True),
     "blank": lambda t: "\n\n".join(t.split("\n")),
     "pagenum": _page_numbers,
     "oneline": _one_line,

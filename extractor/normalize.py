@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from .patterns import compile_regex
+from .space_cells import space_cells
 
 
 def _build_table() -> dict[int, str]:
@@ -105,13 +106,14 @@ def _t2s():
 class Folded:
     """``text`` is the folded view; ``span(start, end)`` maps a folded slice to the original."""
 
-    __slots__ = ("original", "text", "_breaks", "_deltas", "_starts")
+    __slots__ = ("original", "text", "one_cell_rows", "_breaks", "_deltas", "_starts")
 
     def __init__(self, original: str, *, reflow: bool = True):
         self.original = original
         translated = _FOLDABLE.sub(_fold_run, original)
         if "\t" in original:
             translated = tab_cells(original, translated)
+        translated, one_cell = space_cells(original, translated)
         translated = _fold_traditional(translated)
         drops = _drops(translated) + letter_spacing(translated)
         drops += double_spacing(translated)
@@ -133,6 +135,8 @@ class Folded:
         self._breaks = breaks
         self._deltas = deltas
         self._starts = None
+        # where the one-cell rows of tables laid out with spaces start (no gap there to mark)
+        self.one_cell_rows = frozenset(self.folded_offsets(one_cell)) if one_cell else frozenset()
 
     def to_original(self, i: int) -> int:
         """Original offset of folded offset ``i`` (the start of the character there)."""

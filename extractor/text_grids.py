@@ -11,7 +11,7 @@ figures as the header has figure columns; a header cell wrapped over two lines (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from .columns import FIGURE_ROLES, Roles, base
 from .grid import Grid, GridCell, make_cell
@@ -42,9 +42,12 @@ def is_figure(text: str) -> bool:
     return bool(_FIGURE.match(text))
 
 
-def text_grids(text: str, covered: Iterable[tuple[int, int]], roles: Roles) -> list[Grid]:
+def text_grids(
+    text: str, covered: Iterable[tuple[int, int]], roles: Roles, one_cell_rows: Collection[int] = ()
+) -> list[Grid]:
     """Grids of the tables that ``text`` (the folded view) writes as lines, outside ``covered``
-    (the reader's own tables)."""
+    (the reader's own tables); a line starting at one of ``one_cell_rows`` between two pipe lines
+    is a row of one cell (``extractor.space_cells``)."""
     spans = sorted(covered)
     lines = _lines(text)
     out: list[Grid] = []
@@ -85,6 +88,8 @@ def text_grids(text: str, covered: Iterable[tuple[int, int]], roles: Roles) -> l
         elif run and is_page_break(line):
             held.append((line, start))
             marked = marked or bool(line.strip())
+        elif run and not held and start in one_cell_rows:
+            run.append((line, start))
         else:
             flush_run()
             loose.extend(held)

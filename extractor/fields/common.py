@@ -44,7 +44,8 @@ class Context:
             from ..text_grids import is_page_break, text_grids
 
             own = reader_grids(self.document, self.folded)
-            found = text_grids(self.text, [(g.start, g.end) for g in own], roles(self.patterns))
+            covered = [(g.start, g.end) for g in own]
+            found = text_grids(self.text, covered, roles(self.patterns), self.folded.one_cell_rows)
             found += glued_grids(self.text, self.patterns, roles(self.patterns))
             self._grids = join_split(own + found, self.text, is_page_break)
         return self._grids
