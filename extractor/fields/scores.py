@@ -157,7 +157,16 @@ def _whole_number_tops(bands: list[Band]) -> list[Band]:
     return out
 
 
-def _bands(ctx: Context):
+def _bands(ctx: Context) -> list[tuple[int, int, Band]]:
+    """Every band stated, as (start, end, band), read once per document (the grade and the bands
+    both ask)."""
+    found = ctx.memo.get("bands")
+    if found is None:
+        found = ctx.memo["bands"] = list(_read_bands(ctx))
+    return found
+
+
+def _read_bands(ctx: Context):
     """Every band stated, as (start, end, band): ranges, "N分以上", "低于N分", score first or grade
     first; a score-first reading that starts inside a grade-first band ("优（90分以上）、良…") is not one."""
     found = []
